@@ -1,0 +1,71 @@
+"""The one Jinja2 environment: NHS.UK frontend macros, our components, Django helpers."""
+
+import jinja2
+from django.conf import settings
+from django.contrib import messages
+from django.middleware.csrf import get_token
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.formats import date_format
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
+
+from capmap.core.forms import error_list, field_params
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def csrf_input(request) -> str:
+    return jinja2.utils.markupsafe.Markup(
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}">'
+    )
+
+
+def format_date(value, fmt: str = "j M Y") -> str:
+    return date_format(value, fmt) if value else ""
+
+
+def _navigation_links(user):
+    from capmap.config.navigation import navigation_links
+
+    return navigation_links(user)
+
+
+def _template_dirs() -> list[str]:
+    from django.apps import apps
+
+    dirs = []
+    for config in apps.get_app_configs():
+        folder = f"{config.path}/jinja2"
+        dirs.append(folder)
+    return dirs
+
+
+def environment(**options) -> jinja2.Environment:
+    # Passing our own loader makes Django ignore DIRS and APP_DIRS, so app folders go in here.
+    options["loader"] = ChoiceLoader(
+        [
+            FileSystemLoader(_template_dirs()),
+            PackageLoader("nhsuk_frontend_jinja", "templates"),
+        ]
+    )
+    options["undefined"] = jinja2.ChainableUndefined
+    options.setdefault("autoescape", True)
+    options["extensions"] = ["jinja2.ext.do"]
+    env = jinja2.Environment(**options)  # noqa: S701 - autoescape is set above
+    env.globals.update(
+        {
+            "url": url,
+            "static": static,
+            "csrf_input": csrf_input,
+            "get_messages": messages.get_messages,
+            "settings": settings,
+            "nhsuk_version": "10.6.1",
+            "navigation_links": _navigation_links,
+            "field_params": field_params,
+            "form_error_list": error_list,
+        }
+    )
+    env.filters["date"] = format_date
+    return env

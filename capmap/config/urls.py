@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from capmap.core import views as core_views
+
+urlpatterns = [
+    path("", include("capmap.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("organisations/", include("capmap.organisations.urls")),
+    path("people/", include("capmap.people.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

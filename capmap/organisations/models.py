@@ -1,0 +1,108 @@
+"""The organisation tree (ICS > trust / PCN / federation > practice or site) and memberships."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from capmap.core.models import TimeStampedModel
+
+from .validators import validate_ods_code
+
+
+class OrganisationKind(models.TextChoices):
+    ICS = "ics", "Integrated care system"
+    TRUST = "trust", "NHS trust"
+    PCN = "pcn", "Primary care network"
+    FEDERATION = "federation", "GP federation"
+    PRACTICE = "practice", "GP practice"
+    SITE = "site", "Site"
+
+
+# Which kinds may sit directly under which: keeps the tree shaped like the NHS.
+ALLOWED_PARENT_KINDS: dict[str, set[str | None]] = {
+    OrganisationKind.ICS: {None},
+    OrganisationKind.TRUST: {OrganisationKind.ICS},
+    OrganisationKind.PCN: {OrganisationKind.ICS, OrganisationKind.FEDERATION},
+    OrganisationKind.FEDERATION: {OrganisationKind.ICS},
+    OrganisationKind.PRACTICE: {OrganisationKind.PCN, OrganisationKind.FEDERATION},
+    OrganisationKind.SITE: {
+        OrganisationKind.TRUST,
+        OrganisationKind.PRACTICE,
+        OrganisationKind.PCN,
+    },
+}
+
+
+class Organisation(TimeStampedModel):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=10,
+        blank=True,
+        default="",
+        validators=[validate_ods_code],
+        help_text="The Organisation Data Service code, for example RF4 or F86001.",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Materialised path of ids ("/1/4/9/"), so a subtree is one indexed prefix match.
+    path = models.CharField(max_length=500, db_index=True, editable=False, default="")
+    hard_to_recruit = models.BooleanField(
+        default=False, help_text="Flag practices in areas that find it hard to recruit."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ods_code"], condition=~Q(ods_code=""), name="unique_ods_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    def is_within(self, other: "Organisation") -> bool:
+        return self.path.startswith(other.path)
+
+    def get_additional_data(self) -> dict:
+        """Stored with each audit entry, so admins see only their own subtree's history."""
+        return {"organisation_path": self.path}
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Organisation admin"
+    MANAGER = "manager", "Manager"
+    SUPERVISOR = "supervisor", "Supervisor or mentor"
+    PRACTITIONER = "practitioner", "Practitioner"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(TimeStampedModel):
+    """A user's role in an organisation; it applies to the organisation and its descendants."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["organisation__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_role_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.organisation.path}

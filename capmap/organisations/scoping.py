@@ -1,0 +1,111 @@
+"""The permission layer: what a user may do, and where, from their memberships.
+
+A membership's role applies to its organisation and every descendant. Selectors
+build their querysets from `organisation_scope`, services check `can`, and the
+`rules` predicates in each app's rules.py call these, so there is one answer to
+"may this person do this here?".
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from .models import Membership, Organisation, Role
+
+VIEW_ORGANISATION = "view_organisation"
+MANAGE_ORGANISATIONS = "manage_organisations"
+MANAGE_MEMBERSHIPS = "manage_memberships"
+VIEW_PEOPLE = "view_people"
+MANAGE_PEOPLE = "manage_people"
+VIEW_AUDIT = "view_audit"
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(
+        {
+            VIEW_ORGANISATION,
+            MANAGE_ORGANISATIONS,
+            MANAGE_MEMBERSHIPS,
+            VIEW_PEOPLE,
+            MANAGE_PEOPLE,
+            VIEW_AUDIT,
+        }
+    ),
+    Role.MANAGER: frozenset({VIEW_ORGANISATION, MANAGE_MEMBERSHIPS, VIEW_PEOPLE, MANAGE_PEOPLE}),
+    Role.SUPERVISOR: frozenset({VIEW_ORGANISATION, VIEW_PEOPLE}),
+    Role.VIEWER: frozenset({VIEW_ORGANISATION, VIEW_PEOPLE}),
+    Role.PRACTITIONER: frozenset({VIEW_ORGANISATION}),
+}
+
+# Roles a manager may hand out; only admins make admins.
+ROLES_GRANTABLE_BY: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(Role.values),
+    Role.MANAGER: frozenset(set(Role.values) - {Role.ADMIN}),
+}
+
+
+def roles_granting(permission: str) -> list[str]:
+    return [role for role, perms in ROLE_PERMISSIONS.items() if permission in perms]
+
+
+def _scope_paths(user, permission: str) -> list[str]:
+    """Paths of the organisations where the user holds `permission` (memoised per user object)."""
+    if not user or not user.is_authenticated:
+        return []
+    cache = user.__dict__.setdefault("_capmap_scope_paths", {})
+    if permission not in cache:
+        paths = Membership.objects.filter(
+            user=user, role__in=roles_granting(permission)
+        ).values_list("organisation__path", flat=True)
+        cache[permission] = _outermost(list(paths))
+    return cache[permission]
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """Drop paths inside another path of the list: their subtree is already covered."""
+    kept: list[str] = []
+    for path in sorted(paths, key=len):
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return kept
+
+
+def forget_scope(user) -> None:
+    """Clear the memoised scope after the user's memberships change."""
+    user.__dict__.pop("_capmap_scope_paths", None)
+
+
+def path_q(user, permission: str, path_field: str = "path") -> Q:
+    """A filter matching rows whose organisation path lies inside the user's scope.
+
+    `path_field` names the path lookup from the filtered model, e.g. "employer__path".
+    Matches nothing when the user holds the permission nowhere.
+    """
+    paths = _scope_paths(user, permission)
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{path_field}__startswith": path}) for path in paths))
+
+
+def organisation_scope(user, permission: str = VIEW_ORGANISATION) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(path_q(user, permission))
+
+
+def can(user, permission: str, organisation: Organisation | None) -> bool:
+    if organisation is None:
+        return False
+    return any(organisation.path.startswith(p) for p in _scope_paths(user, permission))
+
+
+def can_anywhere(user, permission: str) -> bool:
+    return bool(_scope_paths(user, permission))
+
+
+def grantable_roles(user, organisation: Organisation) -> list[str]:
+    """Roles the user may give others in this organisation (none without the right)."""
+    memberships = Membership.objects.filter(user=user).select_related("organisation")
+    allowed: set[str] = set()
+    for membership in memberships:
+        if organisation.path.startswith(membership.organisation.path):
+            allowed |= ROLES_GRANTABLE_BY.get(membership.role, frozenset())
+    return [role for role in Role.values if role in allowed]

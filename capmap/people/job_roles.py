@@ -1,0 +1,31 @@
+"""The job roles every installation starts with: the PCN ARRS roles and the usual practice roles."""
+
+# (name, staff group, ARRS, usual registration body)
+STARTER_JOB_ROLES: list[tuple[str, str, bool, str]] = [
+    ("Clinical pharmacist", "clinical", True, "GPhC"),
+    ("Pharmacy technician", "clinical", True, "GPhC"),
+    ("First contact physiotherapist", "clinical", True, "HCPC"),
+    ("Paramedic", "clinical", True, "HCPC"),
+    ("Physician associate", "clinical", True, ""),
+    ("Social prescribing link worker", "non_clinical", True, ""),
+    ("Care co-ordinator", "non_clinical", True, ""),
+    ("Health and wellbeing coach", "non_clinical", True, ""),
+    ("Nursing associate", "clinical", True, "NMC"),
+    ("Trainee nursing associate", "clinical", True, ""),
+    ("Dietitian", "clinical", True, "HCPC"),
+    ("Podiatrist", "clinical", True, "HCPC"),
+    ("Occupational therapist", "clinical", True, "HCPC"),
+    ("Mental health practitioner", "clinical", True, ""),
+    ("GP assistant", "non_clinical", True, ""),
+    ("Digital and transformation lead", "administrative", True, ""),
+    ("Advanced clinical practitioner", "clinical", True, ""),
+    ("General practitioner", "clinical", False, "GMC"),
+    ("Practice nurse", "clinical", False, "NMC"),
+    ("Advanced nurse practitioner", "clinical", False, "NMC"),
+    ("Healthcare assistant", "clinical", False, ""),
+    ("Practice manager", "administrative", False, ""),
+    ("Receptionist", "administrative", False, ""),
+    ("Practice administrator", "administrative", False, ""),
+    ("Medical secretary", "administrative", False, ""),
+    ("Specialist pharmacist", "clinical", False, "GPhC"),
+]
