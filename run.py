@@ -80,7 +80,10 @@ def main(argv: list[str]) -> None:
     if argv[0] == "demo":
         os.execv(_bin("capmap"), [_bin("capmap"), "demo", *argv[1:]])
     _ensure_chromium()
-    os.execv(_bin("pytest"), [_bin("pytest"), *argv[1:]])
+    # One worker per core, each test file whole on one worker (and one browser per
+    # worker); later arguments win, so `run.py test -n 0` runs serially.
+    parallel = ["-n", "auto", "--dist", "loadfile"]
+    os.execv(_bin("pytest"), [_bin("pytest"), *parallel, *argv[1:]])
 
 
 if __name__ == "__main__":

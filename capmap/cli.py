@@ -4,7 +4,13 @@ import os
 import sys
 
 # Friendly names for the commands people type most; anything else goes straight to Django.
-ALIASES = {"worker": "db_worker"}
+ALIASES = {
+    "worker": "run_worker",
+    "prune-reports": "prune_reports",
+    "import-staff": "import_staff",
+    "import-framework": "import_framework",
+    "export-framework": "export_framework",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,11 +3,26 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.urls import reverse
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": "Enter the email address and password of your Capmap account.",
+        # The wait matches the default LOGIN_RATE_LIMIT window.
+        "too_many_login_attempts": (
+            "Too many wrong passwords have been entered for this email address, so signing in "
+            "is paused. Wait 5 minutes and try again, or reset your password."
+        ),
+    }
+
     def is_open_for_signup(self, request) -> bool:
         return settings.ACCOUNT_ALLOW_SIGNUPS
+
+    def get_password_change_redirect_url(self, request) -> str:
+        # Back to the Security page, where the change is confirmed in a banner.
+        return reverse("mfa_index")
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -25,6 +25,10 @@ def navigation_links(user) -> list[Link]:
         links.append(Link("Organisations", reverse("organisations:list_organisations")))
     if scoping.can_anywhere(user, scoping.VIEW_PEOPLE):
         links.append(Link("People", reverse("people:list_people")))
+    if scoping.can_anywhere(user, scoping.VIEW_ORGANISATION):
+        links.append(Link("Frameworks", reverse("frameworks:list_frameworks")))
+        links.append(Link("Impact", reverse("impact:list_impact_organisations")))
+        links.append(Link("Reports", reverse("reports:list_reports")))
     if scoping.can_anywhere(user, scoping.VIEW_AUDIT):
         links.append(Link("Audit trail", reverse("organisations:list_audit_events")))
     return links
@@ -34,7 +38,10 @@ def landing_links(user) -> list[Link]:
     descriptions = {
         "Organisations": "Your organisation tree, its ODS codes and who has which role.",
         "People": "Staff records: job roles, registration, bands and employment dates.",
+        "Frameworks": "Competency frameworks, role profiles and import or export.",
         "Audit trail": "Who changed what, and when.",
+        "Impact": "What each role adds: activity, trends and GP time released.",
+        "Reports": "PDF and spreadsheet reports, made in the background.",
     }
     links = [
         Link(link.text, link.href, descriptions.get(link.text, ""))

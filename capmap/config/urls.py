@@ -8,6 +8,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("capmap.organisations.urls")),
     path("people/", include("capmap.people.urls")),
+    path("frameworks/", include("capmap.frameworks.urls")),
+    path("impact/", include("capmap.impact.urls")),
+    path("reports/", include("capmap.reports.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

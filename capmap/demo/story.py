@@ -1,23 +1,120 @@
 """The demo story: a fictional ICS with its trusts, PCNs, practices and staff.
 
-Every name is invented. Loading is idempotent: it does nothing when the ICS exists.
+North East Thameside ICS is in the style of north-east London: two acute and
+specialist hospital trusts, one community and mental-health trust, and three primary
+care networks of four to six GP practices each, with about sixty staff. Every name,
+ODS code and registration number is invented (only their formats are real), and no
+patient data exists anywhere in it.
+
+One persona signs in for each kind of user (see `demo_sign_ins`), all with the
+password `DEMO_PASSWORD`. Loading is idempotent: it does nothing when the ICS exists.
 """
 
+import datetime
 from dataclasses import dataclass
+from itertools import count
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from capmap.accounts.models import User
 from capmap.organisations.models import Membership, Organisation, OrganisationKind, Role
+from capmap.people.models import AfcBand, JobRole, Person, Supervision, SupervisionKind
 
-DEMO_PASSWORD = "capmap-demo-2026"
+DEMO_PASSWORD = "capmap-demo-2026"  # noqa: S105 - the published demo password
 ICS_NAME = "North East Thameside ICS"
+EMAIL_DOMAIN = "demo.capmap.uk"
 
 
 @dataclass(frozen=True)
 class DemoSignIn:
     persona: str
     email: str
+
+
+# Persona key, label, e-mail, first and last name. `demo_sign_ins` keeps this order.
+PERSONAS: list[tuple[str, str, str, str, str]] = [
+    ("practitioner", "Practitioner (PCN clinical pharmacist)", "maya.chaudhry", "Maya", "Chaudhry"),
+    ("supervisor", "Supervisor or mentor (hospital pharmacist)", "daniel.osei", "Daniel", "Osei"),
+    ("practice_manager", "Practice manager", "helen.whitlock", "Helen", "Whitlock"),
+    ("pcn_manager", "PCN manager", "samir.haddad", "Samir", "Haddad"),
+    ("programme_lead", "ICS programme lead", "grace.ellison", "Grace", "Ellison"),
+    ("admin", "Organisation admin", "ada.okafor", "Ada", "Okafor"),
+]
+
+TRUSTS = [
+    ("Eastbrook Hospitals NHS Trust", "R1X"),
+    ("Kingsmere University Hospitals NHS Trust", "R2X"),
+    ("Thameside Community and Mental Health NHS Foundation Trust", "R3X"),
+]
+
+# PCN name, ODS code, its practices (name, ODS code).
+PCNS: list[tuple[str, str, list[tuple[str, str]]]] = [
+    (
+        "Leaside PCN",
+        "U90001",
+        [
+            ("Cedar Road Surgery", "F86901"),
+            ("Leaside Medical Centre", "F86902"),
+            ("Millfield Practice", "F86903"),
+            ("Canal Side Health Centre", "F86904"),
+            ("The Orchard Surgery", "F86905"),
+        ],
+    ),
+    (
+        "Marshgate PCN",
+        "U90002",
+        [
+            ("Marshgate Health Centre", "F86911"),
+            ("Station Road Surgery", "F86912"),
+            ("Elmhurst Medical Practice", "F86913"),
+            ("Bridge Lane Surgery", "F86914"),
+        ],
+    ),
+    (
+        "Wickfield PCN",
+        "U90003",
+        [
+            ("Wickfield Group Practice", "F86921"),
+            ("Hollybush Surgery", "F86922"),
+            ("Rosemary Gardens Practice", "F86923"),
+            ("Fernleigh Medical Centre", "F86924"),
+            ("Quayside Surgery", "F86925"),
+            ("Ashgrove Family Practice", "F86926"),
+        ],
+    ),
+]
+
+
+def _names(text: str) -> list[str]:
+    return text.split()
+
+
+# Invented names for the rest of the staff, paired up in order.
+FIRST_NAMES = _names(
+    "Aisha Ben Chloe Dev Elena Femi Gemma Harun Isla Jonah Kiran Leah Marcus Nadia Oscar "
+    "Petra Quentin Rosa Sunil Tamsin Umar Vera Wes Yasmin Zac Abena Bilal Carys Dominic "
+    "Esme Fraser Gita Hugo Ines Jamal Kezia Luca Mei Niall Olu Priti Rory Saoirse Tariq "
+    "Una Viktor Wanjiru Xavier Yusuf Zara Alfie Bronwen Cyrus Delia Emeka Farah Gideon"
+)
+LAST_NAMES = _names(
+    "Ashdown Brightwell Calloway Dunmore Everton Fairlie Garside Hollins Ingleby Jessop "
+    "Kettering Lambourne Marchbank Northcott Oakridge Pendry Quarrie Redfern Saltmarsh "
+    "Thornbury Underhill Varley Westlake Yardley Ambrose Birtwistle Coldwell Dearden "
+    "Eastham Fenwick Goodall Hartigan Illingworth Jarrow Kingdon Lowther Mabey Netherby "
+    "Ormerod Pickering Ramsbottom Sedgwick Tranter Upshall Verity Wainwright Yeoman "
+    "Abbott Brennan Cartwright Dalby Elstone Fordham Gaskell Hebden Ibbotson Jellicoe"
+)
+
+# HCPC registration prefixes by profession.
+HCPC_PREFIX = {
+    "First contact physiotherapist": "PH",
+    "Occupational therapist": "OT",
+    "Podiatrist": "CH",
+    "Dietitian": "DT",
+    "Paramedic": "PA",
+}
 
 
 def _organisation(name: str, kind: str, parent: Organisation | None, ods: str = "") -> Organisation:
@@ -27,10 +124,162 @@ def _organisation(name: str, kind: str, parent: Organisation | None, ods: str = 
     return organisation
 
 
-def _user(email: str, first: str, last: str, organisation: Organisation, role: str) -> User:
-    user = User.objects.create_user(email, DEMO_PASSWORD, first_name=first, last_name=last)
-    Membership.objects.create(user=user, organisation=organisation, role=role)
-    return user
+class _Registrations:
+    """Hands out unique, correctly formatted (invented) registration numbers per body."""
+
+    def __init__(self) -> None:
+        self._serial = count(1)
+
+    def number(self, body: str, job_role: str) -> str:
+        n = next(self._serial)
+        if body == "GPhC":
+            return f"{2090000 + n}"
+        if body == "GMC":
+            return f"{7090000 + n}"
+        if body == "NMC":
+            return f"{10 + n % 14:02d}{'ABCDEFGHIJ'[n % 10]}{4000 + n:04d}E"
+        if body == "HCPC":
+            return f"{HCPC_PREFIX.get(job_role, 'PH')}{190000 + n}"
+        return ""
+
+
+class _Story:
+    """Builds the story inside one transaction; keeps the objects later steps need."""
+
+    def __init__(self) -> None:
+        self.roles = JobRole.objects.in_bulk(field_name="name")
+        self.registrations = _Registrations()
+        self.password = make_password(DEMO_PASSWORD)  # hashed once, shared by every persona
+        self.names = iter(zip(FIRST_NAMES, LAST_NAMES, strict=True))
+        self.serial = count()
+        self.today = timezone.localdate()
+
+    def person(
+        self,
+        job_role: str,
+        employer: Organisation,
+        *,
+        name: tuple[str, str] | None = None,
+        stage: str = "",
+        band: str = AfcBand.NONE,
+        sites: tuple[Organisation, ...] = (),
+        user: User | None = None,
+        left: bool = False,
+    ) -> Person:
+        n = next(self.serial)
+        first, last = name or next(self.names)
+        role = self.roles[job_role]
+        body = role.registration_body
+        start = datetime.date(2016 + n % 9, 1 + (n * 5) % 12, 1 + (n * 7) % 28)
+        person = Person(
+            first_name=first,
+            last_name=last,
+            email=f"{first}.{last}@{EMAIL_DOMAIN}".lower(),
+            user=user,
+            job_role=role,
+            stage=stage,
+            registration_body=body,
+            registration_number=self.registrations.number(body, job_role),
+            afc_band=band,
+            employer=employer,
+            start_date=start,
+            end_date=start + datetime.timedelta(days=700) if left else None,
+        )
+        person.full_clean()
+        person.save()
+        if sites:
+            person.sites.set(sites)
+        return person
+
+    def user(self, key: str, organisation: Organisation, role: str) -> User:
+        _, _, local, first, last = next(p for p in PERSONAS if p[0] == key)
+        user = User.objects.create(
+            email=f"{local}@{EMAIL_DOMAIN}",
+            password=self.password,
+            first_name=first,
+            last_name=last,
+        )
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+        return user
+
+
+def _build() -> None:
+    story = _Story()
+    ics = _organisation(ICS_NAME, OrganisationKind.ICS, None, "Q9Z")
+    trusts = [_organisation(name, OrganisationKind.TRUST, ics, ods) for name, ods in TRUSTS]
+    eastbrook, kingsmere, community = trusts
+    pcns: list[tuple[Organisation, list[Organisation]]] = []
+    for pcn_name, pcn_ods, practices in PCNS:
+        pcn = _organisation(pcn_name, OrganisationKind.PCN, ics, pcn_ods)
+        pcns.append(
+            (pcn, [_organisation(n, OrganisationKind.PRACTICE, pcn, o) for n, o in practices])
+        )
+    leaside, leaside_practices = pcns[0]
+    cedar_road = leaside_practices[0]
+
+    # The personas: sign-ins with their memberships, and staff records where they have one.
+    practitioner = story.user("practitioner", cedar_road, Role.PRACTITIONER)
+    mentor = story.user("supervisor", eastbrook, Role.SUPERVISOR)
+    practice_manager = story.user("practice_manager", cedar_road, Role.MANAGER)
+    story.user("pcn_manager", leaside, Role.MANAGER)
+    # The programme lead runs placement schemes across the ICS: a manager, not an admin.
+    story.user("programme_lead", ics, Role.MANAGER)
+    story.user("admin", ics, Role.ADMIN)
+
+    mentee = story.person(
+        "Clinical pharmacist",
+        leaside,
+        name=("Maya", "Chaudhry"),
+        stage="junior",
+        band=AfcBand.B7,
+        sites=(cedar_road,),
+        user=practitioner,
+    )
+    story.person(
+        "Specialist pharmacist",
+        eastbrook,
+        name=("Daniel", "Osei"),
+        band=AfcBand.B8B,
+        user=mentor,
+    )
+    story.person("Practice manager", cedar_road, name=("Helen", "Whitlock"), user=practice_manager)
+    Supervision.objects.create(
+        person=mentee,
+        supervisor=mentor,
+        kind=SupervisionKind.MENTOR,
+        starts_on=story.today - datetime.timedelta(days=90),
+    )
+
+    # Hospital and community trusts.
+    story.person("Specialist pharmacist", eastbrook, band=AfcBand.B8A)
+    story.person("Specialist pharmacist", kingsmere, band=AfcBand.B8A)
+    story.person("Specialist pharmacist", kingsmere, band=AfcBand.B8C)
+    story.person("Mental health practitioner", community, band=AfcBand.B6)
+    story.person("Mental health practitioner", community, band=AfcBand.B7, left=True)
+    story.person("Occupational therapist", community, band=AfcBand.B6)
+    story.person("Podiatrist", community, band=AfcBand.B6)
+
+    # Each PCN employs its additional roles, who work across its practices.
+    for index, (pcn, practices) in enumerate(pcns):
+        across = tuple(practices[:2])
+        if index:  # Leaside's junior pharmacist is Maya
+            story.person("Clinical pharmacist", pcn, stage="junior", band=AfcBand.B7, sites=across)
+        story.person("Clinical pharmacist", pcn, stage="senior", band=AfcBand.B8A, sites=across)
+        story.person("Pharmacy technician", pcn, band=AfcBand.B5, sites=across)
+        story.person("First contact physiotherapist", pcn, band=AfcBand.B8A, sites=across)
+        story.person("Social prescribing link worker", pcn, band=AfcBand.B4, left=index == 2)
+        story.person("Care co-ordinator", pcn, band=AfcBand.B4, sites=across)
+
+    # Each practice has a GP and a nurse or receptionist; some have a practice manager.
+    for _pcn, practices in pcns:
+        for index, practice in enumerate(practices):
+            story.person("General practitioner", practice)
+            if index % 2:
+                story.person("Receptionist", practice, band=AfcBand.B2, left=index == 3)
+            else:
+                story.person("Practice nurse", practice, band=AfcBand.B6)
+            if index == 1:
+                story.person("Practice manager", practice)
 
 
 @transaction.atomic
@@ -38,12 +287,18 @@ def load_demo_story() -> bool:
     """Create the demo data; returns False when it was already there."""
     if Organisation.objects.filter(name=ICS_NAME).exists():
         return False
-    ics = _organisation(ICS_NAME, OrganisationKind.ICS, None, "QMF")
-    pcn = _organisation("Riverside PCN", OrganisationKind.PCN, ics, "U12345")
-    _organisation("Riverside Surgery", OrganisationKind.PRACTICE, pcn, "F86001")
-    _user("admin@demo.capmap.uk", "Ada", "Okafor", ics, Role.ADMIN)
+    _build()
     return True
 
 
 def demo_sign_ins() -> list[DemoSignIn]:
-    return [DemoSignIn("Organisation admin", "admin@demo.capmap.uk")]
+    """One sign-in per persona, in the order of `PERSONAS`."""
+    return [DemoSignIn(label, f"{local}@{EMAIL_DOMAIN}") for _, label, local, _, _ in PERSONAS]
+
+
+def persona(key: str) -> tuple[str, str]:
+    """The e-mail and first name of a persona, by key ("practitioner", "admin"...)."""
+    for persona_key, _, local, first, _ in PERSONAS:
+        if persona_key == key:
+            return f"{local}@{EMAIL_DOMAIN}", first
+    raise KeyError(f"No demo persona {key!r}; choose from {[p[0] for p in PERSONAS]}.")

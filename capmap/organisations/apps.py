@@ -12,5 +12,9 @@ class OrganisationsConfig(AppConfig):
 
         from .models import Membership, Organisation
 
-        auditlog.register(Organisation, exclude_fields=AUDIT_EXCLUDE)
-        auditlog.register(Membership, exclude_fields=AUDIT_EXCLUDE)
+        # Listed fields only: other apps add reverse relations that would otherwise show as
+        # noise, and the path is derived from the parent (a move shows as a new parent).
+        auditlog.register(
+            Organisation, include_fields=["name", "kind", "ods_code", "parent", "hard_to_recruit"]
+        )
+        auditlog.register(Membership, include_fields=["user", "organisation", "role"])

@@ -71,9 +71,17 @@ class Organisation(TimeStampedModel):
     def is_within(self, other: "Organisation") -> bool:
         return self.path.startswith(other.path)
 
+    def expected_path(self) -> str:
+        """The materialised path this organisation has under its current parent."""
+        return f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+
     def get_additional_data(self) -> dict:
-        """Stored with each audit entry, so admins see only their own subtree's history."""
-        return {"organisation_path": self.path}
+        """Stored with each audit entry, so admins see only their own subtree's history.
+
+        On the first save the pk is only just known and `path` is still empty, so the
+        "created" entry takes the path the organisation is about to get.
+        """
+        return {"organisation_path": self.path or self.expected_path()}
 
 
 class Role(models.TextChoices):

@@ -70,6 +70,11 @@ def _outermost(paths: list[str]) -> list[str]:
     return kept
 
 
+def scope_paths(user, permission: str) -> list[str]:
+    """The outermost organisation paths where the user holds `permission`."""
+    return list(_scope_paths(user, permission))
+
+
 def forget_scope(user) -> None:
     """Clear the memoised scope after the user's memberships change."""
     user.__dict__.pop("_capmap_scope_paths", None)

@@ -1,32 +1,43 @@
 """State changes for organisations and memberships: permission-checked, audited, atomic."""
 
+from dataclasses import dataclass
+
 from auditlog.context import set_actor
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from capmap.core.exceptions import DomainError, NotPermitted
 
 from . import scoping
-from .models import ALLOWED_PARENT_KINDS, Membership, Organisation, Role
+from .models import Membership, Organisation, Role
+from .tree_rules import parent_problem
 
 
 def _check_parent(kind: str, parent: Organisation | None) -> None:
-    allowed = ALLOWED_PARENT_KINDS[kind]
-    parent_kind = parent.kind if parent else None
-    if parent_kind not in allowed:
-        label = dict(Organisation._meta.get_field("kind").choices)[kind]
-        if parent is None:
-            raise ValidationError(
-                {"parent": f"Choose the organisation this {label.lower()} belongs to."}
-            )
-        parent_label = parent.get_kind_display().lower()
-        message = f"A {label.lower()} cannot sit under {parent_label} {parent}."
+    message = parent_problem(kind, parent)
+    if message:
         raise ValidationError({"parent": message})
+
+
+def _check_ods_code_free(ods_code: str, organisation: Organisation | None = None) -> None:
+    """Another organisation already has this ODS code. Check the code and try again."""
+    if not ods_code:
+        return
+    others = Organisation.objects.filter(ods_code=ods_code)
+    if organisation is not None and organisation.pk:
+        others = others.exclude(pk=organisation.pk)
+    if others.exists():
+        # The other organisation may be outside the actor's scope: do not name it.
+        message = f"Another organisation already has the ODS code {ods_code}. Check the code."
+        raise ValidationError({"ods_code": message})
 
 
 def _refresh_subtree_paths(organisation: Organisation, old_path: str) -> None:
     """Rewrite the stored paths of the organisation's descendants after a move."""
-    descendants = Organisation.objects.filter(path__startswith=old_path).exclude(pk=organisation.pk)
+    descendants = list(
+        Organisation.objects.filter(path__startswith=old_path).exclude(pk=organisation.pk)
+    )
     for child in descendants:
         child.path = organisation.path + child.path[len(old_path) :]
     Organisation.objects.bulk_update(descendants, ["path"])
@@ -55,11 +66,13 @@ def create_organisation(
         ods_code=ods_code.strip().upper(),
         hard_to_recruit=hard_to_recruit,
     )
+    _check_ods_code_free(organisation.ods_code)
     organisation.full_clean(exclude=["path"])
     with set_actor(actor):
-        organisation.save()
-        organisation.path = f"{parent.path if parent else '/'}{organisation.pk}/"
-        organisation.save(update_fields=["path"])
+        organisation.save()  # audited as "created", with the path it is about to get
+    organisation.path = organisation.expected_path()
+    # The path is derived data: store it without a second audit entry.
+    Organisation.objects.filter(pk=organisation.pk).update(path=organisation.path)
     return organisation
 
 
@@ -86,6 +99,7 @@ def update_organisation(
     organisation.name = name.strip()
     organisation.ods_code = ods_code.strip().upper()
     organisation.hard_to_recruit = hard_to_recruit
+    _check_ods_code_free(organisation.ods_code, organisation)
     old_path = organisation.path
     if moving:
         organisation.parent = parent
@@ -98,22 +112,32 @@ def update_organisation(
     return organisation
 
 
+def deletion_blockers(organisation: Organisation) -> list[str]:
+    """Why the organisation cannot be deleted yet, as sentences; empty when it can."""
+    reasons = []
+    if organisation.children.exists():
+        reasons.append("It has organisations inside it: move or delete them first.")
+    if organisation.staff.exists():
+        reasons.append("It still employs staff: move or remove their records first.")
+    return reasons
+
+
 @transaction.atomic
 def delete_organisation(*, actor, organisation: Organisation) -> None:
     if not scoping.can(actor, scoping.MANAGE_ORGANISATIONS, organisation):
         raise NotPermitted("You cannot delete this organisation.")
-    if organisation.children.exists():
-        raise DomainError("Move or delete the organisations inside it first.")
-    if organisation.staff.exists():
-        raise DomainError("It still employs staff: move or remove their records first.")
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    blockers = deletion_blockers(organisation)
+    if blockers:
+        raise DomainError(" ".join(blockers))
     with set_actor(actor):
-        organisation.delete()
+        organisation.delete()  # its memberships go with it, each audited
 
 
 @transaction.atomic
 def grant_membership(*, actor, user, organisation: Organisation, role: str) -> Membership:
     if role not in scoping.grantable_roles(actor, organisation):
-        raise NotPermitted(f"You cannot give the role {Role(role).label.lower()} here.")
+        raise NotPermitted(f"You cannot give the role {_role_label(role)} here.")
     with set_actor(actor):
         membership, created = Membership.objects.get_or_create(
             user=user, organisation=organisation, defaults={"role": role}
@@ -121,22 +145,69 @@ def grant_membership(*, actor, user, organisation: Organisation, role: str) -> M
         if not created and membership.role != role:
             if membership.role not in scoping.grantable_roles(actor, organisation):
                 raise NotPermitted("You cannot change the role of this member.")
+            _check_not_last_admin(actor, membership)
             membership.role = role
             membership.save()
     scoping.forget_scope(user)
     return membership
 
 
+def _role_label(role: str) -> str:
+    return Role(role).label.lower() if role in Role.values else repr(role)
+
+
+def _check_not_last_admin(actor, membership: Membership) -> None:
+    """You are its only admin: add another admin before you leave or change your role."""
+    if membership.user_id != actor.pk or membership.role != Role.ADMIN:
+        return
+    others = Membership.objects.filter(
+        organisation=membership.organisation, role=Role.ADMIN
+    ).exclude(pk=membership.pk)
+    if not others.exists():
+        raise DomainError(_check_not_last_admin.__doc__)
+
+
+@dataclass(frozen=True)
+class MemberAdded:
+    membership: Membership
+    account_created: bool
+
+
+@transaction.atomic
+def add_member(*, actor, organisation: Organisation, email: str, role: str) -> MemberAdded:
+    """Give the person with this e-mail a role here, making them an account if they have none.
+
+    A new account has no usable password: the person sets one with "forgot your
+    password", or signs in with NHS sign-in using the same e-mail address.
+    """
+    if role not in scoping.grantable_roles(actor, organisation):
+        raise NotPermitted(f"You cannot give the role {_role_label(role)} here.")
+    email = get_user_model().objects.normalize_email(email.strip()).lower()
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    account_created = user is None
+    if user is None:
+        user = get_user_model().objects.create_user(email=email, password=None)
+    elif Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise DomainError(
+            f"{email} already has a role at {organisation}. Change their role in the list of "
+            "members instead."
+        )
+    membership = grant_membership(actor=actor, user=user, organisation=organisation, role=role)
+    return MemberAdded(membership=membership, account_created=account_created)
+
+
+@transaction.atomic
+def change_member_role(*, actor, membership: Membership, role: str) -> Membership:
+    return grant_membership(
+        actor=actor, user=membership.user, organisation=membership.organisation, role=role
+    )
+
+
 @transaction.atomic
 def revoke_membership(*, actor, membership: Membership) -> None:
     if membership.role not in scoping.grantable_roles(actor, membership.organisation):
         raise NotPermitted("You cannot remove this member.")
-    if membership.user_id == actor.pk and membership.role == Role.ADMIN:
-        others = Membership.objects.filter(
-            organisation=membership.organisation, role=Role.ADMIN
-        ).exclude(pk=membership.pk)
-        if not others.exists():
-            raise DomainError("You are its only admin: add another admin before you leave.")
+    _check_not_last_admin(actor, membership)
     with set_actor(actor):
         membership.delete()
     scoping.forget_scope(membership.user)

@@ -1,15 +1,97 @@
 """Reads of staff records, already scoped to the caller through people/access.py."""
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from capmap.organisations import scoping
+from capmap.organisations.models import Organisation
 
 from .access import people_visible_to
-from .models import Person
+from .models import JobRole, Person
+
+SORTS: dict[str, list[str]] = {
+    "name": ["last_name", "first_name", "pk"],
+    "role": ["job_role__name", "last_name", "first_name", "pk"],
+    "employer": ["employer__name", "last_name", "first_name", "pk"],
+    "start": ["start_date", "last_name", "first_name", "pk"],
+}
+IN_POST = "in_post"
+LEFT = "left"
 
 
-def people_for(user) -> QuerySet[Person]:
-    return people_visible_to(user).select_related("job_role", "employer")
+def people_for(user, permission: str = scoping.VIEW_PEOPLE) -> QuerySet[Person]:
+    return people_visible_to(user, permission).select_related("job_role", "employer", "user")
 
 
 def get_person(user, pk: int) -> Person:
     """The person, or Person.DoesNotExist when the caller may not see them."""
-    return people_for(user).get(pk=pk)
+    return people_for(user).prefetch_related("sites").get(pk=pk)
+
+
+def get_person_to_manage(user, pk: int) -> Person:
+    """The person, or Person.DoesNotExist when the caller may not change their record."""
+    return people_for(user, scoping.MANAGE_PEOPLE).prefetch_related("sites").get(pk=pk)
+
+
+def _search_q(query: str) -> Q:
+    """Every word must match a name, the e-mail address or the registration number."""
+    q = Q()
+    for word in query.split():
+        q &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(registration_number__icontains=word)
+        )
+    return q
+
+
+def search_people(
+    user,
+    *,
+    query: str = "",
+    job_role: JobRole | None = None,
+    organisation: Organisation | None = None,
+    status: str = "",
+    sort: str = "name",
+) -> QuerySet[Person]:
+    people = people_for(user).filter(_search_q(query))
+    if job_role is not None:
+        people = people.filter(job_role=job_role)
+    if organisation is not None:
+        people = people.filter(employer__path__startswith=organisation.path)
+    today = timezone.localdate()
+    if status == IN_POST:
+        people = people.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    elif status == LEFT:
+        people = people.filter(end_date__lt=today)
+    descending = sort.startswith("-")
+    fields = SORTS.get(sort.lstrip("-"), SORTS["name"])
+    if descending:
+        fields = [f"-{fields[0]}", *fields[1:]]
+    return people.order_by(*fields)
+
+
+def organisations_to_filter_by(user) -> QuerySet[Organisation]:
+    return scoping.organisation_scope(user, scoping.VIEW_PEOPLE).order_by("path")
+
+
+def employers_for(user) -> QuerySet[Organisation]:
+    """Organisations where the user may add or change staff records."""
+    return scoping.organisation_scope(user, scoping.MANAGE_PEOPLE).order_by("path")
+
+
+def job_roles() -> QuerySet[JobRole]:
+    return JobRole.objects.all()
+
+
+def linkable_user(actor, email: str):
+    """A user with this e-mail who is a member somewhere the actor manages staff, or None."""
+    User = get_user_model()
+    return (
+        User.objects.filter(email__iexact=email.strip())
+        .filter(scoping.path_q(actor, scoping.MANAGE_PEOPLE, "memberships__organisation__path"))
+        .distinct()
+        .first()
+    )

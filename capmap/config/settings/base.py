@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "capmap.accounts",
     "capmap.organisations",
     "capmap.people",
+    "capmap.frameworks",
+    "capmap.placements",
+    "capmap.impact",
+    "capmap.reports",
     "capmap.demo",
 ]
 
@@ -52,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "capmap.accounts.middleware.RequireAdminMFAMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
 
@@ -136,10 +141,20 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ALLOW_SIGNUPS = False
 ACCOUNT_ADAPTER = "capmap.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "capmap.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "capmap.accounts.forms.LoginForm"}
+# Shared and borrowed computers are common in the NHS: sessions end with the browser.
+ACCOUNT_SESSION_REMEMBER = False
+# Five wrong passwords for one e-mail address lock it for five minutes. The per-address
+# limit is the one that matters; the per-IP one is generous because a whole trust or
+# practice can reach us from one address.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_RATE_LIMIT", "5/5m/ip,5/5m/key"),
+    "login_failed": env_str("LOGIN_RATE_LIMIT", "30/5m/ip,5/5m/key"),
     "reset_password": "5/m/ip,3/m/key",
 }
+# Rate limits count in the cache. This in-memory cache counts per process, which holds
+# the limit on one server; with several web processes, each counts on its own (so an
+# attacker gets at most one allowance per process).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Capmap"
@@ -179,6 +194,12 @@ def _oidc_apps() -> list[dict]:
                     ),
                     "oauth_pkce_enabled": True,
                     "scope": env_list(f"{prefix}_SCOPES", ["openid", "profile", "email"]),
+                    # Addresses in these domains are managed by the NHS, so they count as
+                    # verified and sign in to the Capmap account with the same address.
+                    "verified_email": env_list(
+                        f"{prefix}_VERIFIED_EMAIL_DOMAINS",
+                        ["nhs.net"] if provider_id == "entra" else [],
+                    ),
                 },
             }
         )
@@ -236,6 +257,9 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     }
 }
+
+# Report files are removed this many days after they are made (`capmap prune-reports`).
+CAPMAP_REPORT_RETENTION_DAYS = env_int("CAPMAP_REPORT_RETENTION_DAYS", 7)
 
 # --- Audit ------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -32,3 +32,31 @@ class SupervisionFactory(factory.django.DjangoModelFactory):
     supervisor = factory.SubFactory("capmap.accounts.tests.factories.UserFactory")
     starts_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
     ends_on = None
+
+
+ODS_CODES = {
+    "ics": "QMF",
+    "pcn_a": "U12345",
+    "pcn_b": "U54321",
+    "practice_a": "F86001",
+    "practice_b": "F86002",
+    "trust": "RF4",
+}
+
+
+def tree_with_ods_codes():
+    """The organisations tree() builds, each with an ODS code (see ODS_CODES)."""
+    from capmap.organisations.tests.factories import tree
+
+    t = tree()
+    for attribute, code in ODS_CODES.items():
+        organisation = getattr(t, attribute)
+        organisation.ods_code = code
+        organisation.save(update_fields=["ods_code"])
+    return t
+
+
+def manager_of(organisation, role: str = "manager"):
+    from capmap.organisations.tests.factories import MembershipFactory
+
+    return MembershipFactory(organisation=organisation, role=role).user

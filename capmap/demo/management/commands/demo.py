@@ -7,7 +7,7 @@ from capmap.demo.story import DEMO_PASSWORD, demo_sign_ins, load_demo_story
 
 
 class Command(BaseCommand):
-    help = "Create the database if needed, load the demo story and serve it."
+    help = "Create the database if needed, load the demo story, print the sign-ins and serve."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="Load the demo, do not serve.")
@@ -17,10 +17,16 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         loaded = load_demo_story()
         self.stdout.write("Demo story loaded." if loaded else "Demo story already loaded.")
-        self.stdout.write("\nDemo sign-ins (password for all: %s)" % DEMO_PASSWORD)
-        for sign_in in demo_sign_ins():
-            self.stdout.write(f"  {sign_in.persona:<28} {sign_in.email}")
-        self.stdout.write("")
+        self.stdout.write(self.sign_ins_table())
         if not no_serve:
-            self.stdout.write(f"Serving on http://{addrport}/ (Ctrl+C to stop)")
-            call_command("runserver", addrport, use_reloader=False)
+            call_command("serve", addrport)
+
+    @staticmethod
+    def sign_ins_table() -> str:
+        sign_ins = demo_sign_ins()
+        width = max(len("Persona"), *(len(s.persona) for s in sign_ins))
+        lines = ["", "Demo sign-ins:", "", f"  {'Persona':<{width}}  E-mail"]
+        lines.append(f"  {'-' * width}  {'-' * max(len(s.email) for s in sign_ins)}")
+        lines += [f"  {s.persona:<{width}}  {s.email}" for s in sign_ins]
+        lines += ["", f"  Password for every demo sign-in: {DEMO_PASSWORD}", ""]
+        return "\n".join(lines)

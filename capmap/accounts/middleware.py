@@ -1,0 +1,46 @@
+"""Organisation admins must use an authenticator app when CAPMAP_REQUIRE_MFA_FOR_ADMINS is on.
+
+An admin without one is sent to set it up, and can reach nothing else meanwhile except
+the pages that setting it up needs (re-entering the password, the security pages), signing
+out, static files and the health checks.
+"""
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+
+from capmap.organisations.models import Membership, Role
+
+
+def needs_authenticator_app(user) -> bool:
+    """True when the user is an organisation admin without an authenticator app."""
+    if not user.is_authenticated:
+        return False
+    if not Membership.objects.filter(user=user, role=Role.ADMIN).exists():
+        return False
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def _open_paths() -> tuple[str, ...]:
+    return (
+        reverse("mfa_index"),  # every MFA page lives under it
+        reverse("account_reauthenticate"),
+        reverse("account_logout"),
+        reverse("core:healthz"),
+        reverse("core:readyz"),
+        settings.STATIC_URL,
+    )
+
+
+class RequireAdminMFAMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        request.mfa_setup_required = False
+        if settings.CAPMAP_REQUIRE_MFA_FOR_ADMINS and needs_authenticator_app(request.user):
+            request.mfa_setup_required = True
+            if not request.path.startswith(_open_paths()):
+                return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

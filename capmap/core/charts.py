@@ -1,0 +1,349 @@
+"""Accessible SVG charts drawn on the server, each with a table carrying the same numbers.
+
+Pure functions: plain data in, a `Chart` out. The SVG uses presentation attributes
+(`fill="..."`), never `style=`, so the page's content security policy allows it, and
+WeasyPrint draws the same picture in a PDF. Render with the `app_chart` macro
+(core/jinja2/components/chart), which puts the table alternative beside the picture.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+from markupsafe import Markup
+
+# NHS identity palette, in the order series take them; each is readable on white.
+PALETTE = ["#005eb8", "#330072", "#007f3b", "#ae2573", "#7c2855", "#425563", "#00a499"]
+TEXT = "#212b32"
+GRID = "#d8dde0"
+
+WIDTH = 640
+HEIGHT = 320
+MARGIN_LEFT = 56
+MARGIN_RIGHT = 16
+MARGIN_TOP = 16
+MARGIN_BOTTOM = 56
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[float]
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    caption: str
+    head: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str
+    title: str
+    description: str
+    labels: list[str]
+    series: list[Series]
+    unit: str = ""
+    chart_id: str = ""
+    svg: Markup = field(default=Markup(""), repr=False)
+
+    @property
+    def table(self) -> ChartTable:
+        head = ["", *[s.name for s in self.series]]
+        rows = [
+            [label, *[format_number(s.values[i]) for s in self.series]]
+            for i, label in enumerate(self.labels)
+        ]
+        caption = f"{self.title} (table)" + (f", {self.unit}" if self.unit else "")
+        return ChartTable(caption=caption, head=head, rows=rows)
+
+
+def format_number(value: float | None) -> str:
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+def nice_step(value: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten at or above `value` (1 for 0)."""
+    if value <= 0:
+        return 1
+    exponent = math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        candidate = step * 10**exponent
+        if candidate >= value * (1 - 1e-9):
+            return candidate
+    return 10 ** (exponent + 1)  # pragma: no cover - the loop always returns
+
+
+def axis_ticks(maximum: float) -> list[float]:
+    """Round tick values from 0 to at or above `maximum`: two to five steps of 1, 2 or 5."""
+    step = nice_step(maximum / 4) if maximum > 0 else 1
+    steps = max(2, math.ceil(maximum / step - 1e-9))
+    return [step * i for i in range(steps + 1)]
+
+
+def nice_ceiling(value: float) -> float:
+    """The top of the axis for data reaching `value`."""
+    return axis_ticks(value)[-1]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+def _attrs(**attributes) -> str:
+    parts = []
+    for name, value in attributes.items():
+        if value is None:
+            continue
+        if isinstance(value, float):
+            value = f"{value:.2f}".rstrip("0").rstrip(".")
+        parts.append(f'{name.rstrip("_").replace("_", "-")}="{escape(str(value))}"')
+    return " ".join(parts)
+
+
+def _text(x: float, y: float, content: str, anchor: str = "middle", size: int = 12) -> str:
+    attributes = _attrs(x=float(x), y=float(y), text_anchor=anchor, font_size=size, fill=TEXT)
+    return f"<text {attributes}>{escape(content)}</text>"
+
+
+def _frame(chart_id: str, title: str, description: str, body: list[str]) -> Markup:
+    opening = _attrs(
+        xmlns="http://www.w3.org/2000/svg",
+        viewBox=f"0 0 {WIDTH} {HEIGHT}",
+        width="100%",
+        role="img",
+        aria_labelledby=f"{chart_id}-title {chart_id}-desc",
+        class_="app-chart__svg",
+        font_family="Frutiger W01, Arial, sans-serif",
+    )
+    # Every piece above was built from escaped text and fixed markup.
+    return Markup(  # noqa: S704
+        f"<svg {opening}>"
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>' + "".join(body) + "</svg>"
+    )
+
+
+def _axes(maximum: float, labels: list[str], unit: str) -> tuple[list[str], float, float]:
+    """Grid lines with y-axis numbers and the x-axis labels; returns (parts, plot width, band)."""
+    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    parts = ['<g class="app-chart__axes" aria-hidden="true">']
+    for value in axis_ticks(maximum):
+        y = MARGIN_TOP + plot_h - plot_h * value / maximum
+        parts.append(
+            f"<line {_attrs(x1=MARGIN_LEFT, x2=WIDTH - MARGIN_RIGHT, y1=y, y2=y, stroke=GRID)}/>"
+        )
+        parts.append(_text(MARGIN_LEFT - 6, y + 4, format_number(value), anchor="end"))
+    if unit:
+        parts.append(_text(4, MARGIN_TOP - 4, unit, anchor="start", size=11))
+    band = plot_w / max(len(labels), 1)
+    # Thin the labels so they never overlap: at most about twelve along the axis.
+    every = max(1, math.ceil(len(labels) / 12))
+    for i, label in enumerate(labels):
+        if i % every:
+            continue
+        x = MARGIN_LEFT + band * (i + 0.5)
+        parts.append(_text(x, HEIGHT - MARGIN_BOTTOM + 18, _fit(label, band * every), size=11))
+    parts.append("</g>")
+    return parts, plot_w, band
+
+
+def _fit(label: str, space: float) -> str:
+    """Shorten a label to the room it has; the full label is in the table and the tooltip."""
+    room = max(int(space / 5.8), 4)
+    return label if len(label) <= room else label[: room - 1].rstrip() + "…"
+
+
+def _y(value: float, maximum: float) -> float:
+    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    return MARGIN_TOP + plot_h - plot_h * (value / maximum)
+
+
+def _legend(series: Sequence[Series]) -> list[str]:
+    if len(series) < 2:
+        return []
+    parts = ['<g class="app-chart__legend" aria-hidden="true">']
+    x = MARGIN_LEFT
+    y = HEIGHT - 16
+    for index, s in enumerate(series):
+        colour = PALETTE[index % len(PALETTE)]
+        parts.append(f"<rect {_attrs(x=x, y=y - 10, width=12, height=12, fill=colour)}/>")
+        parts.append(_text(x + 16, y, s.name, anchor="start", size=11))
+        x += 28 + 7 * len(s.name)
+    parts.append("</g>")
+    return parts
+
+
+def _values(values: Sequence[float | None]) -> list[float]:
+    return [float(v or 0) for v in values]
+
+
+def bar_chart(
+    *,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    unit: str = "",
+    description: str = "",
+    series_name: str = "Value",
+    chart_id: str = "",
+) -> Chart:
+    """One bar a label; each bar carries its label and value for assistive technology."""
+    labels = [str(label) for label in labels]
+    numbers = _values(values)
+    chart_id = chart_id or _slug(title)
+    maximum = nice_ceiling(max(numbers, default=0))
+    parts, _, band = _axes(maximum, labels, unit)
+    parts.append('<g class="app-chart__bars">')
+    width = band * 0.7
+    for i, (label, value) in enumerate(zip(labels, numbers, strict=True)):
+        top = _y(value, maximum)
+        attributes = _attrs(
+            x=MARGIN_LEFT + band * i + (band - width) / 2,
+            y=top,
+            width=width,
+            height=_y(0, maximum) - top,
+            fill=PALETTE[0],
+            data_label=label,
+            data_value=format_number(value),
+        )
+        parts.append(
+            f"<rect {attributes}><title>{escape(label)}: {format_number(value)}</title></rect>"
+        )
+    parts.append("</g>")
+    description = description or _describe(labels, [Series(series_name, numbers)], unit)
+    svg = _frame(chart_id, title, description, parts)
+    return Chart(
+        "bar", title, description, labels, [Series(series_name, numbers)], unit, chart_id, svg
+    )
+
+
+def median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def line_chart(
+    *,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    unit: str = "",
+    description: str = "",
+    show_median: bool = True,
+    chart_id: str = "",
+) -> Chart:
+    """A run chart: one line a series over time, with the first series' median dashed."""
+    labels = [str(label) for label in labels]
+    series = [Series(s.name, _values(s.values)) for s in series]
+    chart_id = chart_id or _slug(title)
+    maximum = nice_ceiling(max((v for s in series for v in s.values), default=0))
+    parts, _, band = _axes(maximum, labels, unit)
+    if show_median and series and series[0].values:
+        centre = median(series[0].values)
+        y = _y(centre, maximum)
+        line = _attrs(
+            x1=MARGIN_LEFT,
+            x2=WIDTH - MARGIN_RIGHT,
+            y1=y,
+            y2=y,
+            stroke="#425563",
+            stroke_dasharray="6 4",
+            class_="app-chart__median",
+            data_value=format_number(centre),
+        )
+        parts.append(f"<line {line}><title>Median {format_number(centre)}</title></line>")
+    for index, s in enumerate(series):
+        colour = PALETTE[index % len(PALETTE)]
+        points = [
+            (MARGIN_LEFT + band * (i + 0.5), _y(value, maximum)) for i, value in enumerate(s.values)
+        ]
+        parts.append(f'<g class="app-chart__series" {_attrs(data_series=s.name)}>')
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            parts.append(
+                f"<polyline {_attrs(points=path, fill='none', stroke=colour, stroke_width=2)}/>"
+            )
+        for (x, y), label, value in zip(points, labels, s.values, strict=True):
+            attributes = _attrs(
+                cx=x, cy=y, r=4, fill=colour, data_label=label, data_value=format_number(value)
+            )
+            parts.append(
+                f"<circle {attributes}><title>{escape(s.name)}, {escape(label)}: "
+                f"{format_number(value)}</title></circle>"
+            )
+        parts.append("</g>")
+    parts += _legend(series)
+    description = description or _describe(labels, series, unit)
+    svg = _frame(chart_id, title, description, parts)
+    return Chart("line", title, description, labels, list(series), unit, chart_id, svg)
+
+
+def stacked_bar_chart(
+    *,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    unit: str = "",
+    description: str = "",
+    chart_id: str = "",
+) -> Chart:
+    """One bar a label, split into one segment a series, stacked from the axis up."""
+    labels = [str(label) for label in labels]
+    series = [Series(s.name, _values(s.values)) for s in series]
+    chart_id = chart_id or _slug(title)
+    totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
+    maximum = nice_ceiling(max(totals, default=0))
+    parts, _, band = _axes(maximum, labels, unit)
+    width = band * 0.7
+    for index, s in enumerate(series):
+        colour = PALETTE[index % len(PALETTE)]
+        parts.append(f'<g class="app-chart__series" {_attrs(data_series=s.name)}>')
+        for i, (label, value) in enumerate(zip(labels, s.values, strict=True)):
+            below = sum(other.values[i] for other in series[:index])
+            top = _y(below + value, maximum)
+            attributes = _attrs(
+                x=MARGIN_LEFT + band * i + (band - width) / 2,
+                y=top,
+                width=width,
+                height=_y(below, maximum) - top,
+                fill=colour,
+                data_label=label,
+                data_value=format_number(value),
+            )
+            parts.append(
+                f"<rect {attributes}><title>{escape(s.name)}, {escape(label)}: "
+                f"{format_number(value)}</title></rect>"
+            )
+        parts.append("</g>")
+    parts += _legend(series)
+    description = description or _describe(labels, series, unit)
+    svg = _frame(chart_id, title, description, parts)
+    return Chart("stacked-bar", title, description, labels, list(series), unit, chart_id, svg)
+
+
+def _describe(labels: list[str], series: Sequence[Series], unit: str) -> str:
+    if not labels:
+        return "No figures to show yet."
+    span = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
+    totals = ", ".join(
+        f"{s.name}: total {format_number(sum(s.values))}" + (f" {unit}" if unit else "")
+        for s in series
+    )
+    return f"{len(labels)} points from {span}. {totals}. The table below gives every figure."

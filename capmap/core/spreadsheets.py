@@ -1,0 +1,90 @@
+"""Write XLSX workbooks safely: every text cell that a spreadsheet would run as a formula is
+neutralised (CSV/formula injection), numbers and dates stay numbers and dates.
+"""
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+# A cell starting with one of these is read as a formula (or DDE) by spreadsheet programs.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run gets a leading apostrophe; anything else passes."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+@dataclass
+class SheetTable:
+    caption: str
+    head: Sequence[str]
+    rows: Iterable[Sequence]
+
+
+@dataclass
+class Sheet:
+    title: str
+    tables: list[SheetTable] = field(default_factory=list)
+    heading: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    cleaned = "".join("-" if ch in "[]:*?/\\" else ch for ch in title).strip("'")[:31] or "Sheet"
+    candidate, n = cleaned, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate, n = cleaned[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _cell(value):
+    if value is None or isinstance(value, bool | int | float | Decimal | date | datetime):
+        return float(value) if isinstance(value, Decimal) else value
+    return neutralise(str(value))
+
+
+def write_workbook(sheets: Sequence[Sheet]) -> bytes:
+    """Each sheet: an optional heading and notes, then each table under its bold caption."""
+    workbook = Workbook(write_only=False)
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    for spec in sheets:
+        sheet = workbook.create_sheet(_sheet_title(spec.title, used))
+        widths: dict[int, int] = {}
+        written = bool(spec.heading or spec.notes)
+        if spec.heading:
+            sheet.append([_cell(spec.heading)])
+            sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=14)
+        for note in spec.notes:
+            sheet.append([_cell(note)])
+        for table in spec.tables:
+            if written:
+                sheet.append([])
+            sheet.append([_cell(table.caption)])
+            written = True
+            sheet.cell(sheet.max_row, 1).font = bold
+            sheet.append([_cell(h) for h in table.head])
+            for column in range(1, len(table.head) + 1):
+                sheet.cell(sheet.max_row, column).font = bold
+            for row in table.rows:
+                values = [_cell(v) for v in row]
+                sheet.append(values)
+                for i, value in enumerate(values, start=1):
+                    widths[i] = max(widths.get(i, 8), min(len(str(value or "")), 60))
+        for column, width in widths.items():
+            sheet.column_dimensions[get_column_letter(column)].width = width + 2
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

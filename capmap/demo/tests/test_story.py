@@ -1,0 +1,159 @@
+import re
+
+import pytest
+from django.core.management import call_command
+
+from capmap.accounts.models import User
+from capmap.demo.story import DEMO_PASSWORD, ICS_NAME, demo_sign_ins, load_demo_story
+from capmap.organisations.models import Membership, Organisation, OrganisationKind, Role
+from capmap.people.access import people_visible_to
+from capmap.people.models import Person, Supervision, SupervisionKind
+from capmap.people.validators import validate_registration
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story():
+    assert load_demo_story() is True
+
+
+def _user(persona: str) -> User:
+    email = next(s.email for s in demo_sign_ins() if s.persona.startswith(persona))
+    return User.objects.get(email=email)
+
+
+def test_the_story_builds_an_ics_with_three_trusts_three_pcns_and_their_practices(story):
+    ics = Organisation.objects.get(name=ICS_NAME)
+    below = Organisation.objects.filter(path__startswith=ics.path).exclude(pk=ics.pk)
+    assert below.filter(kind=OrganisationKind.TRUST).count() == 3
+    pcns = below.filter(kind=OrganisationKind.PCN)
+    assert pcns.count() == 3
+    for pcn in pcns:
+        assert 4 <= pcn.children.filter(kind=OrganisationKind.PRACTICE).count() <= 6
+
+
+def test_every_organisation_has_a_correct_path_and_a_valid_ods_code(story):
+    for organisation in Organisation.objects.all():
+        parent_path = organisation.parent.path if organisation.parent else "/"
+        assert organisation.path == f"{parent_path}{organisation.pk}/"
+        organisation.full_clean()
+    patterns = {
+        OrganisationKind.TRUST: r"R[0-9A-Z]{2}",
+        OrganisationKind.PCN: r"U\d{5}",
+        OrganisationKind.PRACTICE: r"[A-Z]\d{5}",
+    }
+    for kind, pattern in patterns.items():
+        for code in Organisation.objects.filter(kind=kind).values_list("ods_code", flat=True):
+            assert re.fullmatch(pattern, code)
+
+
+def test_about_sixty_staff_across_the_roles_with_valid_registrations(story):
+    people = Person.objects.select_related("job_role")
+    assert 55 <= people.count() <= 65
+    roles = set(people.values_list("job_role__name", flat=True))
+    assert {
+        "Clinical pharmacist",
+        "Pharmacy technician",
+        "First contact physiotherapist",
+        "Social prescribing link worker",
+        "Care co-ordinator",
+        "Receptionist",
+        "General practitioner",
+        "Practice nurse",
+        "Practice manager",
+        "Specialist pharmacist",
+    } <= roles
+    assert set(
+        people.filter(job_role__name="Clinical pharmacist").values_list("stage", flat=True)
+    ) == {
+        "junior",
+        "senior",
+    }
+    for person in people:
+        validate_registration(person.registration_body, person.registration_number)
+        assert person.registration_body == person.job_role.registration_body
+    assert people.exclude(end_date=None).count() >= 2
+    assert people.exclude(afc_band="").count() >= 30
+
+
+def test_each_persona_signs_in_with_the_shared_password_and_holds_their_role(story):
+    expected = {
+        "Practitioner": (Role.PRACTITIONER, OrganisationKind.PRACTICE),
+        "Supervisor": (Role.SUPERVISOR, OrganisationKind.TRUST),
+        "Practice manager": (Role.MANAGER, OrganisationKind.PRACTICE),
+        "PCN manager": (Role.MANAGER, OrganisationKind.PCN),
+        "ICS programme lead": (Role.MANAGER, OrganisationKind.ICS),
+        "Organisation admin": (Role.ADMIN, OrganisationKind.ICS),
+    }
+    personas = [s.persona for s in demo_sign_ins()]
+    assert [p.split(" (")[0] for p in personas] == [
+        "Practitioner",
+        "Supervisor or mentor",
+        "Practice manager",
+        "PCN manager",
+        "ICS programme lead",
+        "Organisation admin",
+    ]
+    for prefix, (role, kind) in expected.items():
+        user = _user(prefix)
+        assert user.check_password(DEMO_PASSWORD)
+        membership = Membership.objects.get(user=user)
+        assert (membership.role, membership.organisation.kind) == (role, kind)
+
+
+def test_the_practitioner_and_mentor_have_staff_records(story):
+    practitioner = _user("Practitioner").person
+    assert practitioner.job_role.name == "Clinical pharmacist"
+    assert practitioner.employer.kind == OrganisationKind.PCN
+    assert _user("Supervisor").person.job_role.name == "Specialist pharmacist"
+    assert _user("Practice manager").person.job_role.name == "Practice manager"
+
+
+def test_the_hospital_mentor_sees_exactly_their_mentee_outside_their_trust(story):
+    mentor = _user("Supervisor")
+    mentee = _user("Practitioner").person
+    supervision = Supervision.objects.get(supervisor=mentor)
+    assert (supervision.person, supervision.kind) == (mentee, SupervisionKind.MENTOR)
+    trust = Membership.objects.get(user=mentor).organisation
+    visible = people_visible_to(mentor)
+    outside_trust = visible.exclude(employer__path__startswith=trust.path)
+    assert list(outside_trust) == [mentee]
+    assert visible.filter(employer=mentee.employer).count() == 1
+
+
+def test_the_practitioner_sees_only_their_own_record(story):
+    practitioner = _user("Practitioner")
+    assert list(people_visible_to(practitioner)) == [practitioner.person]
+
+
+def test_the_pcn_manager_sees_their_pcn_and_no_other(story):
+    manager = _user("PCN manager")
+    pcn = Membership.objects.get(user=manager).organisation
+    visible = people_visible_to(manager)
+    assert visible.count() > 10
+    assert not visible.exclude(employer__path__startswith=pcn.path).exists()
+
+
+def test_loading_twice_changes_nothing(story):
+    counts = (Organisation.objects.count(), Person.objects.count(), User.objects.count())
+    assert load_demo_story() is False
+    assert (Organisation.objects.count(), Person.objects.count(), User.objects.count()) == counts
+
+
+def test_demo_command_without_serving_prints_sign_ins_and_password(capsys):
+    call_command("demo", "--no-serve")
+    output = capsys.readouterr().out
+    assert "Demo story loaded." in output
+    for sign_in in demo_sign_ins():
+        assert sign_in.persona in output
+        assert sign_in.email in output
+    assert DEMO_PASSWORD in output
+
+
+def test_serve_listens_on_loopback_port_8000_by_default_and_names_the_wsgi_module():
+    from capmap.core.management.commands.serve import Command
+
+    parser = Command().create_parser("capmap", "serve")
+    assert parser.parse_args([]).addrport == "127.0.0.1:8000"
+    assert "capmap.config.wsgi" in parser.format_help()

@@ -1,0 +1,110 @@
+from django import forms
+
+from . import access
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CASE 1.0 JSON package or Capmap CSV file",
+        help_text="The CSV template has the columns domain, code, title, description, indicators.",
+    )
+    owner = forms.ChoiceField(label="Who owns the framework")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = _owner_choices(user)
+
+
+class CompetencyForm(forms.Form):
+    code = forms.CharField(label="Code", required=False, max_length=200)
+    title = forms.CharField(label="What the person can do", widget=forms.Textarea({"rows": 2}))
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea)
+    indicators = forms.CharField(
+        label="Behavioural indicators",
+        required=False,
+        widget=forms.Textarea({"rows": 4}),
+        help_text="One a line.",
+    )
+    domain = forms.ChoiceField(label="Domain", required=False)
+    replaces = forms.MultipleChoiceField(
+        label="Competencies of the previous version this one replaces",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Verified levels in those carry over to this one.",
+    )
+
+    def __init__(self, *args, domains, previous=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].choices = [("", "No domain (top level)")] + [
+            (str(d.pk), f"{d.code} {d.title}".strip()[:120]) for d in domains
+        ]
+        self.fields["replaces"].choices = [
+            (str(c.pk), f"{c.code} {c.title}".strip()[:120]) for c in previous
+        ]
+        if not previous:
+            del self.fields["replaces"]
+
+    def indicator_list(self) -> list[str]:
+        return self.cleaned_data["indicators"].splitlines()
+
+
+class DomainForm(forms.Form):
+    code = forms.CharField(label="Code", required=False, max_length=200)
+    title = forms.CharField(label="Domain title", max_length=500)
+
+
+def _owner_choices(user) -> list[tuple[str, str]]:
+    choices = [(str(o.pk), o.name) for o in access.authoring_organisations(user)]
+    if user.is_superuser:
+        choices.insert(0, ("library", "The shared library"))
+    return choices
+
+
+class RoleProfileForm(forms.Form):
+    job_role = forms.ChoiceField(label="Job role")
+    stage = forms.CharField(
+        label="Stage", required=False, max_length=40, help_text="For example junior or senior."
+    )
+    owner = forms.ChoiceField(label="Whose profile is it")
+    default_level = forms.TypedChoiceField(
+        label="Level needed in every competency to start with", coerce=int
+    )
+
+    def __init__(self, *args, user, job_roles, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["job_role"].choices = [(str(r.pk), r.name) for r in job_roles]
+        self.fields["owner"].choices = _owner_choices(user)
+        self.fields["default_level"].choices = [
+            (level.value, f"{level.value} {level.label}") for level in levels
+        ]
+
+
+class RequirementsForm(forms.Form):
+    """One level and one essential-or-desirable choice per competency of the profile."""
+
+    def __init__(self, *args, requirements, levels, **kwargs):
+        from .models import Requirement
+
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        level_choices = [(level.value, f"{level.value} {level.label}") for level in levels]
+        for row in requirements:
+            name = f"{row.competency.code} {row.competency.title}".strip()[:150]
+            self.fields[f"level_{row.pk}"] = forms.TypedChoiceField(
+                label=f"Level for {name}", choices=level_choices, coerce=int, initial=row.level
+            )
+            self.fields[f"requirement_{row.pk}"] = forms.ChoiceField(
+                label=f"Essential or desirable for {name}",
+                choices=Requirement.choices,
+                initial=row.requirement,
+            )
+            self.rows.append((row, self[f"level_{row.pk}"], self[f"requirement_{row.pk}"]))
+
+    def requirements(self) -> dict[int, tuple[int, str]]:
+        return {
+            row.pk: (
+                self.cleaned_data[f"level_{row.pk}"],
+                self.cleaned_data[f"requirement_{row.pk}"],
+            )
+            for row, _level, _requirement in self.rows
+        }

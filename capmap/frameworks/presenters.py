@@ -1,0 +1,178 @@
+"""View-models for the framework pages: templates show these and hold no logic."""
+
+from django.urls import reverse
+
+from . import selectors
+
+
+def _breadcrumbs(*extra: tuple[str, str]) -> list[dict]:
+    items = [{"text": "Home", "href": reverse("core:home")}]
+    items.append({"text": "Frameworks", "href": reverse("frameworks:list_frameworks")})
+    return items + [{"text": text, "href": href} for text, href in extra]
+
+
+def framework_list(user, frameworks) -> dict:
+    from . import access
+
+    rows = list(frameworks)
+    return {
+        "library": [f for f in rows if f.owner_id is None],
+        "own": [f for f in rows if f.owner_id is not None],
+        "can_import": access.can_author_anywhere(user),
+        "breadcrumbs": _breadcrumbs()[:1],
+    }
+
+
+def framework_detail(user, framework, wanted: str | None) -> dict:
+    from . import access
+
+    versions = selectors.versions_of(framework)
+    version = next((v for v in versions if str(v.number) == wanted), None)
+    version = version or selectors.current_version(framework)
+    return {
+        "framework": framework,
+        "versions": versions,
+        "version": version,
+        "tree": selectors.version_tree(version) if version else [],
+        "levels": selectors.scale_levels(version) if version else [],
+        "profiles": list(selectors.role_profiles_for_version(user, version)) if version else [],
+        "can_author": access.can_author(user, framework.owner),
+        "can_author_profiles": access.can_author_anywhere(user),
+        "has_draft": any(v.is_draft for v in versions),
+        "breadcrumbs": _breadcrumbs(),
+    }
+
+
+def role_profile(profile, user) -> dict:
+    from . import access
+
+    framework = profile.version.framework
+    return {
+        "profile": profile,
+        "can_edit": access.can_author(user, profile.owner),
+        "framework": framework,
+        "requirements": list(profile.requirements.all()),
+        "breadcrumbs": _breadcrumbs(
+            (framework.title, reverse("frameworks:show_framework", args=[framework.slug]))
+        ),
+    }
+
+
+def import_page(form, preview, problems: list[str]) -> dict:
+    tree = []
+    if preview is not None:
+        tree = [
+            (depth, "Domain" if node.children else "Competency", node.code, node.full_statement)
+            for node, _parent, depth in preview.package.walk()
+        ][:200]
+    return {
+        "form": form,
+        "preview": preview,
+        "tree": tree,
+        "problems": [{"text": p} for p in problems],
+        "breadcrumbs": _breadcrumbs(),
+    }
+
+
+def publish_page(version, changes) -> dict:
+    framework = version.framework
+    return {
+        "version": version,
+        "framework": framework,
+        "changes": changes,
+        "breadcrumbs": _breadcrumbs(
+            (framework.title, reverse("frameworks:show_framework", args=[framework.slug]))
+        ),
+    }
+
+
+def edit_page(version, form, heading: str) -> dict:
+    context = publish_page(version, None)
+    context.update({"form": form, "heading": heading})
+    return context
+
+
+def competency_form(data, competency):
+    from .forms import CompetencyForm
+
+    version = competency.version
+    initial = {
+        "code": competency.code,
+        "title": competency.title,
+        "description": competency.description,
+        "indicators": "\n".join(competency.indicators or []),
+        "domain": str(competency.domain_id or ""),
+        "replaces": [str(pk) for pk in competency.replaces.values_list("replaces_id", flat=True)],
+    }
+    return CompetencyForm(
+        data,
+        initial=initial,
+        domains=selectors.domains_of(version),
+        previous=list(selectors.previous_competencies(version)),
+    )
+
+
+def competency_fields(version, form) -> dict:
+    """The service arguments from a valid CompetencyForm."""
+    data = form.cleaned_data
+    fields = {
+        "code": data["code"],
+        "title": data["title"],
+        "description": data["description"],
+        "indicators": form.indicator_list(),
+        "domain": selectors.domains_of(version).filter(pk=data["domain"]).first()
+        if data["domain"]
+        else None,
+    }
+    if "replaces" in data:
+        fields["replaces"] = list(
+            selectors.previous_competencies(version).filter(pk__in=data["replaces"])
+        )
+    return fields
+
+
+def role_profile_form(data, user, version):
+    from capmap.people.models import JobRole
+
+    from .forms import RoleProfileForm
+
+    return RoleProfileForm(
+        data,
+        user=user,
+        job_roles=JobRole.objects.order_by("name"),
+        levels=selectors.scale_levels(version),
+    )
+
+
+def role_profile_fields(user, form) -> dict:
+    from capmap.people.models import JobRole
+
+    data = form.cleaned_data
+    return {
+        "job_role": JobRole.objects.get(pk=data["job_role"]),
+        "stage": data["stage"],
+        "owner": selectors.authoring_owner(user, data["owner"]),
+        "default_level": data["default_level"],
+    }
+
+
+def requirements_form(data, profile):
+    from .forms import RequirementsForm
+
+    return RequirementsForm(
+        data,
+        requirements=list(profile.requirements.all()),
+        levels=selectors.scale_levels(profile.version),
+    )
+
+
+def pathway_list(pathways) -> dict:
+    return {"pathways": list(pathways), "breadcrumbs": _breadcrumbs()}
+
+
+def pathway_detail(pathway) -> dict:
+    return {
+        "pathway": pathway,
+        "capabilities": list(pathway.capabilities.all()),
+        "breadcrumbs": _breadcrumbs(("MDT care pathways", reverse("frameworks:list_pathways"))),
+    }

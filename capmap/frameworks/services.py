@@ -1,0 +1,468 @@
+"""State changes for frameworks: import, publish, new drafts, role profiles, pathways.
+
+Every function takes the acting user first (None: the command line or a data load,
+which run as the system), checks permission, runs in one transaction and is audited.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditlog.context import set_actor
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.organisations.models import Organisation
+
+from . import access, packaging
+from .case import CaseError, CasePackage, load_package
+from .csv_template import load_csv
+from .models import (
+    Competency,
+    CompetencyMapping,
+    Domain,
+    Framework,
+    FrameworkVersion,
+    ProficiencyLevel,
+    PublishedVersionIsFrozen,
+    RoleProfile,
+    RoleRequirement,
+    VersionSource,
+    VersionStatus,
+)
+
+FORMATS = ("case", "csv")
+
+
+class ImportRefused(DomainError):
+    """The file cannot be imported; `problems` lists what to fix."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(" ".join(problems))
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    package: CasePackage
+    format: str
+    title: str
+    domains: int
+    competencies: int
+
+
+def guess_format(raw: bytes, filename: str = "") -> str:
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".json":
+        return "case"
+    if suffix == ".csv":
+        return "csv"
+    return "case" if raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[") else "csv"
+
+
+def read_upload(raw: bytes, *, filename: str = "", file_format: str | None = None) -> ImportPreview:
+    """Parse and check a file without storing anything; raises ImportRefused."""
+    limit = settings.CAPMAP_MAX_IMPORT_BYTES
+    if len(raw) > limit:
+        raise ImportRefused([f"The file is larger than {limit // (1024 * 1024)} MB."])
+    if not raw.strip():
+        raise ImportRefused(["The file is empty."])
+    chosen = file_format or guess_format(raw, filename)
+    if chosen not in FORMATS:
+        raise ImportRefused([f"Choose the format: {' or '.join(FORMATS)}."])
+    title = Path(filename).stem.replace("-", " ").replace("_", " ").strip().capitalize()
+    try:
+        if chosen == "case":
+            package = load_package(raw)
+            title = package.title
+        else:
+            package = load_csv(raw, title=title or "Imported framework")
+    except CaseError as error:
+        raise ImportRefused(error.problems) from None
+    counts = package.counts()
+    return ImportPreview(package, chosen, title, counts["domains"], counts["competencies"])
+
+
+def _unique_slug(wanted: str) -> str:
+    base = slugify(wanted)[:100] or "framework"
+    slug, n = base, 2
+    while Framework.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_author(actor, owner: Organisation | None) -> None:
+    if not access.can_author(actor, owner):
+        if owner is None:
+            raise NotPermitted("Only a system administrator can change the shared library.")
+        raise NotPermitted(f"You cannot author frameworks for {owner}.")
+
+
+@transaction.atomic
+def import_framework(
+    *,
+    actor,
+    raw: bytes,
+    filename: str = "",
+    file_format: str | None = None,
+    slug: str | None = None,
+    owner: Organisation | None = None,
+    title: str | None = None,
+) -> Framework:
+    """Store a CASE package or CSV file as published version 1 of a new framework.
+
+    All or nothing: a file with any problem raises ImportRefused and stores nothing.
+    """
+    _check_author(actor, owner)
+    preview = read_upload(raw, filename=filename, file_format=file_format)
+    if slug is not None:
+        slug = slug.strip()
+        if slugify(slug) != slug or not slug:
+            raise ImportRefused([f"“{slug}” is not a slug: use lower-case letters, digits and -."])
+        if Framework.objects.filter(slug=slug).exists():
+            raise ImportRefused([f"A framework with the slug {slug} already exists."])
+    return store_package(
+        actor=actor,
+        package=preview.package,
+        source=VersionSource.CASE if preview.format == "case" else VersionSource.CSV,
+        slug=slug or _unique_slug(title or preview.title),
+        owner=owner,
+        title=title or preview.title,
+    )
+
+
+def store_package(
+    *,
+    actor,
+    package: CasePackage,
+    source: str,
+    slug: str,
+    owner: Organisation | None,
+    title: str,
+    publish: bool = True,
+) -> Framework:
+    """Create a framework with one version holding the package (callers check permission)."""
+    document = package.document
+    description = document.get("description")
+    with set_actor(actor):
+        framework = Framework.objects.create(
+            slug=slug,
+            title=title[:300],
+            description=description if isinstance(description, str) else "",
+            owner=owner,
+            created_by=actor,
+        )
+        version = FrameworkVersion.objects.create(
+            framework=framework,
+            number=1,
+            source=source,
+            case_identifier=package.identifier or str(uuid.uuid4()),
+            case_document=document if source == VersionSource.CASE else {},
+            case_definitions=package.definitions,
+            case_associations=package.other_associations,
+            case_rubrics=package.rubrics,
+            case_package_extra={"sections": package.sections, "extra": package.extra},
+        )
+        levels = package.scale_levels() or packaging.DEFAULT_LEVELS
+        packaging.store_scale(version, levels, f"{framework.title} scale")
+        packaging.store_tree(version, package)
+        if publish:
+            _publish(actor, version)
+    return framework
+
+
+def _publish(actor, version: FrameworkVersion) -> None:
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = actor
+    version.save()
+
+
+@transaction.atomic
+def publish_version(*, actor, version: FrameworkVersion) -> FrameworkVersion:
+    """Freeze a draft; the version published before it (if any) stays in use until retired."""
+    _check_author(actor, version.framework.owner)
+    version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise PublishedVersionIsFrozen("This version is already published.")
+    if not Competency.objects.filter(version=version).exists():
+        raise DomainError("Add at least one competency before you publish.")
+    with set_actor(actor):
+        _publish(actor, version)
+    return version
+
+
+@transaction.atomic
+def retire_version(*, actor, version: FrameworkVersion) -> FrameworkVersion:
+    """Hide a published version from new assessments (it is kept for the record)."""
+    _check_author(actor, version.framework.owner)
+    if version.status != VersionStatus.PUBLISHED:
+        raise DomainError("Only a published version can be retired.")
+    version.status = VersionStatus.RETIRED
+    version.retired_at = timezone.now()
+    with set_actor(actor):
+        version.save()
+    return version
+
+
+@transaction.atomic
+def start_new_draft(*, actor, framework: Framework) -> FrameworkVersion:
+    """Copy the latest version into a new draft; each copied competency maps to its original,
+    so verified levels carry over until the author changes the mapping."""
+    _check_author(actor, framework.owner)
+    source = framework.versions.order_by("-number").first()
+    if source is None:
+        raise DomainError("This framework has no version to start from.")
+    if source.is_draft:
+        raise DomainError("This framework already has a draft: finish or publish it first.")
+    with set_actor(actor):
+        draft = FrameworkVersion.objects.create(
+            framework=framework,
+            number=source.number + 1,
+            source=source.source,
+            case_identifier=source.case_identifier,
+            case_document=source.case_document,
+            case_definitions=source.case_definitions,
+            case_associations=source.case_associations,
+            case_rubrics=source.case_rubrics,
+            case_package_extra=source.case_package_extra,
+        )
+        packaging.store_scale(
+            draft,
+            packaging.scale_levels(source),
+            getattr(getattr(source, "scale", None), "title", "Proficiency"),
+        )
+        package = packaging.package_for_version(source)
+        packaging.store_tree(draft, package)
+        old = dict(Competency.objects.filter(version=source).values_list("case_identifier", "pk"))
+        new = Competency.objects.filter(version=draft).values_list("case_identifier", "pk")
+        CompetencyMapping.objects.bulk_create(
+            CompetencyMapping(competency_id=pk, replaces_id=old[identifier])
+            for identifier, pk in new
+            if identifier in old
+        )
+    return draft
+
+
+def _draft_of(actor, version: FrameworkVersion) -> FrameworkVersion:
+    _check_author(actor, version.framework.owner)
+    if not version.is_draft:
+        raise PublishedVersionIsFrozen()
+    return version
+
+
+@transaction.atomic
+def add_competency(
+    *,
+    actor,
+    version: FrameworkVersion,
+    domain: Domain | None,
+    title: str,
+    code: str = "",
+    description: str = "",
+    indicators: list[str] | None = None,
+) -> Competency:
+    _draft_of(actor, version)
+    if domain is not None and domain.version_id != version.pk:
+        raise DomainError("That domain belongs to another version.")
+    siblings = Competency.objects.filter(version=version, domain=domain).count()
+    if domain is not None:
+        siblings += domain.subdomains.count()
+    with set_actor(actor):
+        return Competency.objects.create(
+            version=version,
+            domain=domain,
+            order=siblings,
+            code=code.strip(),
+            title=title.strip(),
+            description=description.strip(),
+            indicators=[i.strip() for i in indicators or [] if i.strip()],
+            case_identifier=str(uuid.uuid4()),
+        )
+
+
+@transaction.atomic
+def set_scale_level(
+    *, actor, version: FrameworkVersion, value: int, label: str, descriptor: str = ""
+) -> ProficiencyLevel:
+    _draft_of(actor, version)
+    with set_actor(actor):
+        level, _created = ProficiencyLevel.objects.update_or_create(
+            scale=version.scale, value=value, defaults={"label": label, "descriptor": descriptor}
+        )
+    return level
+
+
+def slug_is_free(slug: str) -> bool:
+    return not Framework.objects.filter(slug=slug).exists()
+
+
+@transaction.atomic
+def add_domain(
+    *,
+    actor,
+    version: FrameworkVersion,
+    title: str,
+    code: str = "",
+    parent: Domain | None = None,
+) -> Domain:
+    _draft_of(actor, version)
+    if parent is not None and parent.version_id != version.pk:
+        raise DomainError("That domain belongs to another version.")
+    siblings = Domain.objects.filter(version=version, parent=parent).count()
+    if parent is not None:
+        siblings += parent.competencies.count()
+    with set_actor(actor):
+        return Domain.objects.create(
+            version=version,
+            parent=parent,
+            order=siblings,
+            code=code.strip(),
+            title=title.strip(),
+            case_identifier=str(uuid.uuid4()),
+        )
+
+
+@transaction.atomic
+def update_competency(
+    *,
+    actor,
+    competency: Competency,
+    title: str,
+    code: str,
+    description: str,
+    indicators: list[str],
+    domain: Domain | None,
+    replaces: list[Competency] | None = None,
+) -> Competency:
+    """Change a draft competency, and (when given) which earlier competencies it replaces."""
+    _draft_of(actor, competency.version)
+    if domain is not None and domain.version_id != competency.version_id:
+        raise DomainError("That domain belongs to another version.")
+    if (domain.pk if domain else None) != competency.domain_id:
+        competency.order = _sibling_count(competency.version, domain)
+    competency.domain = domain
+    competency.title = title.strip()
+    competency.code = code.strip()
+    competency.description = description.strip()
+    competency.indicators = [i.strip() for i in indicators if i.strip()]
+    with set_actor(actor):
+        competency.save()
+    if replaces is not None:
+        map_competency(actor=actor, competency=competency, replaces=replaces)
+    return competency
+
+
+def _sibling_count(version: FrameworkVersion, domain: Domain | None) -> int:
+    count = Competency.objects.filter(version=version, domain=domain).count()
+    return count + Domain.objects.filter(version=version, parent=domain).count()
+
+
+@transaction.atomic
+def move_node(*, actor, node: Domain | Competency, up: bool) -> None:
+    """Swap a domain or competency with the one before (up) or after it under its parent."""
+    _draft_of(actor, node.version)
+    parent_id = node.parent_id if isinstance(node, Domain) else node.domain_id
+    siblings: list[Domain | Competency] = [
+        *Domain.objects.filter(version=node.version, parent_id=parent_id),
+        *Competency.objects.filter(version=node.version, domain_id=parent_id),
+    ]
+    siblings.sort(key=lambda s: (s.order, isinstance(s, Competency), s.pk))
+    index = next(i for i, s in enumerate(siblings) if type(s) is type(node) and s.pk == node.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    with set_actor(actor):
+        for position, sibling in enumerate(siblings):
+            if sibling.order != position:
+                sibling.order = position
+                sibling.save(update_fields=["order", "updated_at"])
+
+
+@transaction.atomic
+def map_competency(*, actor, competency: Competency, replaces: list[Competency]) -> None:
+    """Say which competencies of earlier versions this draft competency replaces."""
+    _draft_of(actor, competency.version)
+    framework_id = competency.version.framework_id
+    for old in replaces:
+        if old.version.framework_id != framework_id or old.version.number >= (
+            competency.version.number
+        ):
+            raise DomainError("Map only to competencies of an earlier version of this framework.")
+    with set_actor(actor):
+        competency.replaces.exclude(replaces__in=replaces).delete()
+        existing = set(competency.replaces.values_list("replaces_id", flat=True))
+        for old in replaces:
+            if old.pk not in existing:
+                CompetencyMapping.objects.create(competency=competency, replaces=old)
+
+
+def _check_profile_owner(framework: Framework, owner: Organisation | None) -> None:
+    if framework.owner is None or (owner is not None and owner.is_within(framework.owner)):
+        return
+    raise DomainError(
+        "A role profile must belong to the framework's organisation or one inside it."
+    )
+
+
+@transaction.atomic
+def create_role_profile(
+    *,
+    actor,
+    version: FrameworkVersion,
+    job_role,
+    stage: str,
+    owner: Organisation | None,
+    default_level: int,
+) -> RoleProfile:
+    """A profile asking for `default_level` in every competency (essential), to refine after."""
+    _check_author(actor, owner)
+    _check_profile_owner(version.framework, owner)
+    stage = stage.strip().lower()
+    duplicate = RoleProfile.objects.filter(
+        version=version, job_role=job_role, stage=stage, owner=owner
+    )
+    if duplicate.exists():
+        raise DomainError(f"There is already a {job_role} profile for that stage.")
+    if not ProficiencyLevel.objects.filter(scale__version=version, value=default_level).exists():
+        raise DomainError("Choose a level from this version's scale.")
+    with set_actor(actor):
+        profile = RoleProfile.objects.create(
+            version=version, job_role=job_role, stage=stage, owner=owner
+        )
+        RoleRequirement.objects.bulk_create(
+            RoleRequirement(profile=profile, competency=competency, level=default_level)
+            for competency in Competency.objects.filter(version=version)
+        )
+    return profile
+
+
+@transaction.atomic
+def set_role_requirements(
+    *, actor, profile: RoleProfile, requirements: dict[int, tuple[int, str]]
+) -> RoleProfile:
+    """Set (level, essential or desirable) for the profile's requirements, by requirement id."""
+    _check_author(actor, profile.owner)
+    levels = set(
+        ProficiencyLevel.objects.filter(scale__version=profile.version_id).values_list(
+            "value", flat=True
+        )
+    )
+    rows = {row.pk: row for row in profile.requirements.all()}
+    with set_actor(actor):
+        for pk, (level, requirement) in requirements.items():
+            row = rows.get(pk)
+            if row is None:
+                raise DomainError("That requirement belongs to another profile.")
+            if level not in levels:
+                raise DomainError("Choose a level from this version's scale.")
+            if (row.level, row.requirement) != (level, requirement):
+                row.level, row.requirement = level, requirement
+                row.save()
+    return profile

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import views
+
+app_name = "frameworks"
+
+urlpatterns = [
+    path("", views.list_frameworks, name="list_frameworks"),
+    path("import/", views.import_framework, name="import_framework"),
+    path("import/confirm/", views.confirm_import, name="confirm_import"),
+    path("role-profiles/<int:pk>/", views.show_role_profile, name="show_role_profile"),
+    path("role-profiles/<int:pk>/edit/", views.edit_role_profile, name="edit_role_profile"),
+    path("pathways/", views.list_pathways, name="list_pathways"),
+    path("pathways/<slug:slug>/", views.show_pathway, name="show_pathway"),
+    path("competencies/<int:pk>/", views.edit_competency, name="edit_competency"),
+    path("move/<str:kind>/<int:pk>/<str:direction>/", views.move_node, name="move_node"),
+    path("<slug:slug>/", views.show_framework, name="show_framework"),
+    path("<slug:slug>/drafts/", views.start_draft, name="start_draft"),
+    path("<slug:slug>/v<int:number>/publish/", views.publish_version, name="publish_version"),
+    path("<slug:slug>/v<int:number>/retire/", views.retire_version, name="retire_version"),
+    path("<slug:slug>/v<int:number>/domains/", views.add_domain, name="add_domain"),
+    path(
+        "<slug:slug>/v<int:number>/role-profiles/",
+        views.add_role_profile,
+        name="add_role_profile",
+    ),
+    path("<slug:slug>/v<int:number>/competencies/", views.add_competency, name="add_competency"),
+    path(
+        "<slug:slug>/export.<str:file_format>",
+        views.export_framework,
+        name="export_framework",
+    ),
+]

@@ -1,0 +1,256 @@
+"""Framework pages: the list, one framework, export downloads, and import with a preview."""
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from capmap.core.exceptions import DomainError, NotPermitted
+
+from . import access, presenters, selectors, services
+from .forms import CompetencyForm, DomainForm, ImportForm
+from .models import CarePathway, Competency, Domain, Framework, FrameworkVersion, RoleProfile
+
+SESSION_KEY = "framework_import"
+
+
+@login_required
+def list_frameworks(request):
+    context = presenters.framework_list(request.user, selectors.frameworks_for(request.user))
+    return render(request, "frameworks/list_frameworks.jinja", context)
+
+
+@login_required
+def show_framework(request, slug: str):
+    try:
+        framework = selectors.get_framework(request.user, slug)
+    except Framework.DoesNotExist:
+        raise Http404 from None
+    context = presenters.framework_detail(request.user, framework, request.GET.get("version"))
+    return render(request, "frameworks/show_framework.jinja", context)
+
+
+@login_required
+def export_framework(request, slug: str, file_format: str):
+    try:
+        number = int(request.GET["version"]) if "version" in request.GET else None
+        name, text = selectors.export_text(request.user, slug, file_format, number)
+    except (Framework.DoesNotExist, FrameworkVersion.DoesNotExist, ValueError):
+        raise Http404 from None
+    kind = "text/csv" if file_format == "csv" else "application/json"
+    response = HttpResponse(text, content_type=f"{kind}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def show_role_profile(request, pk: int):
+    try:
+        profile = selectors.get_role_profile(request.user, pk)
+    except RoleProfile.DoesNotExist:
+        raise Http404 from None
+    context = presenters.role_profile(profile, request.user)
+    return render(request, "frameworks/show_role_profile.jinja", context)
+
+
+@login_required
+def import_framework(request):
+    if not access.can_author_anywhere(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    preview, problems = None, []
+    if request.method == "POST" and form.is_valid():
+        raw = form.cleaned_data["file"].read()
+        name = form.cleaned_data["file"].name
+        try:
+            preview = services.read_upload(raw, filename=name)
+        except services.ImportRefused as error:
+            problems = error.problems
+        else:
+            request.session[SESSION_KEY] = {
+                "raw": base64.b64encode(raw).decode(),
+                "filename": name,
+                "owner": form.cleaned_data["owner"],
+            }
+    context = presenters.import_page(form, preview, problems)
+    return render(request, "frameworks/import_framework.jinja", context)
+
+
+@login_required
+@require_POST
+def confirm_import(request):
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending is None:
+        return redirect("frameworks:import_framework")
+    try:
+        framework = services.import_framework(
+            actor=request.user,
+            raw=base64.b64decode(pending["raw"]),
+            filename=pending["filename"],
+            owner=selectors.authoring_owner(request.user, pending["owner"]),
+        )
+    except (services.ImportRefused, NotPermitted):
+        raise PermissionDenied from None
+    return redirect("frameworks:show_framework", slug=framework.slug)
+
+
+# --- authoring -------------------------------------------------------------------
+
+
+def _version(request, slug: str, number: int) -> FrameworkVersion:
+    try:
+        return selectors.get_version(request.user, slug, number)
+    except (Framework.DoesNotExist, FrameworkVersion.DoesNotExist):
+        raise Http404 from None
+
+
+def _run(request, current: FrameworkVersion, service, success: str, /, **arguments):
+    """Run one service as the user; NotPermitted is a 403, another broken rule a message."""
+    try:
+        result = service(actor=request.user, **arguments)
+    except NotPermitted:
+        raise PermissionDenied from None
+    except DomainError as error:
+        messages.error(request, str(error))
+        result = current
+    else:
+        messages.success(request, success)
+    number = result.number if isinstance(result, FrameworkVersion) else current.number
+    url = reverse("frameworks:show_framework", args=[current.framework.slug])
+    return redirect(f"{url}?version={number}")
+
+
+@login_required
+@require_POST
+def start_draft(request, slug: str):
+    try:
+        framework = selectors.get_framework(request.user, slug)
+    except Framework.DoesNotExist:
+        raise Http404 from None
+    version = selectors.current_version(framework)
+    return _run(request, version, services.start_new_draft, "Draft started.", framework=framework)
+
+
+@login_required
+def publish_version(request, slug: str, number: int):
+    version = _version(request, slug, number)
+    if not access.can_author(request.user, version.framework.owner):
+        raise PermissionDenied
+    if request.method == "POST":
+        return _run(request, version, services.publish_version, "Published.", version=version)
+    context = presenters.publish_page(version, selectors.changes_since_previous(version))
+    return render(request, "frameworks/publish_version.jinja", context)
+
+
+@login_required
+@require_POST
+def retire_version(request, slug: str, number: int):
+    version = _version(request, slug, number)
+    return _run(request, version, services.retire_version, "Retired.", version=version)
+
+
+@login_required
+def add_domain(request, slug: str, number: int):
+    version = _version(request, slug, number)
+    form = DomainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = form.cleaned_data
+        return _run(
+            request, version, services.add_domain, "Domain added.", version=version, **fields
+        )
+    context = presenters.edit_page(version, form, "Add a domain")
+    return render(request, "frameworks/edit_node.jinja", context)
+
+
+@login_required
+def add_competency(request, slug: str, number: int):
+    version = _version(request, slug, number)
+    form = CompetencyForm(request.POST or None, domains=selectors.domains_of(version))
+    if request.method == "POST" and form.is_valid():
+        fields = presenters.competency_fields(version, form)
+        return _run(request, version, services.add_competency, "Added.", version=version, **fields)
+    context = presenters.edit_page(version, form, "Add a competency")
+    return render(request, "frameworks/edit_node.jinja", context)
+
+
+@login_required
+def edit_competency(request, pk: int):
+    try:
+        competency = selectors.get_competency(request.user, pk)
+    except Competency.DoesNotExist:
+        raise Http404 from None
+    version = competency.version
+    form = presenters.competency_form(request.POST or None, competency)
+    if request.method == "POST" and form.is_valid():
+        fields = presenters.competency_fields(version, form)
+        service = services.update_competency
+        return _run(request, version, service, "Saved.", competency=competency, **fields)
+    context = presenters.edit_page(version, form, "Change a competency")
+    return render(request, "frameworks/edit_node.jinja", context)
+
+
+@login_required
+@require_POST
+def move_node(request, kind: str, pk: int, direction: str):
+    try:
+        node = selectors.get_node(request.user, kind, pk)
+    except (Domain.DoesNotExist, Competency.DoesNotExist):
+        raise Http404 from None
+    up = direction == "up"
+    return _run(request, node.version, services.move_node, "Order changed.", node=node, up=up)
+
+
+@login_required
+def add_role_profile(request, slug: str, number: int):
+    version = _version(request, slug, number)
+    if not access.can_author_anywhere(request.user):
+        raise PermissionDenied
+    form = presenters.role_profile_form(request.POST or None, request.user, version)
+    if request.method == "POST" and form.is_valid():
+        fields = presenters.role_profile_fields(request.user, form)
+        service = services.create_role_profile
+        return _run(request, version, service, "Added.", version=version, **fields)
+    context = presenters.edit_page(version, form, "Add a role profile")
+    return render(request, "frameworks/edit_node.jinja", context)
+
+
+@login_required
+def edit_role_profile(request, pk: int):
+    try:
+        profile = selectors.get_role_profile(request.user, pk)
+    except RoleProfile.DoesNotExist:
+        raise Http404 from None
+    if not access.can_author(request.user, profile.owner):
+        raise PermissionDenied
+    form = presenters.requirements_form(request.POST or None, profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_role_requirements(
+                actor=request.user, profile=profile, requirements=form.requirements()
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("frameworks:show_role_profile", pk=profile.pk)
+    context = presenters.role_profile(profile, request.user) | {"form": form}
+    return render(request, "frameworks/edit_role_profile.jinja", context)
+
+
+@login_required
+def list_pathways(request):
+    pathways = selectors.pathways_for(request.user)
+    return render(request, "frameworks/list_pathways.jinja", presenters.pathway_list(pathways))
+
+
+@login_required
+def show_pathway(request, slug: str):
+    try:
+        pathway = selectors.get_pathway(request.user, slug)
+    except CarePathway.DoesNotExist:
+        raise Http404 from None
+    return render(request, "frameworks/show_pathway.jinja", presenters.pathway_detail(pathway))

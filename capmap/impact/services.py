@@ -1,0 +1,254 @@
+"""Recording what a role does: one period at a time, or a CSV file of many (all or none)."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from auditlog.context import set_actor
+from django.db import transaction
+
+from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.organisations import scoping
+from capmap.organisations.models import Organisation
+from capmap.people.access import can_manage_person
+from capmap.people.models import Person
+from capmap.people.validators import normalise_registration_number
+
+from . import selectors
+from .models import ActivityRecord, ActivityType, ImpactAssumption, PeriodKind, period_start_for
+
+IMPORT_COLUMNS = ["person", "activity", "period", "count", "minutes"]
+MAX_COUNT = 100_000
+
+
+def may_record_for(actor, person: Person) -> bool:
+    """A person records their own activity; their managers may record it for them."""
+    return person.user_id == actor.pk or can_manage_person(actor, person)
+
+
+def _check_activity(person: Person, activity_type: ActivityType) -> None:
+    if activity_type.job_role_id != person.job_role_id:
+        raise DomainError(
+            f"{activity_type.name} is an activity of a {activity_type.job_role.name.lower()}; "
+            f"{person.full_name} is a {person.job_role.name.lower()}."
+        )
+    if not activity_type.active:
+        raise DomainError(f"{activity_type.name} is no longer recorded. Choose another activity.")
+
+
+def _check_numbers(count: int, minutes: int) -> None:
+    if count < 0 or minutes < 0:
+        raise DomainError("Counts and minutes cannot be negative.")
+    if count > MAX_COUNT or minutes > MAX_COUNT * 60:
+        raise DomainError("That number is too large for one person in one period. Check it.")
+
+
+@transaction.atomic
+def record_activity(
+    *,
+    actor,
+    person: Person,
+    activity_type: ActivityType,
+    period_kind: str,
+    period_start: date,
+    count: int,
+    minutes: int = 0,
+) -> ActivityRecord:
+    """Save the count for one person, activity and period, replacing an earlier figure."""
+    if not may_record_for(actor, person):
+        raise NotPermitted("You can record activity only for yourself or the staff you manage.")
+    _check_activity(person, activity_type)
+    _check_numbers(count, minutes)
+    if period_kind not in PeriodKind.values:
+        raise DomainError("Choose whether the figures are for a week or a month.")
+    start = period_start_for(period_kind, period_start)
+    with set_actor(actor):
+        record, _ = ActivityRecord.objects.update_or_create(
+            person=person,
+            activity_type=activity_type,
+            period_kind=period_kind,
+            period_start=start,
+            defaults={
+                "count": count,
+                "minutes": minutes,
+                "organisation": person.employer,
+                "recorded_by": actor,
+            },
+        )
+    return record
+
+
+@dataclass
+class RowError:
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Row {self.row}: {self.message}"
+
+
+class ImportRejected(DomainError):
+    """The file had mistakes; nothing was saved."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(f"Nothing was imported: {len(errors)} rows need correcting.")
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    rows: list[dict] = field(default_factory=list)
+
+
+def _parse_period(text: str) -> tuple[str, date]:
+    """Enter the period as 2026-03 for a month, or 2026-03-02 for the week starting that Monday."""
+    text = text.strip()
+    month = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    try:
+        if month:
+            return PeriodKind.MONTH, date(int(month[1]), int(month[2]), 1)
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise DomainError(_parse_period.__doc__) from None
+    if day.weekday() != 0:
+        raise DomainError(f"{text} is not a Monday: a week starts on a Monday.")
+    return PeriodKind.WEEK, day
+
+
+def _parse_number(text: str, what: str, required: bool) -> int:
+    text = (text or "").strip()
+    if not text:
+        if required:
+            raise DomainError(f"Enter the {what}.")
+        return 0
+    if not re.fullmatch(r"\d+", text):
+        raise DomainError(f"The {what} must be a whole number of 0 or more, not {text!r}.")
+    return int(text)
+
+
+def _read_rows(content: bytes) -> list[dict]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError("Save the file as CSV (UTF-8) and try again.") from None
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in IMPORT_COLUMNS if c not in headers and c != "minutes"]
+    if missing:
+        raise DomainError(
+            "The first row must name the columns: " + ", ".join(IMPORT_COLUMNS) + ". "
+            "Missing: " + ", ".join(missing) + "."
+        )
+    return [{(k or "").strip().lower(): (v or "") for k, v in row.items()} for row in reader]
+
+
+def import_activity_csv(*, actor, content: bytes) -> ImportResult:
+    """Import every row, or none: each mistake is reported with its row number."""
+    rows = _read_rows(content)
+    if not rows:
+        raise DomainError("The file has no rows under its headings.")
+    people = list(
+        selectors.people_actor_may_record_for(actor).select_related("job_role", "employer")
+    )
+    by_email = {p.email.lower(): p for p in people if p.email}
+    by_registration = {p.registration_number: p for p in people if p.registration_number}
+    types = list(ActivityType.objects.filter(active=True).select_related("job_role"))
+    errors: list[RowError] = []
+    parsed: list[dict] = []
+    seen: dict[tuple, int] = {}
+    for number, row in enumerate(rows, start=2):  # row 1 holds the headings
+        try:
+            key = row.get("person", "").strip()
+            person = by_email.get(key.lower()) or by_registration.get(
+                normalise_registration_number(key)
+            )
+            if person is None:
+                raise DomainError(
+                    f"No one you may record for has the e-mail address or registration "
+                    f"number {key!r}."
+                    if key
+                    else "Enter the person's e-mail or registration number."
+                )
+            wanted = row.get("activity", "").strip().lower()
+            activity = next(
+                (
+                    t
+                    for t in types
+                    if t.job_role_id == person.job_role_id and wanted in {t.slug, t.name.lower()}
+                ),
+                None,
+            )
+            if activity is None:
+                raise DomainError(
+                    f"{person.full_name} is a {person.job_role.name.lower()}: there is no "
+                    f"activity {row.get('activity', '').strip()!r} for that role."
+                )
+            kind, start = _parse_period(row.get("period", ""))
+            count = _parse_number(row.get("count", ""), "count", required=True)
+            minutes = _parse_number(row.get("minutes", ""), "minutes", required=False)
+            _check_numbers(count, minutes)
+            identity = (person.pk, activity.pk, kind, start)
+            if identity in seen:
+                raise DomainError(
+                    f"Row {seen[identity]} already gives this person, activity and period."
+                )
+            seen[identity] = number
+            parsed.append(
+                {
+                    "person": person,
+                    "activity_type": activity,
+                    "period_kind": kind,
+                    "period_start": start,
+                    "count": count,
+                    "minutes": minutes,
+                }
+            )
+        except DomainError as error:
+            errors.append(RowError(number, str(error)))
+    if errors:
+        raise ImportRejected(errors)
+    return _save_rows(actor=actor, rows=parsed)
+
+
+@transaction.atomic
+def _save_rows(*, actor, rows: list[dict]) -> ImportResult:
+    result = ImportResult(rows=rows)
+    with set_actor(actor):
+        for row in rows:
+            _, created = ActivityRecord.objects.update_or_create(
+                person=row["person"],
+                activity_type=row["activity_type"],
+                period_kind=row["period_kind"],
+                period_start=row["period_start"],
+                defaults={
+                    "count": row["count"],
+                    "minutes": row["minutes"],
+                    "organisation": row["person"].employer,
+                    "recorded_by": actor,
+                },
+            )
+            if created:
+                result.created += 1
+            else:
+                result.updated += 1
+    return result
+
+
+@transaction.atomic
+def set_minutes_per_gp_appointment(
+    *, actor, organisation: Organisation, minutes: int
+) -> ImpactAssumption:
+    """Admins set the assumption for their organisation and everything inside it."""
+    if not scoping.can(actor, scoping.MANAGE_ORGANISATIONS, organisation):
+        raise NotPermitted("Only an admin of this organisation can change its assumptions.")
+    if not 1 <= minutes <= 120:
+        raise DomainError("Enter the length of a GP appointment in minutes, from 1 to 120.")
+    with set_actor(actor):
+        assumption, _ = ImpactAssumption.objects.update_or_create(
+            organisation=organisation, defaults={"minutes_per_gp_appointment": minutes}
+        )
+    return assumption

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "impact"
+
+urlpatterns = [
+    path("", views.list_impact_organisations, name="list_impact_organisations"),
+    path("organisations/<int:pk>/", views.show_dashboard, name="show_dashboard"),
+    path("organisations/<int:pk>/assumptions/", views.edit_assumption, name="edit_assumption"),
+    path("record/", views.list_people_to_record, name="list_people_to_record"),
+    path("record/<int:person_pk>/", views.record_activity, name="record_activity"),
+    path("import/", views.import_activity, name="import_activity"),
+]

@@ -1,0 +1,190 @@
+"""Forms for staff records, the people list filters, job roles and the staff import."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from capmap.organisations.models import Organisation
+
+from . import selectors
+from .models import AfcBand, Person, RegistrationBody, StaffGroup
+from .values import PersonDetails
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.name} ({obj.ods_code})" if obj.ods_code else obj.name
+
+
+class OrganisationsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.name} ({obj.ods_code})" if obj.ods_code else obj.name
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search", required=False, help_text="Name, e-mail address or registration number."
+    )
+    job_role = forms.ModelChoiceField(
+        label="Job role",
+        queryset=selectors.job_roles(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any job role",
+    )
+    organisation = OrganisationChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Any organisation",
+    )
+    status = forms.ChoiceField(
+        label="Employment",
+        required=False,
+        choices=[("", "In post or left"), (selectors.IN_POST, "In post"), (selectors.LEFT, "Left")],
+    )
+    # Set by the column headings' links; an unknown value falls back to sorting by name.
+    sort = forms.CharField(required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.organisations_to_filter_by(user)
+
+    def search(self) -> dict:
+        """Keyword arguments for selectors.search_people, from the valid fields only."""
+        data = self.cleaned_data if self.is_bound else {}
+        sort = data.get("sort") or "name"
+        return {
+            "query": data.get("q") or "",
+            "job_role": data.get("job_role"),
+            "organisation": data.get("organisation"),
+            "status": data.get("status") or "",
+            "sort": sort if sort.lstrip("-") in selectors.SORTS else "name",
+        }
+
+
+class PersonForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=100)
+    last_name = forms.CharField(label="Last name", max_length=100)
+    email = forms.EmailField(label="E-mail address", required=False)
+    user_email = forms.EmailField(
+        label="Linked user account (optional)",
+        required=False,
+        help_text="The e-mail address this person signs in to Capmap with, "
+        "if they have an account in your organisations.",
+    )
+    job_role = forms.ModelChoiceField(
+        label="Job role", queryset=selectors.job_roles(), empty_label="Choose a job role"
+    )
+    stage = forms.CharField(
+        label="Stage (optional)",
+        max_length=40,
+        required=False,
+        help_text="For example junior or senior.",
+    )
+    registration_body = forms.ChoiceField(
+        label="Registration body", choices=RegistrationBody.choices, required=False
+    )
+    registration_number = forms.CharField(
+        label="Registration number",
+        max_length=20,
+        required=False,
+        help_text="GPhC and GMC: 7 digits. NMC PIN: like 12A3456E. HCPC: like PH123456.",
+    )
+    afc_band = forms.ChoiceField(
+        label="Agenda for Change band", choices=AfcBand.choices, required=False
+    )
+    employer = OrganisationChoiceField(
+        label="Employer", queryset=Organisation.objects.none(), empty_label="Choose an employer"
+    )
+    sites = OrganisationsChoiceField(
+        label="Sites (optional)",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Where they work, if not only at their employer.",
+    )
+    start_date = forms.DateField(label="Start date", widget=DateInput())
+    end_date = forms.DateField(label="End date (optional)", widget=DateInput(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = selectors.employers_for(user)
+        self.fields["sites"].queryset = selectors.employers_for(user)
+
+    @classmethod
+    def initial_for(cls, person: Person) -> dict:
+        return {
+            **{
+                name: getattr(person, name)
+                for name in (
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "job_role",
+                    "stage",
+                    "registration_body",
+                    "registration_number",
+                    "afc_band",
+                    "employer",
+                    "start_date",
+                    "end_date",
+                )
+            },
+            "sites": list(person.sites.all()),
+            "user_email": person.user.email if person.user else "",
+        }
+
+    def details(self) -> PersonDetails:
+        data = dict(self.cleaned_data)
+        data["sites"] = list(data["sites"])
+        return PersonDetails(**data)
+
+
+class EndEmploymentForm(forms.Form):
+    end_date = forms.DateField(label="Last day of employment", widget=DateInput())
+
+
+class JobRoleForm(forms.Form):
+    name = forms.CharField(label="Name of the role", max_length=120)
+    staff_group = forms.ChoiceField(
+        label="Staff group", choices=StaffGroup.choices, widget=forms.RadioSelect
+    )
+    registration_body = forms.ChoiceField(
+        label="Usual registration body", choices=RegistrationBody.choices, required=False
+    )
+    arrs = forms.BooleanField(
+        label="Funded by the Additional Roles Reimbursement Scheme (ARRS)", required=False
+    )
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A CSV (UTF-8) or Excel (.xlsx) file with the template's columns.",
+    )
+    organisation = OrganisationChoiceField(
+        label="Employer for rows with no ODS code (optional)",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="None: every row gives an employer",
+        help_text="Rows must then be staff of this organisation or one inside it.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.employers_for(user)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.CAPMAP_MAX_IMPORT_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(f"The file must be smaller than {filesizeformat(limit)}.")
+        return upload

@@ -1,0 +1,56 @@
+"""`capmap match INSTANCE.json [--algorithm stable|max-preference]`: the allocation engine alone.
+
+Reads an instance (see DESIGN.md, "The allocation instance format"; `-` reads standard
+input), prints one JSON object with the allocation. A malformed instance is refused with a
+message naming the offending entry and exit status 2.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from capmap.matching import (
+    ALGORITHMS,
+    Instance,
+    InvalidInstance,
+    allocate,
+    allocation_output,
+    parse_instance,
+)
+
+EXIT_MALFORMED = 2
+
+
+class Command(BaseCommand):
+    help = "Allocate applicants to placements from an instance file and print the result as JSON."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("instance", help="the instance JSON file, or - for standard input")
+        parser.add_argument("--algorithm", choices=list(ALGORITHMS), default="stable")
+
+    def handle(self, *args, instance: str, algorithm: str, **options):
+        checked = _checked(instance)
+        result = allocation_output(checked, allocate(checked, algorithm))
+        self.stdout.write(json.dumps(result, ensure_ascii=False))
+
+
+def _checked(source: str) -> Instance:
+    try:
+        return parse_instance(_read_json(source))
+    except InvalidInstance as error:
+        raise CommandError(f"{source}: {error}", returncode=EXIT_MALFORMED) from error
+
+
+def _read_json(source: str) -> object:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"cannot read {source}: {error}", returncode=EXIT_MALFORMED) from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        message = f"{source} is not valid JSON: {error}"
+        raise CommandError(message, returncode=EXIT_MALFORMED) from error

@@ -1,0 +1,17 @@
+from django import forms
+
+from .models import ReportFormat
+from .registry import all_kinds
+
+
+class RequestReportForm(forms.Form):
+    kind = forms.ChoiceField(label="Report")
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=None, empty_label=None)
+    format = forms.ChoiceField(
+        label="Format", choices=ReportFormat.choices, widget=forms.RadioSelect, initial="pdf"
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.slug, k.label) for k in all_kinds()]
+        self.fields["organisation"].queryset = organisations

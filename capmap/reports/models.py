@@ -1,0 +1,87 @@
+"""Report requests: what was asked for, by whom, over which organisation, and the file made."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from capmap.organisations.models import Organisation
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "Excel spreadsheet (XLSX)"
+
+
+class ReportRequest(models.Model):
+    """One report asked for by one person; only that person may open or download it."""
+
+    # An unguessable id in addresses, so one report's address says nothing of others.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=60)
+    format = models.CharField(max_length=10, choices=ReportFormat.choices)
+    parameters = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_requests"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="report_requests"
+    )
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_message = models.CharField(max_length=200, blank=True, default="")
+    error_message = models.CharField(max_length=300, blank=True, default="")
+    title = models.CharField(max_length=200, blank=True, default="")
+    file = models.FileField(upload_to="reports/%Y/%m/", blank=True, default="")
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="progress_at_most_100")
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.kind} report"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ReportStatus.DONE, ReportStatus.FAILED, ReportStatus.EXPIRED}
+
+    @property
+    def filename(self) -> str:
+        stem = (self.title or self.kind).lower().replace(" ", "-")
+        stamp = self.created_at.strftime("%Y-%m-%d") if self.created_at else ""
+        return f"{stem}-{stamp}.{self.format}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.organisation.path}
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's sign of life, so tasks held by a dead worker can be put back."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=200, blank=True, default="")
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} (last seen {self.last_seen:%H:%M:%S})"

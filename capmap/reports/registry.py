@@ -1,0 +1,84 @@
+"""The kinds of report Capmap makes. A later feature adds one by registering a builder.
+
+A builder turns (requester, organisation, parameters) into a `ReportDocument`: plain
+sections of headline figures, tables and charts, always read through the requester's
+scoped selectors. The same document becomes the PDF and the spreadsheet, so both carry
+the same figures as the page they came from.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from capmap.core.charts import Chart
+from capmap.core.exceptions import DomainError
+from capmap.organisations import scoping
+from capmap.organisations.models import Organisation
+
+
+@dataclass
+class Table:
+    caption: str
+    head: list[str]
+    rows: list[list]
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    figures: list[tuple[str, str]] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass
+class ReportDocument:
+    title: str
+    organisation: Organisation
+    generated_at: datetime
+    subtitle: str = ""
+    sections: list[Section] = field(default_factory=list)
+
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    user: object
+    organisation: Organisation
+    parameters: dict
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    slug: str
+    label: str
+    description: str
+    build: Callable[[BuildContext], ReportDocument]
+    formats: tuple[str, ...] = ("pdf", "xlsx")
+    # What the requester must hold over the organisation to ask for it.
+    permission: str = scoping.VIEW_PEOPLE
+    # Turns submitted form data into the stored parameters; raises DomainError when wrong.
+    clean_parameters: Callable[[dict], dict] = lambda data: {}
+
+
+_REGISTRY: dict[str, ReportKind] = {}
+
+
+def register(kind: ReportKind) -> ReportKind:
+    _REGISTRY[kind.slug] = kind
+    return kind
+
+
+def get_kind(slug: str) -> ReportKind:
+    try:
+        return _REGISTRY[slug]
+    except KeyError:
+        raise DomainError("Choose a report from the list.") from None
+
+
+def all_kinds() -> list[ReportKind]:
+    return sorted(_REGISTRY.values(), key=lambda kind: kind.label)

@@ -1,0 +1,71 @@
+"""Turn a ReportDocument into a file: PDF through WeasyPrint, XLSX through core.spreadsheets."""
+
+import re
+
+from django.template.loader import render_to_string
+
+from capmap.core.spreadsheets import Sheet, SheetTable, write_workbook
+
+from .registry import ReportDocument
+
+NUMBER = re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)?|-?\d+(\.\d+)?")
+
+
+def render_html(document: ReportDocument) -> str:
+    return render_to_string("reports/document.jinja", {"document": document})
+
+
+def render_pdf(document: ReportDocument) -> bytes:
+    from weasyprint import HTML  # imported here: it is slow to load and only workers need it
+
+    return HTML(string=render_html(document)).write_pdf(presentational_hints=True)
+
+
+def _value(cell):
+    """Figures shown on the page as text ("1,234") go into the spreadsheet as numbers."""
+    if isinstance(cell, str) and NUMBER.fullmatch(cell):
+        number = float(cell.replace(",", ""))
+        return int(number) if number.is_integer() else number
+    return cell
+
+
+def render_xlsx(document: ReportDocument) -> bytes:
+    notes = [document.subtitle, f"Made {document.generated_at:%-d %B %Y %H:%M}"]
+    sheets = []
+    for index, section in enumerate(document.sections):
+        tables = []
+        if section.figures:
+            tables.append(
+                SheetTable(
+                    section.heading,
+                    ["Figure", "Value"],
+                    [[k, _value(v)] for k, v in section.figures],
+                )
+            )
+        for table in section.tables:
+            tables.append(
+                SheetTable(
+                    table.caption, table.head, [[_value(c) for c in row] for row in table.rows]
+                )
+            )
+        for chart in section.charts:
+            t = chart.table
+            tables.append(
+                SheetTable(t.caption, t.head, [[_value(c) for c in row] for row in t.rows])
+            )
+        sheets.append(
+            Sheet(
+                section.heading,
+                tables,
+                heading=document.title if index == 0 else section.heading,
+                notes=(notes + section.paragraphs) if index == 0 else section.paragraphs,
+            )
+        )
+    return write_workbook(sheets)
+
+
+RENDERERS = {"pdf": render_pdf, "xlsx": render_xlsx}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}

@@ -1,0 +1,90 @@
+"""Report pages: ask for a report, follow its progress, download it."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from capmap.core.exceptions import DomainError
+
+from . import selectors, services
+from .forms import RequestReportForm
+from .models import ReportRequest, ReportStatus
+from .registry import all_kinds
+from .rendering import CONTENT_TYPES
+
+
+def _report(request, public_id) -> ReportRequest:
+    try:
+        return selectors.get_report(request.user, public_id)
+    except ReportRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def _crumbs(*items) -> list[dict]:
+    return [{"href": reverse("core:home"), "text": "Home"}] + [
+        {"href": href, "text": text} for text, href in items
+    ]
+
+
+@login_required
+def list_reports(request):
+    form = RequestReportForm(organisations=selectors.report_organisations(request.user))
+    context = {
+        "form": form,
+        "reports": selectors.reports_for(request.user)[:50],
+        "kinds": all_kinds(),
+    }
+    return render(request, "reports/list_reports.jinja", context | {"breadcrumbs": _crumbs()})
+
+
+@login_required
+@require_POST
+def request_report(request):
+    form = RequestReportForm(
+        request.POST, organisations=selectors.report_organisations(request.user)
+    )
+    if form.is_valid():
+        try:
+            report = services.request_report(
+                actor=request.user, data=request.POST.dict(), **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("reports:show_report", public_id=report.public_id)
+    context = {
+        "form": form,
+        "reports": selectors.reports_for(request.user)[:50],
+        "kinds": all_kinds(),
+    }
+    return render(
+        request, "reports/list_reports.jinja", context | {"breadcrumbs": _crumbs()}, status=400
+    )
+
+
+@login_required
+def show_report(request, public_id):
+    report = _report(request, public_id)
+    crumbs = _crumbs(("Reports", reverse("reports:list_reports")))
+    return render(request, "reports/show_report.jinja", {"report": report, "breadcrumbs": crumbs})
+
+
+@login_required
+def show_report_progress(request, public_id):
+    report = _report(request, public_id)
+    return render(request, "reports/_progress.jinja", {"report": report})
+
+
+@login_required
+def download_report(request, public_id):
+    report = _report(request, public_id)
+    if report.status != ReportStatus.DONE or not report.file:
+        raise Http404
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.filename,
+        content_type=CONTENT_TYPES[report.format],
+    )

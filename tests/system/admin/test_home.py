@@ -1,0 +1,33 @@
+"""Ada Okafor administers North East Thameside ICS."""
+
+from playwright.sync_api import expect
+
+from tests.system.steps import (
+    then_their_menu_offers,
+    then_they_land_on_home_greeted_by_name,
+    when_they_follow_the_menu_to,
+)
+
+
+def test_admin_signs_in_and_browses_organisations_and_people(signed_in_page, assert_accessible):
+    # Given the demo story, with Ada an admin of the ICS
+    # When she signs in through the sign-in form
+    page = signed_in_page("admin")
+    # Then she lands on her home page, greeted by name
+    then_they_land_on_home_greeted_by_name(page, "admin")
+    # And her menu offers organisations, people and the audit trail
+    then_their_menu_offers(page, offers=["Home", "Organisations", "People", "Audit trail"])
+    assert_accessible(page)
+
+    # When she opens the organisations list
+    when_they_follow_the_menu_to(page, "Organisations")
+    # Then she sees the trusts and PCNs of her ICS
+    expect(page.get_by_text("Eastbrook Hospitals NHS Trust").first).to_be_visible()
+    expect(page.get_by_text("Leaside PCN").first).to_be_visible()
+    assert_accessible(page)
+
+    # When she opens the people list
+    when_they_follow_the_menu_to(page, "People")
+    # Then she sees staff from across the ICS
+    expect(page.get_by_text("Chaudhry").first).to_be_visible()
+    assert_accessible(page)

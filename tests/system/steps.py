@@ -1,0 +1,33 @@
+"""Small, readable steps shared by the persona journeys."""
+
+from urllib.parse import urlparse
+
+from playwright.sync_api import Page, expect
+
+from capmap.demo.story import persona
+
+
+def menu_links(page: Page) -> list[str]:
+    """The link texts of the header's main menu, in order."""
+    menu = page.get_by_role("navigation", name="Menu")
+    return [text.strip() for text in menu.get_by_role("link").all_inner_texts()]
+
+
+def then_they_land_on_home_greeted_by_name(page: Page, persona_key: str) -> None:
+    assert urlparse(page.url).path == "/"
+    _, first_name = persona(persona_key)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(first_name)
+
+
+def then_their_menu_offers(page: Page, *, offers: list[str], hides: list[str] = ()) -> None:
+    links = menu_links(page)
+    missing = [text for text in offers if text not in links]
+    shown = [text for text in hides if text in links]
+    assert not missing, f"menu {links} lacks {missing}"
+    assert not shown, f"menu {links} should not offer {shown}"
+
+
+def when_they_follow_the_menu_to(page: Page, text: str) -> None:
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name=text, exact=True).click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
