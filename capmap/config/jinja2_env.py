@@ -16,7 +16,8 @@ def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
-def csrf_input(request) -> str:
+def csrf_field(request) -> str:
+    """The CSRF hidden input, for macros imported without the page context."""
     return jinja2.utils.markupsafe.Markup(
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}">'
     )
@@ -58,7 +59,7 @@ def environment(**options) -> jinja2.Environment:
         {
             "url": url,
             "static": static,
-            "csrf_input": csrf_input,
+            "csrf_field": csrf_field,
             "get_messages": messages.get_messages,
             "settings": settings,
             "nhsuk_version": "10.6.1",
