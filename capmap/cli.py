@@ -10,6 +10,7 @@ ALIASES = {
     "import-staff": "import_staff",
     "import-framework": "import_framework",
     "export-framework": "export_framework",
+    "remind-assessments": "remind_assessments",
 }
 
 

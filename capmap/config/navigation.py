@@ -3,11 +3,13 @@
 It lives in config because it knows every app; apps themselves never import upward.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 
 from capmap.organisations import scoping
+from capmap.people.access import active_supervisions
 
 
 @dataclass(frozen=True)
@@ -17,45 +19,120 @@ class Link:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class _Section:
+    text: str
+    url_name: str
+    description: str
+    shown_to: Callable[[object], bool]
+
+
+def _holds(permission: str) -> Callable[[object], bool]:
+    return lambda user: scoping.can_anywhere(user, permission)
+
+
+def _has_staff_record(user) -> bool:
+    return getattr(user, "person", None) is not None
+
+
+def _supervises_someone(user) -> bool:
+    return active_supervisions(user).exists()
+
+
+# In the order people meet them: their own work first, then the workforce they look after.
+SECTIONS = [
+    _Section(
+        "My assessments",
+        "assessments:list_my_assessments",
+        "Rate yourself against your role profile, add evidence, submit.",
+        _has_staff_record,
+    ),
+    _Section(
+        "Sign-off queue",
+        "assessments:list_sign_off_queue",
+        "Self-assessments waiting for your review and sign-off.",
+        _supervises_someone,
+    ),
+    _Section(
+        "Organisations",
+        "organisations:list_organisations",
+        "Your organisation tree, its ODS codes and who has which role.",
+        _holds(scoping.VIEW_ORGANISATION),
+    ),
+    _Section(
+        "People",
+        "people:list_people",
+        "Staff records: job roles, registration, bands and employment dates.",
+        _holds(scoping.VIEW_PEOPLE),
+    ),
+    _Section(
+        "Frameworks",
+        "frameworks:list_frameworks",
+        "Competency frameworks, role profiles and import or export.",
+        _holds(scoping.VIEW_ORGANISATION),
+    ),
+    _Section(
+        "Capability",
+        "capability:list_teams",
+        "Team heatmaps, circles of competence, training needs and pathway cover.",
+        _holds(scoping.VIEW_ORGANISATION),
+    ),
+    _Section(
+        "Assessment cycles",
+        "assessments:list_cycles",
+        "Open a cycle for a team and follow its progress and calibration.",
+        _holds(scoping.MANAGE_PEOPLE),
+    ),
+    _Section(
+        "Placement schemes",
+        "placements:list_schemes",
+        "Mentored placements: apply, allocate, log and confirm sessions.",
+        _holds(scoping.VIEW_ORGANISATION),
+    ),
+    _Section(
+        "Impact",
+        "impact:list_impact_organisations",
+        "What each role adds: activity, trends and GP time released.",
+        _holds(scoping.VIEW_ORGANISATION),
+    ),
+    _Section(
+        "Reports",
+        "reports:list_reports",
+        "PDF and spreadsheet reports, made in the background.",
+        _holds(scoping.VIEW_ORGANISATION),
+    ),
+    _Section(
+        "Audit trail",
+        "organisations:list_audit_events",
+        "Who changed what, and when.",
+        _holds(scoping.VIEW_AUDIT),
+    ),
+]
+
+
+def _sections_for(user) -> list[Link]:
+    if not user.is_authenticated:
+        return []
+    return [
+        Link(section.text, reverse(section.url_name), section.description)
+        for section in SECTIONS
+        if section.shown_to(user)
+    ]
+
+
 def navigation_links(user) -> list[Link]:
     if not user.is_authenticated:
         return []
-    links = [Link("Home", reverse("core:home"))]
-    if scoping.can_anywhere(user, scoping.VIEW_ORGANISATION):
-        links.append(Link("Organisations", reverse("organisations:list_organisations")))
-    if scoping.can_anywhere(user, scoping.VIEW_PEOPLE):
-        links.append(Link("People", reverse("people:list_people")))
-    if scoping.can_anywhere(user, scoping.VIEW_ORGANISATION):
-        links.append(Link("Frameworks", reverse("frameworks:list_frameworks")))
-        links.append(Link("Impact", reverse("impact:list_impact_organisations")))
-        links.append(Link("Reports", reverse("reports:list_reports")))
-    if scoping.can_anywhere(user, scoping.VIEW_AUDIT):
-        links.append(Link("Audit trail", reverse("organisations:list_audit_events")))
-    return links
+    return [Link("Home", reverse("core:home")), *_sections_for(user)]
 
 
 def landing_links(user) -> list[Link]:
-    descriptions = {
-        "Organisations": "Your organisation tree, its ODS codes and who has which role.",
-        "People": "Staff records: job roles, registration, bands and employment dates.",
-        "Frameworks": "Competency frameworks, role profiles and import or export.",
-        "Audit trail": "Who changed what, and when.",
-        "Impact": "What each role adds: activity, trends and GP time released.",
-        "Reports": "PDF and spreadsheet reports, made in the background.",
-    }
-    links = [
-        Link(link.text, link.href, descriptions.get(link.text, ""))
-        for link in navigation_links(user)
-        if link.text != "Home"
-    ]
-    person = getattr(user, "person", None) if user.is_authenticated else None
-    if person is not None:
-        links.insert(
-            0,
-            Link(
-                "My record",
-                reverse("people:show_person", args=[person.pk]),
-                "Your staff record, role and registration.",
-            ),
+    links = _sections_for(user)
+    if _has_staff_record(user):
+        my_record = Link(
+            "My record",
+            reverse("people:show_person", args=[user.person.pk]),
+            "Your staff record, role and registration.",
         )
+        links.insert(0, my_record)
     return links

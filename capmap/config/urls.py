@@ -9,7 +9,12 @@ urlpatterns = [
     path("organisations/", include("capmap.organisations.urls")),
     path("people/", include("capmap.people.urls")),
     path("frameworks/", include("capmap.frameworks.urls")),
+    path("portfolio/", include("capmap.portfolio.urls")),
+    path("assessments/", include("capmap.assessments.urls")),
     path("impact/", include("capmap.impact.urls")),
+    path("capability/", include("capmap.capability.urls")),
+    path("development/", include("capmap.development.urls")),
+    path("placements/", include("capmap.placements.urls")),
     path("reports/", include("capmap.reports.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -17,9 +17,11 @@ from itertools import count
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from capmap.accounts.models import User
 from capmap.organisations.models import Membership, Organisation, OrganisationKind, Role
+from capmap.people.job_roles import STARTER_JOB_ROLES
 from capmap.people.models import AfcBand, JobRole, Person, Supervision, SupervisionKind
 
 DEMO_PASSWORD = "capmap-demo-2026"  # noqa: S105 - the published demo password
@@ -124,6 +126,27 @@ def _organisation(name: str, kind: str, parent: Organisation | None, ods: str = 
     return organisation
 
 
+def _starter_job_roles() -> dict[str, JobRole]:
+    """The seeded job roles by name, putting back any that are missing.
+
+    A migration seeds them; a test database flushed by an earlier transactional test
+    (or an admin who deleted one) may lack some, and the story needs them all.
+    """
+    roles = JobRole.objects.in_bulk(field_name="name")
+    for name, group, arrs, body in STARTER_JOB_ROLES:
+        if name not in roles:
+            roles[name], _ = JobRole.objects.get_or_create(
+                slug=slugify(name),
+                defaults={
+                    "name": name,
+                    "staff_group": group,
+                    "arrs": arrs,
+                    "registration_body": body,
+                },
+            )
+    return roles
+
+
 class _Registrations:
     """Hands out unique, correctly formatted (invented) registration numbers per body."""
 
@@ -147,7 +170,7 @@ class _Story:
     """Builds the story inside one transaction; keeps the objects later steps need."""
 
     def __init__(self) -> None:
-        self.roles = JobRole.objects.in_bulk(field_name="name")
+        self.roles = _starter_job_roles()
         self.registrations = _Registrations()
         self.password = make_password(DEMO_PASSWORD)  # hashed once, shared by every persona
         self.names = iter(zip(FIRST_NAMES, LAST_NAMES, strict=True))

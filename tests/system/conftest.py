@@ -2,9 +2,9 @@
 
 One Chromium runs per test session (per xdist worker); each test gets a fresh browser
 context, so cookies never leak between personas. The live server reads the test
-database, so each test loads the demo story itself (a transactional test whose data
-is flushed afterwards; `serialized_rollback` brings back the migrations' reference
-data, such as the starter job roles, before each test).
+database, so each test loads the demo story itself: a transactional test, whose data
+is flushed afterwards (the story puts back any starter job roles an earlier flush
+removed).
 """
 
 import os
@@ -34,20 +34,11 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 @pytest.fixture(scope="session")
 def browser(django_db_setup) -> Iterator[Browser]:
     # Playwright's sync API leaves an event loop running in this thread: Django must
-    # allow its (synchronous) database calls from the tests all the same.
+    # allow its (synchronous) database calls from the tests all the same. (With a loop
+    # running, Django also keeps connections per context rather than per thread, so
+    # the tests get connections of their own from here on: close them at the end.)
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    serialized = {
-        alias: connections[alias]._test_serialized_contents
-        for alias in connections
-        if hasattr(connections[alias], "_test_serialized_contents")
-    }
     with sync_playwright() as playwright:
-        # With a loop running, Django keeps connections per context, not per thread, so
-        # from here on the tests get new connection objects: carry over the snapshot that
-        # `serialized_rollback` restores, or a test run after a database test finds the
-        # migrations' reference data (the starter job roles) flushed away.
-        for alias, contents in serialized.items():
-            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
@@ -57,8 +48,8 @@ def browser(django_db_setup) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def demo_story(transactional_db, django_db_serialized_rollback, live_server) -> None:
-    """Given the demo story, served by the live server."""
+def demo_story(transactional_db, live_server) -> None:
+    """Given the demo story, served by the live server (and flushed after the test)."""
     load_demo_story()
 
 

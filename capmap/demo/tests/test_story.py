@@ -135,16 +135,23 @@ def test_the_pcn_manager_sees_their_pcn_and_no_other(story):
     assert not visible.exclude(employer__path__startswith=pcn.path).exists()
 
 
+def test_running_the_demo_again_adds_nothing(capsys):
+    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve")
+    assert "Demo already loaded." in capsys.readouterr().out
+
+
 def test_loading_twice_changes_nothing(story):
     counts = (Organisation.objects.count(), Person.objects.count(), User.objects.count())
     assert load_demo_story() is False
     assert (Organisation.objects.count(), Person.objects.count(), User.objects.count()) == counts
 
 
-def test_demo_command_without_serving_prints_sign_ins_and_password(capsys):
+def test_demo_command_without_serving_loads_every_part_and_prints_sign_ins(capsys):
     call_command("demo", "--no-serve")
     output = capsys.readouterr().out
-    assert "Demo story loaded." in output
+    for part in ("staff and sign-ins", "frameworks", "capability", "placement scheme", "activity"):
+        assert part in output
     for sign_in in demo_sign_ins():
         assert sign_in.persona in output
         assert sign_in.email in output
@@ -157,3 +164,12 @@ def test_serve_listens_on_loopback_port_8000_by_default_and_names_the_wsgi_modul
     parser = Command().create_parser("capmap", "serve")
     assert parser.parse_args([]).addrport == "127.0.0.1:8000"
     assert "capmap.config.wsgi" in parser.format_help()
+
+
+def test_the_story_puts_back_starter_job_roles_that_are_missing():
+    from capmap.people.models import JobRole
+
+    JobRole.objects.filter(name__in=["Care co-ordinator", "Specialist pharmacist"]).delete()
+    assert load_demo_story() is True
+    assert Person.objects.filter(job_role__name="Care co-ordinator").count() == 3
+    assert JobRole.objects.get(name="Specialist pharmacist").registration_body == "GPhC"

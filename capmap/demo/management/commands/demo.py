@@ -3,7 +3,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from capmap.demo.story import DEMO_PASSWORD, demo_sign_ins, load_demo_story
+from capmap.demo.loader import load_demo
+from capmap.demo.story import DEMO_PASSWORD, demo_sign_ins
 
 
 class Command(BaseCommand):
@@ -15,8 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_serve: bool, addrport: str, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        loaded = load_demo_story()
-        self.stdout.write("Demo story loaded." if loaded else "Demo story already loaded.")
+        added = load_demo()
+        if added:
+            self.stdout.write("Demo loaded: " + "; ".join(added) + ".")
+        else:
+            self.stdout.write("Demo already loaded.")
         self.stdout.write(self.sign_ins_table())
         if not no_serve:
             call_command("serve", addrport)

@@ -1,0 +1,184 @@
+"""Time the capability pages on a generated 5,000-staff ICS, next to hand-written SQL.
+
+    .venv/bin/python bench/bench_capability.py [--staff 5000] [--seed 1] [--repeat 7]
+
+Builds the synthetic ICS (`capmap generate`) once per database and reuses it: SQLite in
+data/bench-capability-<staff>-<seed>.sqlite3, and PostgreSQL too when DATABASE_URL points
+to one. Then, for a PCN of about 50 staff (as its manager) and for the whole ICS (as its
+lead), prints the median time of the selector, of the whole page (through Django's test
+client: middleware, session, template), and of one hand-written SQL query computing the
+same numbers, with the ratio page / SQL. Goals: heatmap of 50 people <= 150 ms, ICS-wide
+training needs analysis <= 1 s. No assertion on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+HEATMAP_SQL = """
+SELECT p.id, rr.competency_id, rr.level, cc.level
+FROM people_person p
+JOIN organisations_organisation o ON o.id = p.employer_id
+JOIN frameworks_roleprofile rp ON rp.job_role_id = p.job_role_id AND rp.stage = p.stage
+JOIN frameworks_frameworkversion v ON v.id = rp.version_id AND v.status = 'published'
+JOIN frameworks_rolerequirement rr ON rr.profile_id = rp.id
+LEFT JOIN assessments_currentcapability cc
+  ON cc.person_id = p.id AND cc.competency_id = rr.competency_id
+WHERE o.path LIKE %s AND (p.end_date IS NULL OR p.end_date >= %s) AND rp.owner_id IS NULL
+"""
+
+TNA_SQL = """
+SELECT rr.competency_id,
+       COUNT(*) AS people_required,
+       SUM(CASE WHEN COALESCE(cc.level, 0) < rr.level THEN 1 ELSE 0 END) AS people_short,
+       SUM(CASE WHEN COALESCE(cc.level, 0) < rr.level
+                THEN rr.level - COALESCE(cc.level, 0) ELSE 0 END) AS levels_short,
+       MAX(CASE WHEN rr.requirement = 'essential' THEN 1 ELSE 0 END) AS essential
+FROM people_person p
+JOIN organisations_organisation o ON o.id = p.employer_id
+JOIN frameworks_roleprofile rp ON rp.job_role_id = p.job_role_id AND rp.stage = p.stage
+JOIN frameworks_frameworkversion v ON v.id = rp.version_id AND v.status = 'published'
+JOIN frameworks_rolerequirement rr ON rr.profile_id = rp.id
+LEFT JOIN assessments_currentcapability cc
+  ON cc.person_id = p.id AND cc.competency_id = rr.competency_id
+WHERE o.path LIKE %s AND (p.end_date IS NULL OR p.end_date >= %s) AND rp.owner_id IS NULL
+GROUP BY rr.competency_id
+HAVING SUM(CASE WHEN COALESCE(cc.level, 0) < rr.level THEN 1 ELSE 0 END) > 0
+ORDER BY essential DESC, levels_short DESC
+"""
+
+
+def _median_ms(action, repeat: int) -> tuple[float, float]:
+    """Median wall and process CPU milliseconds (CPU: this process only, so it leaves
+    out a PostgreSQL server's work but steadies SQLite figures on a busy machine)."""
+    action()  # warm caches and connections
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        action()
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def run_one(staff: int, seed: int, repeat: int) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capmap.config.settings.local")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from capmap.capability import selectors
+    from capmap.capability.synthetic import find_generated
+    from capmap.organisations.models import Membership, Organisation, Role
+    from capmap.people.models import Person
+
+    call_command("migrate", interactive=False, verbosity=0)
+    ics = find_generated(seed)
+    if ics is None:
+        started = time.perf_counter()
+        call_command("generate", staff=staff, seed=seed)
+        print(f"generated in {time.perf_counter() - started:.1f} s")
+        ics = find_generated(seed)
+    pcns = Organisation.objects.filter(parent=ics, kind="pcn")
+    sizes = {
+        pcn: Person.objects.filter(employer__path__startswith=pcn.path).count() for pcn in pcns
+    }
+    team = min(sizes, key=lambda pcn: abs(sizes[pcn] - 50))
+    manager = Membership.objects.get(organisation=team, role=Role.MANAGER).user
+    lead = Membership.objects.get(organisation=ics, role=Role.MANAGER).user
+    today = timezone.localdate()
+    staff_total = Person.objects.filter(employer__path__startswith=ics.path).count()
+    per_person = (
+        Person.objects.filter(employer__path__startswith=ics.path)
+        .annotate(n=Count("job_role__role_profiles__requirements"))
+        .values_list("n", flat=True)
+    )
+    mean_competencies = statistics.mean(per_person)
+    print(
+        f"\n{connection.vendor}: {staff_total:,} staff, on average {mean_competencies:.0f} "
+        f"required competencies each; team {team.name} of {sizes[team]} people"
+    )
+
+    def sql(query, path):
+        def action():
+            with connection.cursor() as cursor:
+                cursor.execute(query, [path + "%", today])
+                return cursor.fetchall()
+
+        return action
+
+    def page(user, url):
+        client = Client()
+        client.force_login(user)
+
+        def action():
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+
+        return action
+
+    rows = [
+        (
+            "team heatmap (50 people), goal 150 ms",
+            lambda: selectors.team_heatmap(manager, team),
+            page(manager, reverse("capability:show_heatmap", args=[team.pk])),
+            sql(HEATMAP_SQL, team.path),
+        ),
+        (
+            "ICS-wide training needs analysis, goal 1000 ms",
+            lambda: selectors.training_needs(lead, ics),
+            page(lead, reverse("capability:show_training_needs", args=[ics.pk])),
+            sql(TNA_SQL, ics.path),
+        ),
+    ]
+    print(f"{'':48} {'selector':>10} {'page':>10} {'SQL':>10} {'page/SQL':>9}  (CPU of page, SQL)")
+    for label, selector, full_page, hand in rows:
+        s, _ = _median_ms(selector, repeat)
+        p, p_cpu = _median_ms(full_page, repeat)
+        h, h_cpu = _median_ms(hand, repeat)
+        print(
+            f"{label:48} {s:8.1f}ms {p:8.1f}ms {h:8.1f}ms {p / h:8.1f}x"
+            f"  ({p_cpu:.0f} ms, {h_cpu:.0f} ms)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--staff", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if args.one:
+        run_one(args.staff, args.seed, args.repeat)
+        return
+    databases = [
+        f"sqlite:///{ROOT / 'data' / f'bench-capability-{args.staff}-{args.seed}.sqlite3'}"
+    ]
+    given = os.environ.get("DATABASE_URL", "")
+    if given.startswith(("postgres://", "postgresql://")):
+        databases.append(given)
+    for url in databases:
+        command = [sys.executable, __file__, "--one", f"--staff={args.staff}"]
+        command += [f"--seed={args.seed}", f"--repeat={args.repeat}"]
+        subprocess.run(command, env=os.environ | {"DATABASE_URL": url}, check=True)
+
+
+if __name__ == "__main__":
+    main()

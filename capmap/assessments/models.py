@@ -1,0 +1,275 @@
+"""Assessments against a role profile, their sign-off workflow, and each person's
+verified capability.
+
+Workflow states are immutable status rows (the latest is current). Self and assessor
+ratings are kept per round: a return opens a new round, so nothing submitted or
+signed is ever overwritten. Sign-offs and capability events are append-only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from capmap.core.models import TimeStampedModel
+from capmap.frameworks.models import Competency, FrameworkVersion, RoleProfile
+from capmap.organisations.models import Organisation
+from capmap.people.models import Person
+from capmap.portfolio.models import EvidenceItem, ImmutableRow
+
+
+class AssessmentCycle(TimeStampedModel):
+    """A round of assessments (e.g. "2027 Q1") a manager opens for a team."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="assessment_cycles"
+    )
+    title = models.CharField(max_length=100)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opens_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")), name="cycle_closes_after_opening"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.organisation.path}
+
+
+class Assessment(TimeStampedModel):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments")
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="+")
+    role_profile = models.ForeignKey(RoleProfile, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(
+        AssessmentCycle,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    # The round the practitioner is rating now; a return opens the next one.
+    round = models.PositiveIntegerField(default=1)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} against {self.role_profile}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.person.employer.path}
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class AssessmentStatus(ImmutableRow):
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="statuses")
+    status = models.CharField(max_length=20, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["assessment", "at", "pk"]
+        verbose_name_plural = "assessment statuses"
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.get_status_display()}"
+
+    def get_additional_data(self) -> dict:
+        return self.assessment.get_additional_data()
+
+
+class Rating(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    round = models.PositiveIntegerField()
+    level = models.IntegerField()
+    comment = models.TextField(blank=True, default="")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["assessment", "round", "competency_id"]
+
+    def get_additional_data(self) -> dict:
+        return self.assessment.get_additional_data()
+
+
+class SelfRating(Rating):
+    """The practitioner's own level; editable only while its round is open."""
+
+    class Meta(Rating.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "competency", "round"], name="one_self_rating_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Self-rating {self.level} (round {self.round})"
+
+
+class AssessorRating(Rating):
+    """The supervisor's level, written once when they return or sign off a round."""
+
+    class Meta(Rating.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "competency", "round"], name="one_assessor_rating_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Supervisor rating {self.level} (round {self.round})"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            from capmap.core.exceptions import DomainError
+
+            raise DomainError("A supervisor's rating is kept as it was given.")
+        super().save(*args, **kwargs)
+
+
+class SignOff(ImmutableRow):
+    """Who signed an assessment off, when, and the levels; never edited."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="sign_off")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(auto_now_add=True)
+    levels = models.JSONField(help_text="Competency id (as text) to the level signed off.")
+    comment = models.TextField(blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"Sign-off of {self.assessment}"
+
+    def get_additional_data(self) -> dict:
+        return self.assessment.get_additional_data()
+
+
+class CompetencySignOff(ImmutableRow):
+    """One competency signed off between cycles, on evidence, so scope grows step by step."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    level = models.IntegerField()
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True, default="")
+    evidence = models.ManyToManyField(EvidenceItem, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.competency} at {self.level} for {self.person}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.person.employer.path}
+
+
+class CapabilityEvent(ImmutableRow):
+    """A verified level from `valid_from` on: the history behind CurrentCapability."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    level = models.IntegerField()
+    valid_from = models.DateTimeField()
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sign_off = models.ForeignKey(SignOff, null=True, on_delete=models.PROTECT, related_name="+")
+    competency_sign_off = models.ForeignKey(
+        CompetencySignOff, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["person", "competency", "valid_from", "pk"]
+        indexes = [models.Index(fields=["person", "competency", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"Level {self.level} from {self.valid_from:%Y-%m-%d}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.person.employer.path}
+
+
+class CurrentCapability(models.Model):
+    """Each person's current verified level per competency (kept by every sign-off)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    level = models.IntegerField()
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField()
+    event = models.ForeignKey(CapabilityEvent, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "current capabilities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "competency"], name="one_current_level_per_competency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Level {self.level}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.person.employer.path}
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capmap_notifications"
+    )
+    text = models.CharField(max_length=300)
+    link = models.CharField(max_length=300, blank=True, default="")
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ReminderSent(models.Model):
+    """One overdue reminder per assessment per day, so the command is safe to run twice."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "sent_on"], name="one_reminder_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder on {self.sent_on}"

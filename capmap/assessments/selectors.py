@@ -1,0 +1,448 @@
+"""Reads of assessments, capability and cycles, already scoped to the caller."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from capmap.frameworks.models import (
+    Competency,
+    CompetencyMapping,
+    ProficiencyLevel,
+    RoleProfile,
+    VersionStatus,
+)
+from capmap.organisations import scoping
+from capmap.people.access import active_supervisions
+from capmap.people.models import Person, Supervision
+from capmap.portfolio import access
+
+from .models import (
+    Assessment,
+    AssessmentCycle,
+    AssessmentStatus,
+    AssessorRating,
+    CapabilityEvent,
+    CurrentCapability,
+    Notification,
+    SelfRating,
+    State,
+)
+
+
+def _latest(field_name: str = "status") -> Subquery:
+    rows = AssessmentStatus.objects.filter(assessment=OuterRef("pk")).order_by("-at", "-pk")
+    return Subquery(rows.values(field_name)[:1])
+
+
+def assessments_for(user) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(access.record_q(user, "person__"))
+        .select_related(
+            "person__employer",
+            "person__user",
+            "role_profile__job_role",
+            "version__framework",
+            "cycle",
+        )
+        .annotate(state=_latest(), state_at=_latest("at"), state_comment=_latest("comment"))
+    )
+
+
+def get_assessment(user, pk: int) -> Assessment:
+    """The assessment, or Assessment.DoesNotExist when the caller may not see it."""
+    return assessments_for(user).get(pk=pk)
+
+
+def assessments_of(user, person: Person) -> QuerySet[Assessment]:
+    return assessments_for(user).filter(person=person)
+
+
+def my_person(user) -> Person | None:
+    return Person.objects.filter(user=user).select_related("employer", "job_role").first()
+
+
+def role_profiles_for_person(person: Person) -> QuerySet[RoleProfile]:
+    """Published profiles for the person's job role: the library's and their organisations'."""
+    ancestors = [p for p in person.employer.path.split("/") if p]
+    return (
+        RoleProfile.objects.filter(
+            job_role=person.job_role, version__status=VersionStatus.PUBLISHED
+        )
+        .filter(Q(owner__isnull=True) | Q(owner_id__in=ancestors))
+        .filter(
+            Q(version__framework__owner__isnull=True)
+            | Q(version__framework__owner_id__in=ancestors)
+        )
+        .select_related("version__framework", "job_role")
+        .order_by("version__framework__title", "stage")
+    )
+
+
+def get_role_profile_for_person(person: Person, pk: int) -> RoleProfile:
+    return role_profiles_for_person(person).get(pk=pk)
+
+
+def sign_off_queue(user) -> QuerySet[Assessment]:
+    """Submitted assessments of the people the user supervises or mentors now."""
+    people = active_supervisions(user).values("person")
+    return (
+        assessments_for(user).filter(person__in=people, state=State.SUBMITTED).order_by("state_at")
+    )
+
+
+def has_active_supervisions(user) -> bool:
+    return user.is_authenticated and active_supervisions(user).exists()
+
+
+def history_of(assessment: Assessment) -> QuerySet[AssessmentStatus]:
+    return assessment.statuses.select_related("actor").order_by("at", "pk")
+
+
+@dataclass
+class RatingRow:
+    competency: Competency
+    required: int
+    requirement: str
+    self_level: int | None = None
+    self_comment: str = ""
+    assessor_level: int | None = None
+    assessor_comment: str = ""
+    earlier: list[tuple[int, int | None, int | None]] = field(default_factory=list)
+
+    @property
+    def difference(self) -> int | None:
+        if self.self_level is None or self.assessor_level is None:
+            return None
+        return self.self_level - self.assessor_level
+
+
+@dataclass
+class DomainGroup:
+    pk: int | None
+    title: str
+    rows: list[RatingRow]
+
+    @property
+    def rated(self) -> int:
+        return sum(1 for row in self.rows if row.self_level is not None)
+
+
+def scale_of(assessment: Assessment) -> list[ProficiencyLevel]:
+    return list(
+        ProficiencyLevel.objects.filter(scale__version=assessment.version_id).order_by("value")
+    )
+
+
+def rating_groups(assessment: Assessment, round_number: int | None = None) -> list[DomainGroup]:
+    """Competencies of the profile by domain, with self and assessor ratings of a round
+    (the current one by default) and the levels of earlier rounds."""
+    current = round_number or assessment.round
+    requirements = assessment.role_profile.requirements.select_related(
+        "competency__domain"
+    ).order_by("competency__domain__order", "competency__domain_id", "competency__order")
+    selfs = defaultdict(dict)
+    for row in SelfRating.objects.filter(assessment=assessment):
+        selfs[row.round][row.competency_id] = row
+    assessors = defaultdict(dict)
+    for row in AssessorRating.objects.filter(assessment=assessment):
+        assessors[row.round][row.competency_id] = row
+    groups: dict[int | None, DomainGroup] = {}
+    for requirement in requirements:
+        competency = requirement.competency
+        mine = selfs[current].get(competency.pk)
+        theirs = assessors[current].get(competency.pk)
+        row = RatingRow(
+            competency,
+            requirement.level,
+            requirement.get_requirement_display(),
+            mine.level if mine else None,
+            mine.comment if mine else "",
+            theirs.level if theirs else None,
+            theirs.comment if theirs else "",
+        )
+        for earlier in range(1, current):
+            s, a = selfs[earlier].get(competency.pk), assessors[earlier].get(competency.pk)
+            if s or a:
+                row.earlier.append((earlier, s.level if s else None, a.level if a else None))
+        domain = competency.domain
+        key = domain.pk if domain else None
+        if key not in groups:
+            groups[key] = DomainGroup(key, domain.title if domain else "Other competencies", [])
+        groups[key].rows.append(row)
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class Calibration:
+    rated: int
+    agreed: int
+    self_higher: int
+    self_lower: int
+    mean_difference: float
+    mean_absolute_difference: float
+
+
+def _calibration(differences: list[int]) -> Calibration:
+    n = len(differences)
+    return Calibration(
+        n,
+        sum(1 for d in differences if d == 0),
+        sum(1 for d in differences if d > 0),
+        sum(1 for d in differences if d < 0),
+        round(sum(differences) / n, 2) if n else 0.0,
+        round(sum(abs(d) for d in differences) / n, 2) if n else 0.0,
+    )
+
+
+def _pairs(assessment_ids) -> list[tuple[int, int, int, int]]:
+    """(assessment id, competency id, self level, assessor level) for every reviewed round."""
+    selfs = {
+        (r.assessment_id, r.competency_id, r.round): r.level
+        for r in SelfRating.objects.filter(assessment_id__in=assessment_ids)
+    }
+    return [
+        (r.assessment_id, r.competency_id, selfs[key], r.level)
+        for r in AssessorRating.objects.filter(assessment_id__in=assessment_ids)
+        if (key := (r.assessment_id, r.competency_id, r.round)) in selfs
+    ]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    competency: Competency
+    self_level: int
+    assessor_level: int
+
+    @property
+    def difference(self) -> int:
+        return self.self_level - self.assessor_level
+
+
+def person_calibration(user, person: Person) -> tuple[Calibration, list[Disagreement]]:
+    """How the person's self-ratings compare with their supervisors' (latest reviewed round)."""
+    ids = list(assessments_of(user, person).values_list("pk", flat=True))
+    pairs = _pairs(ids)
+    competencies = Competency.objects.in_bulk({p[1] for p in pairs})
+    disagreements = [Disagreement(competencies[c], s, a) for _a, c, s, a in pairs if s != a]
+    disagreements.sort(key=lambda d: (-abs(d.difference), d.competency.code))
+    return _calibration([s - a for *_ignored, s, a in pairs]), disagreements
+
+
+@dataclass(frozen=True)
+class PersonCalibration:
+    person: Person
+    calibration: Calibration
+
+
+def team_calibration(user, cycle: AssessmentCycle) -> list[PersonCalibration]:
+    assessments = list(cycle_assessments(user, cycle).values_list("pk", "person_id"))
+    person_of = dict(assessments)
+    by_person: dict[int, list[int]] = defaultdict(list)
+    for assessment_id, _c, s, a in _pairs(person_of):
+        by_person[person_of[assessment_id]].append(s - a)
+    people = Person.objects.in_bulk(by_person)
+    return [
+        PersonCalibration(people[pk], _calibration(diffs))
+        for pk, diffs in sorted(by_person.items(), key=lambda item: people[item[0]].full_name)
+    ]
+
+
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def capability_as_of(
+    person: Person, when: date | datetime | None = None, version=None
+) -> dict[int, int]:
+    """Verified level per competency id at the end of `when` (default: now).
+
+    With `version`, levels signed off against competencies of earlier versions carry
+    over to the competencies of `version` that replace them (CompetencyMapping chains).
+    """
+    if when is None:
+        moment = timezone.now()
+    elif isinstance(when, datetime):
+        moment = when
+    else:
+        moment = _end_of(when)
+    levels: dict[int, tuple[datetime, int]] = {}
+    for event in CapabilityEvent.objects.filter(person=person, valid_from__lte=moment).order_by(
+        "valid_from", "pk"
+    ):
+        levels[event.competency_id] = (event.valid_from, event.level)
+    result = {pk: level for pk, (_at, level) in levels.items()}
+    if version is None:
+        return result
+    replaces: dict[int, list[int]] = defaultdict(list)
+    for new, old in CompetencyMapping.objects.filter(
+        competency__version__framework_id=version.framework_id
+    ).values_list("competency_id", "replaces_id"):
+        replaces[new].append(old)
+
+    def carried(pk: int, seen: frozenset = frozenset()) -> tuple[datetime, int] | None:
+        if pk in levels:
+            return levels[pk]
+        found = [
+            c for old in replaces.get(pk, []) if old not in seen if (c := carried(old, seen | {pk}))
+        ]
+        return max(found) if found else None
+
+    for pk in Competency.objects.filter(version=version).values_list("pk", flat=True):
+        if pk not in result and (value := carried(pk)):
+            result[pk] = value[1]
+    return result
+
+
+@dataclass(frozen=True)
+class ScopeRow:
+    competency: Competency
+    level: int
+    level_label: str
+    signed_by: str
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class TowardsRow:
+    competency: Competency
+    required: int
+    current: int | None
+
+
+@dataclass
+class ScopeOfPractice:
+    person: Person
+    profile: RoleProfile | None
+    signed_off: list[ScopeRow]
+    working_towards: list[TowardsRow]
+
+
+def _profile_for_scope(person: Person) -> RoleProfile | None:
+    latest = (
+        Assessment.objects.filter(person=person)
+        .select_related("role_profile")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest:
+        return latest.role_profile
+    profiles = role_profiles_for_person(person)
+    return profiles.filter(stage=person.stage).first() or profiles.first()
+
+
+def scope_of_practice(person: Person) -> ScopeOfPractice:
+    """What the person is signed off to do, and what their role profile still asks of them.
+    The caller has already checked that the user may see the person's record."""
+    current = list(
+        CurrentCapability.objects.filter(person=person)
+        .select_related("competency__domain", "competency__version__framework", "signed_by")
+        .order_by(
+            "competency__version__framework__title",
+            "competency__domain__order",
+            "competency__order",
+        )
+    )
+    labels = {
+        (level.scale.version_id, level.value): level.label
+        for level in ProficiencyLevel.objects.filter(
+            scale__version__in={c.competency.version_id for c in current}
+        ).select_related("scale")
+    }
+    rows = [
+        ScopeRow(
+            c.competency,
+            c.level,
+            labels.get((c.competency.version_id, c.level), ""),
+            c.signed_by.get_full_name() or c.signed_by.email,
+            c.signed_at,
+        )
+        for c in current
+        if c.level > 0
+    ]
+    profile = _profile_for_scope(person)
+    towards = []
+    if profile is not None:
+        levels = capability_as_of(person, version=profile.version)
+        for requirement in profile.requirements.select_related("competency").order_by(
+            "competency__domain__order", "competency__order"
+        ):
+            have = levels.get(requirement.competency_id)
+            if have is None or have < requirement.level:
+                towards.append(TowardsRow(requirement.competency, requirement.level, have))
+    return ScopeOfPractice(person, profile, rows, towards)
+
+
+def cycles_for(user) -> QuerySet[AssessmentCycle]:
+    return AssessmentCycle.objects.filter(
+        scoping.path_q(user, scoping.MANAGE_PEOPLE, "organisation__path")
+    ).select_related("organisation")
+
+
+def get_cycle(user, pk: int) -> AssessmentCycle:
+    return cycles_for(user).get(pk=pk)
+
+
+def cycle_assessments(user, cycle: AssessmentCycle) -> QuerySet[Assessment]:
+    return assessments_for(user).filter(cycle=cycle)
+
+
+@dataclass(frozen=True)
+class CycleProgress:
+    team: int
+    not_started: int
+    counts: dict[str, int]
+
+
+def team_of(user, cycle: AssessmentCycle) -> QuerySet[Person]:
+    """Staff in post employed in the cycle's organisation (or inside it)."""
+    today = timezone.localdate()
+    return (
+        access.people_with_records_for(user)
+        .filter(employer__path__startswith=cycle.organisation.path)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("job_role", "employer")
+        .order_by("last_name", "first_name")
+    )
+
+
+def cycle_progress(user, cycle: AssessmentCycle) -> CycleProgress:
+    """How far the team (staff employed in the cycle's organisation) has gone."""
+    team = team_of(user, cycle)
+    latest_per_person = {}
+    for person_id, state in (
+        cycle_assessments(user, cycle)
+        .order_by("created_at", "pk")
+        .values_list("person_id", "state")
+    ):
+        latest_per_person[person_id] = state
+    counts = {value: 0 for value in State.values}
+    for state in latest_per_person.values():
+        counts[state] += 1
+    size = team.count()
+    return CycleProgress(size, max(size - len(latest_per_person), 0), counts)
+
+
+def supervisions_of(person: Person) -> QuerySet[Supervision]:
+    """The person's supervisors and mentors; the caller has checked access to the person."""
+    return (
+        Supervision.objects.filter(person=person)
+        .select_related("supervisor")
+        .order_by("-starts_on")
+    )
+
+
+def get_supervision(person: Person, pk: int) -> Supervision:
+    return supervisions_of(person).get(pk=pk)
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user) -> int:
+    return notifications_for(user).filter(read_at__isnull=True).count()

@@ -1,0 +1,503 @@
+"""State changes for assessments: start, rate, submit, return, sign off; single
+competency sign-off; cycles; supervision assignment; reminders.
+
+Every function runs in one transaction, checks permission and is audited. The
+transitions lock the assessment row (select_for_update) and check its current
+state, so two supervisors signing off at once cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from auditlog.context import set_actor
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.frameworks.models import Competency, ProficiencyLevel, RoleProfile, VersionStatus
+from capmap.organisations import scoping
+from capmap.organisations.models import Organisation
+from capmap.people.access import can_manage_person
+from capmap.people.models import Person, Supervision, SupervisionKind
+from capmap.portfolio import access
+from capmap.portfolio.models import EvidenceItem
+
+from .models import (
+    Assessment,
+    AssessmentCycle,
+    AssessmentStatus,
+    AssessorRating,
+    CapabilityEvent,
+    CompetencySignOff,
+    CurrentCapability,
+    Notification,
+    ReminderSent,
+    SelfRating,
+    SignOff,
+    State,
+)
+from .notifications import notify
+
+EDITABLE = (State.DRAFT, State.RETURNED)
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    level: int
+    comment: str = ""
+
+
+class AlreadyDecided(DomainError):
+    """Someone else has already decided this assessment."""
+
+
+def _retry_when_locked(function):
+    """On SQLite, a writer that finds the database locked by another transaction (as the
+    in-memory shared-cache database does at once, without waiting) tries again, so it sees
+    the other's decision; PostgreSQL waits on the row lock instead."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        attempts = 40
+        for attempt in range(attempts):
+            try:
+                return function(*args, **kwargs)
+            except OperationalError as error:
+                retry = (
+                    connection.vendor == "sqlite"
+                    and "locked" in str(error)
+                    and not connection.in_atomic_block
+                    and attempt < attempts - 1
+                )
+                if not retry:
+                    raise
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def state_of(assessment: Assessment) -> AssessmentStatus:
+    return assessment.statuses.order_by("-at", "-pk").first()
+
+
+def _locked(assessment: Assessment) -> Assessment:
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("person__employer", "person__user", "role_profile", "version")
+        .get(pk=assessment.pk)
+    )
+
+
+def _status(assessment: Assessment, status: str, actor, comment: str = "") -> AssessmentStatus:
+    return AssessmentStatus.objects.create(
+        assessment=assessment, status=status, actor=actor, comment=comment.strip()
+    )
+
+
+def _link(name: str, *args) -> str:
+    return reverse(name, args=args)
+
+
+def _levels(assessment: Assessment) -> set[int]:
+    return set(
+        ProficiencyLevel.objects.filter(scale__version=assessment.version_id).values_list(
+            "value", flat=True
+        )
+    )
+
+
+def _required_competency_ids(assessment: Assessment) -> set[int]:
+    return set(assessment.role_profile.requirements.values_list("competency_id", flat=True))
+
+
+def _check_ratings(assessment: Assessment, ratings: dict[int, RatingInput]) -> None:
+    levels = _levels(assessment)
+    required = _required_competency_ids(assessment)
+    for competency_id, rating in ratings.items():
+        if competency_id not in required:
+            raise DomainError("That competency is not part of this assessment.")
+        if rating.level not in levels:
+            raise DomainError("Choose a level from the scale for every competency you rate.")
+
+
+def _supervisors_of(person: Person) -> list:
+    return [s.supervisor for s in _active_supervisions_of(person).select_related("supervisor")]
+
+
+def _active_supervisions_of(person: Person):
+    today = timezone.localdate()
+    return Supervision.objects.filter(person=person, starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+
+
+def _open_cycle_for(person: Person) -> AssessmentCycle | None:
+    today = timezone.localdate()
+    ancestors = [p for p in person.employer.path.split("/") if p]
+    return (
+        AssessmentCycle.objects.filter(
+            organisation_id__in=ancestors, opens_on__lte=today, closes_on__gte=today
+        )
+        .order_by("closes_on")
+        .first()
+    )
+
+
+@transaction.atomic
+def start_assessment(*, actor, person: Person, role_profile: RoleProfile) -> Assessment:
+    """Start (or continue) the person's own assessment against a role profile."""
+    if person.user_id != actor.pk:
+        raise NotPermitted("You can only start your own assessment.")
+    if role_profile.job_role_id != person.job_role_id:
+        raise DomainError("Choose a role profile for your job role.")
+    if role_profile.version.status != VersionStatus.PUBLISHED:
+        raise DomainError("That role profile's framework version is not in use.")
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # one start at a time
+    unfinished = (
+        Assessment.objects.filter(person=person, role_profile=role_profile)
+        .exclude(statuses__status=State.SIGNED_OFF)
+        .first()
+    )
+    if unfinished is not None:
+        return unfinished
+    with set_actor(actor):
+        assessment = Assessment.objects.create(
+            person=person,
+            version=role_profile.version,
+            role_profile=role_profile,
+            cycle=_open_cycle_for(person),
+            started_by=actor,
+        )
+        _status(assessment, State.DRAFT, actor)
+    return assessment
+
+
+@transaction.atomic
+def save_self_ratings(
+    *, actor, assessment: Assessment, ratings: dict[int, RatingInput]
+) -> Assessment:
+    """Save some of the practitioner's ratings (one domain at a time) in the open round."""
+    assessment = _locked(assessment)
+    if assessment.person.user_id != actor.pk:
+        raise NotPermitted("Only the person being assessed can rate themselves.")
+    if state_of(assessment).status not in EDITABLE:
+        raise DomainError("This assessment has been submitted: it can no longer be changed.")
+    _check_ratings(assessment, ratings)
+    with set_actor(actor):
+        for competency_id, rating in ratings.items():
+            SelfRating.objects.update_or_create(
+                assessment=assessment,
+                competency_id=competency_id,
+                round=assessment.round,
+                defaults={
+                    "level": rating.level,
+                    "comment": rating.comment.strip(),
+                    "rated_by": actor,
+                },
+            )
+    return assessment
+
+
+@transaction.atomic
+def submit_assessment(*, actor, assessment: Assessment) -> Assessment:
+    assessment = _locked(assessment)
+    if assessment.person.user_id != actor.pk:
+        raise NotPermitted("Only the person being assessed can submit their assessment.")
+    if state_of(assessment).status not in EDITABLE:
+        raise DomainError("This assessment has already been submitted.")
+    rated = set(
+        SelfRating.objects.filter(assessment=assessment, round=assessment.round).values_list(
+            "competency_id", flat=True
+        )
+    )
+    missing = len(_required_competency_ids(assessment) - rated)
+    if missing:
+        raise DomainError(f"Rate every competency before you submit: {missing} still to rate.")
+    with set_actor(actor):
+        _status(assessment, State.SUBMITTED, actor)
+    notify(
+        _supervisors_of(assessment.person),
+        f"{assessment.person.full_name} submitted a self-assessment for review",
+        _link("assessments:review_assessment", assessment.pk),
+    )
+    return assessment
+
+
+def _decide(actor, assessment: Assessment, ratings: dict[int, RatingInput], *, complete: bool):
+    """Lock, check permission and state, and store the supervisor's ratings for the round."""
+    assessment = _locked(assessment)
+    if not access.can_verify(actor, assessment.person):
+        raise NotPermitted(
+            "Only the person's supervisor, mentor or manager can review this assessment."
+        )
+    current = state_of(assessment)
+    if current.status != State.SUBMITTED:
+        if current.status == State.SIGNED_OFF:
+            who = (
+                current.actor.get_full_name() or current.actor.email if current.actor else "someone"
+            )
+            raise AlreadyDecided(
+                f"This assessment was signed off by {who} on "
+                f"{timezone.localtime(current.at):%d %B %Y at %H:%M}. Nothing was changed; "
+                "to correct it, start a new assessment."
+            )
+        raise AlreadyDecided(
+            "This assessment is not waiting for review "
+            f"(it is {current.get_status_display().lower()}). Nothing was changed."
+        )
+    _check_ratings(assessment, ratings)
+    if complete and set(ratings) != _required_competency_ids(assessment):
+        raise DomainError("Give your level for every competency before you sign off.")
+    AssessorRating.objects.bulk_create(
+        AssessorRating(
+            assessment=assessment,
+            competency_id=competency_id,
+            round=assessment.round,
+            level=rating.level,
+            comment=rating.comment.strip(),
+            rated_by=actor,
+        )
+        for competency_id, rating in ratings.items()
+    )
+    return assessment
+
+
+@_retry_when_locked
+@transaction.atomic
+def return_assessment(
+    *, actor, assessment: Assessment, comment: str, ratings: dict[int, RatingInput] | None = None
+) -> Assessment:
+    """Send it back with comments; the practitioner rates again in a new round."""
+    if not comment.strip():
+        raise DomainError("Enter comments saying what the person should change.")
+    with set_actor(actor):
+        assessment = _decide(actor, assessment, ratings or {}, complete=False)
+        _status(assessment, State.RETURNED, actor, comment)
+        previous = list(SelfRating.objects.filter(assessment=assessment, round=assessment.round))
+        assessment.round += 1
+        assessment.save(update_fields=["round", "updated_at"])
+        SelfRating.objects.bulk_create(
+            SelfRating(
+                assessment=assessment,
+                competency_id=row.competency_id,
+                round=assessment.round,
+                level=row.level,
+                comment=row.comment,
+                rated_by=row.rated_by,
+            )
+            for row in previous
+        )
+    notify(
+        [assessment.person.user],
+        "Your self-assessment was returned with comments",
+        _link("assessments:show_assessment", assessment.pk),
+    )
+    return assessment
+
+
+def _record_capability(actor, person, levels: dict[int, int], when, **source) -> None:
+    for competency_id, level in levels.items():
+        event = CapabilityEvent.objects.create(
+            person=person,
+            competency_id=competency_id,
+            level=level,
+            valid_from=when,
+            signed_by=actor,
+            **source,
+        )
+        CurrentCapability.objects.update_or_create(
+            person=person,
+            competency_id=competency_id,
+            defaults={"level": level, "signed_by": actor, "signed_at": when, "event": event},
+        )
+
+
+@_retry_when_locked
+@transaction.atomic
+def sign_off_assessment(
+    *, actor, assessment: Assessment, ratings: dict[int, RatingInput], comment: str = ""
+) -> SignOff:
+    """Verify every competency and sign the assessment off: final, never edited."""
+    with set_actor(actor):
+        assessment = _decide(actor, assessment, ratings, complete=True)
+        try:
+            with transaction.atomic():
+                sign_off = SignOff.objects.create(
+                    assessment=assessment,
+                    signed_by=actor,
+                    levels={str(k): r.level for k, r in sorted(ratings.items())},
+                    comment=comment.strip(),
+                )
+        except IntegrityError:
+            raise AlreadyDecided("This assessment has already been signed off.") from None
+        _status(assessment, State.SIGNED_OFF, actor, comment)
+        _record_capability(
+            actor,
+            assessment.person,
+            {k: r.level for k, r in ratings.items()},
+            sign_off.signed_at,
+            sign_off=sign_off,
+        )
+    notify(
+        [assessment.person.user],
+        "Your assessment has been signed off",
+        _link("assessments:show_scope_of_practice", assessment.person_id),
+    )
+    return sign_off
+
+
+@transaction.atomic
+def sign_off_competency(
+    *,
+    actor,
+    person: Person,
+    competency: Competency,
+    level: int,
+    evidence: list[EvidenceItem],
+    comment: str = "",
+) -> CompetencySignOff:
+    """Sign off one competency between cycles, on the evidence of the person's portfolio."""
+    if not access.can_verify(actor, person):
+        raise NotPermitted("Only the person's supervisor, mentor or manager can sign off.")
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    if not evidence:
+        raise DomainError("Choose the evidence this sign-off rests on.")
+    if any(item.person_id != person.pk for item in evidence):
+        raise DomainError("Choose evidence from this person's portfolio.")
+    if not ProficiencyLevel.objects.filter(
+        scale__version=competency.version_id, value=level
+    ).exists():
+        raise DomainError("Choose a level from the scale.")
+    with set_actor(actor):
+        sign_off = CompetencySignOff.objects.create(
+            person=person, competency=competency, level=level, signed_by=actor, comment=comment
+        )
+        sign_off.evidence.set(evidence)
+        _record_capability(
+            actor, person, {competency.pk: level}, sign_off.signed_at, competency_sign_off=sign_off
+        )
+    notify(
+        [person.user],
+        f"{competency.code or competency.title} was signed off at level {level}",
+        _link("assessments:show_scope_of_practice", person.pk),
+    )
+    return sign_off
+
+
+@transaction.atomic
+def open_cycle(
+    *, actor, organisation: Organisation, title: str, opens_on: date, closes_on: date
+) -> AssessmentCycle:
+    if not scoping.can(actor, scoping.MANAGE_PEOPLE, organisation):
+        raise NotPermitted("You can only open a cycle for a team you manage.")
+    if closes_on < opens_on:
+        raise DomainError("The closing date must be on or after the opening date.")
+    if not title.strip():
+        raise DomainError("Enter a title, for example 2027 Q1.")
+    with set_actor(actor):
+        return AssessmentCycle.objects.create(
+            organisation=organisation,
+            title=title.strip(),
+            opens_on=opens_on,
+            closes_on=closes_on,
+            opened_by=actor,
+        )
+
+
+@transaction.atomic
+def assign_supervisor(
+    *,
+    actor,
+    person: Person,
+    email: str,
+    kind: str,
+    starts_on: date,
+    ends_on: date | None = None,
+) -> Supervision:
+    """A manager names a supervisor or mentor, who may work for any organisation."""
+    if not can_manage_person(actor, person):
+        raise NotPermitted("You cannot assign supervisors to this person.")
+    if kind not in SupervisionKind.values:
+        raise DomainError("Choose supervisor or mentor.")
+    if ends_on is not None and ends_on < starts_on:
+        raise DomainError("The end date must be on or after the start date.")
+    user = get_user_model().objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise DomainError(
+            "No one with this e-mail address has a Capmap account. Check the address, "
+            "or ask an administrator to add them."
+        )
+    if user.pk == person.user_id:
+        raise DomainError("A person cannot supervise themselves.")
+    with set_actor(actor):
+        supervision = Supervision.objects.create(
+            person=person, supervisor=user, kind=kind, starts_on=starts_on, ends_on=ends_on
+        )
+    notify(
+        [user],
+        f"You are now {supervision.get_kind_display().lower()} of {person.full_name}",
+        _link("assessments:list_sign_off_queue"),
+    )
+    return supervision
+
+
+@transaction.atomic
+def end_supervision(*, actor, supervision: Supervision, ends_on: date) -> Supervision:
+    supervision = (
+        Supervision.objects.select_for_update()
+        .select_related("person__employer")
+        .get(pk=supervision.pk)
+    )
+    if not can_manage_person(actor, supervision.person):
+        raise NotPermitted("You cannot change this person's supervisors.")
+    if ends_on < supervision.starts_on:
+        raise DomainError("The end date must be on or after the start date.")
+    with set_actor(actor):
+        supervision.ends_on = ends_on
+        supervision.save(update_fields=["ends_on", "updated_at"])
+    return supervision
+
+
+@transaction.atomic
+def mark_notifications_read(*, actor) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def remind_overdue_assessments(*, today: date | None = None) -> int:
+    """Remind each person whose cycle has closed and whose assessment is not signed off,
+    at most once a day per assessment. Returns how many reminders were sent."""
+    day = today or timezone.localdate()
+    overdue = (
+        Assessment.objects.filter(cycle__closes_on__lt=day)
+        .exclude(statuses__status=State.SIGNED_OFF)
+        .select_related("person__user", "cycle")
+    )
+    sent = 0
+    for assessment in overdue:
+        with transaction.atomic():
+            _reminder, created = ReminderSent.objects.get_or_create(
+                assessment=assessment, sent_on=day
+            )
+            if not created:
+                continue
+            recipients = [assessment.person.user]
+            if state_of(assessment).status == State.SUBMITTED:
+                recipients = _supervisors_of(assessment.person)
+            notify(
+                recipients,
+                f"The assessment of {assessment.person.full_name} for {assessment.cycle} is "
+                "overdue",
+                _link("assessments:show_assessment", assessment.pk),
+            )
+            sent += 1
+    return sent

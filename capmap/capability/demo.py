@@ -1,0 +1,60 @@
+"""Capability data for the demo story: the starter library and verified levels.
+
+Call `load_demo_capability()` after `capmap.demo.story.load_demo_story()` (or
+`capmap.development.demo.load_demo_development()`, which also adds training and a
+plan). Idempotent: it does nothing once the demo staff have verified levels.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from capmap.accounts.models import User
+from capmap.assessments.models import CapabilityEvent, CurrentCapability
+from capmap.frameworks.library import load_starter_library
+from capmap.organisations.models import Organisation
+from capmap.people.models import Person
+
+from . import selectors
+
+DEMO_ICS = "North East Thameside ICS"
+SIGNER_EMAIL = "daniel.osei@demo.capmap.uk"
+# Offsets from the required level, taken in turn, so the demo shows gaps and strengths.
+PATTERN = [0, 0, -1, 0, 1, 0, -2, 0, 0, -1, 1, 0, 0, -1]
+
+
+@transaction.atomic
+def load_demo_capability() -> bool:
+    """Verified levels for the demo staff against the starter library's role profiles."""
+    ics = Organisation.objects.filter(name=DEMO_ICS).first()
+    signer = User.objects.filter(email=SIGNER_EMAIL).first()
+    if ics is None or signer is None:
+        return False
+    people = Person.objects.filter(employer__path__startswith=ics.path)
+    if CurrentCapability.objects.filter(person__in=people).exists():
+        return False
+    load_starter_library()
+    needs = sorted(selectors.needs_of(people), key=lambda n: (n.person, n.competency))
+    rows = [(n.person, n.competency, n.required) for n in needs]
+    then = timezone.now() - datetime.timedelta(days=60)
+    for index, (person_id, competency_id, required) in enumerate(rows):
+        level = max(0, min(4, required + PATTERN[(index + person_id) % len(PATTERN)]))
+        if not level:
+            continue
+        event = CapabilityEvent.objects.create(
+            person_id=person_id,
+            competency_id=competency_id,
+            level=level,
+            valid_from=then,
+            signed_by=signer,
+        )
+        CurrentCapability.objects.create(
+            person_id=person_id,
+            competency_id=competency_id,
+            level=level,
+            signed_by=signer,
+            signed_at=then,
+            event=event,
+        )
+    return True

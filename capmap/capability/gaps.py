@@ -1,0 +1,209 @@
+"""Gap arithmetic: shortfalls against required levels, ranking, and recruit-or-train choices.
+
+Plain Python with no Django import, so the rules are quick to test on their own.
+A shortfall is how many levels a person is below what their role needs; a person with
+no verified level counts as level 0.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+ESSENTIAL = "essential"
+DESIRABLE = "desirable"
+
+
+def shortfall(required: int, current: int | None) -> int:
+    """Levels short of the requirement: never negative; no verified level counts as 0."""
+    return max(0, required - (current or 0))
+
+
+@dataclass(frozen=True)
+class Need:
+    """One person's requirement in one competency and their current verified level."""
+
+    person: Hashable
+    competency: Hashable
+    required: int
+    current: int | None
+    essential: bool = True
+
+    @property
+    def shortfall(self) -> int:
+        return shortfall(self.required, self.current)
+
+
+@dataclass
+class CompetencyGap:
+    """A competency's shortfall across a group of people."""
+
+    competency: Hashable
+    essential: bool
+    people_short: int = 0
+    levels_short: int = 0
+    people_required: int = 0
+
+    @property
+    def total_shortfall(self) -> int:
+        """People short times levels short, read as the sum of each person's shortfall."""
+        return self.levels_short
+
+
+def rank_gaps(needs: Iterable[Need]) -> list[CompetencyGap]:
+    """Competencies with a shortfall, essential first, then by total shortfall.
+
+    A competency essential for anyone counts as essential. Ties go to the one with
+    more people short, then to the competency's own order (its key), so the ranking
+    is stable.
+    """
+    gaps: dict[Hashable, CompetencyGap] = {}
+    for need in needs:
+        gap = gaps.get(need.competency)
+        if gap is None:
+            gap = gaps[need.competency] = CompetencyGap(need.competency, need.essential)
+        gap.essential = gap.essential or need.essential
+        gap.people_required += 1
+        short = need.shortfall
+        if short:
+            gap.people_short += 1
+            gap.levels_short += short
+    return sort_gaps(g for g in gaps.values() if g.people_short)
+
+
+def sort_gaps(gaps: Iterable[CompetencyGap]) -> list[CompetencyGap]:
+    return sorted(
+        gaps,
+        key=lambda g: (not g.essential, -g.total_shortfall, -g.people_short, _order(g.competency)),
+    )
+
+
+def _order(key: Hashable):
+    return (0, key, "") if isinstance(key, int | float) else (1, 0, str(key))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An existing person who could be trained up to cover a capability."""
+
+    person: Hashable
+    gap: int  # levels short of the capability's minimum
+
+
+def closest_people(
+    levels: Mapping[Hashable, int | None], minimum: int, *, limit: int = 3
+) -> list[Candidate]:
+    """The people short of `minimum` with the smallest gap first (ties by person key)."""
+    candidates = [
+        Candidate(person, shortfall(minimum, level))
+        for person, level in levels.items()
+        if shortfall(minimum, level) > 0
+    ]
+    candidates.sort(key=lambda c: (c.gap, _order(c.person)))
+    return candidates[:limit]
+
+
+@dataclass
+class RecruitChoice:
+    """A job role to recruit and the uncovered capabilities its profile would cover."""
+
+    option: Hashable
+    covers: frozenset = field(default_factory=frozenset)
+
+
+def greedy_cover(
+    uncovered: Iterable[Hashable], options: Mapping[Hashable, Iterable[Hashable]]
+) -> tuple[list[RecruitChoice], frozenset]:
+    """Greedy set cover: repeatedly take the option covering most still-uncovered items.
+
+    Returns the choices in the order taken, each with what it newly covers, and the
+    items no option covers. Ties go to the smallest option key, so it is deterministic.
+    The greedy choice is within a factor ln(n) of the fewest options possible.
+    """
+    remaining = set(uncovered)
+    sets = {option: frozenset(items) & remaining for option, items in options.items()}
+    chosen: list[RecruitChoice] = []
+    while remaining:
+        best = None
+        best_gain: frozenset = frozenset()
+        for option in sorted(sets, key=_order):
+            gain = sets[option] & remaining
+            if len(gain) > len(best_gain):
+                best, best_gain = option, frozenset(gain)
+        if best is None:
+            break
+        chosen.append(RecruitChoice(best, best_gain))
+        remaining -= best_gain
+        del sets[best]
+    return chosen, frozenset(remaining)
+
+
+@dataclass(frozen=True)
+class CoverageLine:
+    """How one required capability of a pathway is covered by a team."""
+
+    competency: Hashable
+    minimum: int
+    needed: int
+    holders: tuple
+
+    @property
+    def held(self) -> int:
+        return len(self.holders)
+
+    @property
+    def uncovered(self) -> bool:
+        return self.held == 0
+
+    @property
+    def single_point_of_failure(self) -> bool:
+        return self.held == 1
+
+    @property
+    def short_by(self) -> int:
+        return max(0, self.needed - self.held)
+
+
+def coverage(
+    requirements: Iterable[tuple[Hashable, int, int]],
+    levels: Mapping[Hashable, Mapping[Hashable, int]],
+) -> list[CoverageLine]:
+    """Per (competency, minimum level, people needed): who holds it at or above the minimum.
+
+    `levels` maps competency to {person: current level}.
+    """
+    lines = []
+    for competency, minimum, needed in requirements:
+        held = levels.get(competency, {})
+        holders = tuple(sorted((p for p, level in held.items() if level >= minimum), key=_order))
+        lines.append(CoverageLine(competency, minimum, needed, holders))
+    return lines
+
+
+def totals_by(needs: Iterable[Need], key) -> dict:
+    """Sum of shortfalls grouped by `key(need)`."""
+    totals: dict = defaultdict(int)
+    for need in needs:
+        totals[key(need)] += need.shortfall
+    return dict(totals)
+
+
+def shortfall_from_levels(
+    required: int, people: int, level_counts: Mapping[int, int]
+) -> tuple[int, int]:
+    """(people short, total levels short) for `people` who all need `required`, from how
+    many of them hold each verified level; those not counted hold no level (0).
+
+    This lets a whole organisation's shortfall come from one grouped count of levels
+    instead of one row per person.
+    """
+    counted = sum(level_counts.values())
+    unrated = max(0, people - counted)
+    short = unrated
+    levels = unrated * max(0, required)
+    for level, count in level_counts.items():
+        if level < required:
+            short += count
+            levels += count * (required - level)
+    return short, levels

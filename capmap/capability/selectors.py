@@ -1,0 +1,592 @@
+"""Reads for capability maps: circles, team heatmaps, gaps, training needs, pathway coverage.
+
+Every function reads the maintained current-capability table with a fixed number of
+set-based queries, whatever the size of the team: no query runs inside a loop over
+people. A person's requirements come from the role profiles of their job role and
+stage on published framework versions (the shared library's, and those of their
+employer or an organisation above it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Count,
+    Max,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from capmap.assessments.models import CurrentCapability
+from capmap.frameworks import selectors as framework_selectors
+from capmap.frameworks.models import (
+    CarePathway,
+    Competency,
+    ProficiencyLevel,
+    Requirement,
+    RoleRequirement,
+    VersionStatus,
+)
+from capmap.organisations import scoping
+from capmap.organisations.models import Organisation
+from capmap.people.access import people_visible_to
+from capmap.people.models import JobRole, Person
+
+from . import gaps
+
+REQ = "job_role__role_profiles__requirements"
+PROFILE = "job_role__role_profiles"
+DEFAULT_TOP_LEVEL = 4
+
+
+# --- Scope -------------------------------------------------------------------------
+
+
+def team_organisations(user) -> QuerySet[Organisation]:
+    """Organisations whose capability the user may see: where they may see staff."""
+    return scoping.organisation_scope(user, scoping.VIEW_PEOPLE).order_by("path")
+
+
+def get_team_organisation(user, pk: int) -> Organisation:
+    """The organisation, or Organisation.DoesNotExist when it is out of the user's scope."""
+    return team_organisations(user).get(pk=pk)
+
+
+def get_person(user, pk: int) -> Person:
+    """A person the user may see (their own record, their staff or a supervisee)."""
+    return people_visible_to(user).select_related("job_role", "employer").get(pk=pk)
+
+
+def team_people(
+    user,
+    organisation: Organisation,
+    *,
+    job_role: JobRole | None = None,
+    stage: str = "",
+) -> QuerySet[Person]:
+    """Staff in post in the organisation's subtree that the user may see."""
+    today = timezone.localdate()
+    people = people_visible_to(user).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        employer__path__startswith=organisation.path,
+    )
+    if job_role is not None:
+        people = people.filter(job_role=job_role)
+    if stage:
+        people = people.filter(stage=stage)
+    return people
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A role profile's requirements: (competency id, level, essential) in order."""
+
+    pk: int
+    version_id: int
+    owner_path: str  # "" for the shared library's
+    requirements: tuple[tuple[int, int, bool], ...]
+
+
+class Profiles:
+    """The role profiles on published versions for some (job role, stage) pairs, read
+    in one query, and the choice of those that apply to a person.
+
+    A profile applies to a person with its job role and stage when it is the library's
+    or belongs to their employer or an organisation above it; on one framework version
+    the nearest organisation's profile replaces the library's.
+    """
+
+    def __init__(self, pairs) -> None:
+        pairs = set(pairs)
+        rows = (
+            RoleRequirement.objects.filter(
+                profile__version__status=VersionStatus.PUBLISHED,
+                profile__job_role_id__in={role for role, _ in pairs},
+            )
+            .order_by("profile_id", "competency__domain_id", "competency__order", "competency_id")
+            .values_list(
+                "profile_id",
+                "profile__version_id",
+                "profile__job_role_id",
+                "profile__stage",
+                "profile__owner__path",
+                "competency_id",
+                "level",
+                "requirement",
+            )
+        )
+        collected: dict[int, dict] = {}
+        for pk, version_id, role, stage, owner_path, competency_id, level, kind in rows:
+            if (role, stage) not in pairs:
+                continue
+            entry = collected.setdefault(
+                pk,
+                {
+                    "key": (role, stage),
+                    "version": version_id,
+                    "owner": owner_path or "",
+                    "reqs": [],
+                },
+            )
+            entry["reqs"].append((competency_id, level, kind == Requirement.ESSENTIAL))
+        self.by_pair: dict[tuple[int, str], list[Profile]] = defaultdict(list)
+        for pk, entry in collected.items():
+            profile = Profile(pk, entry["version"], entry["owner"], tuple(entry["reqs"]))
+            self.by_pair[entry["key"]].append(profile)
+        self._chosen: dict[tuple, list[Profile]] = {}
+
+    @property
+    def any_owned(self) -> bool:
+        return any(p.owner_path for profiles in self.by_pair.values() for p in profiles)
+
+    def applying(self, job_role_id: int, stage: str, employer_path: str) -> list[Profile]:
+        key = (job_role_id, stage, employer_path)
+        if key not in self._chosen:
+            by_version: dict[int, Profile] = {}
+            for profile in self.by_pair.get((job_role_id, stage), []):
+                if profile.owner_path and not employer_path.startswith(profile.owner_path):
+                    continue
+                best = by_version.get(profile.version_id)
+                if best is None or len(profile.owner_path) > len(best.owner_path):
+                    by_version[profile.version_id] = profile
+            self._chosen[key] = sorted(by_version.values(), key=lambda p: p.pk)
+        return self._chosen[key]
+
+    def requirements(self, job_role_id: int, stage: str, employer_path: str):
+        """(competency id, level, essential) for a person; the first profile wins a clash."""
+        seen: set[int] = set()
+        for profile in self.applying(job_role_id, stage, employer_path):
+            for requirement in profile.requirements:
+                if requirement[0] not in seen:
+                    seen.add(requirement[0])
+                    yield requirement
+
+
+def needs_of(people: QuerySet[Person]) -> list[gaps.Need]:
+    """Each person's requirements with their current level (for a team, not an ICS)."""
+    rows = list(people.values_list("pk", "job_role_id", "stage", "employer__path"))
+    profiles = Profiles((role, stage) for _, role, stage, _ in rows)
+    current = current_levels(people)
+    return [
+        gaps.Need(
+            person=pk,
+            competency=competency_id,
+            required=level,
+            current=current.get((pk, competency_id)),
+            essential=essential,
+        )
+        for pk, role, stage, path in rows
+        for competency_id, level, essential in profiles.requirements(role, stage, path)
+    ]
+
+
+def required_competency_ids(person: Person) -> list[int]:
+    """The competencies the person's role profiles require (person opened in scope)."""
+    profiles = Profiles([(person.job_role_id, person.stage)])
+    path = person.employer.path
+    return [c for c, _, _ in profiles.requirements(person.job_role_id, person.stage, path)]
+
+
+def current_levels(people: QuerySet[Person]) -> dict[tuple[int, int], int]:
+    rows = CurrentCapability.objects.filter(person__in=people.values("pk")).values_list(
+        "person_id", "competency_id", "level"
+    )
+    return {(p, c): level for p, c, level in rows}
+
+
+def competency_headers(ids) -> list[Competency]:
+    """Competencies in framework, domain and own order, with their domain and framework."""
+    return list(
+        Competency.objects.filter(pk__in=list(ids))
+        .select_related("domain", "version__framework")
+        .only(
+            "code",
+            "title",
+            "order",
+            "version__framework__title",
+            "version__framework__slug",
+            "domain__title",
+            "domain__order",
+            "domain__code",
+        )
+        .order_by("version__framework__title", "domain__order", "domain_id", "order", "pk")
+    )
+
+
+def top_level(version_ids) -> int:
+    top = ProficiencyLevel.objects.filter(scale__version_id__in=list(version_ids)).aggregate(
+        top=Max("value")
+    )["top"]
+    return top or DEFAULT_TOP_LEVEL
+
+
+# --- One person: the circle of competence ---------------------------------------------
+
+
+@dataclass
+class CompetencyLine:
+    competency: Competency
+    required: int | None
+    current: int | None
+    essential: bool
+
+    @property
+    def shortfall(self) -> int:
+        return gaps.shortfall(self.required or 0, self.current)
+
+
+@dataclass
+class PersonCapability:
+    person: Person
+    lines: list[CompetencyLine]
+    top_level: int
+
+    @property
+    def gaps(self) -> list[CompetencyLine]:
+        short = [line for line in self.lines if line.shortfall]
+        return sorted(short, key=lambda line: (not line.essential, -line.shortfall))
+
+
+def person_capability(user, person: Person) -> PersonCapability:
+    """The person's requirements and verified levels; the caller has already opened
+    `person` through `get_person`, so it is in scope."""
+    people = Person.objects.filter(pk=person.pk)
+    needs = {need.competency: need for need in needs_of(people)}
+    competencies = competency_headers(needs)
+    lines = [
+        CompetencyLine(
+            competency=c,
+            required=needs[c.pk].required,
+            current=needs[c.pk].current,
+            essential=needs[c.pk].essential,
+        )
+        for c in competencies
+    ]
+    return PersonCapability(person, lines, top_level({c.version_id for c in competencies}))
+
+
+# --- A team: the heatmap ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class HeatmapCell:
+    required: int | None
+    current: int | None
+
+    @property
+    def shortfall(self) -> int:
+        return gaps.shortfall(self.required, self.current) if self.required else 0
+
+
+@dataclass
+class HeatmapRow:
+    person: Person
+    cells: list[HeatmapCell]
+
+    @property
+    def total_shortfall(self) -> int:
+        return sum(cell.shortfall for cell in self.cells)
+
+    @property
+    def gaps(self) -> int:
+        return sum(1 for cell in self.cells if cell.shortfall)
+
+
+@dataclass
+class Heatmap:
+    organisation: Organisation
+    competencies: list[Competency]
+    rows: list[HeatmapRow] = field(default_factory=list)
+
+    @property
+    def domains(self) -> list[tuple[str, int]]:
+        """Column groups: (domain title, number of competencies), in column order."""
+        groups: list[tuple[str, int]] = []
+        for competency in self.competencies:
+            title = competency.domain.title if competency.domain_id else "Other"
+            if groups and groups[-1][0] == title:
+                groups[-1] = (title, groups[-1][1] + 1)
+            else:
+                groups.append((title, 1))
+        return groups
+
+
+SORTS = {
+    "name": lambda row: (row.person.last_name, row.person.first_name, row.person.pk),
+    "gaps": lambda row: (-row.total_shortfall, row.person.last_name, row.person.pk),
+    "role": lambda row: (row.person.job_role.name, row.person.last_name, row.person.pk),
+}
+
+
+def team_heatmap(
+    user,
+    organisation: Organisation,
+    *,
+    job_role: JobRole | None = None,
+    stage: str = "",
+    pathway: CarePathway | None = None,
+    sort: str = "name",
+) -> Heatmap:
+    """People as rows, the competencies anyone of them needs as columns (grouped by domain).
+
+    With a pathway, the columns are the pathway's capabilities, required at its minimum.
+    """
+    people_qs = team_people(user, organisation, job_role=job_role, stage=stage)
+    people = list(
+        people_qs.select_related("job_role", "employer").only(
+            "first_name", "last_name", "stage", "job_role__name", "employer__path"
+        )
+    )
+    current = current_levels(people_qs)
+    required: dict[tuple[int, int], int] = {}
+    if pathway is not None:
+        minimums = dict(pathway.capabilities.values_list("competency_id", "minimum_level"))
+        for person in people:
+            for competency_id, minimum in minimums.items():
+                required[(person.pk, competency_id)] = minimum
+        column_ids = set(minimums)
+    else:
+        profiles = Profiles((p.job_role_id, p.stage) for p in people)
+        for p in people:
+            for competency_id, level, _ in profiles.requirements(
+                p.job_role_id, p.stage, p.employer.path
+            ):
+                required[(p.pk, competency_id)] = level
+        column_ids = {competency_id for _, competency_id in required}
+    competencies = competency_headers(column_ids)
+    heatmap = Heatmap(organisation, competencies)
+    ids = [c.pk for c in competencies]
+    for person in people:
+        pk = person.pk
+        cells = [HeatmapCell(required.get((pk, c)), current.get((pk, c))) for c in ids]
+        heatmap.rows.append(HeatmapRow(person, cells))
+    heatmap.rows.sort(key=SORTS.get(sort, SORTS["name"]))
+    return heatmap
+
+
+# --- An organisation subtree: gap analysis and training needs ------------------------
+
+
+@dataclass
+class TrainingNeed:
+    competency: Competency
+    essential: bool
+    people_required: int
+    people_short: int
+    levels_short: int
+
+    @property
+    def total_shortfall(self) -> int:
+        return self.levels_short
+
+
+def training_needs(
+    user, organisation: Organisation, *, job_role: JobRole | None = None
+) -> list[TrainingNeed]:
+    """Competencies ranked by total shortfall across the subtree, essential first.
+
+    Two grouped counts, whatever the number of people: how many people hold each job
+    role and stage, and how many of them hold each verified level of each competency.
+    Each requirement's shortfall follows from those counts (gaps.shortfall_from_levels).
+    """
+    people = team_people(user, organisation, job_role=job_role)
+    groups = list(
+        people.values_list("job_role_id", "stage", "employer__path")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    profiles = Profiles((role, stage) for role, stage, _, _ in groups)
+    # With an organisation's own profiles, who needs what depends on the employer too.
+    by_employer = profiles.any_owned
+    key_fields = ["person__job_role_id", "person__stage"]
+    if by_employer:
+        key_fields.append("person__employer__path")
+    histogram: dict[tuple, dict[int, int]] = defaultdict(dict)
+    for *key, competency_id, level, n in (
+        CurrentCapability.objects.filter(person__in=people.values("pk"))
+        .values_list(*key_fields, "competency_id", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        histogram[(*key, competency_id)][level] = n
+    sizes: dict[tuple, int] = defaultdict(int)
+    paths: dict[tuple, str] = {}
+    for role, stage, path, n in groups:
+        key = (role, stage, path) if by_employer else (role, stage)
+        sizes[key] += n
+        paths[key] = path
+    totals: dict[int, gaps.CompetencyGap] = {}
+    for key, n in sizes.items():
+        for competency_id, level, essential in profiles.requirements(key[0], key[1], paths[key]):
+            short, levels = gaps.shortfall_from_levels(
+                level, n, histogram.get((*key, competency_id), {})
+            )
+            gap = totals.get(competency_id)
+            if gap is None:
+                gap = totals[competency_id] = gaps.CompetencyGap(competency_id, essential)
+            gap.essential = gap.essential or essential
+            gap.people_required += n
+            gap.people_short += short
+            gap.levels_short += levels
+    ranked = gaps.sort_gaps(g for g in totals.values() if g.people_short)
+    competencies = {c.pk: c for c in competency_headers(g.competency for g in ranked)}
+    return [
+        TrainingNeed(
+            competency=competencies[g.competency],
+            essential=g.essential,
+            people_required=g.people_required,
+            people_short=g.people_short,
+            levels_short=g.levels_short,
+        )
+        for g in ranked
+    ]
+
+
+# --- Pathway coverage and recruit-or-train ----------------------------------------------
+
+
+def pathways_for(user) -> QuerySet[CarePathway]:
+    return framework_selectors.pathways_for(user)
+
+
+def get_pathway(user, slug: str) -> CarePathway:
+    return framework_selectors.get_pathway(user, slug)
+
+
+@dataclass
+class CoverageRow:
+    competency: Competency
+    minimum: int
+    needed: int
+    holders: list[Person]
+
+    @property
+    def held(self) -> int:
+        return len(self.holders)
+
+    @property
+    def status(self) -> str:
+        if not self.holders:
+            return "uncovered"
+        if len(self.holders) == 1:
+            return "single point of failure"
+        if len(self.holders) < self.needed:
+            return "short"
+        return "covered"
+
+
+@dataclass
+class TrainCandidate:
+    person: Person
+    level: int
+    gap: int
+
+
+@dataclass
+class RecruitRole:
+    job_role: JobRole
+    stage: str
+    covers: list[Competency]
+
+
+@dataclass
+class PathwayCoverage:
+    organisation: Organisation
+    pathway: CarePathway
+    rows: list[CoverageRow]
+    train: dict[int, list[TrainCandidate]]
+    recruit: list[RecruitRole]
+    not_coverable: list[Competency]
+
+    @property
+    def uncovered(self) -> list[CoverageRow]:
+        return [row for row in self.rows if not row.holders]
+
+    @property
+    def single_points_of_failure(self) -> list[CoverageRow]:
+        return [row for row in self.rows if row.held == 1]
+
+    @property
+    def short(self) -> list[CoverageRow]:
+        return [row for row in self.rows if row.held < row.needed]
+
+
+def pathway_coverage(
+    user, organisation: Organisation, pathway: CarePathway, *, candidates: int = 3
+) -> PathwayCoverage:
+    """Who holds each capability the pathway needs, and how to close what is short.
+
+    Train: for each capability short of people, the people closest to it (smallest gap
+    in levels). Recruit: the job roles (at a stage) whose role profiles require enough
+    of the uncovered capabilities, chosen by greedy set cover.
+    """
+    capabilities = list(pathway.capabilities.select_related("competency").order_by("order"))
+    people_qs = team_people(user, organisation)
+    people = {p.pk: p for p in people_qs.select_related("job_role")}
+    ids = [c.competency_id for c in capabilities]
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
+    for person_id, competency_id, level in CurrentCapability.objects.filter(
+        person__in=people_qs.values("pk"), competency_id__in=ids
+    ).values_list("person_id", "competency_id", "level"):
+        levels[competency_id][person_id] = level
+    lines = gaps.coverage(
+        [(c.competency_id, c.minimum_level, c.people_needed) for c in capabilities], levels
+    )
+    rows = []
+    train: dict[int, list[TrainCandidate]] = {}
+    for capability, line in zip(capabilities, lines, strict=True):
+        rows.append(
+            CoverageRow(
+                capability.competency,
+                line.minimum,
+                line.needed,
+                [people[p] for p in line.holders],
+            )
+        )
+        if line.short_by:
+            everyone = {pk: levels[line.competency].get(pk) for pk in people}
+            train[line.competency] = [
+                TrainCandidate(people[c.person], everyone[c.person] or 0, c.gap)
+                for c in gaps.closest_people(everyone, line.minimum, limit=candidates)
+            ]
+    uncovered = {row.competency.pk: row for row in rows if not row.holders}
+    recruit, missing = _recruit(uncovered)
+    return PathwayCoverage(
+        organisation,
+        pathway,
+        rows,
+        train,
+        recruit,
+        [uncovered[pk].competency for pk in sorted(missing)],
+    )
+
+
+def _recruit(uncovered: dict[int, CoverageRow]) -> tuple[list[RecruitRole], frozenset]:
+    if not uncovered:
+        return [], frozenset()
+    minimums = {pk: row.minimum for pk, row in uncovered.items()}
+    options: dict[tuple[str, str], set[int]] = defaultdict(set)
+    roles: dict[str, JobRole] = {}
+    requirements = RoleRequirement.objects.filter(
+        competency_id__in=list(minimums),
+        profile__version__status=VersionStatus.PUBLISHED,
+        profile__owner__isnull=True,
+    ).select_related("profile__job_role")
+    for requirement in requirements:
+        if requirement.level >= minimums[requirement.competency_id]:
+            role = requirement.profile.job_role
+            roles[role.name] = role
+            options[(role.name, requirement.profile.stage)].add(requirement.competency_id)
+    chosen, missing = gaps.greedy_cover(minimums, options)
+    recruit = [
+        RecruitRole(
+            roles[choice.option[0]],
+            choice.option[1],
+            sorted((uncovered[pk].competency for pk in choice.covers), key=lambda c: c.pk),
+        )
+        for choice in chosen
+    ]
+    return recruit, missing

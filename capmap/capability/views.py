@@ -1,0 +1,169 @@
+"""Capability pages: circles, team heatmaps, training needs and pathway coverage."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from capmap.core.spreadsheets import write_workbook
+from capmap.frameworks.models import CarePathway
+from capmap.organisations.models import Organisation
+from capmap.people.models import Person
+
+from . import selectors
+from .forms import HeatmapFilterForm, TrainingNeedsFilterForm
+from .presenters import CirclePresenter, CoveragePresenter, HeatmapPresenter, TrainingNeedsPresenter
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _organisation(request, pk: int) -> Organisation:
+    try:
+        return selectors.get_team_organisation(request.user, pk)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+
+
+def _pathway(request, slug: str) -> CarePathway:
+    try:
+        return selectors.get_pathway(request.user, slug)
+    except CarePathway.DoesNotExist:
+        raise Http404 from None
+
+
+def _crumbs(*items: tuple[str, str]) -> list[dict]:
+    home = [{"href": reverse("core:home"), "text": "Home"}]
+    return home + [{"href": href, "text": text} for text, href in items]
+
+
+def _xlsx(sheet, filename: str) -> HttpResponse:
+    response = HttpResponse(write_workbook([sheet]), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _capability_crumb() -> tuple[str, str]:
+    return ("Capability", reverse("capability:list_teams"))
+
+
+@login_required
+def list_teams(request):
+    organisations = selectors.team_organisations(request.user)
+    context = {"organisations": organisations, "breadcrumbs": _crumbs()}
+    return render(request, "capability/list_teams.jinja", context)
+
+
+def _heatmap(request, pk: int):
+    organisation = _organisation(request, pk)
+    pathways = selectors.pathways_for(request.user)
+    form = HeatmapFilterForm(
+        request.GET or None,
+        organisations=selectors.team_organisations(request.user),
+        pathways=pathways,
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    heatmap = selectors.team_heatmap(
+        request.user,
+        organisation,
+        job_role=filters.get("job_role"),
+        stage=filters.get("stage") or "",
+        pathway=filters.get("pathway"),
+        sort=filters.get("sort") or "name",
+    )
+    return organisation, form, HeatmapPresenter(heatmap)
+
+
+@login_required
+def show_heatmap(request, pk: int):
+    organisation, form, heatmap = _heatmap(request, pk)
+    crumbs = _crumbs(_capability_crumb())
+    context = {"organisation": organisation, "form": form, "heatmap": heatmap}
+    return render(request, "capability/show_heatmap.jinja", context | {"breadcrumbs": crumbs})
+
+
+@login_required
+def export_heatmap(request, pk: int):
+    organisation, _, heatmap = _heatmap(request, pk)
+    return _xlsx(heatmap.sheet(), f"team-heatmap-{organisation.pk}.xlsx")
+
+
+@login_required
+def choose_heatmap(request):
+    """The organisation filter of the heatmap form: go to the organisation chosen."""
+    organisation = _organisation(request, _int(request.GET.get("organisation")))
+    query = request.GET.copy()
+    query.pop("organisation", None)
+    url = reverse("capability:show_heatmap", args=[organisation.pk])
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def _training_needs(request, pk: int):
+    organisation = _organisation(request, pk)
+    form = TrainingNeedsFilterForm(request.GET or None)
+    job_role = form.cleaned_data.get("job_role") if form.is_valid() else None
+    needs = selectors.training_needs(request.user, organisation, job_role=job_role)
+    return organisation, form, TrainingNeedsPresenter(organisation, needs)
+
+
+@login_required
+def show_training_needs(request, pk: int):
+    organisation, form, needs = _training_needs(request, pk)
+    crumbs = _crumbs(
+        _capability_crumb(), (organisation.name, reverse("capability:show_heatmap", args=[pk]))
+    )
+    context = {"organisation": organisation, "form": form, "needs": needs}
+    return render(
+        request, "capability/show_training_needs.jinja", context | {"breadcrumbs": crumbs}
+    )
+
+
+@login_required
+def export_training_needs(request, pk: int):
+    organisation, _, needs = _training_needs(request, pk)
+    return _xlsx(needs.sheet(), f"training-needs-{organisation.pk}.xlsx")
+
+
+@login_required
+def show_circle(request, pk: int):
+    try:
+        person = selectors.get_person(request.user, pk)
+    except Person.DoesNotExist:
+        raise Http404 from None
+    presenter = CirclePresenter(selectors.person_capability(request.user, person))
+    crumbs = _crumbs(_capability_crumb())
+    context = {"person": person, "circle": presenter, "breadcrumbs": crumbs}
+    return render(request, "capability/show_circle.jinja", context)
+
+
+@login_required
+def choose_pathway(request, pk: int):
+    organisation = _organisation(request, pk)
+    pathways = selectors.pathways_for(request.user)
+    crumbs = _crumbs(
+        _capability_crumb(), (organisation.name, reverse("capability:show_heatmap", args=[pk]))
+    )
+    context = {"organisation": organisation, "pathways": pathways, "breadcrumbs": crumbs}
+    return render(request, "capability/choose_pathway.jinja", context)
+
+
+@login_required
+def show_pathway_coverage(request, pk: int, slug: str):
+    organisation = _organisation(request, pk)
+    pathway = _pathway(request, slug)
+    coverage = selectors.pathway_coverage(request.user, organisation, pathway)
+    crumbs = _crumbs(
+        _capability_crumb(),
+        (organisation.name, reverse("capability:show_heatmap", args=[pk])),
+        ("Care pathways", reverse("capability:choose_pathway", args=[pk])),
+    )
+    context = {"organisation": organisation, "coverage": CoveragePresenter(coverage)}
+    return render(
+        request, "capability/show_pathway_coverage.jinja", context | {"breadcrumbs": crumbs}
+    )

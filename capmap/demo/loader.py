@@ -1,0 +1,27 @@
+"""Everything `capmap demo` loads: the story, then each part's demo data on top of it.
+
+Each loader is idempotent, so running the demo again on an existing database only
+adds what a newer version of Capmap brings.
+"""
+
+from capmap.demo.story import ICS_NAME, load_demo_story
+from capmap.development.demo import load_demo_development
+from capmap.frameworks.library import load_starter_library
+from capmap.impact.demo import load_demo_activity
+from capmap.placements.demo import load_demo_scheme
+
+
+def load_demo() -> list[str]:
+    """Load every part of the demo; returns what was added this time, for the console."""
+    added = []
+    if load_demo_story():
+        added.append("organisations, staff and sign-ins")
+    if any(load_starter_library().values()):
+        added.append("the starter library of frameworks and pathways")
+    if load_demo_development():
+        added.append("verified capability, training and a development plan")
+    if load_demo_scheme():
+        added.append("a placement scheme with its allocation")
+    if load_demo_activity(ics_name=ICS_NAME):
+        added.append("twelve months of activity figures")
+    return added

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "development"
+
+urlpatterns = [
+    path("training/", views.list_training, name="list_training"),
+    path("people/<int:pk>/plan/", views.show_plan, name="show_plan"),
+    path("people/<int:pk>/plan/propose/", views.propose_plan, name="propose_plan"),
+    path("people/<int:pk>/plan/agree/", views.agree_plan, name="agree_plan"),
+    path("people/<int:pk>/plan/objectives/new/", views.add_objective, name="add_objective"),
+    path("objectives/<int:pk>/progress/", views.update_objective, name="update_objective"),
+]

@@ -1,0 +1,116 @@
+"""Eligibility and priority rules: small named units whose docstring is the message people see.
+
+An eligibility rule says whether an applicant may be placed in a placement; a priority rule
+orders applicants. Every placement ranks its eligible applicants by the priority rules in
+turn, then by a lottery drawn from the scheme's recorded seed, so a run can be repeated.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .models import EligibilityKind, EligibilityRule
+
+
+@dataclass(frozen=True)
+class ApplicantFacts:
+    """What the rules need to know about an applicant, read once for the whole scheme."""
+
+    application_id: int
+    independent_prescriber: bool
+    hard_to_recruit: bool
+    # competency id -> current verified level; None when levels are not yet available.
+    competency_levels: dict[int, int] | None = None
+
+
+class IndependentPrescriber:
+    """Open only to qualified independent prescribers."""
+
+    def __init__(self, rule: EligibilityRule) -> None:
+        self.rule = rule
+
+    def met_by(self, facts: ApplicantFacts) -> bool:
+        return facts.independent_prescriber
+
+    @property
+    def message(self) -> str:
+        return self.__doc__ or ""
+
+
+class CompetencyAtMinimumLevel:
+    """Open to applicants verified at a minimum level in a competency."""
+
+    def __init__(self, rule: EligibilityRule) -> None:
+        self.rule = rule
+
+    def met_by(self, facts: ApplicantFacts) -> bool:
+        # Verified levels come from assessments; until they exist the rule is shown to
+        # applicants and checked by the programme lead, not by the engine.
+        if facts.competency_levels is None:
+            return True
+        level = facts.competency_levels.get(self.rule.competency_id)
+        return level is not None and level >= (self.rule.minimum_level or 0)
+
+    @property
+    def message(self) -> str:
+        competency = self.rule.competency
+        name = competency.title if competency else "a competency"
+        return f"Open to applicants verified at level {self.rule.minimum_level} or above in {name}."
+
+
+RULES: dict[str, type[IndependentPrescriber] | type[CompetencyAtMinimumLevel]] = {
+    EligibilityKind.INDEPENDENT_PRESCRIBER: IndependentPrescriber,
+    EligibilityKind.COMPETENCY_LEVEL: CompetencyAtMinimumLevel,
+}
+
+
+def rule_unit(rule: EligibilityRule) -> IndependentPrescriber | CompetencyAtMinimumLevel:
+    return RULES[rule.kind](rule)
+
+
+def eligible(facts: ApplicantFacts, placement_id: int, rules: Iterable[EligibilityRule]) -> bool:
+    """Whether the applicant meets every scheme-wide rule and every rule of this placement."""
+    return all(
+        rule_unit(rule).met_by(facts)
+        for rule in rules
+        if rule.placement_id is None or rule.placement_id == placement_id
+    )
+
+
+def hard_to_recruit_first(facts: ApplicantFacts) -> int:
+    """Applicants from practices flagged hard to recruit come first."""
+    return 0 if facts.hard_to_recruit else 1
+
+
+def priority_order(
+    facts: Iterable[ApplicantFacts],
+    *,
+    seed: int,
+    rules: Iterable[Callable[[ApplicantFacts], int]] = (hard_to_recruit_first,),
+) -> list[int]:
+    """Application ids in priority order: the rules in turn, then a lottery from `seed`.
+
+    The lottery shuffles the applications in id order with Python's seeded generator, so
+    the same seed and the same applications always give the same order.
+    """
+    facts = sorted(facts, key=lambda f: f.application_id)
+    draw = list(range(len(facts)))
+    random.Random(seed).shuffle(draw)
+    lottery = {f.application_id: draw[i] for i, f in enumerate(facts)}
+    keys = list(rules)
+    ordered = sorted(facts, key=lambda f: (*[rule(f) for rule in keys], lottery[f.application_id]))
+    return [f.application_id for f in ordered]
+
+
+def priority_rules_for(scheme) -> list[Callable[[ApplicantFacts], int]]:
+    return [hard_to_recruit_first] if scheme.hard_to_recruit_first else []
+
+
+def describe_priority(scheme) -> list[str]:
+    lines = [rule.__doc__ or "" for rule in priority_rules_for(scheme)]
+    seed = scheme.lottery_seed
+    lottery = "Then a lottery"
+    lines.append(f"{lottery} (seed {seed})." if seed is not None else f"{lottery}.")
+    return lines

@@ -1,0 +1,297 @@
+"""Reads for placement schemes, already scoped to the caller (see access.py)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from capmap.organisations import scoping
+from capmap.organisations.models import Organisation, OrganisationKind
+from capmap.people.models import Person
+
+from .. import access
+from ..eligibility import ApplicantFacts, eligible
+from ..models import (
+    AllocationRun,
+    Application,
+    EligibilityRule,
+    Participation,
+    Placement,
+    PrescribingStatus,
+    Scheme,
+    SessionLog,
+)
+
+
+def schemes_for(user) -> QuerySet[Scheme]:
+    ids = Scheme.objects.filter(access.schemes_q(user)).values("pk")
+    return Scheme.objects.filter(pk__in=ids).select_related("owner")
+
+
+def get_scheme(user, pk: int) -> Scheme:
+    """The scheme, or Scheme.DoesNotExist when the user has no part in it."""
+    return schemes_for(user).get(pk=pk)
+
+
+def led_schemes(user) -> QuerySet[Scheme]:
+    return Scheme.objects.filter(access.lead_q(user)).select_related("owner")
+
+
+def get_led_scheme(user, pk: int) -> Scheme:
+    """The scheme, or Scheme.DoesNotExist when the user is not one of its programme leads."""
+    return led_schemes(user).get(pk=pk)
+
+
+def get_led_placement(user, scheme: Scheme, pk: int) -> Placement:
+    return Placement.objects.filter(access.lead_q(user, "scheme__owner__path"), scheme=scheme).get(
+        pk=pk
+    )
+
+
+def organisations_to_own_schemes(user) -> QuerySet[Organisation]:
+    q = Q(pk__in=[])
+    for permission in access.LEAD_PERMISSIONS:
+        q |= scoping.path_q(user, permission)
+    return Organisation.objects.filter(q).exclude(kind=OrganisationKind.PRACTICE).order_by("path")
+
+
+def host_organisations(scheme: Scheme) -> QuerySet[Organisation]:
+    """Trusts inside the scheme owner's tree (or the owner itself when it is a trust)."""
+    return Organisation.objects.filter(
+        path__startswith=scheme.owner.path, kind=OrganisationKind.TRUST
+    ).order_by("name")
+
+
+def mentor_choices(scheme: Scheme) -> QuerySet:
+    """People with a sign-in at one of the scheme's host trusts."""
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__organisation__path__startswith=scheme.owner.path,
+            memberships__organisation__kind=OrganisationKind.TRUST,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def placements_of(scheme: Scheme) -> QuerySet[Placement]:
+    return scheme.placements.select_related("host", "mentor").annotate(
+        placed=Count("participations")
+    )
+
+
+def rules_of(scheme: Scheme) -> list[EligibilityRule]:
+    return list(scheme.eligibility_rules.select_related("competency", "placement"))
+
+
+def applicant_facts(scheme: Scheme, people: list[Person]) -> dict[int, ApplicantFacts]:
+    """Facts per person id, read in a fixed number of queries."""
+    prescribers = set(
+        PrescribingStatus.objects.filter(
+            person__in=people, independent_prescriber=True
+        ).values_list("person_id", flat=True)
+    )
+    flagged_sites = set(
+        Person.sites.through.objects.filter(
+            person_id__in=[p.pk for p in people], organisation__hard_to_recruit=True
+        ).values_list("person_id", flat=True)
+    )
+    applications = dict(
+        Application.objects.filter(scheme=scheme, applicant__in=people).values_list(
+            "applicant_id", "pk"
+        )
+    )
+    return {
+        p.pk: ApplicantFacts(
+            application_id=applications.get(p.pk, 0),
+            independent_prescriber=p.pk in prescribers,
+            hard_to_recruit=p.employer.hard_to_recruit or p.pk in flagged_sites,
+        )
+        for p in people
+    }
+
+
+def eligible_placements(scheme: Scheme, person: Person) -> list[Placement]:
+    facts = applicant_facts(scheme, [person])[person.pk]
+    rules = rules_of(scheme)
+    return [p for p in placements_of(scheme) if eligible(facts, p.pk, rules)]
+
+
+def applications_of(scheme: Scheme) -> QuerySet[Application]:
+    return scheme.applications.select_related(
+        "applicant__employer", "applicant__job_role", "released_by"
+    ).prefetch_related(
+        Prefetch("preferences", queryset=_preferences()),
+    )
+
+
+def _preferences():
+    from ..models import Preference
+
+    return Preference.objects.select_related("placement__host").order_by("rank")
+
+
+def application_of(user, scheme: Scheme) -> Application | None:
+    person = getattr(user, "person", None)
+    if person is None:
+        return None
+    return applications_of(scheme).filter(applicant=person).first()
+
+
+def applications_to_release(user) -> QuerySet[Application]:
+    """Applications from staff the user manages (practice manager or GP), newest first."""
+    return (
+        Application.objects.filter(
+            scoping.path_q(user, scoping.MANAGE_PEOPLE, "applicant__employer__path")
+        )
+        .select_related("scheme", "applicant__employer", "released_by")
+        .order_by("released_at", "-created_at")
+    )
+
+
+def get_application_to_release(user, pk: int) -> Application:
+    return applications_to_release(user).get(pk=pk)
+
+
+def runs_of(scheme: Scheme) -> QuerySet[AllocationRun]:
+    return scheme.allocation_runs.select_related("run_by", "confirmed_by")
+
+
+def get_run(user, scheme: Scheme, pk: int) -> AllocationRun:
+    return AllocationRun.objects.filter(
+        access.lead_q(user, "scheme__owner__path"), scheme=scheme
+    ).get(pk=pk)
+
+
+def participations_q(user) -> Q:
+    """Participations the user may open: their own, as mentor, or as programme lead."""
+    if not user or not user.is_authenticated:
+        return Q(pk__in=[])
+    return (
+        Q(application__applicant__user=user)
+        | Q(placement__mentor=user)
+        | access.lead_q(user, "placement__scheme__owner__path")
+    )
+
+
+def participations_for(user) -> QuerySet[Participation]:
+    confirmed_half_days = Sum("sessions__half_days", filter=Q(sessions__confirmed_at__isnull=False))
+    return (
+        Participation.objects.filter(participations_q(user))
+        .select_related(
+            "application__applicant__employer",
+            "placement__host",
+            "placement__mentor",
+            "placement__scheme",
+        )
+        .annotate(confirmed_sessions=confirmed_half_days)
+    )
+
+
+def participations_of(scheme: Scheme) -> QuerySet[Participation]:
+    confirmed_half_days = Sum("sessions__half_days", filter=Q(sessions__confirmed_at__isnull=False))
+    return (
+        Participation.objects.filter(placement__scheme=scheme)
+        .select_related("application__applicant__employer", "placement__host", "placement__mentor")
+        .annotate(confirmed_sessions=confirmed_half_days)
+    )
+
+
+def get_participation(user, pk: int) -> Participation:
+    return participations_for(user).get(pk=pk)
+
+
+def sessions_of(participation: Participation) -> QuerySet[SessionLog]:
+    return participation.sessions.prefetch_related("competencies").select_related("confirmed_by")
+
+
+def get_session_to_confirm(user, pk: int) -> SessionLog:
+    return SessionLog.objects.filter(participation__placement__mentor=user).get(pk=pk)
+
+
+def mentor_participations(user) -> QuerySet[Participation]:
+    return participations_for(user).filter(placement__mentor=user)
+
+
+def has_confirmed_run(scheme: Scheme) -> bool:
+    return scheme.allocation_runs.filter(confirmed_at__isnull=False).exists()
+
+
+def schemes_with_unreleased(user) -> QuerySet[Application]:
+    return applications_to_release(user).filter(released_at__isnull=True)
+
+
+def my_participations(user) -> QuerySet[Participation]:
+    return participations_for(user).filter(application__applicant__user=user)
+
+
+def released_count(scheme: Scheme) -> int:
+    return scheme.applications.filter(released_at__isnull=False).count()
+
+
+def session_competencies(scheme: Scheme) -> QuerySet:
+    """Competencies of published frameworks a participant can pick: the shared library's and
+    those owned inside the scheme's organisation."""
+    from capmap.frameworks.models import Competency, VersionStatus
+
+    return (
+        Competency.objects.filter(version__status=VersionStatus.PUBLISHED)
+        .filter(
+            Q(version__framework__owner__isnull=True)
+            | Q(version__framework__owner__path__startswith=scheme.owner.path)
+        )
+        .select_related("version__framework")
+        .order_by("version__framework__title", "code", "pk")
+    )
+
+
+def competency_rule_choices(scheme: Scheme) -> QuerySet:
+    return session_competencies(scheme)
+
+
+def _months_after(day, months: int):
+    import calendar
+    import datetime
+
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def retention_of(scheme: Scheme, today=None) -> list[dict]:
+    """Whether each participant is still in post 6 and 12 months after the scheme ended."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    rows = []
+    for participation in participations_of(scheme):
+        person = participation.application.applicant
+        row = {"name": person.full_name, "employer": person.employer.name}
+        for months in (6, 12):
+            day = _months_after(scheme.ends_on, months)
+            row[months] = None if day > today else person.in_post_on(day)
+        rows.append(row)
+    return rows
+
+
+def scheme_report(scheme: Scheme) -> dict:
+    """The headline figures of a scheme, from its confirmed allocation and sessions."""
+    run = scheme.allocation_runs.filter(confirmed_at__isnull=False).first()
+    participations = list(participations_of(scheme))
+    stats = run.stats if run else {}
+    placed = stats.get("assigned", 0)
+    first = stats.get("by_choice", {}).get("1", 0)
+    completed = sum(
+        1 for p in participations if (p.confirmed_sessions or 0) >= scheme.sessions_required
+    )
+    return {
+        "applicants": stats.get("applicants", scheme.applications.count()),
+        "placed": placed,
+        "first_choice": first,
+        "first_choice_share": round(100 * first / placed) if placed else 0,
+        "participants": len(participations),
+        "completed": completed,
+        "by_choice": stats.get("by_choice", {}),
+    }

@@ -1,0 +1,40 @@
+from django import forms
+
+from .files import MAX_BYTES
+from .models import EvidenceKind
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of evidence", choices=EvidenceKind.choices)
+    title = forms.CharField(label="Title", max_length=200)
+    occurred_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea)
+    competencies = forms.TypedMultipleChoiceField(
+        label="Competencies this shows", coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    file = forms.FileField(
+        label="File (optional)",
+        required=False,
+        help_text="A PDF, an image or an Office document, up to 20 MB.",
+    )
+
+    def __init__(self, *args, competencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competencies"].choices = [
+            (c.pk, f"{c.code} {c.title}".strip()) for c in competencies
+        ]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > MAX_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 20 MB.")
+        return upload
+
+
+class ReviewEvidenceForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("accept", "Accept"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea)

@@ -1,0 +1,92 @@
+"""Evidence portfolio: items a person collects (reflections, certificates, CbDs,
+mini-CEX, DOPS...), each linked to competencies, with an optional file and a review
+trail kept as immutable status rows."""
+
+from django.conf import settings
+from django.db import models
+
+from capmap.core.exceptions import DomainError
+from capmap.core.models import TimeStampedModel
+from capmap.frameworks.models import Competency
+from capmap.people.models import Person
+
+
+class EvidenceKind(models.TextChoices):
+    REFLECTION = "reflection", "Reflection"
+    CERTIFICATE = "certificate", "Certificate"
+    CBD = "cbd", "Case-based discussion"
+    MINI_CEX = "mini_cex", "Mini clinical evaluation exercise (mini-CEX)"
+    DOPS = "dops", "Direct observation of procedural skills (DOPS)"
+    FEEDBACK = "feedback", "Feedback"
+    CASE_STUDY = "case_study", "Case study"
+    SESSION_LOG = "session_log", "Session log"
+    OTHER = "other", "Other"
+
+
+class EvidenceReview(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class ImmutableRow(models.Model):
+    """A row written once: history is appended, never changed or removed."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise DomainError("This record is part of the history and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DomainError("This record is part of the history and cannot be removed.")
+
+
+class EvidenceItem(TimeStampedModel):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    title = models.CharField(max_length=200)
+    occurred_on = models.DateField("date")
+    description = models.TextField(blank=True, default="")
+    competencies = models.ManyToManyField(Competency, related_name="evidence")
+    # The file lives in default_storage under a generated name; never served directly.
+    file = models.FileField(upload_to="portfolio/", max_length=300, blank=True, default="")
+    file_name = models.CharField(max_length=255, blank=True, default="")
+    content_type = models.CharField(max_length=120, blank=True, default="")
+    size = models.PositiveIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.person.employer.path}
+
+
+class EvidenceStatus(ImmutableRow):
+    """One step of the review of an evidence item; the latest row is its status."""
+
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="statuses")
+    status = models.CharField(max_length=20, choices=EvidenceReview.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["evidence", "at", "pk"]
+        verbose_name_plural = "evidence statuses"
+
+    def __str__(self) -> str:
+        return f"{self.evidence}: {self.get_status_display()}"
+
+    def get_additional_data(self) -> dict:
+        return self.evidence.get_additional_data()

@@ -1,0 +1,27 @@
+"""Suite-wide fixtures."""
+
+import importlib
+
+import pytest
+
+# Data migrations that seed reference rows every installation starts with.
+SEEDING_MIGRATIONS = [
+    ("capmap.people.migrations.0002_starter_job_roles", "add_starter_roles"),
+    ("capmap.impact.migrations.0002_starter_activity_types", "add_starter_activity_types"),
+]
+
+
+def reseed_reference_data() -> None:
+    from django.apps import apps
+
+    for module_name, function_name in SEEDING_MIGRATIONS:
+        getattr(importlib.import_module(module_name), function_name)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_survives_flush(request):
+    """A transactional test ends by flushing every table, seeded reference rows included;
+    put them back so the tests after it see the database as migrations left it."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        reseed_reference_data()
