@@ -3,7 +3,16 @@
 Builds its own throw-away SQLite database (or uses DATABASE_URL with --database-url),
 an ICS of PCNs and practices with N staff and a year of activity, then makes the staff
 list and the impact report for the whole ICS in PDF and XLSX, printing the seconds each
-took and the file size. Uses `capmap generate` data when that command exists is a later step.
+took and the file size.
+
+With --existing, uses the database at --database-url as it is, e.g. one filled by
+`capmap generate --staff 5000 --seed 1`, and times every report kind over its ICS as
+its ICS lead: team capability, training needs, staff list, impact (XLSX and PDF), and
+the portfolio of the person with the most evidence:
+
+    DATABASE_URL=sqlite:////tmp/gen5000.sqlite3 capmap migrate
+    DATABASE_URL=sqlite:////tmp/gen5000.sqlite3 capmap generate --staff 5000 --seed 1
+    python bench/bench_reports.py --existing --database-url sqlite:////tmp/gen5000.sqlite3
 """
 
 import argparse
@@ -23,7 +32,13 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--existing", action="store_true", help="Use the data already in --database-url."
+    )
+    parser.add_argument("--kinds", default="", help="Comma-separated report kinds to time.")
     args = parser.parse_args()
+    if args.existing and not args.database_url:
+        parser.error("--existing needs --database-url")
     folder = tempfile.mkdtemp(prefix="capmap-bench-")
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
     os.environ["CAPMAP_DATA_DIR"] = folder
@@ -35,25 +50,71 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    ics, user = generate(args.staff, args.seed)
+    if args.existing:
+        ics, user, jobs = existing()
+    else:
+        ics, user = generate(args.staff, args.seed)
+        jobs = [
+            (kind, fmt, {"months": 12, "job_role": None} if kind == "impact" else {}, ics)
+            for kind in ("staff_list", "impact")
+            for fmt in ("xlsx", "pdf")
+        ]
+    if args.kinds:
+        jobs = [job for job in jobs if job[0] in args.kinds.split(",")]
+    from capmap.people.models import Person
     from capmap.reports.models import ReportRequest
     from capmap.reports.services import make_report
 
-    print(f"{args.staff} staff, database {os.environ['DATABASE_URL'].split(':')[0]}")
-    for kind in ("staff_list", "impact"):
-        for fmt in ("xlsx", "pdf"):
-            request = ReportRequest.objects.create(
-                kind=kind,
-                format=fmt,
-                requested_by=user,
-                organisation=ics,
-                parameters={"months": 12, "job_role": None} if kind == "impact" else {},
-            )
-            started = time.perf_counter()
-            report = make_report(report_id=request.pk)
-            seconds = time.perf_counter() - started
-            size = report.file.size if report and report.file else 0
-            print(f"{kind:<11} {fmt:<5} {seconds:7.2f} s  {size / 1024:8.0f} KiB")
+    staff = Person.objects.filter(employer__path__startswith=ics.path).count()
+    print(f"{staff} staff, database {os.environ['DATABASE_URL'].split(':')[0]}")
+    for kind, fmt, parameters, organisation in jobs:
+        request = ReportRequest.objects.create(
+            kind=kind,
+            format=fmt,
+            requested_by=user,
+            organisation=organisation,
+            parameters=parameters,
+        )
+        started = time.perf_counter()
+        report = make_report(report_id=request.pk)
+        seconds = time.perf_counter() - started
+        size = report.file.size if report and report.file else 0
+        status = report.status if report else "failed"
+        print(f"{kind:<17} {fmt:<5} {seconds:7.2f} s  {size / 1024:8.0f} KiB  {status}")
+
+
+def existing():
+    """The generated ICS, its lead, and every report kind over it."""
+    from django.db.models import Count
+
+    from capmap.organisations.models import Membership, Organisation
+    from capmap.people.models import Person
+
+    ics = Organisation.objects.filter(kind="ics").order_by("pk").first()
+    lead = (
+        Membership.objects.filter(organisation=ics, role__in=["admin", "manager", "viewer"])
+        .select_related("user")
+        .order_by("pk")
+        .first()
+        .user
+    )
+    jobs = [
+        (kind, fmt, {"months": 12, "job_role": None} if kind == "impact" else {}, ics)
+        for kind in ("team-capability", "training-needs", "staff_list", "impact")
+        for fmt in ("xlsx", "pdf")
+    ]
+    busiest = (
+        Person.objects.filter(employer__path__startswith=ics.path)
+        .annotate(items=Count("evidence"))
+        .order_by("-items", "pk")
+        .first()
+    )
+    if busiest is not None:
+        jobs += [
+            ("person_portfolio", fmt, {"person": busiest.pk}, busiest.employer)
+            for fmt in ("xlsx", "pdf")
+        ]
+    return ics, lead, jobs
 
 
 def generate(staff: int, seed: int):

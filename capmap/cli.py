@@ -11,6 +11,7 @@ ALIASES = {
     "import-framework": "import_framework",
     "export-framework": "export_framework",
     "remind-assessments": "remind_assessments",
+    "send-reminders": "send_reminders",
 }
 
 

@@ -236,6 +236,12 @@ class CurrentCapability(models.Model):
                 fields=["person", "competency"], name="one_current_level_per_competency"
             )
         ]
+        # The ICS-wide training needs analysis scans by competency and level.
+        indexes = [
+            models.Index(
+                fields=["competency", "level", "person"], name="current_cap_competency_level"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Level {self.level}"

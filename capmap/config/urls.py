@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from capmap.api.endpoints import api
 from capmap.core import views as core_views
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("development/", include("capmap.development.urls")),
     path("placements/", include("capmap.placements.urls")),
     path("reports/", include("capmap.reports.urls")),
+    path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
 

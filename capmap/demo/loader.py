@@ -4,6 +4,7 @@ Each loader is idempotent, so running the demo again on an existing database onl
 adds what a newer version of Capmap brings.
 """
 
+from capmap.assessments.demo import load_demo_assessments
 from capmap.demo.story import ICS_NAME, load_demo_story
 from capmap.development.demo import load_demo_development
 from capmap.frameworks.library import load_starter_library
@@ -20,6 +21,8 @@ def load_demo() -> list[str]:
         added.append("the starter library of frameworks and pathways")
     if load_demo_development():
         added.append("verified capability, training and a development plan")
+    if load_demo_assessments():
+        added.append("an assessment cycle with self-assessments waiting for sign-off")
     if load_demo_scheme():
         added.append("a placement scheme with its allocation")
     if load_demo_activity(ics_name=ICS_NAME):

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 from . import access
@@ -108,3 +110,93 @@ class RequirementsForm(forms.Form):
             )
             for row, _level, _requirement in self.rows
         }
+
+
+LEVEL_LINE = re.compile(r"^\s*(-?\d+)[\s.:]+([^|]+?)\s*(?:\|\s*(.*?)\s*)?$")
+
+
+def default_levels_text() -> str:
+    from .packaging import DEFAULT_LEVELS
+
+    return "\n".join(f"{lv.value} {lv.label} | {lv.descriptor}" for lv in DEFAULT_LEVELS)
+
+
+class FrameworkForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=300)
+    slug = forms.SlugField(
+        label="Short name for web addresses",
+        max_length=120,
+        help_text="Lower-case letters, digits and hyphens, for example pcn-pharmacist.",
+    )
+    owner = forms.ChoiceField(label="Who owns the framework")
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea({"rows": 3})
+    )
+    levels = forms.CharField(
+        label="Proficiency scale",
+        widget=forms.Textarea({"rows": 6}),
+        help_text=(
+            "One level a line, lowest first: its number, its label and, after a |, what it means."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {"levels": default_levels_text()})
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = _owner_choices(user)
+
+    def clean_levels(self):
+        from .case import ScaleLevel
+
+        levels = []
+        for number, line in enumerate(self.cleaned_data["levels"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = LEVEL_LINE.match(line)
+            if match is None:
+                raise forms.ValidationError(
+                    f"Line {number} needs a number then a label, for example “2 Competent”."
+                )
+            value, label, descriptor = match.groups()
+            levels.append(ScaleLevel(int(value), label.strip()[:100], (descriptor or "").strip()))
+        return levels
+
+
+class PathwayForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    slug = forms.SlugField(
+        label="Short name for web addresses",
+        max_length=120,
+        help_text="Lower-case letters, digits and hyphens, for example heart-failure.",
+    )
+    owner = forms.ChoiceField(label="Which organisation's pathway is it")
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea({"rows": 3})
+    )
+
+    def __init__(self, *args, user, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = _owner_choices(user)
+        if editing:  # the slug and the owner are fixed once the pathway exists
+            del self.fields["slug"]
+            del self.fields["owner"]
+
+
+class CapabilityForm(forms.Form):
+    competency = forms.ChoiceField(label="Competency")
+    minimum_level = forms.IntegerField(
+        label="Minimum level",
+        min_value=0,
+        max_value=100,
+        help_text="The level on the framework's scale, for example 2 for Competent.",
+    )
+    people_needed = forms.IntegerField(
+        label="People needed in the team", min_value=1, max_value=1000, initial=1
+    )
+
+    def __init__(self, *args, competencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competency"].choices = [("", "Choose a competency")] + [
+            (str(c.pk), f"{c.version.framework.title}: {c.code} {c.title}".strip()[:160])
+            for c in competencies
+        ]

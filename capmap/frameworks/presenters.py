@@ -166,13 +166,66 @@ def requirements_form(data, profile):
     )
 
 
-def pathway_list(pathways) -> dict:
-    return {"pathways": list(pathways), "breadcrumbs": _breadcrumbs()}
+def pathway_list(pathways, user=None) -> dict:
+    from . import access
+
+    return {
+        "pathways": list(pathways),
+        "can_create": bool(user and access.can_author_anywhere(user)),
+        "breadcrumbs": _breadcrumbs(),
+    }
 
 
-def pathway_detail(pathway) -> dict:
+def _pathway_crumbs(*extra: tuple[str, str]) -> list[dict]:
+    return _breadcrumbs(("MDT care pathways", reverse("frameworks:list_pathways")), *extra)
+
+
+def pathway_detail(pathway, user=None) -> dict:
+    from . import access
+
     return {
         "pathway": pathway,
         "capabilities": list(pathway.capabilities.all()),
-        "breadcrumbs": _breadcrumbs(("MDT care pathways", reverse("frameworks:list_pathways"))),
+        "can_edit": bool(user and access.can_author(user, pathway.owner)),
+        "breadcrumbs": _pathway_crumbs(),
+    }
+
+
+def form_page(form, heading: str, button: str, breadcrumbs=None) -> dict:
+    return {
+        "form": form,
+        "heading": heading,
+        "button_text": button,
+        "breadcrumbs": breadcrumbs or _breadcrumbs(),
+    }
+
+
+def owned_fields(user, form) -> dict:
+    """The service arguments of a valid form that names an owner (FrameworkForm, PathwayForm)."""
+    data = dict(form.cleaned_data)
+    data["owner"] = selectors.authoring_owner(user, data["owner"])
+    return data
+
+
+def pathway_form_page(form, pathway) -> dict:
+    if pathway is None:
+        return form_page(form, "Create a care pathway", "Create the pathway", _pathway_crumbs())
+    crumb = (pathway.title, reverse("frameworks:show_pathway", args=[pathway.slug]))
+    return form_page(form, f"Change {pathway.title}", "Save", _pathway_crumbs(crumb))
+
+
+def capability_form_page(form, pathway) -> dict:
+    crumb = (pathway.title, reverse("frameworks:show_pathway", args=[pathway.slug]))
+    context = form_page(
+        form, f"Add a capability to {pathway.title}", "Add the capability", _pathway_crumbs(crumb)
+    )
+    return context | {"pathway": pathway}
+
+
+def capability_fields(competencies, form) -> dict:
+    data = form.cleaned_data
+    return {
+        "competency": competencies.get(pk=data["competency"]),
+        "minimum_level": data["minimum_level"],
+        "people_needed": data["people_needed"],
     }

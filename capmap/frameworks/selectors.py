@@ -217,3 +217,28 @@ def previous_competencies(version: FrameworkVersion) -> QuerySet[Competency]:
     if previous is None:
         return Competency.objects.none()
     return competencies_of(previous).order_by("domain__order", "order")
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [part for part in path.split("/") if part]
+    return ["/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+
+
+def pathway_competencies(user, pathway: CarePathway) -> QuerySet[Competency]:
+    """Competencies a pathway may ask for: published versions of frameworks in the library
+    or owned by the pathway's organisation (or one above it), that the user can see."""
+    from django.db.models import Q
+
+    owners = Q(version__framework__owner__isnull=True)
+    if pathway.owner_id:
+        owners |= Q(version__framework__owner__path__in=_ancestor_paths(pathway.owner.path))
+    return (
+        Competency.objects.filter(owners, version__status=VersionStatus.PUBLISHED)
+        .filter(access.visible_q(user, "version__framework__owner"))
+        .select_related("version__framework")
+        .order_by("version__framework__title", "version__number", "domain__order", "order")
+    )
+
+
+def get_pathway_capability(user, pathway: CarePathway, pk: int) -> PathwayCapability:
+    return pathway.capabilities.select_related("pathway__owner").get(pk=pk)

@@ -23,11 +23,13 @@ from . import access, packaging
 from .case import CaseError, CasePackage, load_package
 from .csv_template import load_csv
 from .models import (
+    CarePathway,
     Competency,
     CompetencyMapping,
     Domain,
     Framework,
     FrameworkVersion,
+    PathwayCapability,
     ProficiencyLevel,
     PublishedVersionIsFrozen,
     RoleProfile,
@@ -37,6 +39,8 @@ from .models import (
 )
 
 FORMATS = ("case", "csv")
+# Slugs that name pages of their own under /frameworks/ and /frameworks/pathways/.
+RESERVED_SLUGS = frozenset({"new", "import", "pathways", "role-profiles", "competencies", "move"})
 
 
 class ImportRefused(DomainError):
@@ -466,3 +470,143 @@ def set_role_requirements(
                 row.level, row.requirement = level, requirement
                 row.save()
     return profile
+
+
+# --- frameworks written from scratch --------------------------------------------
+
+
+def _check_slug(slug: str, model) -> str:
+    slug = slug.strip()
+    if not slug or slugify(slug) != slug:
+        raise DomainError(f"“{slug}” is not a slug: use lower-case letters, digits and -.")
+    if slug in RESERVED_SLUGS:
+        raise DomainError(f"The slug {slug} is reserved: choose another.")
+    if model.objects.filter(slug=slug).exists():
+        raise DomainError(f"The slug {slug} is already taken: choose another.")
+    return slug
+
+
+def _check_levels(levels) -> list:
+    values = [level.value for level in levels]
+    if len(values) < 2:
+        raise DomainError("A proficiency scale needs at least two levels.")
+    if len(set(values)) != len(values):
+        raise DomainError("Each level of the scale needs its own number.")
+    if values != sorted(values):
+        raise DomainError("List the levels of the scale from lowest to highest.")
+    if any(not level.label.strip() for level in levels):
+        raise DomainError("Each level of the scale needs a label.")
+    return list(levels)
+
+
+@transaction.atomic
+def create_framework(
+    *,
+    actor,
+    title: str,
+    slug: str,
+    owner: Organisation | None,
+    levels=None,
+    description: str = "",
+) -> Framework:
+    """A new framework with an empty draft version 1 and its proficiency scale
+    (by default 0 Not yet, 1 Developing, 2 Competent, 3 Proficient, 4 Expert)."""
+    _check_author(actor, owner)
+    if not title.strip():
+        raise DomainError("Enter the framework's title.")
+    slug = _check_slug(slug, Framework)
+    levels = _check_levels(levels or packaging.DEFAULT_LEVELS)
+    with set_actor(actor):
+        framework = Framework.objects.create(
+            slug=slug,
+            title=title.strip()[:300],
+            description=description.strip(),
+            owner=owner,
+            created_by=actor,
+        )
+        version = FrameworkVersion.objects.create(
+            framework=framework,
+            number=1,
+            source=VersionSource.AUTHORED,
+            case_identifier=str(uuid.uuid4()),
+        )
+        packaging.store_scale(version, levels, f"{framework.title} scale")
+    return framework
+
+
+# --- MDT care pathways -------------------------------------------------------------
+
+
+@transaction.atomic
+def create_pathway(
+    *, actor, title: str, slug: str, owner: Organisation | None, description: str = ""
+) -> CarePathway:
+    _check_author(actor, owner)
+    if not title.strip():
+        raise DomainError("Enter the pathway's title.")
+    slug = _check_slug(slug, CarePathway)
+    with set_actor(actor):
+        return CarePathway.objects.create(
+            slug=slug, title=title.strip()[:200], description=description.strip(), owner=owner
+        )
+
+
+@transaction.atomic
+def update_pathway(*, actor, pathway: CarePathway, title: str, description: str) -> CarePathway:
+    _check_author(actor, pathway.owner)
+    if not title.strip():
+        raise DomainError("Enter the pathway's title.")
+    pathway.title = title.strip()[:200]
+    pathway.description = description.strip()
+    with set_actor(actor):
+        pathway.save()
+    return pathway
+
+
+def _competency_usable_by(competency: Competency, owner: Organisation | None) -> bool:
+    """A pathway may ask only for competencies its owner can see, in a published version."""
+    if competency.version.status != VersionStatus.PUBLISHED:
+        return False
+    framework_owner = competency.version.framework.owner
+    if framework_owner is None:
+        return True
+    return owner is not None and owner.is_within(framework_owner)
+
+
+@transaction.atomic
+def add_pathway_capability(
+    *,
+    actor,
+    pathway: CarePathway,
+    competency: Competency,
+    minimum_level: int,
+    people_needed: int = 1,
+) -> PathwayCapability:
+    """Say the pathway needs `people_needed` people holding `competency` at `minimum_level`."""
+    _check_author(actor, pathway.owner)
+    if not _competency_usable_by(competency, pathway.owner):
+        raise DomainError("Choose a competency of a published framework this pathway can use.")
+    if people_needed < 1:
+        raise DomainError("A capability needs at least one person.")
+    if not ProficiencyLevel.objects.filter(
+        scale__version=competency.version_id, value=minimum_level
+    ).exists():
+        raise DomainError("Choose a minimum level from the competency's proficiency scale.")
+    if pathway.capabilities.filter(competency=competency).exists():
+        raise DomainError("The pathway already needs that competency: change it instead.")
+    order = pathway.capabilities.count()
+    with set_actor(actor):
+        return PathwayCapability.objects.create(
+            pathway=pathway,
+            competency=competency,
+            minimum_level=minimum_level,
+            people_needed=people_needed,
+            order=order,
+        )
+
+
+@transaction.atomic
+def remove_pathway_capability(*, actor, capability: PathwayCapability) -> None:
+    _check_author(actor, capability.pathway.owner)
+    with set_actor(actor):
+        capability.delete()

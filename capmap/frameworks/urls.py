@@ -6,12 +6,25 @@ app_name = "frameworks"
 
 urlpatterns = [
     path("", views.list_frameworks, name="list_frameworks"),
+    path("new/", views.create_framework, name="create_framework"),
     path("import/", views.import_framework, name="import_framework"),
     path("import/confirm/", views.confirm_import, name="confirm_import"),
     path("role-profiles/<int:pk>/", views.show_role_profile, name="show_role_profile"),
     path("role-profiles/<int:pk>/edit/", views.edit_role_profile, name="edit_role_profile"),
     path("pathways/", views.list_pathways, name="list_pathways"),
+    path("pathways/new/", views.create_pathway, name="create_pathway"),
     path("pathways/<slug:slug>/", views.show_pathway, name="show_pathway"),
+    path("pathways/<slug:slug>/edit/", views.edit_pathway, name="edit_pathway"),
+    path(
+        "pathways/<slug:slug>/capabilities/",
+        views.add_pathway_capability,
+        name="add_pathway_capability",
+    ),
+    path(
+        "pathways/<slug:slug>/capabilities/<int:pk>/remove/",
+        views.remove_pathway_capability,
+        name="remove_pathway_capability",
+    ),
     path("competencies/<int:pk>/", views.edit_competency, name="edit_competency"),
     path("move/<str:kind>/<int:pk>/<str:direction>/", views.move_node, name="move_node"),
     path("<slug:slug>/", views.show_framework, name="show_framework"),

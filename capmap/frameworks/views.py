@@ -13,8 +13,23 @@ from django.views.decorators.http import require_POST
 from capmap.core.exceptions import DomainError, NotPermitted
 
 from . import access, presenters, selectors, services
-from .forms import CompetencyForm, DomainForm, ImportForm
-from .models import CarePathway, Competency, Domain, Framework, FrameworkVersion, RoleProfile
+from .forms import (
+    CapabilityForm,
+    CompetencyForm,
+    DomainForm,
+    FrameworkForm,
+    ImportForm,
+    PathwayForm,
+)
+from .models import (
+    CarePathway,
+    Competency,
+    Domain,
+    Framework,
+    FrameworkVersion,
+    PathwayCapability,
+    RoleProfile,
+)
 
 SESSION_KEY = "framework_import"
 
@@ -109,6 +124,14 @@ def _version(request, slug: str, number: int) -> FrameworkVersion:
         raise Http404 from None
 
 
+def _authored_version(request, slug: str, number: int) -> FrameworkVersion:
+    """The version if the user may change its framework: 404 when unseen, 403 when read-only."""
+    version = _version(request, slug, number)
+    if not access.can_author(request.user, version.framework.owner):
+        raise PermissionDenied
+    return version
+
+
 def _run(request, current: FrameworkVersion, service, success: str, /, **arguments):
     """Run one service as the user; NotPermitted is a 403, another broken rule a message."""
     try:
@@ -156,7 +179,7 @@ def retire_version(request, slug: str, number: int):
 
 @login_required
 def add_domain(request, slug: str, number: int):
-    version = _version(request, slug, number)
+    version = _authored_version(request, slug, number)
     form = DomainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = form.cleaned_data
@@ -169,7 +192,7 @@ def add_domain(request, slug: str, number: int):
 
 @login_required
 def add_competency(request, slug: str, number: int):
-    version = _version(request, slug, number)
+    version = _authored_version(request, slug, number)
     form = CompetencyForm(request.POST or None, domains=selectors.domains_of(version))
     if request.method == "POST" and form.is_valid():
         fields = presenters.competency_fields(version, form)
@@ -185,6 +208,8 @@ def edit_competency(request, pk: int):
     except Competency.DoesNotExist:
         raise Http404 from None
     version = competency.version
+    if not access.can_author(request.user, version.framework.owner):
+        raise PermissionDenied
     form = presenters.competency_form(request.POST or None, competency)
     if request.method == "POST" and form.is_valid():
         fields = presenters.competency_fields(version, form)
@@ -244,7 +269,9 @@ def edit_role_profile(request, pk: int):
 @login_required
 def list_pathways(request):
     pathways = selectors.pathways_for(request.user)
-    return render(request, "frameworks/list_pathways.jinja", presenters.pathway_list(pathways))
+    return render(
+        request, "frameworks/list_pathways.jinja", presenters.pathway_list(pathways, request.user)
+    )
 
 
 @login_required
@@ -253,4 +280,98 @@ def show_pathway(request, slug: str):
         pathway = selectors.get_pathway(request.user, slug)
     except CarePathway.DoesNotExist:
         raise Http404 from None
-    return render(request, "frameworks/show_pathway.jinja", presenters.pathway_detail(pathway))
+    context = presenters.pathway_detail(pathway, request.user)
+    return render(request, "frameworks/show_pathway.jinja", context)
+
+
+# --- written from scratch: a framework, a care pathway ---------------------------------
+
+
+def _save(form, service, /, **arguments):
+    """Run a service; a broken rule becomes an error on the form (and None is returned)."""
+    try:
+        return service(**arguments)
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return None
+
+
+@login_required
+def create_framework(request):
+    if not access.can_author_anywhere(request.user):
+        raise PermissionDenied
+    form = FrameworkForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = presenters.owned_fields(request.user, form)
+        framework = _save(form, services.create_framework, actor=request.user, **fields)
+        if framework is not None:
+            url = reverse("frameworks:show_framework", args=[framework.slug])
+            return redirect(f"{url}?version=1")
+    context = presenters.form_page(form, "Create a framework", "Create the framework")
+    return render(request, "frameworks/create_framework.jinja", context)
+
+
+@login_required
+def create_pathway(request):
+    if not access.can_author_anywhere(request.user):
+        raise PermissionDenied
+    form = PathwayForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = presenters.owned_fields(request.user, form)
+        pathway = _save(form, services.create_pathway, actor=request.user, **fields)
+        if pathway is not None:
+            return redirect("frameworks:show_pathway", slug=pathway.slug)
+    context = presenters.pathway_form_page(form, None)
+    return render(request, "frameworks/edit_pathway.jinja", context)
+
+
+def _editable_pathway(request, slug: str) -> CarePathway:
+    """The pathway if the user may change it: 404 when they cannot see it, else 403."""
+    try:
+        pathway = selectors.get_pathway(request.user, slug)
+    except CarePathway.DoesNotExist:
+        raise Http404 from None
+    if not access.can_author(request.user, pathway.owner):
+        raise PermissionDenied
+    return pathway
+
+
+@login_required
+def edit_pathway(request, slug: str):
+    pathway = _editable_pathway(request, slug)
+    initial = {"title": pathway.title, "description": pathway.description}
+    form = PathwayForm(request.POST or None, initial=initial, user=request.user, editing=True)
+    if request.method == "POST" and form.is_valid():
+        fields = form.cleaned_data
+        saved = _save(form, services.update_pathway, actor=request.user, pathway=pathway, **fields)
+        if saved is not None:
+            return redirect("frameworks:show_pathway", slug=pathway.slug)
+    context = presenters.pathway_form_page(form, pathway)
+    return render(request, "frameworks/edit_pathway.jinja", context)
+
+
+@login_required
+def add_pathway_capability(request, slug: str):
+    pathway = _editable_pathway(request, slug)
+    competencies = selectors.pathway_competencies(request.user, pathway)
+    form = CapabilityForm(request.POST or None, competencies=competencies)
+    if request.method == "POST" and form.is_valid():
+        fields = presenters.capability_fields(competencies, form)
+        service = services.add_pathway_capability
+        if _save(form, service, actor=request.user, pathway=pathway, **fields) is not None:
+            return redirect("frameworks:show_pathway", slug=pathway.slug)
+    context = presenters.capability_form_page(form, pathway)
+    return render(request, "frameworks/add_capability.jinja", context)
+
+
+@login_required
+@require_POST
+def remove_pathway_capability(request, slug: str, pk: int):
+    pathway = _editable_pathway(request, slug)
+    try:
+        capability = selectors.get_pathway_capability(request.user, pathway, pk)
+    except PathwayCapability.DoesNotExist:
+        raise Http404 from None
+    services.remove_pathway_capability(actor=request.user, capability=capability)
+    messages.success(request, "Capability removed.")
+    return redirect("frameworks:show_pathway", slug=pathway.slug)

@@ -7,6 +7,8 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from capmap.portfolio import access as record_access
+
 from . import access
 from .models import Person
 
@@ -53,6 +55,33 @@ def person_actions(user, person: Person) -> list[dict]:
         {"text": "End employment", "href": reverse("people:end_employment", args=[person.pk])},
         {"text": "Delete record", "href": reverse("people:delete_person", args=[person.pk])},
     ]
+
+
+@dataclass(frozen=True)
+class RecordLinks:
+    """Which of the person's other pages the viewer may open from their staff record.
+
+    `development`: circle of competence and development plan (anyone who sees the record);
+    `record`: scope of practice, calibration, evidence portfolio and supervisors (the
+    person, their supervisors and mentors, their managers); `manage`: assigning and
+    ending supervisors.
+    """
+
+    development: bool
+    record: bool
+    manage: bool
+
+    @property
+    def any(self) -> bool:
+        return self.development or self.record
+
+
+def record_links(user, person: Person) -> RecordLinks:
+    return RecordLinks(
+        development=access.can_view_person(user, person),
+        record=record_access.can_see_record(user, person),
+        manage=access.can_manage_person(user, person),
+    )
 
 
 @dataclass(frozen=True)

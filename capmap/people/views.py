@@ -81,6 +81,7 @@ def show_person(request, pk: int):
         "person": person,
         "rows": presenters.person_summary_rows(person),
         "actions": presenters.person_actions(request.user, person),
+        "links": presenters.record_links(request.user, person),
         "breadcrumbs": _crumbs(),
     }
     return render(request, "people/show_person.jinja", context)

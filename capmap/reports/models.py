@@ -85,3 +85,34 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"worker {self.worker_id} (last seen {self.last_seen:%H:%M:%S})"
+
+
+class ReminderKind(models.TextChoices):
+    OVERDUE_ASSESSMENT = "overdue_assessment", "Overdue assessment"
+    SESSION_TO_CONFIRM = "session_to_confirm", "Session to confirm"
+    OBJECTIVE_PAST_DUE = "objective_past_due", "Objective past due"
+
+
+class ReminderLog(models.Model):
+    """One weekly reminder about one thing to one person, so `capmap send-reminders` can
+    run twice in the same ISO week and send nothing the second time."""
+
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    object_key = models.CharField(max_length=60)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    iso_week = models.CharField(max_length=8)  # e.g. "2026-W48"
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_key", "recipient", "iso_week"],
+                name="one_reminder_a_week",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_key} ({self.iso_week})"

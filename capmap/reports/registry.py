@@ -63,6 +63,15 @@ class ReportKind:
     permission: str = scoping.VIEW_PEOPLE
     # Turns submitted form data into the stored parameters; raises DomainError when wrong.
     clean_parameters: Callable[[dict], dict] = lambda data: {}
+    # When set, decides instead of `permission` whether the requester may have the report:
+    # (user, organisation, cleaned parameters) -> bool. For reports about one person,
+    # whose mentor may work for another organisation.
+    authorise: Callable[[object, Organisation, dict], bool] | None = None
+
+    def allows(self, user, organisation: Organisation, parameters: dict) -> bool:
+        if self.authorise is not None:
+            return self.authorise(user, organisation, parameters)
+        return scoping.can(user, self.permission, organisation)
 
 
 _REGISTRY: dict[str, ReportKind] = {}

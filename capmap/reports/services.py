@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from capmap.core.exceptions import DomainError, NotPermitted
-from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 
 from .models import ReportRequest, ReportStatus
@@ -34,9 +33,9 @@ def request_report(
     report_kind = get_kind(kind)
     if format not in report_kind.formats:
         raise DomainError(f"Choose one of: {', '.join(f.upper() for f in report_kind.formats)}.")
-    if not scoping.can(actor, report_kind.permission, organisation):
-        raise NotPermitted("You cannot make reports about this organisation.")
     parameters = report_kind.clean_parameters(data or {})
+    if not report_kind.allows(actor, organisation, parameters):
+        raise NotPermitted("You cannot make reports about this organisation.")
     with set_actor(actor):
         report = ReportRequest.objects.create(
             kind=kind,
@@ -79,7 +78,7 @@ def make_report(*, report_id: int) -> ReportRequest | None:
     user = report.requested_by
     try:
         # Checked again here: the requester's roles may have changed since they asked.
-        if not scoping.can(user, kind.permission, report.organisation):
+        if not kind.allows(user, report.organisation, report.parameters):
             raise NotPermitted("You no longer have access to this organisation.")
         context = BuildContext(
             user=user,

@@ -7,8 +7,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from capmap.core.exceptions import DomainError
+from capmap.people.models import Person
+from capmap.portfolio.selectors import get_person_record
 
 from . import selectors, services
+from .builders.person_portfolio import request_for_person
 from .forms import RequestReportForm
 from .models import ReportRequest, ReportStatus
 from .registry import all_kinds
@@ -62,6 +65,19 @@ def request_report(request):
     return render(
         request, "reports/list_reports.jinja", context | {"breadcrumbs": _crumbs()}, status=400
     )
+
+
+@login_required
+@require_POST
+def request_person_report(request, person: int):
+    """The portfolio and scope of practice of one person, from their scope page."""
+    try:
+        record = get_person_record(request.user, person)
+    except Person.DoesNotExist:
+        raise Http404 from None
+    fmt = "xlsx" if request.POST.get("format") == "xlsx" else "pdf"
+    report = request_for_person(actor=request.user, person=record, format=fmt)
+    return redirect("reports:show_report", public_id=report.public_id)
 
 
 @login_required

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "capmap.placements",
     "capmap.impact",
     "capmap.reports",
+    "capmap.api",
     "capmap.demo",
 ]
 
