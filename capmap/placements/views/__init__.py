@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,6 @@ from ..forms import (
     SchemeForm,
     SessionForm,
 )
-from ..models import AllocationRun, Application, Participation, Placement, Scheme, SessionLog
 from ..report import scheme_report
 
 
@@ -27,14 +27,7 @@ def _found(lookup, *args):
     """Call a selector; anything out of the caller's scope is simply not found."""
     try:
         return lookup(*args)
-    except (
-        Scheme.DoesNotExist,
-        Placement.DoesNotExist,
-        Application.DoesNotExist,
-        AllocationRun.DoesNotExist,
-        Participation.DoesNotExist,
-        SessionLog.DoesNotExist,
-    ):
+    except ObjectDoesNotExist:
         raise Http404 from None
 
 

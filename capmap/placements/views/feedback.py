@@ -3,8 +3,6 @@ page where someone holding a single-use link answers without an account."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -17,14 +15,7 @@ from .. import presenters, selectors
 from ..forms import AnswerForm, InvitationForm, QuestionForm, SurveyForm
 from ..selectors import feedback as feedback_selectors
 from ..services import feedback as feedback_services
-from . import _attempt, _page
-
-
-def _found(lookup, *args):
-    try:
-        return lookup(*args)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+from . import _attempt, _found, _page
 
 
 def _led_survey(request, pk: int, survey_pk: int):

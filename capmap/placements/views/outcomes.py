@@ -2,8 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
 from django.shortcuts import redirect
 
 from capmap.core.exceptions import DomainError
@@ -12,14 +10,7 @@ from .. import presenters, selectors
 from ..forms import MeasureForm, MeasureImportForm, MeasureValueForm
 from ..selectors import outcomes as outcome_selectors
 from ..services import outcomes as outcome_services
-from . import _attempt, _page
-
-
-def _found(lookup, *args):
-    try:
-        return lookup(*args)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+from . import _attempt, _found, _page
 
 
 def _led_measure(request, pk: int, measure_pk: int):
