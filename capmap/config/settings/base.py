@@ -246,8 +246,33 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 STATIC_URL = "/static/"
 # collectstatic output (production); development and tests serve from the app folders.
 STATIC_ROOT = None
+
+
+def uploaded_file_storage() -> dict:
+    """Evidence files and reports: local disk, or S3-compatible storage when a bucket is set."""
+    bucket = env_str("CAPMAP_S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env_str("CAPMAP_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("CAPMAP_S3_REGION", "") or None,
+            "access_key": env_str("CAPMAP_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("CAPMAP_S3_SECRET_ACCESS_KEY", "") or None,
+            # Files are private: every download goes through our permission check and a
+            # short-lived signed address, never a public object.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("CAPMAP_S3_LINK_SECONDS", 300),
+            "file_overwrite": False,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": uploaded_file_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
