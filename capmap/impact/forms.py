@@ -1,8 +1,10 @@
+from decimal import Decimal
+
 from django import forms
 
 from capmap.people.models import JobRole
 
-from .models import ActivityType, PeriodKind
+from .models import ActivityType, Better, PeriodKind, Unit
 
 
 class DashboardFilterForm(forms.Form):
@@ -54,4 +56,50 @@ class ImportActivityForm(forms.Form):
 class AssumptionForm(forms.Form):
     minutes_per_gp_appointment = forms.IntegerField(
         label="Minutes in a GP appointment", min_value=1, max_value=120
+    )
+
+
+class ActivityTypeForm(forms.Form):
+    name = forms.CharField(
+        label="Name", max_length=150, error_messages={"required": "Enter the name of the activity."}
+    )
+    job_role = forms.ModelChoiceField(
+        label="Job role",
+        queryset=JobRole.objects.order_by("name"),
+        error_messages={"required": "Choose the job role that does this activity."},
+    )
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    unit = forms.ChoiceField(
+        label="How it is measured", choices=Unit.choices, widget=forms.RadioSelect, initial="count"
+    )
+    better = forms.ChoiceField(
+        label="Which direction is better",
+        choices=Better.choices,
+        widget=forms.RadioSelect,
+        initial="higher",
+    )
+    gp_appointments_per_unit = forms.DecimalField(
+        label="GP appointments released per unit",
+        min_value=0,
+        max_value=Decimal("9999.99"),
+        max_digits=6,
+        decimal_places=2,
+        initial=0,
+        help_text="For example 1 for a referral the GP no longer needs to see. "
+        "0 when it releases none.",
+        error_messages={
+            "required": "Enter the GP appointments released per unit, or 0.",
+            "min_value": "GP appointments released per unit must be 0 or more.",
+            "max_value": "GP appointments released per unit must be 9999.99 or less.",
+            "invalid": "Enter the GP appointments released per unit as a number, like 0.5.",
+        },
+    )
+    is_estimate = forms.BooleanField(label="The figure is an estimate", required=False)
+    active = forms.BooleanField(
+        label="Active: staff can record this activity",
+        required=False,
+        initial=True,
+        help_text="Untick to retire it. Activity already recorded is kept.",
     )

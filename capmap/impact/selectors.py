@@ -235,3 +235,32 @@ def _add_before_after(user, summary: ImpactSummary, last: date) -> None:
                 else None,
             )
         )
+
+
+def may_see_activity_types(user) -> bool:
+    """Anyone who can see an impact dashboard, and the admins who set the types up."""
+    return impact_organisations(user).exists() or may_configure_activity_types(user)
+
+
+def may_configure_activity_types(user) -> bool:
+    """Activity types are shared reference data: any organisation admin may set them up."""
+    return scoping.can_anywhere(user, scoping.MANAGE_ORGANISATIONS)
+
+
+def all_activity_types() -> QuerySet[ActivityType]:
+    """Every activity type, retired ones too, for the list admins keep."""
+    return ActivityType.objects.select_related("job_role").order_by(
+        "job_role__name", "-active", "order", "name"
+    )
+
+
+def get_activity_type(pk: int) -> ActivityType:
+    """The activity type, or ActivityType.DoesNotExist."""
+    return all_activity_types().get(pk=pk)
+
+
+def activity_types_by_role() -> list[tuple[JobRole, list[ActivityType]]]:
+    grouped: dict[JobRole, list[ActivityType]] = {}
+    for activity_type in all_activity_types():
+        grouped.setdefault(activity_type.job_role, []).append(activity_type)
+    return list(grouped.items())

@@ -5,19 +5,29 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from auditlog.context import set_actor
 from django.db import transaction
+from django.utils.text import slugify
 
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 from capmap.people.access import can_manage_person
-from capmap.people.models import Person
+from capmap.people.models import JobRole, Person
 from capmap.people.validators import normalise_registration_number
 
 from . import selectors
-from .models import ActivityRecord, ActivityType, ImpactAssumption, PeriodKind, period_start_for
+from .models import (
+    ActivityRecord,
+    ActivityType,
+    Better,
+    ImpactAssumption,
+    PeriodKind,
+    Unit,
+    period_start_for,
+)
 
 IMPORT_COLUMNS = ["person", "activity", "period", "count", "minutes"]
 MAX_COUNT = 100_000
@@ -252,3 +262,106 @@ def set_minutes_per_gp_appointment(
             organisation=organisation, defaults={"minutes_per_gp_appointment": minutes}
         )
     return assumption
+
+
+ACTIVITY_TYPE_FIELDS = (
+    "name",
+    "job_role",
+    "unit",
+    "better",
+    "gp_appointments_per_unit",
+    "is_estimate",
+    "description",
+    "active",
+)
+MAX_GP_APPOINTMENTS_PER_UNIT = Decimal("9999.99")
+
+
+def _check_may_configure(actor) -> None:
+    if not selectors.may_configure_activity_types(actor):
+        raise NotPermitted("Only an organisation admin can set up activity types.")
+
+
+def _check_activity_type(activity_type: ActivityType) -> None:
+    activity_type.name = " ".join((activity_type.name or "").split())
+    if not activity_type.name:
+        raise DomainError("Enter the name of the activity.")
+    if activity_type.unit not in Unit.values:
+        raise DomainError("Choose whether the activity is counted or measured in minutes.")
+    if activity_type.better not in Better.values:
+        raise DomainError("Choose whether higher or lower figures are better.")
+    appointments = activity_type.gp_appointments_per_unit
+    if appointments is None or appointments < 0:
+        raise DomainError("GP appointments released per unit must be 0 or more.")
+    if appointments > MAX_GP_APPOINTMENTS_PER_UNIT:
+        raise DomainError("GP appointments released per unit must be 9999.99 or less.")
+    same_role = ActivityType.objects.filter(job_role=activity_type.job_role).exclude(
+        pk=activity_type.pk
+    )
+    if same_role.filter(name__iexact=activity_type.name).exists() or (
+        same_role.filter(slug=activity_type.slug).exists()
+    ):
+        raise DomainError(
+            f"There is already an activity called {activity_type.name} for a "
+            f"{activity_type.job_role.name.lower()}. Choose another name."
+        )
+
+
+@transaction.atomic
+def create_activity_type(
+    *,
+    actor,
+    name: str,
+    job_role: JobRole,
+    unit: str = Unit.COUNT,
+    better: str = Better.HIGHER,
+    gp_appointments_per_unit: Decimal = Decimal("0"),
+    is_estimate: bool = False,
+    description: str = "",
+    active: bool = True,
+) -> ActivityType:
+    """An organisation admin adds an activity to count for a job role, for everyone."""
+    _check_may_configure(actor)
+    activity_type = ActivityType(
+        name=name,
+        job_role=job_role,
+        unit=unit,
+        better=better,
+        gp_appointments_per_unit=gp_appointments_per_unit,
+        is_estimate=is_estimate,
+        description=description or "",
+        active=active,
+    )
+    activity_type.slug = slugify(" ".join((name or "").split()))[:150]
+    if name and name.strip() and not activity_type.slug:
+        raise DomainError("Give the activity a name with some letters or numbers in it.")
+    _check_activity_type(activity_type)
+    with set_actor(actor):
+        activity_type.save()
+    return activity_type
+
+
+@transaction.atomic
+def update_activity_type(*, actor, activity_type: ActivityType, **changes) -> ActivityType:
+    """Change an activity type. Retire it with active=False: records still refer to it.
+
+    The slug (used by CSV imports) stays as it was, so files that worked keep working.
+    """
+    _check_may_configure(actor)
+    unknown = set(changes) - set(ACTIVITY_TYPE_FIELDS)
+    if unknown:
+        raise DomainError("Unknown fields: " + ", ".join(sorted(unknown)) + ".")
+    activity_type = ActivityType.objects.select_for_update().get(pk=activity_type.pk)
+    role_changes = "job_role" in changes and changes["job_role"].pk != activity_type.job_role_id
+    if role_changes and activity_type.records.exists():
+        raise DomainError(
+            f"{activity_type.name} already has activity recorded against it, so its job role "
+            "cannot change. Retire it and add a new activity for the other role."
+        )
+    for name, value in changes.items():
+        setattr(activity_type, name, value)
+    activity_type.description = activity_type.description or ""
+    _check_activity_type(activity_type)
+    with set_actor(actor):
+        activity_type.save()
+    return activity_type

@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +13,14 @@ from capmap.organisations.models import Organisation
 from capmap.people.models import Person
 
 from . import selectors, services
-from .forms import AssumptionForm, DashboardFilterForm, ImportActivityForm, RecordActivityForm
+from .forms import (
+    ActivityTypeForm,
+    AssumptionForm,
+    DashboardFilterForm,
+    ImportActivityForm,
+    RecordActivityForm,
+)
+from .models import ActivityType
 from .presenters import ImpactPresenter
 
 
@@ -137,3 +146,55 @@ def edit_assumption(request, pk: int):
     crumbs = _crumbs(("Impact", reverse("impact:show_dashboard", args=[organisation.pk])))
     context = {"form": form, "organisation": organisation, "breadcrumbs": crumbs}
     return render(request, "impact/edit_assumption.jinja", context)
+
+
+def _activity_type(request, pk: int) -> ActivityType:
+    if not selectors.may_configure_activity_types(request.user):
+        raise PermissionDenied
+    try:
+        return selectors.get_activity_type(pk)
+    except ActivityType.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def list_activity_types(request):
+    if not selectors.may_see_activity_types(request.user):
+        raise PermissionDenied
+    context = {
+        "groups": selectors.activity_types_by_role(),
+        "may_configure": selectors.may_configure_activity_types(request.user),
+        "breadcrumbs": _crumbs(("Impact", reverse("impact:list_impact_organisations"))),
+    }
+    return render(request, "impact/list_activity_types.jinja", context)
+
+
+@login_required
+def create_activity_type(request):
+    if not selectors.may_configure_activity_types(request.user):
+        raise PermissionDenied
+    form = ActivityTypeForm(request.POST or None)
+    return _save_activity_type(request, form, services.create_activity_type)
+
+
+@login_required
+def edit_activity_type(request, pk: int):
+    activity_type = _activity_type(request, pk)
+    initial = model_to_dict(activity_type, fields=services.ACTIVITY_TYPE_FIELDS)
+    form = ActivityTypeForm(request.POST or None, initial=initial)
+    save = services.update_activity_type
+    return _save_activity_type(request, form, save, activity_type=activity_type)
+
+
+def _save_activity_type(request, form, save, **target):
+    if form.is_valid():
+        try:
+            saved = save(actor=request.user, **target, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Activity type {saved.name} saved.")
+            return redirect("impact:list_activity_types")
+    crumbs = _crumbs(("Activity types", reverse("impact:list_activity_types")))
+    context = {"form": form, "breadcrumbs": crumbs} | target
+    return render(request, "impact/edit_activity_type.jinja", context)

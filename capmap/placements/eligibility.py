@@ -8,8 +8,8 @@ turn, then by a lottery drawn from the scheme's recorded seed, so a run can be r
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from .models import EligibilityKind, EligibilityRule
 
@@ -21,8 +21,8 @@ class ApplicantFacts:
     application_id: int
     independent_prescriber: bool
     hard_to_recruit: bool
-    # competency id -> current verified level; None when levels are not yet available.
-    competency_levels: dict[int, int] | None = None
+    # competency id -> current verified level (assessments' CurrentCapability).
+    competency_levels: Mapping[int, int] = field(default_factory=dict)
 
 
 class IndependentPrescriber:
@@ -46,10 +46,6 @@ class CompetencyAtMinimumLevel:
         self.rule = rule
 
     def met_by(self, facts: ApplicantFacts) -> bool:
-        # Verified levels come from assessments; until they exist the rule is shown to
-        # applicants and checked by the programme lead, not by the engine.
-        if facts.competency_levels is None:
-            return True
         level = facts.competency_levels.get(self.rule.competency_id)
         return level is not None and level >= (self.rule.minimum_level or 0)
 
@@ -70,13 +66,19 @@ def rule_unit(rule: EligibilityRule) -> IndependentPrescriber | CompetencyAtMini
     return RULES[rule.kind](rule)
 
 
+def _applying(placement_id: int, rules: Iterable[EligibilityRule]) -> list[EligibilityRule]:
+    return [r for r in rules if r.placement_id is None or r.placement_id == placement_id]
+
+
 def eligible(facts: ApplicantFacts, placement_id: int, rules: Iterable[EligibilityRule]) -> bool:
     """Whether the applicant meets every scheme-wide rule and every rule of this placement."""
-    return all(
-        rule_unit(rule).met_by(facts)
-        for rule in rules
-        if rule.placement_id is None or rule.placement_id == placement_id
-    )
+    return all(rule_unit(rule).met_by(facts) for rule in _applying(placement_id, rules))
+
+
+def unmet(facts: ApplicantFacts, placement_id: int, rules: Iterable[EligibilityRule]) -> list[str]:
+    """The messages of the rules for this placement that the applicant does not meet."""
+    units = [rule_unit(rule) for rule in _applying(placement_id, rules)]
+    return [unit.message for unit in units if not unit.met_by(facts)]
 
 
 def hard_to_recruit_first(facts: ApplicantFacts) -> int:

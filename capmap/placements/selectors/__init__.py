@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from capmap.assessments.models import CurrentCapability
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation, OrganisationKind
 from capmap.people.models import Person
 
 from .. import access
-from ..eligibility import ApplicantFacts, eligible
+from ..eligibility import ApplicantFacts, eligible, unmet
 from ..models import (
     AllocationRun,
     Application,
+    EligibilityKind,
     EligibilityRule,
     Participation,
     Placement,
@@ -102,20 +104,42 @@ def applicant_facts(scheme: Scheme, people: list[Person]) -> dict[int, Applicant
             "applicant_id", "pk"
         )
     )
+    levels = _competency_levels(scheme, people)
     return {
         p.pk: ApplicantFacts(
             application_id=applications.get(p.pk, 0),
             independent_prescriber=p.pk in prescribers,
             hard_to_recruit=p.employer.hard_to_recruit or p.pk in flagged_sites,
+            competency_levels=levels.get(p.pk, {}),
         )
         for p in people
     }
+
+
+def _competency_levels(scheme: Scheme, people: list[Person]) -> dict[int, dict[int, int]]:
+    """Current verified level per competency per person id, for the competencies the scheme's
+    rules name: one query for all the people."""
+    named = EligibilityRule.objects.filter(
+        scheme=scheme, kind=EligibilityKind.COMPETENCY_LEVEL
+    ).values("competency_id")
+    levels: dict[int, dict[int, int]] = {}
+    for person_id, competency_id, level in CurrentCapability.objects.filter(
+        person_id__in=[p.pk for p in people], competency_id__in=named
+    ).values_list("person_id", "competency_id", "level"):
+        levels.setdefault(person_id, {})[competency_id] = level
+    return levels
 
 
 def eligible_placements(scheme: Scheme, person: Person) -> list[Placement]:
     facts = applicant_facts(scheme, [person])[person.pk]
     rules = rules_of(scheme)
     return [p for p in placements_of(scheme) if eligible(facts, p.pk, rules)]
+
+
+def unmet_rules(scheme: Scheme, person: Person, placement: Placement) -> list[str]:
+    """Why the person may not take the placement: the messages of the rules they do not meet."""
+    facts = applicant_facts(scheme, [person])[person.pk]
+    return unmet(facts, placement.pk, rules_of(scheme))
 
 
 def applications_of(scheme: Scheme) -> QuerySet[Application]:

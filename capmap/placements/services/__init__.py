@@ -223,7 +223,10 @@ def submit_application(
     allowed = {p.pk for p in selectors.eligible_placements(scheme, person)}
     for placement in placements:
         if placement.pk not in allowed:
-            raise DomainError(f"You are not eligible for {placement}. Choose another placement.")
+            reasons = " ".join(selectors.unmet_rules(scheme, person, placement))
+            raise DomainError(
+                f"You are not eligible for {placement}. {reasons} Choose another placement."
+            )
     with set_actor(actor):
         application, created = Application.objects.get_or_create(
             scheme=scheme, applicant=person, defaults={"statement": statement}
