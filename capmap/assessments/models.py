@@ -10,11 +10,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from capmap.core.models import TimeStampedModel
+from capmap.core.models import ImmutableRow, TimeStampedModel
 from capmap.frameworks.models import Competency, FrameworkVersion, RoleProfile
 from capmap.organisations.models import Organisation
 from capmap.people.models import Person
-from capmap.portfolio.models import EvidenceItem, ImmutableRow
+from capmap.portfolio.models import EvidenceItem
 
 
 class AssessmentCycle(TimeStampedModel):

@@ -4,10 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from capmap.core.models import TimeStampedModel
+from capmap.core.models import ImmutableRow, TimeStampedModel
 from capmap.frameworks.models import Competency
 from capmap.people.models import Person
-from capmap.portfolio.models import ImmutableRow
 
 
 class TrainingFormat(models.TextChoices):

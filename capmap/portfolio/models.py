@@ -5,8 +5,7 @@ trail kept as immutable status rows."""
 from django.conf import settings
 from django.db import models
 
-from capmap.core.exceptions import DomainError
-from capmap.core.models import TimeStampedModel
+from capmap.core.models import ImmutableRow, TimeStampedModel
 from capmap.frameworks.models import Competency
 from capmap.people.models import Person
 
@@ -27,21 +26,6 @@ class EvidenceReview(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     ACCEPTED = "accepted", "Accepted"
     REJECTED = "rejected", "Rejected"
-
-
-class ImmutableRow(models.Model):
-    """A row written once: history is appended, never changed or removed."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise DomainError("This record is part of the history and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise DomainError("This record is part of the history and cannot be removed.")
 
 
 class EvidenceItem(TimeStampedModel):
