@@ -1,8 +1,21 @@
 """Suite-wide fixtures."""
 
 import importlib
+import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests run on shared, busy machines (two cores for the whole suite): a slow
+# example is not a failing one, so no deadline and no "too slow" health check. Examples
+# stay random so each run explores new inputs; a failure prints the blob that replays it.
+settings.register_profile(
+    "ci",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Data migrations that seed reference rows every installation starts with.
 SEEDING_MIGRATIONS = [

@@ -40,7 +40,6 @@ def test_every_operation_conforms_to_the_openapi_document(w, connection_kept_ope
             @given(case=operation.as_strategy(generation_mode=mode))
             @settings(
                 max_examples=10,
-                deadline=None,
                 database=None,
                 suppress_health_check=list(HealthCheck),
             )

@@ -14,7 +14,9 @@ from playwright.sync_api import Page, expect
 from capmap.frameworks.library import load_starter_library
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-CASE_PACKAGE = REPO_ROOT / "../shared/data/case/opensalt-SequenceNumberFramework.json"
+CASE_PACKAGE = (
+    REPO_ROOT / "capmap/frameworks/tests/fixtures/case/opensalt-SequenceNumberFramework.json"
+)
 
 
 @pytest.fixture
@@ -126,7 +128,7 @@ def test_manager_builds_publishes_and_versions_a_framework(signed_in_page, asser
 def test_manager_imports_a_case_package_with_a_preview_and_downloads_it_again(
     signed_in_page, assert_accessible, tmp_path
 ):
-    assert CASE_PACKAGE.is_file(), f"the shared CASE package is missing: {CASE_PACKAGE}"
+    assert CASE_PACKAGE.is_file(), f"the CASE package is missing: {CASE_PACKAGE}"
     source = json.loads(CASE_PACKAGE.read_text(encoding="utf-8"))
     # Given Samir signed in, on the import page
     page: Page = signed_in_page("pcn_manager")
