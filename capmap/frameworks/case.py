@@ -15,9 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from capmap.core import bounded_json
+
 CASE_SECTIONS = ("CFDocument", "CFItems", "CFAssociations", "CFDefinitions", "CFRubrics")
 CHILD_OF = "isChildOf"
 INDICATORS_KEY = "capmapIndicators"
+# A CFPackage nests 4 levels (package, section, item, reference); extensions add a few.
+MAX_JSON_DEPTH = 64
 # Deterministic identifiers for associations and items made in Capmap.
 CAPMAP_NAMESPACE = uuid.UUID("6f1c2a52-8d1e-4e55-9a3c-2d3b7c6f0a11")
 
@@ -146,7 +150,9 @@ def decode(raw: bytes) -> str:
 def load_json(raw: bytes) -> Any:
     text = decode(raw)
     try:
-        return json.loads(text)
+        return bounded_json.loads(text, max_depth=MAX_JSON_DEPTH)
+    except bounded_json.TooDeeplyNested as error:
+        raise CaseError(str(error)) from None
     except json.JSONDecodeError as error:
         raise CaseError(
             f"The file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."

@@ -63,6 +63,12 @@ def test_invalid_json_is_refused_with_its_line():
     assert "not valid JSON" in _problem(b'{"CFDocument": ')
 
 
+def test_a_deeply_nested_file_is_refused_before_the_parser_recurses():
+    assert "more than 64 levels deep" in _problem(b"[" * 100_000)
+    brackets_in_a_title = b'{"CFDocument": {"title": "' + b"[" * 1000 + b'"}}'
+    assert "levels deep" not in _problem(brackets_in_a_title)
+
+
 def test_a_file_that_is_not_utf8_is_refused():
     message = _problem('{"CFDocument": {"title": "Café"}}'.encode("latin-1"))
     assert "not UTF-8" in message

@@ -57,3 +57,13 @@ def test_a_broken_file_names_the_problem_and_stores_nothing(tmp_path):
     with pytest.raises(CommandError, match="not UTF-8"):
         call_command("import_framework", str(broken))
     assert not Framework.objects.exists()
+
+
+def test_a_deeply_nested_json_is_refused_with_a_message_not_a_traceback(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_bytes(b"[" * 100_000)
+    with pytest.raises(CommandError, match="more than 64 levels deep") as refused:
+        call_command("import_framework", str(deep))
+    assert refused.value.returncode == 1
+    assert "nothing was stored" in str(refused.value)
+    assert not Framework.objects.exists()

@@ -100,6 +100,22 @@ def test_import_of_a_broken_file_lists_the_problem(client):
     assert not Framework.objects.exists()
 
 
+def test_import_of_a_deeply_nested_json_is_refused_with_a_message(client):
+    # Security finding 5: Python's parser recursed until a RecursionError (a 500).
+    orgs = tree()
+    _login(client, orgs.pcn_a, Role.ADMIN)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    deep = b'{"CFDocument": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    upload = SimpleUploadedFile("deep.json", deep, "application/json")
+    page = client.post(
+        reverse("frameworks:import_framework"), {"file": upload, "owner": orgs.pcn_a.pk}
+    )
+    assert page.status_code == 200
+    assert "more than 64 levels deep" in page.content.decode()
+    assert not Framework.objects.exists()
+
+
 def test_import_into_another_pcn_is_refused(client):
     orgs = tree()
     _login(client, orgs.pcn_a, Role.ADMIN)

@@ -97,6 +97,14 @@ def test_match_refuses_a_file_that_is_not_json(tmp_path):
     assert refused.value.returncode == 2
 
 
+def test_match_refuses_a_deeply_nested_file_with_status_2(tmp_path):
+    path = tmp_path / "instance.json"
+    path.write_text("[" * 100_000)
+    with pytest.raises(CommandError, match="more than 32 levels deep") as refused:
+        call_command("match", str(path), stdout=StringIO())
+    assert refused.value.returncode == 2
+
+
 def test_match_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="cannot read") as refused:
         call_command("match", str(tmp_path / "nowhere.json"), stdout=StringIO())

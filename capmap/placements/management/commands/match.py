@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from capmap.core import bounded_json
 from capmap.matching import (
     ALGORITHMS,
     Instance,
@@ -21,6 +22,8 @@ from capmap.matching import (
 )
 
 EXIT_MALFORMED = 2
+# An instance nests 3 levels (instance, list, entry); deeper is not an instance.
+MAX_JSON_DEPTH = 32
 
 
 class Command(BaseCommand):
@@ -50,7 +53,9 @@ def _read_json(source: str) -> object:
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"cannot read {source}: {error}", returncode=EXIT_MALFORMED) from error
     try:
-        return json.loads(text)
+        return bounded_json.loads(text, max_depth=MAX_JSON_DEPTH)
+    except bounded_json.TooDeeplyNested as error:
+        raise CommandError(f"{source}: {error}", returncode=EXIT_MALFORMED) from None
     except json.JSONDecodeError as error:
         message = f"{source} is not valid JSON: {error}"
         raise CommandError(message, returncode=EXIT_MALFORMED) from error
