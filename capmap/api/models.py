@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from capmap.organisations.models import audit_data_for_member
+
 
 class ApiToken(models.Model):
     """A bearer token `<prefix>.<secret>`; the prefix finds the row, the hash checks it."""
@@ -26,3 +28,6 @@ class ApiToken(models.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+    def get_additional_data(self) -> dict:
+        return audit_data_for_member(self.user)

@@ -172,6 +172,9 @@ class ProficiencyScale(FrozenWithVersion, TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_additional_data(self) -> dict:
+        return self.version.get_additional_data()
+
 
 class ProficiencyLevel(FrozenWithVersion, models.Model):
     scale = models.ForeignKey(ProficiencyScale, on_delete=models.CASCADE, related_name="levels")
@@ -187,6 +190,9 @@ class ProficiencyLevel(FrozenWithVersion, models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} {self.label}"
+
+    def get_additional_data(self) -> dict:
+        return self.scale.get_additional_data()
 
     def _version_for_freeze_check(self) -> FrameworkVersion:
         return self.scale.version
@@ -265,6 +271,9 @@ class CompetencyMapping(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.competency} replaces {self.replaces}"
 
+    def get_additional_data(self) -> dict:
+        return self.competency.get_additional_data()
+
 
 class RoleProfile(TimeStampedModel):
     """The level a job role at one stage needs in each competency of a framework version."""
@@ -330,6 +339,9 @@ class RoleRequirement(models.Model):
     def __str__(self) -> str:
         return f"{self.competency}: level {self.level} ({self.requirement})"
 
+    def get_additional_data(self) -> dict:
+        return self.profile.get_additional_data()
+
 
 class CarePathway(TimeStampedModel):
     """An MDT care pathway (type 2 diabetes, heart failure) and the capabilities it needs."""
@@ -376,3 +388,6 @@ class PathwayCapability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competency} at level {self.minimum_level} for {self.people_needed} people"
+
+    def get_additional_data(self) -> dict:
+        return self.pathway.get_additional_data()

@@ -114,3 +114,11 @@ class Membership(TimeStampedModel):
 
     def get_additional_data(self) -> dict:
         return {"organisation_path": self.organisation.path}
+
+
+def audit_data_for_member(user) -> dict:
+    """Audit data for an entry about a user's own account (an API token, say): it belongs to
+    every organisation where they are a member, so each of those organisations' admins sees
+    it. Each path follows a space, so the audit scope can match " <admin's path>" inside."""
+    paths = Membership.objects.filter(user=user).values_list("organisation__path", flat=True)
+    return {"organisation_paths": "".join(f" {path}" for path in sorted(set(paths)))}

@@ -96,8 +96,9 @@ def audit_object_types() -> list[tuple[str, str]]:
 
 # Audited models that belong to no organisation: their history is open to every admin.
 # Named by label, not imported, as organisations sits below the apps that own them. Any
-# other model stays hidden unless its entries carry an organisation_path in the scope.
-SHARED_REFERENCE_MODELS = ("people.jobrole",)
+# other model stays hidden unless its entries carry an organisation_path in the scope (or,
+# for an entry about a user's own account, one of its organisation_paths).
+SHARED_REFERENCE_MODELS = ("people.jobrole", "development.trainingitem", "impact.activitytype")
 
 
 def _shared_reference_q() -> Q:
@@ -111,6 +112,9 @@ def _shared_reference_q() -> Q:
 def audit_scope_q(user) -> Q:
     """Entries about the user's VIEW_AUDIT subtrees, plus shared reference data for any admin."""
     q = scoping.path_q(user, scoping.VIEW_AUDIT, "additional_data__organisation_path")
+    for path in scoping.scope_paths(user, scoping.VIEW_AUDIT):
+        # See audit_data_for_member: " /1/" matches a path that starts with /1/, never /21/1/.
+        q |= Q(additional_data__organisation_paths__icontains=f" {path}")
     if scoping.can_anywhere(user, scoping.VIEW_AUDIT):
         q |= _shared_reference_q()
     return q

@@ -32,4 +32,6 @@ class PlacementsConfig(AppConfig):
             auditlog.register(model, exclude_fields=AUDIT_EXCLUDE)
         # The token's hash is a secret of its own: never copied into the audit trail.
         auditlog.register(models.Invitation, exclude_fields=[*AUDIT_EXCLUDE, "token_hash"])
-        # Responses and answers are anonymous and made without a sign-in: not audited.
+        # That a response arrived is audited (see services/feedback.py: with no actor, so it
+        # stays anonymous); what it says, its answers, never enters the audit trail.
+        auditlog.register(models.Response)

@@ -83,6 +83,9 @@ class SchemeStatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.scheme} {self.get_status_display().lower()}"
 
+    def get_additional_data(self) -> dict:
+        return self.scheme.get_additional_data()
+
 
 class Specialty(models.TextChoices):
     RESPIRATORY = "respiratory", "Respiratory"
@@ -414,7 +417,7 @@ class Invitation(TimeStampedModel):
         return f"Invitation to {self.survey}"
 
     def get_additional_data(self) -> dict:
-        return {"organisation_path": self.survey.scheme.owner.path}
+        return self.survey.get_additional_data()
 
 
 class Response(models.Model):
@@ -423,6 +426,9 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"Response to {self.survey}"
+
+    def get_additional_data(self) -> dict:
+        return self.survey.get_additional_data()
 
 
 class Answer(models.Model):

@@ -10,7 +10,8 @@ from capmap.impact import services
 from capmap.impact.models import ActivityType
 from capmap.impact.tests.factories import ActivityRecordFactory, activity
 from capmap.organisations.models import Role
-from capmap.organisations.tests.factories import MembershipFactory, tree
+from capmap.organisations.tests.conftest import audit_trail, member
+from capmap.organisations.tests.factories import MembershipFactory, OrganisationFactory, tree
 from capmap.people.tests.factories import job_role
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +164,13 @@ def test_impact_pages_link_to_the_list(client, people):
 def test_missing_activity_type_is_not_found(client, people):
     client.force_login(people["admin"])
     assert client.get("/impact/activity-types/999999/").status_code == 404
+
+
+def test_every_admin_in_every_ics_sees_activity_types_in_the_audit_trail(client, people):
+    # Shared reference data: any admin may change it, so every admin sees its history.
+    services.create_activity_type(
+        actor=people["admin"], name="Care home visits", job_role=job_role()
+    )
+    other_ics_admin = member(OrganisationFactory(name="Far Away ICS"), Role.ADMIN)
+    page = audit_trail(client, other_ics_admin, "impact.activitytype")
+    assert "Care home visits" in page and people["admin"].email in page

@@ -55,3 +55,13 @@ def row_headers(response) -> list[str]:
         cell = re.sub(r'<span class="nhsuk-u-visually-hidden">.*?</span>', "", cell, flags=re.S)
         texts.append(html_lib.unescape(" ".join(re.sub(r"<[^>]+>", " ", cell).split())))
     return texts
+
+
+def audit_trail(client, user, object_type: str) -> str:
+    """The audit trail page as `user` sees it, filtered to one "app_label.model" type."""
+    from django.urls import reverse
+
+    client.force_login(user)
+    response = client.get(reverse("organisations:list_audit_events"), {"object_type": object_type})
+    assert response.status_code == 200
+    return response.content.decode()

@@ -141,10 +141,12 @@ def survey_summary(survey: Survey) -> list[QuestionSummary]:
     )
     for row in counted:
         summaries[row["question_id"]].counts[row["likert"]] = row["n"]
+    # Alphabetical, not in the order they arrived: the audit trail shows when each link was
+    # used, and the order of the answers must not tie an answer to a link.
     texts = (
         Answer.objects.filter(question__survey=survey, question__kind=QuestionKind.TEXT)
         .exclude(text="")
-        .order_by("response__submitted_at", "pk")
+        .order_by("text")
         .values_list("question_id", "text")
     )
     for question_id, text in texts:

@@ -7,12 +7,15 @@ database cannot be used to answer. Answers are not linked back to the invitation
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from auditlog.context import set_actor
+from auditlog.context import set_actor, set_extra_data
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -35,6 +38,9 @@ from ..models import (
 from ..selectors.feedback import token_hash
 
 INVITATION_DAYS = 30
+# Who the audit trail names for a claim and a response: the holder of a link is anonymous,
+# even when they happen to be signed in.
+ANONYMOUS_RESPONDENT = "Anonymous (survey link)"
 MAX_INVITATIONS = 500
 
 L, T = QuestionKind.LIKERT, QuestionKind.TEXT
@@ -233,13 +239,30 @@ def _likert(value) -> int:
 def submit_response(*, invitation: Invitation | None, answers: dict[int, str]) -> Response:
     """Record the answers of whoever holds the link, once: a second try finds it used."""
     invitation = check_invitation(invitation)
+    with set_extra_data({"actor": None, "actor_email": ANONYMOUS_RESPONDENT}):
+        _claim(invitation)
+        return _record_answers(invitation, answers)
+
+
+def _claim(invitation: Invitation) -> None:
+    """Mark the link used, in one statement, so two submissions at once cannot both count."""
     now = timezone.now()
-    # Claim the link in one statement, so two submissions at once cannot both count.
     claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
         used_at=now, updated_at=now
     )
     if not claimed:
         raise InvitationUsed(InvitationUsed.__doc__)
+    # A conditional update sends no signal: record the claim as auditlog records a save.
+    before = copy.copy(invitation)
+    invitation.used_at = invitation.updated_at = now
+    LogEntry.objects.log_create(
+        invitation,
+        action=LogEntry.Action.UPDATE,
+        changes=model_instance_diff(before, invitation, fields_to_check=["used_at"]),
+    )
+
+
+def _record_answers(invitation: Invitation, answers: dict[int, str]) -> Response:
     questions = list(invitation.survey.questions.all())
     rows = []
     for question in questions:
