@@ -33,6 +33,12 @@ def _navigation_links(user):
     return navigation_links(user)
 
 
+def _landing_links(user):
+    from capmap.config.navigation import landing_links
+
+    return landing_links(user)
+
+
 def _template_dirs() -> list[str]:
     from django.apps import apps
 
@@ -64,6 +70,7 @@ def environment(**options) -> jinja2.Environment:
             "settings": settings,
             "nhsuk_version": "10.6.1",
             "navigation_links": _navigation_links,
+            "landing_links": _landing_links,
             "field_params": field_params,
             "form_error_list": error_list,
         }

@@ -23,7 +23,7 @@ def load_demo() -> list[str]:
         added.append("verified capability, training and a development plan")
     if load_demo_assessments():
         added.append("an assessment cycle with self-assessments waiting for sign-off")
-    if load_demo_scheme():
+    if load_demo_scheme(ics_name=ICS_NAME):
         added.append("a placement scheme with its allocation")
     if load_demo_activity(ics_name=ICS_NAME):
         added.append("twelve months of activity figures")

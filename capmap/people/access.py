@@ -47,3 +47,22 @@ def can_view_person(user, person: Person) -> bool:
 
 def can_manage_person(user, person: Person) -> bool:
     return scoping.can(user, scoping.MANAGE_PEOPLE, person.employer)
+
+
+def is_supervising(user, person: Person) -> bool:
+    return active_supervisions(user).filter(person=person).exists()
+
+
+def can_verify(user, person: Person) -> bool:
+    """Review evidence and sign off: an active supervisor or mentor, or a manager of the
+    person's employer — never the person themselves."""
+    if not user or not user.is_authenticated or person.user_id == user.pk:
+        return False
+    return is_supervising(user, person) or scoping.can(user, scoping.MANAGE_PEOPLE, person.employer)
+
+
+def can_see_record(user, person: Person) -> bool:
+    """Assessments and portfolio: narrower than the staff record (see portfolio/access.py)."""
+    if not user or not user.is_authenticated:
+        return False
+    return person.user_id == user.pk or can_verify(user, person)

@@ -7,8 +7,6 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from capmap.portfolio import access as record_access
-
 from . import access
 from .models import Person
 
@@ -79,7 +77,7 @@ class RecordLinks:
 def record_links(user, person: Person) -> RecordLinks:
     return RecordLinks(
         development=access.can_view_person(user, person),
-        record=record_access.can_see_record(user, person),
+        record=access.can_see_record(user, person),
         manage=access.can_manage_person(user, person),
     )
 

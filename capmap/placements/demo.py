@@ -1,7 +1,7 @@
 """The demo placement scheme: 12 placements at two fictional trusts, 12 applicants, 11 placed.
 
-Call `load_demo_scheme()` after `capmap.demo.story.load_demo_story()`: it finds the demo
-ICS, its trusts, practices and programme lead, adds mentors' sign-ins and more PCN
+Call `load_demo_scheme(ics_name=...)` after `capmap.demo.story.load_demo_story()`: it
+finds the demo ICS, its trusts, practices and programme lead, adds mentors' sign-ins and more PCN
 pharmacists, then runs the real services (allocation, confirmation, sessions). Idempotent:
 it returns False when the scheme already exists.
 """
@@ -101,10 +101,10 @@ APPLICANT_NAMES = [
 ]
 
 
-def _demo_ics() -> Organisation | None:
-    from capmap.demo.story import ICS_NAME
-
-    ics = Organisation.objects.filter(kind=OrganisationKind.ICS, name=ICS_NAME).first()
+def _demo_ics(name: str | None) -> Organisation | None:
+    ics = (
+        Organisation.objects.filter(kind=OrganisationKind.ICS, name=name).first() if name else None
+    )
     return ics or Organisation.objects.filter(kind=OrganisationKind.ICS).order_by("pk").first()
 
 
@@ -182,9 +182,11 @@ def _applicants(ics: Organisation, practices: list[Organisation]) -> list[Person
 
 
 @transaction.atomic
-def load_demo_scheme() -> bool:
-    """Create the demo scheme; returns False when it exists or there is no demo ICS."""
-    ics = _demo_ics()
+def load_demo_scheme(ics_name: str | None = None) -> bool:
+    """Create the demo scheme in the ICS named `ics_name` (the demo story's, which the demo
+    loader passes in; without it, the first ICS). Returns False when it exists or there is
+    no ICS."""
+    ics = _demo_ics(ics_name)
     if ics is None:
         return False
     existing = Scheme.objects.filter(owner=ics, title=SCHEME_TITLE).first()

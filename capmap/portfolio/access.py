@@ -8,7 +8,15 @@ the relationship ends), and managers with MANAGE_PEOPLE over their employer.
 from django.db.models import Q, QuerySet
 
 from capmap.organisations import scoping
-from capmap.people.access import active_supervisions
+
+# The yes/no checks live with the staff record, which links to these pages; portfolio and
+# assessments read them from here.
+from capmap.people.access import (  # noqa: F401
+    active_supervisions,
+    can_see_record,
+    can_verify,
+    is_supervising,
+)
 from capmap.people.models import Person
 
 
@@ -25,21 +33,3 @@ def record_q(user, prefix: str = "") -> Q:
 
 def people_with_records_for(user) -> QuerySet[Person]:
     return Person.objects.filter(record_q(user))
-
-
-def can_see_record(user, person: Person) -> bool:
-    if not user or not user.is_authenticated:
-        return False
-    return person.user_id == user.pk or can_verify(user, person)
-
-
-def is_supervising(user, person: Person) -> bool:
-    return active_supervisions(user).filter(person=person).exists()
-
-
-def can_verify(user, person: Person) -> bool:
-    """Review evidence and sign off: an active supervisor or mentor, or a manager of the
-    person's employer — never the person themselves."""
-    if not user or not user.is_authenticated or person.user_id == user.pk:
-        return False
-    return is_supervising(user, person) or scoping.can(user, scoping.MANAGE_PEOPLE, person.employer)
