@@ -90,8 +90,11 @@ def get_role_profile_for_person(person: Person, pk: int) -> RoleProfile:
 def sign_off_queue(user) -> QuerySet[Assessment]:
     """Submitted assessments of the people the user supervises or mentors now."""
     people = active_supervisions(user).values("person")
+    # `state` and `state_at` are annotated by assessments_for(): the plugin cannot see that.
     return (
-        assessments_for(user).filter(person__in=people, state=State.SUBMITTED).order_by("state_at")
+        assessments_for(user)
+        .filter(person__in=people, state=State.SUBMITTED)  # type: ignore[misc]
+        .order_by("state_at")
     )
 
 
@@ -145,12 +148,12 @@ def rating_groups(assessment: Assessment, round_number: int | None = None) -> li
     requirements = assessment.role_profile.requirements.select_related(
         "competency__domain"
     ).order_by("competency__domain__order", "competency__domain_id", "competency__order")
-    selfs = defaultdict(dict)
-    for row in SelfRating.objects.filter(assessment=assessment):
-        selfs[row.round][row.competency_id] = row
-    assessors = defaultdict(dict)
-    for row in AssessorRating.objects.filter(assessment=assessment):
-        assessors[row.round][row.competency_id] = row
+    selfs: defaultdict[int, dict[int, SelfRating]] = defaultdict(dict)
+    for own in SelfRating.objects.filter(assessment=assessment):
+        selfs[own.round][own.competency_id] = own
+    assessors: defaultdict[int, dict[int, AssessorRating]] = defaultdict(dict)
+    for verified in AssessorRating.objects.filter(assessment=assessment):
+        assessors[verified.round][verified.competency_id] = verified
     groups: dict[int | None, DomainGroup] = {}
     for requirement in requirements:
         competency = requirement.competency
@@ -417,7 +420,7 @@ def cycle_progress(user, cycle: AssessmentCycle) -> CycleProgress:
     for person_id, state in (
         cycle_assessments(user, cycle)
         .order_by("created_at", "pk")
-        .values_list("person_id", "state")
+        .values_list("person_id", "state")  # type: ignore[misc]  # annotated, as above
     ):
         latest_per_person[person_id] = state
     counts = {value: 0 for value in State.values}

@@ -85,7 +85,8 @@ def _retry_when_locked(function):
 
 
 def state_of(assessment: Assessment) -> AssessmentStatus:
-    return assessment.statuses.order_by("-at", "-pk").first()
+    # start_assessment writes the first status row with the assessment, so there is one.
+    return assessment.statuses.order_by("-at", "-pk").first()  # type: ignore[return-value]
 
 
 def _locked(assessment: Assessment) -> Assessment:

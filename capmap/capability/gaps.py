@@ -10,6 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+# The keys are the caller's (primary keys in Capmap, anything hashable in tests): generic,
+# so a caller's dict[int, ...] keeps its key type through the arithmetic.
+P = TypeVar("P", bound=Hashable)  # a person
+C = TypeVar("C", bound=Hashable)  # a competency
+K = TypeVar("K", bound=Hashable)  # an option to recruit
 
 ESSENTIAL = "essential"
 DESIRABLE = "desirable"
@@ -21,11 +28,11 @@ def shortfall(required: int, current: int | None) -> int:
 
 
 @dataclass(frozen=True)
-class Need:
+class Need(Generic[P, C]):
     """One person's requirement in one competency and their current verified level."""
 
-    person: Hashable
-    competency: Hashable
+    person: P
+    competency: C
     required: int
     current: int | None
     essential: bool = True
@@ -36,10 +43,10 @@ class Need:
 
 
 @dataclass
-class CompetencyGap:
+class CompetencyGap(Generic[C]):
     """A competency's shortfall across a group of people."""
 
-    competency: Hashable
+    competency: C
     essential: bool
     people_short: int = 0
     levels_short: int = 0
@@ -51,14 +58,14 @@ class CompetencyGap:
         return self.levels_short
 
 
-def rank_gaps(needs: Iterable[Need]) -> list[CompetencyGap]:
+def rank_gaps(needs: Iterable[Need[P, C]]) -> list[CompetencyGap[C]]:
     """Competencies with a shortfall, essential first, then by total shortfall.
 
     A competency essential for anyone counts as essential. Ties go to the one with
     more people short, then to the competency's own order (its key), so the ranking
     is stable.
     """
-    gaps: dict[Hashable, CompetencyGap] = {}
+    gaps: dict[C, CompetencyGap[C]] = {}
     for need in needs:
         gap = gaps.get(need.competency)
         if gap is None:
@@ -72,7 +79,7 @@ def rank_gaps(needs: Iterable[Need]) -> list[CompetencyGap]:
     return sort_gaps(g for g in gaps.values() if g.people_short)
 
 
-def sort_gaps(gaps: Iterable[CompetencyGap]) -> list[CompetencyGap]:
+def sort_gaps(gaps: Iterable[CompetencyGap[C]]) -> list[CompetencyGap[C]]:
     return sorted(
         gaps,
         key=lambda g: (not g.essential, -g.total_shortfall, -g.people_short, _order(g.competency)),
@@ -84,16 +91,16 @@ def _order(key: Hashable):
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Candidate(Generic[P]):
     """An existing person who could be trained up to cover a capability."""
 
-    person: Hashable
+    person: P
     gap: int  # levels short of the capability's minimum
 
 
 def closest_people(
-    levels: Mapping[Hashable, int | None], minimum: int, *, limit: int = 3
-) -> list[Candidate]:
+    levels: Mapping[P, int | None], minimum: int, *, limit: int = 3
+) -> list[Candidate[P]]:
     """The people short of `minimum` with the smallest gap first (ties by person key)."""
     candidates = [
         Candidate(person, shortfall(minimum, level))
@@ -105,16 +112,16 @@ def closest_people(
 
 
 @dataclass
-class RecruitChoice:
+class RecruitChoice(Generic[K, C]):
     """A job role to recruit and the uncovered capabilities its profile would cover."""
 
-    option: Hashable
-    covers: frozenset = field(default_factory=frozenset)
+    option: K
+    covers: frozenset[C] = field(default_factory=frozenset)
 
 
 def greedy_cover(
-    uncovered: Iterable[Hashable], options: Mapping[Hashable, Iterable[Hashable]]
-) -> tuple[list[RecruitChoice], frozenset]:
+    uncovered: Iterable[C], options: Mapping[K, Iterable[C]]
+) -> tuple[list[RecruitChoice[K, C]], frozenset[C]]:
     """Greedy set cover: repeatedly take the option covering most still-uncovered items.
 
     Returns the choices in the order taken, each with what it newly covers, and the
@@ -123,10 +130,10 @@ def greedy_cover(
     """
     remaining = set(uncovered)
     sets = {option: frozenset(items) & remaining for option, items in options.items()}
-    chosen: list[RecruitChoice] = []
+    chosen: list[RecruitChoice[K, C]] = []
     while remaining:
-        best = None
-        best_gain: frozenset = frozenset()
+        best: K | None = None
+        best_gain: frozenset[C] = frozenset()
         for option in sorted(sets, key=_order):
             gain = sets[option] & remaining
             if len(gain) > len(best_gain):
@@ -140,13 +147,13 @@ def greedy_cover(
 
 
 @dataclass(frozen=True)
-class CoverageLine:
+class CoverageLine(Generic[C, P]):
     """How one required capability of a pathway is covered by a team."""
 
-    competency: Hashable
+    competency: C
     minimum: int
     needed: int
-    holders: tuple
+    holders: tuple[P, ...]
 
     @property
     def held(self) -> int:
@@ -166,16 +173,16 @@ class CoverageLine:
 
 
 def coverage(
-    requirements: Iterable[tuple[Hashable, int, int]],
-    levels: Mapping[Hashable, Mapping[Hashable, int]],
-) -> list[CoverageLine]:
+    requirements: Iterable[tuple[C, int, int]],
+    levels: Mapping[C, Mapping[P, int]],
+) -> list[CoverageLine[C, P]]:
     """Per (competency, minimum level, people needed): who holds it at or above the minimum.
 
     `levels` maps competency to {person: current level}.
     """
     lines = []
     for competency, minimum, needed in requirements:
-        held = levels.get(competency, {})
+        held: Mapping[P, int] = levels.get(competency, {})
         holders = tuple(sorted((p for p, level in held.items() if level >= minimum), key=_order))
         lines.append(CoverageLine(competency, minimum, needed, holders))
     return lines

@@ -306,7 +306,7 @@ class Heatmap:
         """Column groups: (domain title, number of competencies), in column order."""
         groups: list[tuple[str, int]] = []
         for competency in self.competencies:
-            title = competency.domain.title if competency.domain_id else "Other"
+            title = competency.domain.title if competency.domain else "Other"
             if groups and groups[-1][0] == title:
                 groups[-1] = (title, groups[-1][1] + 1)
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from auditlog.context import set_actor
 from django.db import transaction
@@ -96,7 +97,7 @@ def add_objective(
     support: str,
     competencies: list[Competency],
     due_on: datetime.date,
-    training: list[TrainingItem] = (),
+    training: Sequence[TrainingItem] = (),
 ) -> Objective:
     _check_write(actor, person)
     if not competencies:

@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from capmap.core import bounded_json
 
@@ -129,7 +129,7 @@ def _levels_from_rubric(levels: list[dict[str, Any]]) -> list[ScaleLevel]:
     return result
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

@@ -374,7 +374,8 @@ def move_node(*, actor, node: Domain | Competency, up: bool) -> None:
     parent_id = node.parent_id if isinstance(node, Domain) else node.domain_id
     siblings: list[Domain | Competency] = [
         *Domain.objects.filter(version=node.version, parent_id=parent_id),
-        *Competency.objects.filter(version=node.version, domain_id=parent_id),
+        # None finds the top level (IS NULL), which the stubs do not allow for.
+        *Competency.objects.filter(version=node.version, domain_id=parent_id),  # type: ignore[misc]
     ]
     siblings.sort(key=lambda s: (s.order, isinstance(s, Competency), s.pk))
     index = next(i for i, s in enumerate(siblings) if type(s) is type(node) and s.pk == node.pk)

@@ -1,9 +1,11 @@
 """Reads for the impact pages and reports, scoped to what the caller may see."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Min, Q, QuerySet, Sum
 from django.utils import timezone
@@ -162,8 +164,8 @@ def impact_summary(
         bucket = per_type[row["activity_type_id"]][row["period_start"].replace(day=1)]
         bucket[0] += row["count"] or 0
         bucket[1] += row["minutes"] or 0
-    types = activity_types_for(job_role).order_by("job_role__name", "order", "name")
-    types = [t for t in types if t.pk in per_type] if job_role is None else list(types)
+    every_type = activity_types_for(job_role).order_by("job_role__name", "order", "name")
+    types = [t for t in every_type if t.pk in per_type] if job_role is None else list(every_type)
     gp_rate = minutes_per_gp_appointment(organisation)
     totals = []
     gp_by_month = [0] * len(month_list)
@@ -221,7 +223,7 @@ def _add_before_after(user, summary: ImpactSummary, last: date) -> None:
     )
     by_type = {row["activity_type_id"]: row for row in sums}
     for total in summary.totals:
-        row = by_type.get(total.activity_type.pk, {})
+        row: Mapping[str, Any] = by_type.get(total.activity_type.pk, {})
         summary.before_after.append(
             BeforeAfter(
                 activity_type=total.activity_type,

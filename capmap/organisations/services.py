@@ -101,7 +101,7 @@ def update_organisation(
     organisation.hard_to_recruit = hard_to_recruit
     _check_ods_code_free(organisation.ods_code, organisation)
     old_path = organisation.path
-    if moving:
+    if moving and parent is not None:  # always so when moving: checked above
         organisation.parent = parent
         organisation.path = f"{parent.path}{organisation.pk}/"
     organisation.full_clean(exclude=["path"])

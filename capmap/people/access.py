@@ -29,7 +29,7 @@ def person_access_q(user, permission: str = scoping.VIEW_PEOPLE) -> Q:
     q = scoping.path_q(user, permission, "employer__path")
     if permission == scoping.VIEW_PEOPLE:
         q |= Q(user=user)
-        q |= Exists(active_supervisions(user).filter(person=OuterRef("pk")))
+        q |= Q(Exists(active_supervisions(user).filter(person=OuterRef("pk"))))
     return q
 
 

@@ -53,7 +53,9 @@ def _linked_user(actor, details: PersonDetails, person: Person | None):
                 "organisations. Check the address, or leave it empty."
             }
         )
-    linked = Person.objects.filter(user=user).exclude(pk=person.pk if person else None)
+    linked = Person.objects.filter(user=user)
+    if person is not None:
+        linked = linked.exclude(pk=person.pk)
     if linked.exists():
         raise ValidationError(
             {"user_email": "This account is already linked to another staff record."}
@@ -67,7 +69,9 @@ def _check_registration_is_free(details: PersonDetails, person: Person | None) -
         return
     others = Person.objects.filter(
         registration_body=details.registration_body, registration_number=number
-    ).exclude(pk=person.pk if person else None)
+    )
+    if person is not None:
+        others = others.exclude(pk=person.pk)
     if others.exists():
         raise ValidationError(
             {
@@ -212,5 +216,6 @@ def import_staff(
             if planned.action == "create":
                 planned.person = _write(Person(), planned.details)
             elif planned.action == "update":
+                assert planned.person is not None  # the plan found whom to update
                 _write(planned.person, planned.details)
     return plan

@@ -130,7 +130,7 @@ def prune_expired_reports(*, now: datetime | None = None) -> int:
     done = ReportRequest.objects.filter(status=ReportStatus.DONE, expires_at__lte=now)
     for report in done.iterator():
         with transaction.atomic():
-            if report.file:
+            if report.file.name:
                 report.file.storage.delete(report.file.name)
             ReportRequest.objects.filter(pk=report.pk, status=ReportStatus.DONE).update(
                 status=ReportStatus.EXPIRED, file="", progress_message="Expired"

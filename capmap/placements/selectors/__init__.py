@@ -292,7 +292,7 @@ def retention_of(scheme: Scheme, today=None) -> list[dict]:
     rows = []
     for participation in participations_of(scheme):
         person = participation.application.applicant
-        row = {"name": person.full_name, "employer": person.employer.name}
+        row: dict[str | int, object] = {"name": person.full_name, "employer": person.employer.name}
         for months in (6, 12):
             day = _months_after(scheme.ends_on, months)
             row[months] = None if day > today else person.in_post_on(day)
@@ -307,8 +307,13 @@ def scheme_report(scheme: Scheme) -> dict:
     stats = run.stats if run else {}
     placed = stats.get("assigned", 0)
     first = stats.get("by_choice", {}).get("1", 0)
-    completed = sum(
-        1 for p in participations if (p.confirmed_sessions or 0) >= scheme.sessions_required
+    # confirmed_sessions is annotated by participations_of(), unknown to the model's type.
+    completed = len(
+        [
+            p
+            for p in participations
+            if (p.confirmed_sessions or 0) >= scheme.sessions_required  # type: ignore[attr-defined]
+        ]
     )
     return {
         "applicants": stats.get("applicants", scheme.applications.count()),

@@ -93,8 +93,9 @@ def response_rates(scheme: Scheme) -> list[ResponseRate]:
             ResponseRate(
                 audience=audience.label,
                 survey=survey,
-                invited=survey.invited if survey else 0,
-                answered=survey.answered if survey else 0,
+                # Counts that surveys_of() annotates, which the model's type does not know.
+                invited=survey.invited if survey else 0,  # type: ignore[attr-defined]
+                answered=survey.answered if survey else 0,  # type: ignore[attr-defined]
             )
         )
     return rows
@@ -140,7 +141,8 @@ def survey_summary(survey: Survey) -> list[QuestionSummary]:
         .annotate(n=Count("pk"))
     )
     for row in counted:
-        summaries[row["question_id"]].counts[row["likert"]] = row["n"]
+        # Never None: rows without a Likert answer are filtered out above.
+        summaries[row["question_id"]].counts[row["likert"]] = row["n"]  # type: ignore[index]
     # Alphabetical, not in the order they arrived: the audit trail shows when each link was
     # used, and the order of the answers must not tie an answer to a link.
     texts = (

@@ -71,7 +71,7 @@ DEFAULT_QUESTIONS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-DEFAULT_TITLES = {
+DEFAULT_TITLES: dict[str, str] = {
     Audience.PARTICIPANT: "Feedback from participants",
     Audience.MENTOR: "Feedback from mentors",
     Audience.HOME_MANAGER: "Feedback from GPs and practice managers",
