@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from auditlog.context import set_actor
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from .exceptions import DomainError
 from .tabular import Row, TableSpec, read_rows
@@ -214,3 +214,18 @@ def apply_figures(*, actor, model: type[Model], preview: ImportPreview[Figure]) 
     with set_actor(actor):
         apply_all_or_nothing(preview, apply)
     return ImportResult(len(preview.to_create), len(preview.to_update), len(preview.unchanged))
+
+
+def fetch_in_chunks(
+    queryset: QuerySet, field: str, values: Iterable[Any], size: int = 500
+) -> list[Model]:
+    """The rows whose `field` is one of `values`, in a few `__in` queries of `size` values.
+
+    One OR term a row overflows SQLite ("Expression tree is too large") on big files;
+    bounded `__in` lists stay inside every database's limits.
+    """
+    wanted = sorted(set(values), key=str)
+    found: list[Model] = []
+    for start in range(0, len(wanted), size):
+        found.extend(queryset.filter(**{f"{field}__in": wanted[start : start + size]}))
+    return found

@@ -1,11 +1,14 @@
 """The staff import pages: upload, preview, confirm, templates; scoped to the importer."""
 
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from capmap.core.models import PendingUpload
 from capmap.organisations.models import Role
 from capmap.people import importing
 from capmap.people.models import Person
@@ -112,3 +115,25 @@ def test_viewer_cannot_import(client, t):
     assert client.get("/people/import/template.csv").status_code == 403
     response = client.post("/people/import/", {"file": SimpleUploadedFile("a.csv", b"x")})
     assert response.status_code == 403
+
+
+def test_the_upload_waits_server_side_not_in_the_session_and_is_read_again_on_confirm(client, t):
+    client.force_login(manager_of(t.pcn_a))
+    preview_url = _upload(client, csv_file([row()])).redirect_chain[-1][0]
+    assert "Asha" not in str(dict(client.session.items()))  # no parsed rows in the session
+    upload = PendingUpload.objects.get()
+    assert upload.purpose == "staff-import" and upload.token in preview_url
+    client.post(preview_url)
+    assert Person.objects.get().first_name == "Asha"
+    assert not PendingUpload.objects.exists()
+
+
+def test_an_upload_whose_file_changed_or_expired_cannot_be_confirmed(client, t):
+    client.force_login(manager_of(t.pcn_a))
+    preview_url = _upload(client, csv_file([row()])).redirect_chain[-1][0]
+    PendingUpload.objects.update(content=csv_file([row(first_name="Mallory")]))
+    assert client.post(preview_url).status_code == 404
+    preview_url = _upload(client, csv_file([row()])).redirect_chain[-1][0]
+    PendingUpload.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.post(preview_url).status_code == 404
+    assert not Person.objects.exists()
