@@ -2,11 +2,13 @@
 
 import datetime
 import io
+import re
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from capmap.core.models import PendingUpload
 from capmap.organisations.models import Role
@@ -137,3 +139,27 @@ def test_an_upload_whose_file_changed_or_expired_cannot_be_confirmed(client, t):
     PendingUpload.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     assert client.post(preview_url).status_code == 404
     assert not Person.objects.exists()
+
+
+def test_a_workbook_declaring_every_cell_excel_allows_is_refused_with_the_row_limit(client, t):
+    """Security finding 1 through the page: the file is refused, cheaply, with a sentence."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(importing.COLUMNS)
+    sheet.cell(1048576, 1, "Asha")
+    raw = io.BytesIO()
+    workbook.save(raw)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
+            target.writestr(item, data)
+    client.force_login(manager_of(t.pcn_a))
+    page = _upload(client, out.getvalue(), "staff.xlsx").content.decode()
+    assert "The file has more than 100,000 rows under its header." in page
+    assert not PendingUpload.objects.exists() and not Person.objects.exists()
