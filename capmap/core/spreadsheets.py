@@ -1,7 +1,11 @@
-"""Write XLSX workbooks safely: every text cell that a spreadsheet would run as a formula is
-neutralised (CSV/formula injection), numbers and dates stay numbers and dates.
+"""Write XLSX workbooks and CSV files safely: every text cell that a spreadsheet would run as
+a formula is neutralised (CSV/formula injection), numbers and dates stay numbers and dates.
+
+Every CSV the product writes goes through SafeCsvWriter; the table reader
+(capmap/core/tabular.py) drops the apostrophe again when our own files come back.
 """
 
+import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +25,21 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+class SafeCsvWriter:
+    """csv.writer whose text cells are neutralised; lines end in CRLF as RFC 4180 says."""
+
+    def __init__(self, out, **options) -> None:
+        options.setdefault("lineterminator", "\r\n")
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable) -> None:
+        self._writer.writerow([neutralise(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 @dataclass

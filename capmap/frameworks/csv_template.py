@@ -1,4 +1,4 @@
-"""The Capmap CSV template for frameworks: one row per competency. No Django here.
+"""The Capmap CSV template for frameworks: one row per competency.
 
 Columns: domain, code, title, description, indicators. `domain` may name sub-domains
 as "Domain > Sub-domain"; `indicators` are separated by ";". Rows keep their order,
@@ -7,11 +7,14 @@ and domains appear in the order they are first met.
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 
-from .case import CaseError, CaseNode, CasePackage, decode
+from capmap.core.importing import RowProblem, check_rows
+from capmap.core.spreadsheets import SafeCsvWriter
+from capmap.core.tabular import Row, TableRefused, TableSpec, read_rows
+
+from .case import CaseError, CaseNode, CasePackage
 
 COLUMNS = ["domain", "code", "title", "description", "indicators"]
 DOMAIN_SEPARATOR = " > "
@@ -22,73 +25,72 @@ def _new_id() -> str:
     return str(uuid.uuid4())
 
 
+CSV_TABLE = TableSpec(
+    columns=COLUMNS,
+    required=["domain", "title"],
+    ignore_unknown_columns=True,
+    accepts_xlsx=False,
+    empty="The CSV file has a header row but no competencies.",
+    no_rows="The CSV file has a header row but no competencies.",
+    not_utf8="The file is not UTF-8 text. Save it with UTF-8 encoding and try again.",
+    not_a_table="The file is not UTF-8 text. Save it with UTF-8 encoding and try again.",
+    missing="The CSV file needs a header row with the columns {columns} (missing: {missing}).",
+)
+
+
+def _competency(row: Row) -> tuple[tuple[str, ...], CaseNode]:
+    if not row.get("title"):
+        raise RowProblem("has no title.", "title")
+    path = tuple(p.strip() for p in row.get("domain").split(">") if p.strip())
+    indicators = [
+        part.strip() for part in row.get("indicators").split(INDICATOR_SEPARATOR) if part.strip()
+    ]
+    node = CaseNode(
+        _new_id(),
+        row.get("title"),
+        code=row.get("code"),
+        notes=row.get("description"),
+        indicators=indicators,
+    )
+    return path, node
+
+
 def load_csv(raw: bytes, *, title: str) -> CasePackage:
-    """Read the template into the same tree a CASE package gives; raises CaseError."""
-    text = decode(raw)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    headers = [(h or "").strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in ("domain", "title") if c not in headers]
-    if missing:
-        raise CaseError(
-            "The CSV file needs a header row with the columns "
-            + ", ".join(COLUMNS)
-            + f" (missing: {', '.join(missing)})."
-        )
-    reader.fieldnames = headers
-    problems: list[str] = []
+    """Read the template into the same tree a CASE package gives; raises CaseError.
+
+    The file is read by the one table reader, so a cell our export wrote safe
+    ("'=...") reads back as it was.
+    """
+    try:
+        rows = read_rows(raw, CSV_TABLE)
+    except TableRefused as refused:
+        raise CaseError(str(refused)) from None
+    checked, errors = check_rows(
+        rows,
+        _competency,
+        key=lambda value: value[1].code or value[1].identifier,
+        repeated=lambda value, first: f"repeats the code {value[1].code} of row {first}.",
+    )
+    if errors:
+        raise CaseError([f"Row {error.row_number} {error.message}" for error in errors])
     roots: list[CaseNode] = []
     domains: dict[tuple[str, ...], CaseNode] = {}
-    codes: dict[str, int] = {}
-    rows = 0
-    try:
-        for line, row in enumerate(reader, start=2):
-            values = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
-            if not any(values.values()):
-                continue
-            rows += 1
-            if not values.get("title"):
-                problems.append(f"Row {line} has no title.")
-                continue
-            code = values.get("code", "")
-            if code and code in codes:
-                problems.append(f"Row {line} repeats the code {code} of row {codes[code]}.")
-                continue
-            if code:
-                codes[code] = line
-            path = tuple(p.strip() for p in values.get("domain", "").split(">") if p.strip())
-            siblings = roots
-            for depth in range(len(path)):
-                key = path[: depth + 1]
-                if key not in domains:
-                    domains[key] = CaseNode(_new_id(), key[-1])
-                    siblings.append(domains[key])
-                siblings = domains[key].children
-            indicators = [
-                part.strip()
-                for part in values.get("indicators", "").split(INDICATOR_SEPARATOR)
-                if part.strip()
-            ]
-            siblings.append(
-                CaseNode(
-                    _new_id(),
-                    values["title"],
-                    code=code,
-                    notes=values.get("description", ""),
-                    indicators=indicators,
-                )
-            )
-    except csv.Error as error:
-        raise CaseError(f"The CSV file cannot be read: {error}.") from None
-    if problems:
-        raise CaseError(problems)
-    if not rows:
-        raise CaseError("The CSV file has a header row but no competencies.")
+    for _number, (path, node) in checked:
+        siblings = roots
+        for depth in range(len(path)):
+            key = path[: depth + 1]
+            if key not in domains:
+                domains[key] = CaseNode(_new_id(), key[-1])
+                siblings.append(domains[key])
+            siblings = domains[key].children
+        siblings.append(node)
     return CasePackage(document={"identifier": _new_id(), "title": title}, roots=roots)
 
 
 def dump_csv(package: CasePackage) -> str:
+    """The template's CSV; text a spreadsheet would run as a formula is written safe."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(COLUMNS)
     path: list[str] = []
     for node, _parent, depth in package.walk():

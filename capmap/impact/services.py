@@ -1,9 +1,6 @@
 """Recording what a role does: one period at a time, or a CSV file of many (all or none)."""
 
-import csv
-import io
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +9,15 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.core.importing import (
+    Figure,
+    ImportPreview,
+    ImportResult,
+    apply_figures,
+    figures_spec,
+    preview_figures,
+)
+from capmap.core.tabular import Row
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 from capmap.people.access import can_manage_person
@@ -90,28 +96,7 @@ def record_activity(
     return record
 
 
-@dataclass
-class RowError:
-    row: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"Row {self.row}: {self.message}"
-
-
-class ImportRejected(DomainError):
-    """The file had mistakes; nothing was saved."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__(f"Nothing was imported: {len(errors)} rows need correcting.")
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    rows: list[dict] = field(default_factory=list)
+IMPORT_SPEC = figures_spec(IMPORT_COLUMNS, required=["person", "activity", "period", "count"])
 
 
 def _parse_period(text: str) -> tuple[str, date]:
@@ -140,112 +125,88 @@ def _parse_number(text: str, what: str, required: bool) -> int:
     return int(text)
 
 
-def _read_rows(content: bytes) -> list[dict]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError("Save the file as CSV (UTF-8) and try again.") from None
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in IMPORT_COLUMNS if c not in headers and c != "minutes"]
-    if missing:
-        raise DomainError(
-            "The first row must name the columns: " + ", ".join(IMPORT_COLUMNS) + ". "
-            "Missing: " + ", ".join(missing) + "."
+class _ActivityRows:
+    """Turns a row of the activity CSV into the record it sets, from lookups made once."""
+
+    def __init__(self, actor):
+        people = list(
+            selectors.people_actor_may_record_for(actor).select_related("job_role", "employer")
         )
-    return [{(k or "").strip().lower(): (v or "") for k, v in row.items()} for row in reader]
+        self.by_email = {p.email.lower(): p for p in people if p.email}
+        self.by_registration = {p.registration_number: p for p in people if p.registration_number}
+        self.types = list(ActivityType.objects.filter(active=True).select_related("job_role"))
+        self.actor = actor
+
+    def check(self, row: Row) -> Figure:
+        key = row.get("person")
+        person = self.by_email.get(key.lower()) or self.by_registration.get(
+            normalise_registration_number(key)
+        )
+        if person is None:
+            raise DomainError(
+                f"No one you may record for has the e-mail address or registration number {key!r}."
+                if key
+                else "Enter the person's e-mail or registration number."
+            )
+        wanted = row.get("activity").lower()
+        activity = next(
+            (
+                t
+                for t in self.types
+                if t.job_role_id == person.job_role_id and wanted in {t.slug, t.name.lower()}
+            ),
+            None,
+        )
+        if activity is None:
+            raise DomainError(
+                f"{person.full_name} is a {person.job_role.name.lower()}: there is no "
+                f"activity {row.get('activity')!r} for that role."
+            )
+        kind, start = _parse_period(row.get("period"))
+        count = _parse_number(row.get("count"), "count", required=True)
+        minutes = _parse_number(row.get("minutes"), "minutes", required=False)
+        _check_numbers(count, minutes)
+        return Figure(
+            identity={
+                "person": person,
+                "activity_type": activity,
+                "period_kind": kind,
+                "period_start": start,
+            },
+            values={
+                "count": count,
+                "minutes": minutes,
+                "organisation": person.employer,
+                "recorded_by": self.actor,
+            },
+        )
+
+
+def _existing_records(figures: list[Figure]) -> dict[tuple, ActivityRecord]:
+    records = ActivityRecord.objects.filter(
+        person__in={f.identity["person"].pk for f in figures},
+        period_start__in={f.identity["period_start"] for f in figures},
+    ).select_related("organisation", "recorded_by")
+    return {(r.person_id, r.activity_type_id, r.period_kind, r.period_start): r for r in records}
+
+
+def preview_activity_csv(*, actor, content: bytes) -> ImportPreview[Figure]:
+    """What importing the file would add and change, and every mistake with its row."""
+    return preview_figures(
+        content=content,
+        spec=IMPORT_SPEC,
+        check=_ActivityRows(actor).check,
+        repeated=lambda _figure, first: (
+            f"Row {first} already gives this person, activity and period."
+        ),
+        existing=_existing_records,
+    )
 
 
 def import_activity_csv(*, actor, content: bytes) -> ImportResult:
     """Import every row, or none: each mistake is reported with its row number."""
-    rows = _read_rows(content)
-    if not rows:
-        raise DomainError("The file has no rows under its headings.")
-    people = list(
-        selectors.people_actor_may_record_for(actor).select_related("job_role", "employer")
-    )
-    by_email = {p.email.lower(): p for p in people if p.email}
-    by_registration = {p.registration_number: p for p in people if p.registration_number}
-    types = list(ActivityType.objects.filter(active=True).select_related("job_role"))
-    errors: list[RowError] = []
-    parsed: list[dict] = []
-    seen: dict[tuple, int] = {}
-    for number, row in enumerate(rows, start=2):  # row 1 holds the headings
-        try:
-            key = row.get("person", "").strip()
-            person = by_email.get(key.lower()) or by_registration.get(
-                normalise_registration_number(key)
-            )
-            if person is None:
-                raise DomainError(
-                    f"No one you may record for has the e-mail address or registration "
-                    f"number {key!r}."
-                    if key
-                    else "Enter the person's e-mail or registration number."
-                )
-            wanted = row.get("activity", "").strip().lower()
-            activity = next(
-                (
-                    t
-                    for t in types
-                    if t.job_role_id == person.job_role_id and wanted in {t.slug, t.name.lower()}
-                ),
-                None,
-            )
-            if activity is None:
-                raise DomainError(
-                    f"{person.full_name} is a {person.job_role.name.lower()}: there is no "
-                    f"activity {row.get('activity', '').strip()!r} for that role."
-                )
-            kind, start = _parse_period(row.get("period", ""))
-            count = _parse_number(row.get("count", ""), "count", required=True)
-            minutes = _parse_number(row.get("minutes", ""), "minutes", required=False)
-            _check_numbers(count, minutes)
-            identity = (person.pk, activity.pk, kind, start)
-            if identity in seen:
-                raise DomainError(
-                    f"Row {seen[identity]} already gives this person, activity and period."
-                )
-            seen[identity] = number
-            parsed.append(
-                {
-                    "person": person,
-                    "activity_type": activity,
-                    "period_kind": kind,
-                    "period_start": start,
-                    "count": count,
-                    "minutes": minutes,
-                }
-            )
-        except DomainError as error:
-            errors.append(RowError(number, str(error)))
-    if errors:
-        raise ImportRejected(errors)
-    return _save_rows(actor=actor, rows=parsed)
-
-
-@transaction.atomic
-def _save_rows(*, actor, rows: list[dict]) -> ImportResult:
-    result = ImportResult(rows=rows)
-    with set_actor(actor):
-        for row in rows:
-            _, created = ActivityRecord.objects.update_or_create(
-                person=row["person"],
-                activity_type=row["activity_type"],
-                period_kind=row["period_kind"],
-                period_start=row["period_start"],
-                defaults={
-                    "count": row["count"],
-                    "minutes": row["minutes"],
-                    "organisation": row["person"].employer,
-                    "recorded_by": actor,
-                },
-            )
-            if created:
-                result.created += 1
-            else:
-                result.updated += 1
-    return result
+    preview = preview_activity_csv(actor=actor, content=content)
+    return apply_figures(actor=actor, model=ActivityRecord, preview=preview)
 
 
 @transaction.atomic

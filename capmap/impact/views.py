@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from capmap.core.exceptions import DomainError
+from capmap.core.importing import ImportRejected
 from capmap.organisations.models import Organisation
 from capmap.people.models import Person
 
@@ -111,7 +112,7 @@ def import_activity(request):
             result = services.import_activity_csv(
                 actor=request.user, content=form.cleaned_data["file"].read()
             )
-        except services.ImportRejected as error:
+        except ImportRejected as error:
             row_errors = error.errors
             form.add_error("file", str(error))
         except DomainError as error:

@@ -1,7 +1,8 @@
 """The downloadable staff import templates (CSV and XLSX): the column headings and an example."""
 
-import csv
 import io
+
+from capmap.core.spreadsheets import SafeCsvWriter
 
 from .importing import COLUMNS, EXAMPLE_ROW
 
@@ -14,7 +15,7 @@ CONTENT_TYPES = {
 def staff_import_template(extension: str) -> tuple[bytes, str]:
     if extension == "csv":
         text = io.StringIO()
-        writer = csv.writer(text)
+        writer = SafeCsvWriter(text)
         writer.writerow(COLUMNS)
         writer.writerow(EXAMPLE_ROW)
         return ("\ufeff" + text.getvalue()).encode("utf-8"), CONTENT_TYPES["csv"]

@@ -1,25 +1,32 @@
-"""Reading a staff import (CSV or XLSX) and checking every row before anything is stored.
+"""Checking every row of a staff import (CSV or XLSX) before anything is stored.
 
-`read_table` turns the file into rows of text; `plan_import` checks each row and says
-what would happen to it (create, update, unchanged) or why it cannot be imported.
-Nothing here writes: services.import_staff applies a plan with no errors.
+The file is read by the one table reader (`capmap.core.tabular`); `plan_import` checks
+each row and says what would happen to it (create, update, unchanged) or why it cannot
+be imported. Nothing here writes: services.import_staff applies a plan with no errors.
 """
 
-import csv
-import io
 import re
-import zipfile
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
+from django.db.models import prefetch_related_objects
 
+from capmap.core.importing import (
+    CREATE,
+    UNCHANGED,
+    UPDATE,
+    ImportPreview,
+    PlannedRow,
+    RowError,
+    fetch_in_chunks,
+)
+from capmap.core.tabular import Row, TableSpec, read_rows
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 
 from .models import AfcBand, JobRole, Person, RegistrationBody
+from .registration import TopLevel, holders
 from .validators import normalise_registration_number, validate_registration
 from .values import PersonDetails
 
@@ -70,148 +77,18 @@ FIELD_LABELS = {
 }
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message says what to do."""
+STAFF_TABLE = TableSpec(
+    columns=COLUMNS,
+    required=REQUIRED_COLUMNS,
+    empty="The file is empty. Add a header row and one row for each person.",
+    no_rows="The file has a header row but no people. Add one row per person.",
+)
+ImportPlan = ImportPreview[PersonDetails]
 
 
-@dataclass(frozen=True)
-class RowError:
-    row_number: int
-    column: str
-    message: str
-
-
-@dataclass
-class PlannedRow:
-    row_number: int
-    action: str  # "create", "update" or "unchanged"
-    details: PersonDetails
-    person: Person | None = None
-    changes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportPlan:
-    rows: list[PlannedRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.rows)
-
-    def with_action(self, action: str) -> list[PlannedRow]:
-        return [row for row in self.rows if row.action == action]
-
-    @property
-    def to_create(self) -> list[PlannedRow]:
-        return self.with_action("create")
-
-    @property
-    def to_update(self) -> list[PlannedRow]:
-        return self.with_action("update")
-
-    @property
-    def unchanged(self) -> list[PlannedRow]:
-        return self.with_action("unchanged")
-
-
-# --- Reading the file ------------------------------------------------------------------
-
-
-def _is_xlsx(content: bytes) -> bool:
-    if not content.startswith(b"PK"):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise ImportFileError(
-            "The Excel file could not be read. Save it again as .xlsx and upload it again."
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_NOT_A_TABLE = "The file must be a CSV (UTF-8) or an Excel (.xlsx) file."
-
-
-def _csv_rows(content: bytes) -> list[list[str]]:
-    if content.startswith(b"PK\x03\x04"):
-        raise ImportFileError(_NOT_A_TABLE)  # a zip, but no workbook inside
-    if b"\x00" in content:
-        raise ImportFileError(_NOT_A_TABLE)
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            "The CSV file must be saved as UTF-8. In Excel choose “CSV UTF-8” when you save it."
-        ) from None
-    if _CONTROL_CHARACTERS.search(text):
-        raise ImportFileError(_NOT_A_TABLE)
-    try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    except csv.Error as error:
-        raise ImportFileError(f"The CSV file could not be read: {error}.") from None
-
-
-def read_table(content: bytes) -> list[dict]:
-    """The file's data rows as {"row_number": n, column: text}; raises ImportFileError.
-
-    The type comes from the content, never the file name: an XLSX file is a zip
-    holding xl/workbook.xml, anything else must be UTF-8 CSV text.
-    """
-    if not content.strip():
-        raise ImportFileError("The file is empty. Add a header row and one row for each person.")
-    table = _xlsx_rows(content) if _is_xlsx(content) else _csv_rows(content)
-    if not table:
-        raise ImportFileError("The file is empty. Add a header row and one row for each person.")
-    header = [re.sub(r"\s+", "_", cell.strip().lower()) for cell in table[0]]
-    unknown = [name for name in header if name and name not in COLUMNS]
-    if unknown:
-        raise ImportFileError(
-            f"The file has columns the template does not have: {', '.join(unknown)}. "
-            "Use the column names of the template."
-        )
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise ImportFileError(f"The file has no {', '.join(missing)} column. Use the template.")
-    rows = []
-    for index, cells in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        row = {"row_number": index}
-        for name, cell in zip(header, cells, strict=False):
-            if name:
-                row[name] = cell.strip()
-        rows.append(row)
-    if not rows:
-        raise ImportFileError("The file has a header row but no people. Add one row per person.")
-    return rows
+def read_staff_rows(content: bytes) -> list[Row]:
+    """The staff rows of a CSV or XLSX file, within the import caps; raises TableRefused."""
+    return read_rows(content, STAFF_TABLE)
 
 
 # --- Checking the rows ---------------------------------------------------------------------
@@ -246,20 +123,22 @@ def _body(text: str) -> str:
 class _Lookups:
     """Everything the rows refer to, fetched once for the whole file."""
 
-    def __init__(self, actor, rows: list[dict], default_organisation: Organisation | None):
+    def __init__(self, actor, rows: list[Row], default_organisation: Organisation | None):
         self.actor = actor
         self.default_organisation = default_organisation
         self.roles: dict[str, JobRole] = {}
         for role in JobRole.objects.all():
             self.roles[role.name.lower()] = role
             self.roles[role.slug.lower()] = role
-        codes = {row.get("employer_ods", "").upper() for row in rows}
+        codes = {row.get("employer_ods").upper() for row in rows}
         for row in rows:
-            codes |= {code.strip().upper() for code in row.get("sites", "").split(";")}
+            codes |= {code.strip().upper() for code in row.get("sites").split(";")}
         codes.discard("")
         self.organisations = {
-            org.ods_code: org for org in Organisation.objects.filter(ods_code__in=codes)
+            org.ods_code: org
+            for org in fetch_in_chunks(Organisation.objects.all(), "ods_code", codes)
         }
+        self.top_level = TopLevel()
 
     def may_manage_at(self, organisation: Organisation) -> bool:
         if self.default_organisation and not organisation.is_within(self.default_organisation):
@@ -281,14 +160,14 @@ class _Lookups:
         return organisation
 
 
-def _check_row(row: dict, lookups: _Lookups) -> tuple[PersonDetails | None, list[RowError]]:
-    number = row["row_number"]
+def _check_row(row: Row, lookups: _Lookups) -> tuple[PersonDetails | None, list[RowError]]:
+    number = row.number
     errors: list[RowError] = []
     values: dict = {}
 
     def check(column: str, convert):
         try:
-            values[column] = convert(row.get(column, "").strip())
+            values[column] = convert(row.get(column))
         except ValueError as error:
             errors.append(RowError(number, column, str(error)))
 
@@ -352,7 +231,7 @@ def _check_row(row: dict, lookups: _Lookups) -> tuple[PersonDetails | None, list
     check("start_date", start_date)
     check("end_date", lambda text: parse_date(text) if text else None)
 
-    registration = normalise_registration_number(row.get("registration_number", ""))
+    registration = normalise_registration_number(row.get("registration_number"))
     if "registration_body" in values:
         try:
             validate_registration(values["registration_body"], registration)
@@ -430,49 +309,46 @@ def _duplicates_in_file(checked: list[tuple[int, PersonDetails]]) -> list[RowErr
     return errors
 
 
-def _existing_people(actor, checked: list[tuple[int, PersonDetails]]):
-    """People the rows may refer to: by registration (everywhere), by e-mail (in scope)."""
-    registrations = {
-        (d.registration_body, d.registration_number) for _, d in checked if d.registration_number
-    }
-    by_registration: dict[tuple[str, str], Person] = {}
-    if registrations:
-        q = Q(pk__in=[])
-        for body, reg in registrations:
-            q |= Q(registration_body=body, registration_number=reg)
-        for person in Person.objects.filter(q).select_related("employer"):
-            by_registration[(person.registration_body, person.registration_number)] = person
+def _existing_people(actor, checked: list[tuple[int, PersonDetails]], lookups: _Lookups):
+    """People the rows may refer to: by registration (in the same ICS), by e-mail (in
+    scope). Set-based: a few chunked `__in` queries, whatever the number of rows."""
+    by_registration = holders(
+        ((d.registration_body, d.registration_number) for _, d in checked), lookups.top_level
+    )
     emails = {d.email for _, d in checked if d.email}
-    manageable = Person.objects.all()
+    manageable = Person.objects.select_related("employer")
     if actor is not None:
         manageable = manageable.filter(
             scoping.path_q(actor, scoping.MANAGE_PEOPLE, "employer__path")
         )
     by_email: dict[str, list[Person]] = {}
-    for person in manageable.filter(email__in=emails).select_related("employer"):
+    for person in fetch_in_chunks(manageable, "email", emails):
         by_email.setdefault(person.email, []).append(person)
     return by_registration, by_email
 
 
 def plan_import(
-    *, actor, rows: list[dict], default_organisation: Organisation | None = None
+    *, actor, rows: list[Row], default_organisation: Organisation | None = None
 ) -> ImportPlan:
     """Check every row and say what importing it would do; the plan lists every error."""
-    plan = ImportPlan()
+    plan: ImportPlan = ImportPreview()
     lookups = _Lookups(actor, rows, default_organisation)
     checked: list[tuple[int, PersonDetails]] = []
     for row in rows:
         details, errors = _check_row(row, lookups)
         plan.errors.extend(errors)
         if details is not None:
-            checked.append((row["row_number"], details))
+            checked.append((row.number, details))
     plan.errors.extend(_duplicates_in_file(checked))
-    by_registration, by_email = _existing_people(actor, checked)
-    matched: list[Person] = []
+    by_registration, by_email = _existing_people(actor, checked, lookups)
+    matched: set[int] = set()
     for number, details in checked:
         person = None
         if details.registration_number:
-            person = by_registration.get((details.registration_body, details.registration_number))
+            root = lookups.top_level.of(details.employer)
+            person = by_registration.get(
+                (root.pk if root else None, details.registration_body, details.registration_number)
+            )
             if person is not None and not lookups.may_manage_at(person.employer):
                 plan.errors.append(
                     RowError(
@@ -500,8 +376,8 @@ def plan_import(
             ):
                 person = candidates[0]
         if person is None:
-            plan.rows.append(PlannedRow(number, "create", details))
-        elif person in matched:
+            plan.rows.append(PlannedRow(number, CREATE, details))
+        elif person.pk in matched:
             plan.errors.append(
                 RowError(
                     number,
@@ -510,19 +386,18 @@ def plan_import(
                 )
             )
         else:
-            matched.append(person)
-            plan.rows.append(PlannedRow(number, "update", details, person))
-    _set_changes(plan, matched)
+            matched.add(person.pk)
+            plan.rows.append(PlannedRow(number, UPDATE, details, person))
+    _set_changes(plan)
     plan.errors.sort(key=lambda error: (error.row_number, COLUMNS.index(error.column)))
     return plan
 
 
-def _set_changes(plan: ImportPlan, matched: list[Person]) -> None:
-    from django.db.models import prefetch_related_objects
-
-    prefetch_related_objects(matched, "sites")
+def _set_changes(plan: ImportPlan) -> None:
+    updated = [planned.existing for planned in plan.rows if planned.existing is not None]
+    prefetch_related_objects(updated, "sites")
     for planned in plan.rows:
-        if planned.person is not None:
-            planned.changes = changed_fields(planned.person, planned.details)
+        if planned.existing is not None:
+            planned.changes = changed_fields(planned.existing, planned.details)
             if not planned.changes:
-                planned.action = "unchanged"
+                planned.action = UNCHANGED

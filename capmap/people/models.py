@@ -93,17 +93,18 @@ class Person(TimeStampedModel):
         ordering = ["last_name", "first_name"]
         verbose_name_plural = "people"
         constraints = [
-            models.UniqueConstraint(
-                fields=["registration_body", "registration_number"],
-                condition=~Q(registration_number=""),
-                name="unique_registration",
-            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="person_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["email"])]
+        # Registration numbers are unique within an ICS, not across them (ADR 0005), which
+        # no constraint can say without copying the ICS onto every row; the services and
+        # the importer check it (capmap/people/registration.py).
+        indexes = [
+            models.Index(fields=["email"]),
+            models.Index(fields=["registration_number"], name="person_registration_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

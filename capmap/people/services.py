@@ -9,23 +9,17 @@ from django.db.models import ProtectedError
 from django.utils.text import slugify
 
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.core.importing import ImportRejected, PlannedRow, apply_all_or_nothing
+from capmap.core.tabular import Row
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 
 from . import access, importing, selectors
 from .models import JobRole, Person
-from .validators import normalise_registration_number
+from .registration import check_registration_is_free
 from .values import PersonDetails
 
 _UNCHANGED = object()
-
-
-class StaffImportRejected(DomainError):
-    """The import has rows that cannot be imported; nothing was stored."""
-
-    def __init__(self, plan: importing.ImportPlan):
-        super().__init__(f"{len(plan.errors)} problems in the file: nothing was imported.")
-        self.plan = plan
 
 
 def _audited(actor):
@@ -63,25 +57,6 @@ def _linked_user(actor, details: PersonDetails, person: Person | None):
     return user
 
 
-def _check_registration_is_free(details: PersonDetails, person: Person | None) -> None:
-    number = normalise_registration_number(details.registration_number)
-    if not number:
-        return
-    others = Person.objects.filter(
-        registration_body=details.registration_body, registration_number=number
-    )
-    if person is not None:
-        others = others.exclude(pk=person.pk)
-    if others.exists():
-        raise ValidationError(
-            {
-                "registration_number": "Another staff record already has "
-                f"{details.registration_body} registration number {number}. "
-                "Check the number, or find and change that record."
-            }
-        )
-
-
 def _write(person: Person, details: PersonDetails, user=_UNCHANGED) -> Person:
     """Copy the details onto the person, validate and save (inside the caller's audit)."""
     for name in (
@@ -111,7 +86,12 @@ def _write(person: Person, details: PersonDetails, user=_UNCHANGED) -> Person:
 @transaction.atomic
 def create_person(*, actor, details: PersonDetails) -> Person:
     _check_where(actor, details)
-    _check_registration_is_free(details, None)
+    check_registration_is_free(
+        body=details.registration_body,
+        number=details.registration_number,
+        employer=details.employer,
+        person=None,
+    )
     user = _linked_user(actor, details, None)
     with set_actor(actor):
         return _write(Person(), details, None if user is _UNCHANGED else user)
@@ -123,7 +103,12 @@ def update_person(*, actor, person: Person, details: PersonDetails) -> Person:
         raise NotPermitted("You cannot change this staff record.")
     person = Person.objects.select_for_update().get(pk=person.pk)
     _check_where(actor, details)
-    _check_registration_is_free(details, person)
+    check_registration_is_free(
+        body=details.registration_body,
+        number=details.registration_number,
+        employer=details.employer,
+        person=person,
+    )
     user = _linked_user(actor, details, person)
     with set_actor(actor):
         return _write(person, details, user)
@@ -190,11 +175,11 @@ def create_job_role(
 def import_staff(
     *,
     actor,
-    rows: list[dict],
+    rows: list[Row],
     organisation: Organisation | None = None,
     dry_run: bool = False,
 ) -> importing.ImportPlan:
-    """Import every row or none: raises StaffImportRejected when any row has a problem.
+    """Import every row or none: raises ImportRejected when any row has a problem.
 
     `actor` None is the server's operator at the command line, who may import anywhere.
     """
@@ -207,15 +192,13 @@ def import_staff(
     ):
         raise NotPermitted(f"You cannot import staff into {organisation}.")
     plan = importing.plan_import(actor=actor, rows=rows, default_organisation=organisation)
-    if plan.errors:
-        raise StaffImportRejected(plan)
     if dry_run:
+        if plan.errors:
+            raise ImportRejected(plan)
         return plan
+
+    def apply(planned: PlannedRow) -> None:
+        planned.existing = _write(planned.existing or Person(), planned.details)
+
     with _audited(actor):
-        for planned in plan.rows:
-            if planned.action == "create":
-                planned.person = _write(Person(), planned.details)
-            elif planned.action == "update":
-                assert planned.person is not None  # the plan found whom to update
-                _write(planned.person, planned.details)
-    return plan
+        return apply_all_or_nothing(plan, apply)

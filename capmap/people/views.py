@@ -1,8 +1,5 @@
 """Staff record pages: list, detail, add, change, end employment, delete, job roles, import."""
 
-import hashlib
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from capmap.core import uploads
 from capmap.core.exceptions import DomainError
+from capmap.core.importing import ImportRejected
+from capmap.core.tabular import TableRefused
 from capmap.organisations import scoping
 
 from . import access, import_templates, importing, presenters, selectors, services
@@ -21,7 +21,6 @@ from .forms import EndEmploymentForm, JobRoleForm, PeopleFilterForm, PersonForm,
 from .models import Person
 
 PAGE_SIZE = 25
-IMPORTS_KEY = "staff_imports"
 
 
 def _crumbs(*extra: tuple[str, str]) -> list[dict]:
@@ -193,27 +192,16 @@ def create_job_role(request):
 
 
 # --- Importing staff ------------------------------------------------------------------------
-# The parsed rows wait in the (server-side) session under a random token, with the file's
-# hash; confirming re-checks them against the database as it is then, so nothing stale is
-# written and no uploaded file is kept on disk.
+# The uploaded file waits server-side under a random token, owned by the uploader
+# (capmap/core/uploads.py); the preview and the confirmation each read and check it
+# again against the database as it is then, so nothing stale is written.
+
+UPLOAD_PURPOSE = "staff-import"
 
 
-def _remember_upload(request, rows: list[dict], content: bytes, organisation) -> str:
-    token = secrets.token_urlsafe(16)
-    request.session[IMPORTS_KEY] = {
-        token: {
-            "rows": rows,
-            "sha256": hashlib.sha256(content).hexdigest(),
-            "organisation": organisation.pk if organisation else None,
-            "user": request.user.pk,
-        }
-    }
-    return token
-
-
-def _stored_upload(request, token: str) -> dict:
-    upload = request.session.get(IMPORTS_KEY, {}).get(token)
-    if not upload or upload["user"] != request.user.pk:
+def _stored_upload(request, token: str):
+    upload = uploads.open_upload(actor=request.user, purpose=UPLOAD_PURPOSE, token=token)
+    if upload is None:
         raise Http404
     return upload
 
@@ -226,27 +214,35 @@ def import_staff(request):
     if form.is_valid():
         content = form.cleaned_data["file"].read()
         try:
-            rows = importing.read_table(content)
-        except importing.ImportFileError as error:
+            importing.read_staff_rows(content)
+        except TableRefused as error:
             form.add_error("file", str(error))
         else:
-            token = _remember_upload(request, rows, content, form.cleaned_data["organisation"])
+            organisation = form.cleaned_data["organisation"]
+            token = uploads.keep_upload(
+                actor=request.user,
+                purpose=UPLOAD_PURPOSE,
+                content=content,
+                options={"organisation": organisation.pk if organisation else None},
+            )
             return redirect("people:preview_import", token)
     crumbs = _crumbs()
     return render(request, "people/import_staff.jinja", {"form": form, "breadcrumbs": crumbs})
 
 
-def _plan(request, upload: dict) -> tuple[importing.ImportPlan, object]:
+def _upload_rows(request, upload) -> tuple[list, object]:
     organisation = None
-    if upload["organisation"]:
+    if upload.options.get("organisation"):
         organisation = (
-            selectors.employers_for(request.user).filter(pk=upload["organisation"]).first()
+            selectors.employers_for(request.user).filter(pk=upload.options["organisation"]).first()
         )
         if organisation is None:
             raise Http404
-    return importing.plan_import(
-        actor=request.user, rows=upload["rows"], default_organisation=organisation
-    ), organisation
+    try:
+        rows = importing.read_staff_rows(upload.content)
+    except TableRefused:  # the caps were lowered since the upload: start again
+        raise Http404 from None
+    return rows, organisation
 
 
 @login_required
@@ -254,16 +250,15 @@ def _plan(request, upload: dict) -> tuple[importing.ImportPlan, object]:
 def preview_import(request, token: str):
     _require_manager(request)
     upload = _stored_upload(request, token)
-    plan, organisation = _plan(request, upload)
+    rows, organisation = _upload_rows(request, upload)
+    plan = importing.plan_import(actor=request.user, rows=rows, default_organisation=organisation)
     if request.method == "POST" and not plan.errors:
         try:
-            plan = services.import_staff(
-                actor=request.user, rows=upload["rows"], organisation=organisation
-            )
-        except services.StaffImportRejected as rejected:
-            plan = rejected.plan
+            plan = services.import_staff(actor=request.user, rows=rows, organisation=organisation)
+        except ImportRejected as rejected:
+            plan = rejected.preview
         else:
-            request.session.pop(IMPORTS_KEY, None)
+            uploads.forget_upload(actor=request.user, token=token)
             messages.success(request, presenters.import_outcome(plan))
             return redirect("people:list_people")
     crumbs = _crumbs(("Import staff", reverse("people:import_staff")))

@@ -280,6 +280,9 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CAPMAP_MAX_IMPORT_BYTES = env_int("CAPMAP_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
+# Hard caps on an imported table (capmap/core/tabular.py), checked before a row is parsed.
+CAPMAP_IMPORT_MAX_ROWS = env_int("CAPMAP_IMPORT_MAX_ROWS", 100_000, minimum=1)
+CAPMAP_IMPORT_MAX_COLUMNS = env_int("CAPMAP_IMPORT_MAX_COLUMNS", 100, minimum=1)
 
 # --- Background tasks ---------------------------------------------------------
 TASKS = {

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from capmap.core.spreadsheets import Sheet, SheetTable, neutralise, write_workbook
+from capmap.core.spreadsheets import SafeCsvWriter, Sheet, SheetTable, neutralise, write_workbook
 
 
 def read(content: bytes):
@@ -44,3 +44,9 @@ def test_sheet_names_are_made_valid_and_unique():
     content = write_workbook([Sheet("A/B: c?" * 5), Sheet("A/B: c?" * 5)])
     names = read(content).sheetnames
     assert len(set(names)) == 2 and all(len(n) <= 31 for n in names)
+
+
+def test_the_safe_csv_writer_neutralises_text_that_a_spreadsheet_would_run():
+    out = io.StringIO()
+    SafeCsvWriter(out).writerows([["=1+1", "+cmd", "@SUM(1)", "-x", "plain", -5, None]])
+    assert out.getvalue() == "'=1+1,'+cmd,'@SUM(1),'-x,plain,-5,\r\n"

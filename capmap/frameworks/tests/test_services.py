@@ -1,5 +1,7 @@
 """Importing, exporting and versioning frameworks through the services."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -134,3 +136,33 @@ def test_admin_of_another_pcn_cannot_see_or_export_our_framework_but_sees_the_li
     assert set(selectors.frameworks_for(our_admin)) == {ours, library}
     # A viewer at a practice inside the PCN does not see the PCN's own framework...
     assert list(selectors.frameworks_for(our_viewer)) == [library]
+
+
+HOSTILE_TITLES = [
+    '=HYPERLINK("http://evil.example","Click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3",
+]
+
+
+def test_csv_export_writes_formulas_as_text_and_reimports_the_titles_exactly(admin_user):
+    """Security finding 6: no cell of the CSV starts with a formula character."""
+    rows = "".join(
+        f'Domain,H.{n},"{title.replace(chr(34), chr(34) * 2)}",,\n'
+        for n, title in enumerate(HOSTILE_TITLES)
+    )
+    raw = ("domain,code,title,description,indicators\n" + rows).encode()
+    stored = import_framework(actor=None, raw=raw, filename="hostile.csv")
+    titles = list(
+        Competency.objects.filter(version__framework=stored).values_list("title", flat=True)
+    )
+    assert sorted(titles) == sorted(HOSTILE_TITLES)
+    _name, text = selectors.export_text(admin_user, stored.slug, "csv")
+    cells = [cell for line in csv.reader(io.StringIO(text)) for cell in line]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
+    again = import_framework(actor=None, raw=text.encode(), filename="again.csv")
+    titles_again = Competency.objects.filter(version__framework=again).values_list(
+        "title", flat=True
+    )
+    assert sorted(titles_again) == sorted(HOSTILE_TITLES)

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from capmap.impact import selectors
-from capmap.impact.models import ImpactAssumption
+from capmap.impact.models import ActivityRecord, ImpactAssumption
 from capmap.impact.tests.factories import ActivityRecordFactory, activity
 from capmap.organisations.models import Role
 from capmap.organisations.tests.factories import MembershipFactory, tree
@@ -147,6 +147,21 @@ def test_import_page_lists_row_errors(client, story):
     page = client.post("/impact/import/", {"file": upload}).content.decode()
     assert "Nothing was imported" in page
     assert re.search(r">2</td>", page)
+
+
+def test_manager_of_another_pcn_cannot_import_activity_for_our_staff(client, story):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    t, _, ours = story
+    client.force_login(MembershipFactory(organisation=t.pcn_b, role=Role.MANAGER).user)
+    content = (
+        f"person,activity,period,count\n{ours.email},structured-medication-reviews,2026-04,5\n"
+    )
+    upload = SimpleUploadedFile("a.csv", content.encode(), "text/csv")
+    page = client.post("/impact/import/", {"file": upload}).content.decode()
+    assert "Nothing was imported" in page and "No one you may record for" in page
+    assert ours.full_name not in page
+    assert not ActivityRecord.objects.filter(person=ours, period_start=datetime.date(2026, 4, 1))
 
 
 def test_admin_changes_the_gp_appointment_length(client, story):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from capmap.core.importing import ImportRejected
 from capmap.impact import services
 from capmap.impact.models import ActivityRecord
 from capmap.organisations.models import Role
@@ -48,9 +49,9 @@ def test_one_bad_row_means_nothing_is_imported_and_each_error_names_its_row(sett
         b"ann@example.nhs.uk,referrals-avoided,2026-02,-4,\n"
         b"ann@example.nhs.uk,Structured medication reviews,2026-01,3,\n"
     )
-    with pytest.raises(services.ImportRejected) as rejected:
+    with pytest.raises(ImportRejected) as rejected:
         services.import_activity_csv(actor=manager, content=content)
-    rows = {e.row: e.message for e in rejected.value.errors}
+    rows = {e.row_number: e.message for e in rejected.value.errors}
     assert set(rows) == {3, 4, 5, 6, 7}
     assert "zed@example.nhs.uk" in rows[3]  # another PCN's staff are not found
     assert "Juggling" in rows[4]

@@ -46,7 +46,7 @@ def test_bad_rows_are_printed_and_nothing_is_stored(tmp_path, capsys):
     tree_with_ods_codes()
     path = tmp_path / "staff.csv"
     path.write_bytes(csv_file([row(), row(registration_number="1", email="x@nhs.net")]))
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_staff", str(path))
     assert "Row 3, registration_number: A GPhC registration number is 7 digits" in (
         capsys.readouterr().err

@@ -1,11 +1,16 @@
 """The staff import pages: upload, preview, confirm, templates; scoped to the importer."""
 
+import datetime
 import io
+import re
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import load_workbook
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
 
+from capmap.core.models import PendingUpload
 from capmap.organisations.models import Role
 from capmap.people import importing
 from capmap.people.models import Person
@@ -112,3 +117,49 @@ def test_viewer_cannot_import(client, t):
     assert client.get("/people/import/template.csv").status_code == 403
     response = client.post("/people/import/", {"file": SimpleUploadedFile("a.csv", b"x")})
     assert response.status_code == 403
+
+
+def test_the_upload_waits_server_side_not_in_the_session_and_is_read_again_on_confirm(client, t):
+    client.force_login(manager_of(t.pcn_a))
+    preview_url = _upload(client, csv_file([row()])).redirect_chain[-1][0]
+    assert "Asha" not in str(dict(client.session.items()))  # no parsed rows in the session
+    upload = PendingUpload.objects.get()
+    assert upload.purpose == "staff-import" and upload.token in preview_url
+    client.post(preview_url)
+    assert Person.objects.get().first_name == "Asha"
+    assert not PendingUpload.objects.exists()
+
+
+def test_an_upload_whose_file_changed_or_expired_cannot_be_confirmed(client, t):
+    client.force_login(manager_of(t.pcn_a))
+    preview_url = _upload(client, csv_file([row()])).redirect_chain[-1][0]
+    PendingUpload.objects.update(content=csv_file([row(first_name="Mallory")]))
+    assert client.post(preview_url).status_code == 404
+    preview_url = _upload(client, csv_file([row()])).redirect_chain[-1][0]
+    PendingUpload.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.post(preview_url).status_code == 404
+    assert not Person.objects.exists()
+
+
+def test_a_workbook_declaring_every_cell_excel_allows_is_refused_with_the_row_limit(client, t):
+    """Security finding 1 through the page: the file is refused, cheaply, with a sentence."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(importing.COLUMNS)
+    sheet.cell(1048576, 1, "Asha")
+    raw = io.BytesIO()
+    workbook.save(raw)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
+            target.writestr(item, data)
+    client.force_login(manager_of(t.pcn_a))
+    page = _upload(client, out.getvalue(), "staff.xlsx").content.decode()
+    assert "The file has more than 100,000 rows under its header." in page
+    assert not PendingUpload.objects.exists() and not Person.objects.exists()

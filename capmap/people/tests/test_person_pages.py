@@ -5,8 +5,8 @@ import datetime
 import pytest
 from auditlog.models import LogEntry
 
-from capmap.organisations.models import Role
-from capmap.organisations.tests.factories import MembershipFactory
+from capmap.organisations.models import OrganisationKind, Role
+from capmap.organisations.tests.factories import MembershipFactory, OrganisationFactory
 from capmap.people.models import Person
 from capmap.people.tests.factories import PersonFactory, job_role, manager_of, tree_with_ods_codes
 
@@ -124,8 +124,29 @@ def test_duplicate_registration_number_is_refused_with_a_clear_message(client, t
     PersonFactory(employer=t.practice_b, registration_body="GPhC", registration_number="2087654")
     client.force_login(manager_of(t.pcn_a))
     page = client.post("/people/add/", _form(t)).content.decode()
-    assert "Another staff record already has GPhC registration number 2087654" in page
+    assert (
+        "Another staff record in this integrated care system already has GPhC registration "
+        "number 2087654" in page
+    )
     assert Person.objects.count() == 1
+
+
+def test_a_number_held_in_another_ics_is_accepted_and_reveals_nothing(client, t):
+    """Security finding 8: uniqueness across ICSs must not be observable (ADR 0005)."""
+    other_ics = OrganisationFactory(name="South Test ICS")
+    other_practice = OrganisationFactory(
+        name="Seaside Surgery", kind=OrganisationKind.PRACTICE, parent=other_ics
+    )
+    theirs = PersonFactory(
+        employer=other_practice, registration_body="GPhC", registration_number="2087654"
+    )
+    client.force_login(manager_of(t.pcn_a))
+    response = client.post("/people/add/", _form(t))
+    assert response.status_code == 302
+    ours = Person.objects.exclude(pk=theirs.pk).get()
+    assert (ours.employer, ours.registration_number) == (t.practice_a, "2087654")
+    page = client.get(response["Location"]).content.decode()
+    assert "Seaside" not in page and "South Test ICS" not in page
 
 
 def test_linked_account_must_be_a_member_of_the_managers_organisations(client, t):

@@ -3,10 +3,7 @@ none). Figures are counts or rates for a practice, never about a patient."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -14,6 +11,15 @@ from auditlog.context import set_actor
 from django.db import transaction
 
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.core.importing import (
+    Figure,
+    ImportPreview,
+    ImportResult,
+    apply_figures,
+    figures_spec,
+    preview_figures,
+)
+from capmap.core.tabular import Row
 from capmap.organisations.models import Organisation
 
 from .. import access
@@ -110,98 +116,54 @@ def record_value(
     return row
 
 
-@dataclass
-class RowError:
-    row: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"Row {self.row}: {self.message}"
+IMPORT_SPEC = figures_spec(CSV_COLUMNS, required=CSV_COLUMNS)
 
 
-class ImportRejected(DomainError):
-    """The file had mistakes; nothing was saved."""
+def _practice_rows(measure: Measure):
+    """Turns a row of the outcome CSV into the value it sets, from one lookup of practices."""
+    practices = {
+        p.ods_code.upper(): p for p in outcome_practices(measure.scheme).exclude(ods_code="")
+    }
 
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        noun = "row needs" if len(errors) == 1 else "rows need"
-        super().__init__(f"Nothing was imported: {len(errors)} {noun} correcting.")
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-
-
-def _read_rows(content: bytes) -> list[dict]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError("Save the file as CSV (UTF-8) and try again.") from None
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in CSV_COLUMNS if c not in headers]
-    if missing:
-        raise DomainError(
-            "The first row must name the columns: " + ", ".join(CSV_COLUMNS) + ". "
-            "Missing: " + ", ".join(missing) + "."
+    def check(row: Row) -> Figure:
+        code = row.get("practice")
+        practice = practices.get(code.upper())
+        if practice is None:
+            raise DomainError(
+                f"No practice in the scheme's organisation has the ODS code {code!r}."
+                if code
+                else "Enter the practice's ODS code."
+            )
+        month = parse_month(row.get("month"))
+        value = parse_value(row.get("value"))
+        phase = parse_phase(row.get("phase"))
+        return Figure(
+            identity={"measure": measure, "practice": practice, "month": month},
+            values={"phase": phase, "value": value},
         )
-    return [{(k or "").strip().lower(): (v or "") for k, v in row.items()} for row in reader]
+
+    return check
+
+
+def preview_values_csv(*, actor, measure: Measure, content: bytes) -> ImportPreview[Figure]:
+    """What importing the file would add and change, and every mistake with its row."""
+    _require_lead(actor, measure.scheme)
+    return preview_figures(
+        content=content,
+        spec=IMPORT_SPEC,
+        check=_practice_rows(measure),
+        repeated=lambda figure, first: (
+            f"Row {first} already gives {figure.identity['practice'].ods_code} "
+            f"for {figure.identity['month']:%Y-%m}."
+        ),
+        existing=lambda _figures: {
+            (measure.pk, v.practice_id, v.month): v for v in measure.values.all()
+        },
+    )
 
 
 def import_values_csv(*, actor, measure: Measure, content: bytes) -> ImportResult:
     """Import every row, or none: each mistake is reported with its row number (row 1 holds the
     headings: practice (ODS code), month (YYYY-MM), value, phase (baseline or follow-up))."""
-    _require_lead(actor, measure.scheme)
-    rows = _read_rows(content)
-    if not rows:
-        raise DomainError("The file has no rows under its headings.")
-    practices = {
-        p.ods_code.upper(): p for p in outcome_practices(measure.scheme).exclude(ods_code="")
-    }
-    errors: list[RowError] = []
-    parsed: list[tuple[Organisation, date, str, Decimal]] = []
-    seen: dict[tuple[int, date], int] = {}
-    for number, row in enumerate(rows, start=2):
-        try:
-            code = row.get("practice", "").strip()
-            practice = practices.get(code.upper())
-            if practice is None:
-                raise DomainError(
-                    f"No practice in the scheme's organisation has the ODS code {code!r}."
-                    if code
-                    else "Enter the practice's ODS code."
-                )
-            month = parse_month(row.get("month", ""))
-            value = parse_value(row.get("value", ""))
-            phase = parse_phase(row.get("phase", ""))
-            if (practice.pk, month) in seen:
-                raise DomainError(
-                    f"Row {seen[practice.pk, month]} already gives {code} for {month:%Y-%m}."
-                )
-            seen[practice.pk, month] = number
-            parsed.append((practice, month, phase, value))
-        except DomainError as error:
-            errors.append(RowError(number, str(error)))
-    if errors:
-        raise ImportRejected(errors)
-    return _save_rows(actor=actor, measure=measure, rows=parsed)
-
-
-@transaction.atomic
-def _save_rows(*, actor, measure: Measure, rows: list) -> ImportResult:
-    result = ImportResult()
-    with set_actor(actor):
-        for practice, month, phase, value in rows:
-            _, created = MeasureValue.objects.update_or_create(
-                measure=measure,
-                practice=practice,
-                month=month,
-                defaults={"phase": phase, "value": value},
-            )
-            if created:
-                result.created += 1
-            else:
-                result.updated += 1
-    return result
+    preview = preview_values_csv(actor=actor, measure=measure, content=content)
+    return apply_figures(actor=actor, model=MeasureValue, preview=preview)

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from capmap.core.exceptions import NotPermitted
+from capmap.core.importing import ImportRejected
+from capmap.core.tabular import Row, TableRefused
 from capmap.organisations.models import Organisation
 from capmap.people import importing, services
 
@@ -39,8 +41,8 @@ class Command(BaseCommand):
             plan = services.import_staff(
                 actor=user, rows=rows, organisation=default, dry_run=dry_run
             )
-        except services.StaffImportRejected as rejected:
-            for error in rejected.plan.errors:
+        except ImportRejected as rejected:
+            for error in rejected.errors:
                 self.stderr.write(f"Row {error.row_number}, {error.column}: {error.message}")
             raise CommandError(str(rejected)) from None
         except NotPermitted as error:
@@ -53,7 +55,7 @@ class Command(BaseCommand):
         for planned in plan.to_update:
             self.stdout.write(f"  row {planned.row_number}: {', '.join(planned.changes)}")
 
-    def _rows(self, file: Path) -> list[dict]:
+    def _rows(self, file: Path) -> list[Row]:
         try:
             if file.stat().st_size > settings.CAPMAP_MAX_IMPORT_BYTES:
                 raise CommandError(
@@ -64,8 +66,8 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         try:
-            return importing.read_table(content)
-        except importing.ImportFileError as error:
+            return importing.read_staff_rows(content)
+        except TableRefused as error:
             raise CommandError(str(error)) from None
 
     def _actor(self, email: str):
