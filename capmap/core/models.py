@@ -65,8 +65,6 @@ class StatusRow(ImmutableRow):
     workflow: ClassVar[Workflow]
     subject_field: ClassVar[str]
 
-    objects = ImmutableQuerySet.as_manager()
-
     status = models.CharField(max_length=20)
     # Null only when the system (a command, a data migration) made the move.
     actor = models.ForeignKey(
@@ -74,6 +72,8 @@ class StatusRow(ImmutableRow):
     )
     at = models.DateTimeField(default=timezone.now)
     comment = models.TextField(blank=True, default="")
+
+    objects = ImmutableQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -205,12 +205,27 @@ class StatusManager(models.Manager):
     """A default manager whose querysets carry the current status, so that filters such
     as `status="applications_open"` read as if it were a column."""
 
-    def __init__(self, name: str = "status") -> None:
-        super().__init__()
-        self.status_name = name
-
     def get_queryset(self) -> QuerySet:
-        return with_status(super().get_queryset(), self.status_name)
+        return with_status(super().get_queryset())
+
+
+class StatusSubject(models.Model):
+    """A model whose current status reads like a field: `status` on every instance and
+    in every filter through the default manager (and so its related managers), while the
+    status itself lives only in the append-only rows."""
+
+    objects = StatusManager()
+    status = CurrentStatus()
+
+    class Meta:
+        abstract = True
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop("status", None)
+        super().refresh_from_db(*args, **kwargs)
+
+    def get_status_display(self) -> str:
+        return workflow_of(type(self)).label(self.status)
 
 
 def retry_when_locked(function: F) -> F:
