@@ -153,6 +153,7 @@ def lock(subject: M) -> M:
     BEGIN IMMEDIATE, so this is a plain read there)."""
     model = type(subject)
     list(model._base_manager.select_for_update(of=("self",)).filter(pk=subject.pk).values("pk"))
+    CurrentStatus.forget(subject)  # read afresh now that no one else can move it
     return subject
 
 
@@ -200,6 +201,12 @@ class CurrentStatus:
         if name is not None:
             subject.__dict__[name] = status
 
+    @staticmethod
+    def forget(subject: models.Model) -> None:
+        name = getattr(type(subject), "_current_status_attribute", None)
+        if name is not None:
+            subject.__dict__.pop(name, None)
+
 
 class StatusManager(models.Manager):
     """A default manager whose querysets carry the current status, so that filters such
@@ -221,7 +228,7 @@ class StatusSubject(models.Model):
         abstract = True
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        self.__dict__.pop("status", None)
+        CurrentStatus.forget(self)
         super().refresh_from_db(*args, **kwargs)
 
     def get_status_display(self) -> str:

@@ -256,7 +256,7 @@ def confirm_release(*, actor, application: Application) -> Application:
 def run_allocation(*, actor, scheme: Scheme, algorithm: str) -> AllocationRun:
     """Run the engine on every released application as a preview; records the lottery seed."""
     _require_lead(actor, scheme)
-    if scheme.status != SchemeStatus.ALLOCATING:
+    if lock(scheme).status != SchemeStatus.ALLOCATING:
         raise DomainError("Move the scheme to allocating before running the allocation.")
     if scheme.lottery_seed is None:
         scheme.lottery_seed = secrets.randbelow(2**31)
