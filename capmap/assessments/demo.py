@@ -25,6 +25,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from capmap.core.workflow import current_status
 from capmap.frameworks.models import Competency, ProficiencyLevel, RoleProfile
 from capmap.organisations.models import Membership, Organisation, Role
 from capmap.people.models import Person
@@ -119,7 +120,7 @@ def _start(person: Person, shift: int):
         return None, None
     user = _account(person)
     assessment = services.start_assessment(actor=user, person=person, role_profile=profile)
-    if services.state_of(assessment).status not in services.EDITABLE:
+    if current_status(assessment).status not in services.EDITABLE:
         return None, None
     services.save_self_ratings(
         actor=user, assessment=assessment, ratings=_ratings(profile, SELF_PATTERN, shift)

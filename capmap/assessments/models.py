@@ -9,8 +9,10 @@ signed is ever overwritten. Sign-offs and capability events are append-only.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
-from capmap.core.models import ImmutableRow, TimeStampedModel
+from capmap.core.models import ImmutableRow, StatusRow, TimeStampedModel
+from capmap.core.workflow import TransitionRefused, Workflow
 from capmap.frameworks.models import Competency, FrameworkVersion, RoleProfile
 from capmap.organisations.models import Organisation
 from capmap.people.models import Person
@@ -79,24 +81,54 @@ class State(models.TextChoices):
     SIGNED_OFF = "signed_off", "Signed off"
 
 
-class AssessmentStatus(ImmutableRow):
+class AlreadyDecided(TransitionRefused):
+    """Someone else has already decided this assessment."""
+
+
+def _refusal(current: "AssessmentStatus", to: str) -> str | None:
+    """Say who decided, and when, rather than only that the move is not allowed."""
+    if current.status == State.SIGNED_OFF:
+        who = current.actor.get_full_name() or current.actor.email if current.actor else "someone"
+        return (
+            f"This assessment was signed off by {who} on "
+            f"{timezone.localtime(current.at):%d %B %Y at %H:%M}. Nothing was changed; "
+            "to correct it, start a new assessment."
+        )
+    if to == State.SUBMITTED:
+        return "This assessment has already been submitted. Nothing was changed."
+    if to in (State.RETURNED, State.SIGNED_OFF):
+        return (
+            "This assessment is not waiting for review "
+            f"(it is {current.label.lower()}). Nothing was changed."
+        )
+    return None
+
+
+ASSESSMENT_WORKFLOW = Workflow(
+    noun="assessment",
+    statuses=State,
+    initial=State.DRAFT,
+    transitions={
+        State.DRAFT: (State.SUBMITTED,),
+        State.SUBMITTED: (State.RETURNED, State.SIGNED_OFF),
+        State.RETURNED: (State.SUBMITTED,),
+        State.SIGNED_OFF: (),
+    },
+    error=AlreadyDecided,
+    refusal=_refusal,
+)
+
+
+class AssessmentStatus(StatusRow):
+    workflow = ASSESSMENT_WORKFLOW
+    subject_field = "assessment"
+
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="statuses")
     status = models.CharField(max_length=20, choices=State.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["assessment", "at", "pk"]
         verbose_name_plural = "assessment statuses"
-
-    def __str__(self) -> str:
-        return f"{self.assessment}: {self.get_status_display()}"
-
-    def get_additional_data(self) -> dict:
-        return self.assessment.get_additional_data()
 
 
 class Rating(models.Model):

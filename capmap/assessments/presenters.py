@@ -3,6 +3,7 @@ service calls (so the views stay thin)."""
 
 from __future__ import annotations
 
+from capmap.core.workflow import history
 from capmap.frameworks.models import Competency
 from capmap.people.models import Person
 from capmap.portfolio import access
@@ -63,7 +64,7 @@ def assessment_page(user, assessment: Assessment) -> dict:
         "can_review": assessment.state == State.SUBMITTED
         and access.can_verify(user, assessment.person),
         "returned_comment": _returned_comment(assessment),
-        "history": selectors.history_of(assessment),
+        "history": history(assessment),
         "evidence": portfolio.evidence_of(user, assessment.person),
         "difference_text": difference_text,
         "sign_off": getattr(assessment, "sign_off", None)

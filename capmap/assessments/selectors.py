@@ -6,9 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from capmap.core.workflow import with_status
 from capmap.frameworks.models import (
     Competency,
     CompetencyMapping,
@@ -24,7 +25,6 @@ from capmap.portfolio import access
 from .models import (
     Assessment,
     AssessmentCycle,
-    AssessmentStatus,
     AssessorRating,
     CapabilityEvent,
     CurrentCapability,
@@ -34,23 +34,15 @@ from .models import (
 )
 
 
-def _latest(field_name: str = "status") -> Subquery:
-    rows = AssessmentStatus.objects.filter(assessment=OuterRef("pk")).order_by("-at", "-pk")
-    return Subquery(rows.values(field_name)[:1])
-
-
 def assessments_for(user) -> QuerySet[Assessment]:
-    return (
-        Assessment.objects.filter(access.record_q(user, "person__"))
-        .select_related(
-            "person__employer",
-            "person__user",
-            "role_profile__job_role",
-            "version__framework",
-            "cycle",
-        )
-        .annotate(state=_latest(), state_at=_latest("at"), state_comment=_latest("comment"))
+    assessments = Assessment.objects.filter(access.record_q(user, "person__")).select_related(
+        "person__employer",
+        "person__user",
+        "role_profile__job_role",
+        "version__framework",
+        "cycle",
     )
+    return with_status(assessments, "state")
 
 
 def get_assessment(user, pk: int) -> Assessment:
@@ -100,10 +92,6 @@ def sign_off_queue(user) -> QuerySet[Assessment]:
 
 def has_active_supervisions(user) -> bool:
     return user.is_authenticated and active_supervisions(user).exists()
-
-
-def history_of(assessment: Assessment) -> QuerySet[AssessmentStatus]:
-    return assessment.statuses.select_related("actor").order_by("at", "pk")
 
 
 @dataclass

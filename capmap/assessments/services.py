@@ -8,19 +8,18 @@ state, so two supervisors signing off at once cannot both succeed.
 
 from __future__ import annotations
 
-import functools
-import time
 from dataclasses import dataclass
 from datetime import date
 
 from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.core.workflow import current_status, retry_when_locked, transition, with_status
 from capmap.frameworks.models import Competency, ProficiencyLevel, RoleProfile, VersionStatus
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
@@ -30,9 +29,10 @@ from capmap.portfolio import access
 from capmap.portfolio.models import EvidenceItem
 
 from .models import (
+    ASSESSMENT_WORKFLOW,
+    AlreadyDecided,
     Assessment,
     AssessmentCycle,
-    AssessmentStatus,
     AssessorRating,
     CapabilityEvent,
     CompetencySignOff,
@@ -54,52 +54,12 @@ class RatingInput:
     comment: str = ""
 
 
-class AlreadyDecided(DomainError):
-    """Someone else has already decided this assessment."""
-
-
-def _retry_when_locked(function):
-    """On SQLite, a writer that finds the database locked by another transaction (as the
-    in-memory shared-cache database does at once, without waiting) tries again, so it sees
-    the other's decision; PostgreSQL waits on the row lock instead."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        attempts = 40
-        for attempt in range(attempts):
-            try:
-                return function(*args, **kwargs)
-            except OperationalError as error:
-                retry = (
-                    connection.vendor == "sqlite"
-                    and "locked" in str(error)
-                    and not connection.in_atomic_block
-                    and attempt < attempts - 1
-                )
-                if not retry:
-                    raise
-                time.sleep(0.05)
-        raise AssertionError("unreachable")
-
-    return wrapper
-
-
-def state_of(assessment: Assessment) -> AssessmentStatus:
-    # start_assessment writes the first status row with the assessment, so there is one.
-    return assessment.statuses.order_by("-at", "-pk").first()  # type: ignore[return-value]
-
-
 def _locked(assessment: Assessment) -> Assessment:
+    """The assessment, locked until the end of the transaction, with its current state."""
     return (
-        Assessment.objects.select_for_update(of=("self",))
+        with_status(Assessment.objects.select_for_update(of=("self",)), "state")
         .select_related("person__employer", "person__user", "role_profile", "version")
         .get(pk=assessment.pk)
-    )
-
-
-def _status(assessment: Assessment, status: str, actor, comment: str = "") -> AssessmentStatus:
-    return AssessmentStatus.objects.create(
-        assessment=assessment, status=status, actor=actor, comment=comment.strip()
     )
 
 
@@ -163,8 +123,8 @@ def start_assessment(*, actor, person: Person, role_profile: RoleProfile) -> Ass
         raise DomainError("That role profile's framework version is not in use.")
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one start at a time
     unfinished = (
-        Assessment.objects.filter(person=person, role_profile=role_profile)
-        .exclude(statuses__status=State.SIGNED_OFF)
+        with_status(Assessment.objects.filter(person=person, role_profile=role_profile), "state")
+        .exclude(state=State.SIGNED_OFF)
         .first()
     )
     if unfinished is not None:
@@ -177,7 +137,7 @@ def start_assessment(*, actor, person: Person, role_profile: RoleProfile) -> Ass
             cycle=_open_cycle_for(person),
             started_by=actor,
         )
-        _status(assessment, State.DRAFT, actor)
+        transition(actor=actor, subject=assessment, to=State.DRAFT)
     return assessment
 
 
@@ -189,7 +149,7 @@ def save_self_ratings(
     assessment = _locked(assessment)
     if assessment.person.user_id != actor.pk:
         raise NotPermitted("Only the person being assessed can rate themselves.")
-    if state_of(assessment).status not in EDITABLE:
+    if assessment.state not in EDITABLE:
         raise DomainError("This assessment has been submitted: it can no longer be changed.")
     _check_ratings(assessment, ratings)
     with set_actor(actor):
@@ -212,8 +172,7 @@ def submit_assessment(*, actor, assessment: Assessment) -> Assessment:
     assessment = _locked(assessment)
     if assessment.person.user_id != actor.pk:
         raise NotPermitted("Only the person being assessed can submit their assessment.")
-    if state_of(assessment).status not in EDITABLE:
-        raise DomainError("This assessment has already been submitted.")
+    ASSESSMENT_WORKFLOW.check(current_status(assessment), State.SUBMITTED)
     rated = set(
         SelfRating.objects.filter(assessment=assessment, round=assessment.round).values_list(
             "competency_id", flat=True
@@ -223,7 +182,7 @@ def submit_assessment(*, actor, assessment: Assessment) -> Assessment:
     if missing:
         raise DomainError(f"Rate every competency before you submit: {missing} still to rate.")
     with set_actor(actor):
-        _status(assessment, State.SUBMITTED, actor)
+        transition(actor=actor, subject=assessment, to=State.SUBMITTED)
     notify(
         _supervisors_of(assessment.person),
         f"{assessment.person.full_name} submitted a self-assessment for review",
@@ -232,30 +191,17 @@ def submit_assessment(*, actor, assessment: Assessment) -> Assessment:
     return assessment
 
 
-def _decide(actor, assessment: Assessment, ratings: dict[int, RatingInput], *, complete: bool):
-    """Lock, check permission and state, and store the supervisor's ratings for the round."""
+def _decide(actor, assessment: Assessment, ratings: dict[int, RatingInput], *, to: str):
+    """Lock, check permission and the move, and store the supervisor's ratings for the round."""
     assessment = _locked(assessment)
     if not access.can_verify(actor, assessment.person):
         raise NotPermitted(
             "Only the person's supervisor, mentor or manager can review this assessment."
         )
-    current = state_of(assessment)
-    if current.status != State.SUBMITTED:
-        if current.status == State.SIGNED_OFF:
-            who = (
-                current.actor.get_full_name() or current.actor.email if current.actor else "someone"
-            )
-            raise AlreadyDecided(
-                f"This assessment was signed off by {who} on "
-                f"{timezone.localtime(current.at):%d %B %Y at %H:%M}. Nothing was changed; "
-                "to correct it, start a new assessment."
-            )
-        raise AlreadyDecided(
-            "This assessment is not waiting for review "
-            f"(it is {current.get_status_display().lower()}). Nothing was changed."
-        )
+    # Refuse before any rating is written: the move itself is appended by the caller.
+    ASSESSMENT_WORKFLOW.check(current_status(assessment), to)
     _check_ratings(assessment, ratings)
-    if complete and set(ratings) != _required_competency_ids(assessment):
+    if to == State.SIGNED_OFF and set(ratings) != _required_competency_ids(assessment):
         raise DomainError("Give your level for every competency before you sign off.")
     AssessorRating.objects.bulk_create(
         AssessorRating(
@@ -271,7 +217,7 @@ def _decide(actor, assessment: Assessment, ratings: dict[int, RatingInput], *, c
     return assessment
 
 
-@_retry_when_locked
+@retry_when_locked
 @transaction.atomic
 def return_assessment(
     *, actor, assessment: Assessment, comment: str, ratings: dict[int, RatingInput] | None = None
@@ -280,8 +226,8 @@ def return_assessment(
     if not comment.strip():
         raise DomainError("Enter comments saying what the person should change.")
     with set_actor(actor):
-        assessment = _decide(actor, assessment, ratings or {}, complete=False)
-        _status(assessment, State.RETURNED, actor, comment)
+        assessment = _decide(actor, assessment, ratings or {}, to=State.RETURNED)
+        transition(actor=actor, subject=assessment, to=State.RETURNED, comment=comment)
         previous = list(SelfRating.objects.filter(assessment=assessment, round=assessment.round))
         assessment.round += 1
         assessment.save(update_fields=["round", "updated_at"])
@@ -321,14 +267,14 @@ def _record_capability(actor, person, levels: dict[int, int], when, **source) ->
         )
 
 
-@_retry_when_locked
+@retry_when_locked
 @transaction.atomic
 def sign_off_assessment(
     *, actor, assessment: Assessment, ratings: dict[int, RatingInput], comment: str = ""
 ) -> SignOff:
     """Verify every competency and sign the assessment off: final, never edited."""
     with set_actor(actor):
-        assessment = _decide(actor, assessment, ratings, complete=True)
+        assessment = _decide(actor, assessment, ratings, to=State.SIGNED_OFF)
         try:
             with transaction.atomic():
                 sign_off = SignOff.objects.create(
@@ -339,7 +285,7 @@ def sign_off_assessment(
                 )
         except IntegrityError:
             raise AlreadyDecided("This assessment has already been signed off.") from None
-        _status(assessment, State.SIGNED_OFF, actor, comment)
+        transition(actor=actor, subject=assessment, to=State.SIGNED_OFF, comment=comment)
         _record_capability(
             actor,
             assessment.person,
@@ -479,8 +425,8 @@ def remind_overdue_assessments(*, today: date | None = None) -> int:
     at most once a day per assessment. Returns how many reminders were sent."""
     day = today or timezone.localdate()
     overdue = (
-        Assessment.objects.filter(cycle__closes_on__lt=day)
-        .exclude(statuses__status=State.SIGNED_OFF)
+        with_status(Assessment.objects.filter(cycle__closes_on__lt=day), "state")
+        .exclude(state=State.SIGNED_OFF)
         .select_related("person__user", "cycle")
     )
     sent = 0
@@ -492,7 +438,7 @@ def remind_overdue_assessments(*, today: date | None = None) -> int:
             if not created:
                 continue
             recipients = [assessment.person.user]
-            if state_of(assessment).status == State.SUBMITTED:
+            if assessment.state == State.SUBMITTED:
                 recipients = _supervisors_of(assessment.person)
             notify(
                 recipients,

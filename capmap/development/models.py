@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from capmap.core.models import ImmutableRow, TimeStampedModel
+from capmap.core.models import StatusRow, TimeStampedModel
+from capmap.core.workflow import Workflow
 from capmap.frameworks.models import Competency
 from capmap.people.models import Person
 
@@ -62,21 +63,32 @@ class PlanState(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class PlanStatus(ImmutableRow):
+PLAN_WORKFLOW = Workflow(
+    noun="plan",
+    statuses=PlanState,
+    initial=PlanState.PROPOSED,
+    transitions={
+        # New objectives put an agreed plan back to proposed, to be agreed again.
+        PlanState.PROPOSED: (PlanState.AGREED, PlanState.CLOSED),
+        PlanState.AGREED: (PlanState.PROPOSED, PlanState.CLOSED),
+        PlanState.CLOSED: (),
+    },
+    refusal=lambda current, to: (
+        "This plan is not waiting to be agreed." if to == PlanState.AGREED else None
+    ),
+)
+
+
+class PlanStatus(StatusRow):
+    workflow = PLAN_WORKFLOW
+    subject_field = "plan"
+
     plan = models.ForeignKey(DevelopmentPlan, on_delete=models.PROTECT, related_name="statuses")
     status = models.CharField(max_length=20, choices=PlanState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["plan", "at", "pk"]
         verbose_name_plural = "plan statuses"
-
-    def get_additional_data(self) -> dict:
-        return self.plan.get_additional_data()
 
 
 class ObjectiveState(models.TextChoices):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import DevelopmentPlan, Objective
+from .models import PLAN_WORKFLOW, DevelopmentPlan, Objective, PlanState
 
 
 @dataclass
@@ -28,12 +28,11 @@ class ObjectiveView:
 class PlanPresenter:
     def __init__(self, plan: DevelopmentPlan | None, today) -> None:
         self.plan = plan
-        statuses = list(plan.statuses.all()) if plan else []
-        self.history = statuses
-        self.latest = statuses[-1] if statuses else None
-        self.status = self.latest.get_status_display() if self.latest else "No plan yet"
+        self.history = list(plan.statuses.all()) if plan else []
+        current = plan.status if plan else None
+        self.status = PLAN_WORKFLOW.label(current) if current else "No plan yet"
         self.objectives = [
             ObjectiveView(o, o.is_overdue(today)) for o in (plan.objectives.all() if plan else [])
         ]
         self.overdue = sum(1 for o in self.objectives if o.overdue)
-        self.waiting_for_agreement = bool(self.latest and self.latest.status == "proposed")
+        self.waiting_for_agreement = current == PlanState.PROPOSED

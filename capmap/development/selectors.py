@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from capmap.capability import selectors as capability_selectors
 from capmap.capability.selectors import CompetencyLine
+from capmap.core.workflow import with_status
 from capmap.frameworks.models import Competency
 from capmap.people.access import people_visible_to
 from capmap.people.models import Person
@@ -49,10 +50,10 @@ def get_person(user, pk: int) -> Person:
 
 
 def current_plan(person: Person) -> DevelopmentPlan | None:
-    """The person's latest plan, with its statuses and objectives; the caller opened
-    `person` through a scoped selector."""
+    """The person's latest plan, with its current status, history and objectives; the
+    caller opened `person` through a scoped selector."""
     return (
-        DevelopmentPlan.objects.filter(person=person)
+        with_status(DevelopmentPlan.objects.filter(person=person))
         .prefetch_related(
             Prefetch("statuses", queryset=PlanStatus.objects.select_related("actor")),
             Prefetch(

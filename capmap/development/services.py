@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.core.workflow import transition, with_status
 from capmap.frameworks.models import Competency
 from capmap.people.models import Person
 
@@ -34,16 +35,20 @@ def _check_write(actor, person: Person) -> None:
 
 
 def _open_plan(actor, person: Person) -> DevelopmentPlan:
-    plan = DevelopmentPlan.objects.filter(person=person).first()
-    if plan is None or _state(plan) == PlanState.CLOSED:
+    """The person's latest plan, locked, unless it is closed: then a new, proposed one."""
+    plans = DevelopmentPlan.objects.select_for_update(of=("self",)).filter(person=person)
+    plan = with_status(plans).first()
+    if plan is None or plan.status == PlanState.CLOSED:
         plan = DevelopmentPlan.objects.create(person=person, created_by=actor)
-        PlanStatus.objects.create(plan=plan, status=PlanState.PROPOSED, actor=actor)
+        transition(actor=actor, subject=plan, to=PlanState.PROPOSED)
+        plan.status = PlanState.PROPOSED
     return plan
 
 
-def _state(plan: DevelopmentPlan) -> str | None:
-    latest = plan.statuses.order_by("-at", "-pk").first()
-    return latest.status if latest else None
+def _propose_again(actor, plan: DevelopmentPlan, comment: str) -> None:
+    """An agreed plan that gains objectives goes back to be agreed again."""
+    if plan.status == PlanState.AGREED:
+        transition(actor=actor, subject=plan, to=PlanState.PROPOSED, comment=comment)
 
 
 @transaction.atomic
@@ -80,10 +85,7 @@ def propose_plan_from_gaps(*, actor, person: Person, limit: int = 3) -> Developm
             )
             objective.competencies.set([line.competency])
             objective.training.set(suggestion.training[:2])
-        if _state(plan) == PlanState.AGREED:
-            PlanStatus.objects.create(
-                plan=plan, status=PlanState.PROPOSED, actor=actor, comment="New objectives added."
-            )
+        _propose_again(actor, plan, "New objectives added.")
     return plan
 
 
@@ -109,10 +111,7 @@ def add_objective(
         )
         objective.competencies.set(competencies)
         objective.training.set(training)
-        if _state(plan) == PlanState.AGREED:
-            PlanStatus.objects.create(
-                plan=plan, status=PlanState.PROPOSED, actor=actor, comment="Objective added."
-            )
+        _propose_again(actor, plan, "Objective added.")
     return objective
 
 
@@ -120,14 +119,9 @@ def add_objective(
 def agree_plan(*, actor, plan: DevelopmentPlan, comment: str = "") -> PlanStatus:
     if not access.can_agree_plan(actor, plan.person):
         raise NotPermitted("Only the person's supervisor or manager can agree their plan.")
-    if _state(plan) != PlanState.PROPOSED:
-        raise DomainError("This plan is not waiting to be agreed.")
     if not plan.objectives.exists():
         raise DomainError("Add at least one objective before agreeing the plan.")
-    with set_actor(actor):
-        return PlanStatus.objects.create(
-            plan=plan, status=PlanState.AGREED, actor=actor, comment=comment
-        )
+    return transition(actor=actor, subject=plan, to=PlanState.AGREED, comment=comment)
 
 
 @transaction.atomic

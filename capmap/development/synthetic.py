@@ -66,11 +66,11 @@ def add_training_and_plans(built: Built, *, seed: int) -> dict[str, int]:
     plans = DevelopmentPlan.objects.bulk_create(
         [DevelopmentPlan(person_id=pk) for pk in chosen], batch_size=BATCH
     )
+    # Every plan starts proposed (the workflow's first status); about half are agreed.
+    agreed = [plan for plan in plans if rng.choice([False, True])]
     PlanStatus.objects.bulk_create(
-        [
-            PlanStatus(plan=plan, status=rng.choice([PlanState.PROPOSED, PlanState.AGREED]))
-            for plan in plans
-        ],
+        [PlanStatus(plan=plan, status=PlanState.PROPOSED) for plan in plans]
+        + [PlanStatus(plan=plan, status=PlanState.AGREED) for plan in agreed],
         batch_size=BATCH,
     )
     objectives = Objective.objects.bulk_create(

@@ -21,6 +21,7 @@ class PlacementsConfig(AppConfig):
             models.PrescribingStatus,
             models.Application,
             models.AllocationRun,
+            models.AllocationRunStatus,
             models.AllocationAdjustment,
             models.Participation,
             models.SessionLog,

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from capmap.core.models import TimeStampedModel
+from capmap.core.models import StatusRow, TimeStampedModel
+from capmap.core.workflow import StatusSubject, Workflow
 from capmap.frameworks.models import Competency
 from capmap.organisations.models import Organisation
 from capmap.people.models import Person, Supervision
@@ -19,17 +20,22 @@ class SchemeStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-# Which status may follow which: a scheme moves forward, or back one step to correct.
-NEXT_STATUSES: dict[str, tuple[str, ...]] = {
-    SchemeStatus.SET_UP: (SchemeStatus.APPLICATIONS_OPEN,),
-    SchemeStatus.APPLICATIONS_OPEN: (SchemeStatus.ALLOCATING, SchemeStatus.SET_UP),
-    SchemeStatus.ALLOCATING: (SchemeStatus.RUNNING, SchemeStatus.APPLICATIONS_OPEN),
-    SchemeStatus.RUNNING: (SchemeStatus.CLOSED,),
-    SchemeStatus.CLOSED: (),
-}
+SCHEME_WORKFLOW = Workflow(
+    noun="scheme",
+    statuses=SchemeStatus,
+    initial=SchemeStatus.SET_UP,
+    # A scheme moves forward, or back one step to correct a mistake.
+    transitions={
+        SchemeStatus.SET_UP: (SchemeStatus.APPLICATIONS_OPEN,),
+        SchemeStatus.APPLICATIONS_OPEN: (SchemeStatus.ALLOCATING, SchemeStatus.SET_UP),
+        SchemeStatus.ALLOCATING: (SchemeStatus.RUNNING, SchemeStatus.APPLICATIONS_OPEN),
+        SchemeStatus.RUNNING: (SchemeStatus.CLOSED,),
+        SchemeStatus.CLOSED: (),
+    },
+)
 
 
-class Scheme(TimeStampedModel):
+class Scheme(StatusSubject, TimeStampedModel):
     """A mentored cross-sector placement scheme run by an ICS or training hub."""
 
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="schemes")
@@ -38,10 +44,6 @@ class Scheme(TimeStampedModel):
     starts_on = models.DateField()
     ends_on = models.DateField()
     sessions_required = models.PositiveSmallIntegerField(default=2)
-    # The latest SchemeStatusChange, kept here so lists can filter on it.
-    status = models.CharField(
-        max_length=20, choices=SchemeStatus.choices, default=SchemeStatus.SET_UP
-    )
     lottery_seed = models.BigIntegerField(
         null=True, blank=True, help_text="Recorded on the first allocation run."
     )
@@ -67,21 +69,17 @@ class Scheme(TimeStampedModel):
         return {"organisation_path": self.owner.path}
 
 
-class SchemeStatusChange(models.Model):
+class SchemeStatusChange(StatusRow):
     """An immutable status row: the scheme's current status is its latest row."""
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="status_changes")
+    workflow = SCHEME_WORKFLOW
+    subject_field = "scheme"
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="statuses")
     status = models.CharField(max_length=20, choices=SchemeStatus.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["changed_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.scheme} {self.get_status_display().lower()}"
+        ordering = ["scheme", "at", "pk"]
 
     def get_additional_data(self) -> dict:
         return self.scheme.get_additional_data()
@@ -221,8 +219,36 @@ class Algorithm(models.TextChoices):
     MAX_PREFERENCE = "max-preference", "Maximum placed, then best preferences"
 
 
-class AllocationRun(TimeStampedModel):
-    """One run of the engine: a preview until a programme lead confirms it."""
+class RunStatus(models.TextChoices):
+    PREVIEWED = "previewed", "Preview"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISCARDED = "discarded", "Replaced by a later run"
+
+
+def _run_refusal(current: StatusRow, to: str) -> str | None:
+    if current.status == RunStatus.CONFIRMED:
+        return "This allocation is already confirmed. Nothing was changed."
+    if current.status == RunStatus.DISCARDED:
+        return "This preview was replaced by a later run: use the latest preview."
+    return None
+
+
+RUN_WORKFLOW = Workflow(
+    noun="allocation",
+    statuses=RunStatus,
+    initial=RunStatus.PREVIEWED,
+    transitions={
+        RunStatus.PREVIEWED: (RunStatus.CONFIRMED, RunStatus.DISCARDED),
+        RunStatus.CONFIRMED: (),
+        RunStatus.DISCARDED: (),
+    },
+    refusal=_run_refusal,
+)
+
+
+class AllocationRun(StatusSubject, TimeStampedModel):
+    """One run of the engine: a preview until a programme lead confirms it (or a later
+    run replaces it); its status is the latest AllocationRunStatus."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="allocation_runs")
     algorithm = models.CharField(max_length=20, choices=Algorithm.choices)
@@ -234,20 +260,30 @@ class AllocationRun(TimeStampedModel):
     run_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
-    @property
-    def confirmed(self) -> bool:
-        return self.confirmed_at is not None
-
     def get_additional_data(self) -> dict:
         return {"organisation_path": self.scheme.owner.path}
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == RunStatus.CONFIRMED
+
+
+class AllocationRunStatus(StatusRow):
+    """A run previewed, confirmed or replaced: who did it and when."""
+
+    workflow = RUN_WORKFLOW
+    subject_field = "run"
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.PROTECT, related_name="statuses")
+    status = models.CharField(max_length=20, choices=RunStatus.choices)
+
+    class Meta:
+        ordering = ["run", "at", "pk"]
+        verbose_name_plural = "allocation run statuses"
 
 
 class AllocationAdjustment(models.Model):

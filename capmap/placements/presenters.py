@@ -12,7 +12,7 @@ from capmap.matching.explain import ordinal
 from . import access, selectors
 from .allocation import comparison, explanations
 from .eligibility import describe_priority, rule_unit
-from .models import NEXT_STATUSES, AllocationRun, Audience, Scheme, SchemeStatus
+from .models import SCHEME_WORKFLOW, AllocationRun, Audience, Scheme, SchemeStatus
 from .report import likert_chart, run_chart
 from .selectors import feedback as feedback_selectors
 from .selectors import outcomes as outcome_selectors
@@ -71,7 +71,7 @@ def scheme_page(user, scheme: Scheme) -> SchemePage:
     )
     if is_lead:
         page.applications = list(selectors.applications_of(scheme))
-        page.next_statuses = [SchemeStatus(s) for s in NEXT_STATUSES[scheme.status]]
+        page.next_statuses = [SchemeStatus(s) for s in SCHEME_WORKFLOW.next_statuses(scheme.status)]
         page.participations = list(selectors.participations_of(scheme))
     else:
         page.participations = list(

@@ -5,7 +5,8 @@ trail kept as immutable status rows."""
 from django.conf import settings
 from django.db import models
 
-from capmap.core.models import ImmutableRow, TimeStampedModel
+from capmap.core.models import StatusRow, TimeStampedModel
+from capmap.core.workflow import Workflow
 from capmap.frameworks.models import Competency
 from capmap.people.models import Person
 
@@ -54,23 +55,28 @@ class EvidenceItem(TimeStampedModel):
         return {"organisation_path": self.person.employer.path}
 
 
-class EvidenceStatus(ImmutableRow):
+EVIDENCE_WORKFLOW = Workflow(
+    noun="evidence item",
+    statuses=EvidenceReview,
+    initial=EvidenceReview.SUBMITTED,
+    transitions={
+        EvidenceReview.SUBMITTED: (EvidenceReview.ACCEPTED, EvidenceReview.REJECTED),
+        # A reviewer may change their mind: each decision is kept in the trail.
+        EvidenceReview.ACCEPTED: (EvidenceReview.REJECTED,),
+        EvidenceReview.REJECTED: (EvidenceReview.ACCEPTED,),
+    },
+)
+
+
+class EvidenceStatus(StatusRow):
     """One step of the review of an evidence item; the latest row is its status."""
+
+    workflow = EVIDENCE_WORKFLOW
+    subject_field = "evidence"
 
     evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="statuses")
     status = models.CharField(max_length=20, choices=EvidenceReview.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["evidence", "at", "pk"]
         verbose_name_plural = "evidence statuses"
-
-    def __str__(self) -> str:
-        return f"{self.evidence}: {self.get_status_display()}"
-
-    def get_additional_data(self) -> dict:
-        return self.evidence.get_additional_data()

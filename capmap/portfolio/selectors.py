@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
+from capmap.core.workflow import with_status
 from capmap.people.models import Person
 
 from . import access
-from .models import EvidenceItem, EvidenceStatus
-
-
-def latest_status_subquery(field: str = "status") -> Subquery:
-    rows = EvidenceStatus.objects.filter(evidence=OuterRef("pk")).order_by("-at", "-pk")
-    return Subquery(rows.values(field)[:1])
+from .models import EvidenceItem
 
 
 def evidence_for(user) -> QuerySet[EvidenceItem]:
-    return (
-        EvidenceItem.objects.filter(access.record_q(user, "person__"))
-        .select_related("person__employer", "added_by")
-        .annotate(
-            status=latest_status_subquery(),
-            status_comment=latest_status_subquery("comment"),
-        )
-    )
+    items = EvidenceItem.objects.filter(access.record_q(user, "person__"))
+    return with_status(items.select_related("person__employer", "added_by"))
 
 
 def evidence_of(user, person: Person) -> QuerySet[EvidenceItem]:

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.core.workflow import transition
 from capmap.frameworks.models import Competency
 from capmap.people.models import Person
 
@@ -66,9 +67,7 @@ def add_evidence(
                 added_by=actor,
             )
             item.competencies.set(competencies)
-            EvidenceStatus.objects.create(
-                evidence=item, status=EvidenceReview.SUBMITTED, actor=actor
-            )
+            transition(actor=actor, subject=item, to=EvidenceReview.SUBMITTED)
     except Exception:
         if stored[0]:
             default_storage.delete(stored[0])
@@ -81,19 +80,14 @@ def review_evidence(
     *, actor, evidence: EvidenceItem, accept: bool, comment: str = ""
 ) -> EvidenceStatus:
     """A supervisor or manager accepts or rejects evidence; rejecting needs a reason."""
-    evidence = (
-        EvidenceItem.objects.select_for_update(of=("self",))
-        .select_related("person__employer")
-        .get(pk=evidence.pk)
-    )
+    evidence = EvidenceItem.objects.select_related("person__employer").get(pk=evidence.pk)
     if not access.can_verify(actor, evidence.person):
         raise NotPermitted("Only the person's supervisor, mentor or manager can review evidence.")
     if not accept and not comment.strip():
         raise DomainError("Enter a comment saying why the evidence is rejected.")
-    with set_actor(actor):
-        return EvidenceStatus.objects.create(
-            evidence=evidence,
-            status=EvidenceReview.ACCEPTED if accept else EvidenceReview.REJECTED,
-            actor=actor,
-            comment=comment.strip(),
-        )
+    return transition(
+        actor=actor,
+        subject=evidence,
+        to=EvidenceReview.ACCEPTED if accept else EvidenceReview.REJECTED,
+        comment=comment,
+    )

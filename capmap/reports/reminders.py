@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from capmap.assessments.models import Assessment, Notification, State
-from capmap.assessments.services import state_of
+from capmap.core.workflow import with_status
 from capmap.development.models import OPEN_OBJECTIVE_STATES, Objective
 from capmap.people.models import Person, Supervision
 from capmap.placements.models import SessionLog
@@ -56,16 +56,15 @@ def _person_or_supervisors(person: Person, day: date) -> list:
 
 def overdue_assessments(day: date) -> list[Reminder]:
     overdue = (
-        Assessment.objects.filter(cycle__closes_on__lt=day)
-        .exclude(statuses__status=State.SIGNED_OFF)
+        with_status(Assessment.objects.filter(cycle__closes_on__lt=day), "state")
+        .exclude(state=State.SIGNED_OFF)
         .select_related("person__user", "cycle")
         .order_by("pk")
     )
     found = []
     for assessment in overdue:
         person = assessment.person
-        state = state_of(assessment)
-        waiting_on_supervisor = state is not None and state.status == State.SUBMITTED
+        waiting_on_supervisor = assessment.state == State.SUBMITTED
         recipients = _supervisors(person, day) if waiting_on_supervisor else [person.user]
         text = f"The assessment of {person.full_name} for {assessment.cycle} is overdue"
         link = reverse("assessments:show_assessment", args=[assessment.pk])

@@ -18,6 +18,7 @@ from capmap.assessments.models import (
     State,
 )
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.core.workflow import current_status
 from capmap.frameworks.models import CompetencyMapping
 from capmap.frameworks.services import start_new_draft
 from capmap.portfolio.services import add_evidence
@@ -46,7 +47,7 @@ def test_practitioner_starts_rates_by_domain_and_submits(w, django_capture_on_co
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_assessment(actor=w.pharmacist_user, assessment=assessment)
-    assert services.state_of(assessment).status == State.SUBMITTED
+    assert current_status(assessment).status == State.SUBMITTED
     assert Notification.objects.filter(recipient=w.mentor).count() == 1
     assert [m.to for m in mail.outbox] == [[w.mentor.email]]
     with pytest.raises(DomainError, match="submitted"):
@@ -88,7 +89,7 @@ def test_return_keeps_both_rounds_and_never_overwrites(w):
     )
     assessment.refresh_from_db()
     assert assessment.round == 2
-    assert services.state_of(assessment).status == State.RETURNED
+    assert current_status(assessment).status == State.RETURNED
     services.save_self_ratings(
         actor=w.pharmacist_user, assessment=assessment, ratings=levels(w, 2, 2, 1)
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from capmap.assessments import services
 from capmap.assessments.models import State
+from capmap.core.workflow import current_status
 from capmap.portfolio.services import add_evidence
 
 from .factories import levels, submitted_assessment
@@ -71,7 +72,7 @@ def test_people_without_a_right_get_404_on_every_page(client, w, who):
         {"action": "sign_off", **{f"level-{c.pk}": "4" for c in w.competencies}},
     )
     assert post.status_code == 404
-    assert services.state_of(assessment).status == State.SUBMITTED
+    assert current_status(assessment).status == State.SUBMITTED
 
 
 def test_cycle_page_of_another_pcn_is_not_found(client, w):

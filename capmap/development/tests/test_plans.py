@@ -8,8 +8,10 @@ from django.urls import reverse
 from capmap.accounts.tests.factories import UserFactory
 from capmap.capability.tests.factories import capability_framework, role_profile, verify
 from capmap.core.exceptions import DomainError, NotPermitted
-from capmap.development import services
+from capmap.core.workflow import history
+from capmap.development import selectors, services
 from capmap.development.models import Objective, ObjectiveState, PlanState
+from capmap.development.presenters import PlanPresenter
 from capmap.development.tests.factories import TrainingItemFactory
 from capmap.organisations.tests.factories import tree
 from capmap.people.tests.factories import PersonFactory, SupervisionFactory, job_role, manager_of
@@ -158,3 +160,28 @@ def test_training_catalogue_filters_by_competency(client, story):
     url = reverse("development:list_training") + f"?competency={s['c'][1].pk}"
     body = client.get(url).content.decode()
     assert "Minor illness course" in body and "Leadership basics" not in body
+
+
+def test_an_agreed_plan_that_gains_objectives_waits_to_be_agreed_again(story):
+    s = story
+    plan = services.propose_plan_from_gaps(actor=s["user"], person=s["ours"], limit=1)
+    services.agree_plan(actor=s["supervisor"], plan=plan, comment="Good plan.")
+    services.propose_plan_from_gaps(actor=s["user"], person=s["ours"], limit=1)
+    rows = list(history(plan))
+    assert [(r.status, r.actor, r.comment) for r in rows] == [
+        (PlanState.PROPOSED, s["user"], ""),
+        (PlanState.AGREED, s["supervisor"], "Good plan."),
+        (PlanState.PROPOSED, s["user"], "New objectives added."),
+    ]
+    assert PlanPresenter(selectors.current_plan(s["ours"]), datetime.date.today()).status == (
+        "Proposed"
+    )
+
+
+def test_agreeing_a_plan_that_is_already_agreed_says_so(story):
+    s = story
+    plan = services.propose_plan_from_gaps(actor=s["user"], person=s["ours"], limit=1)
+    services.agree_plan(actor=s["supervisor"], plan=plan)
+    with pytest.raises(DomainError, match="This plan is not waiting to be agreed"):
+        services.agree_plan(actor=s["manager"], plan=plan)
+    assert [r.status for r in history(plan)] == [PlanState.PROPOSED, PlanState.AGREED]

@@ -20,6 +20,7 @@ from ..models import (
     Participation,
     Placement,
     PrescribingStatus,
+    RunStatus,
     Scheme,
     SessionLog,
 )
@@ -179,7 +180,7 @@ def get_application_to_release(user, pk: int) -> Application:
 
 
 def runs_of(scheme: Scheme) -> QuerySet[AllocationRun]:
-    return scheme.allocation_runs.select_related("run_by", "confirmed_by")
+    return scheme.allocation_runs.select_related("run_by")
 
 
 def get_run(user, scheme: Scheme, pk: int) -> AllocationRun:
@@ -239,7 +240,7 @@ def mentor_participations(user) -> QuerySet[Participation]:
 
 
 def has_confirmed_run(scheme: Scheme) -> bool:
-    return scheme.allocation_runs.filter(confirmed_at__isnull=False).exists()
+    return scheme.allocation_runs.filter(status=RunStatus.CONFIRMED).exists()
 
 
 def schemes_with_unreleased(user) -> QuerySet[Application]:
@@ -302,7 +303,7 @@ def retention_of(scheme: Scheme, today=None) -> list[dict]:
 
 def scheme_report(scheme: Scheme) -> dict:
     """The headline figures of a scheme, from its confirmed allocation and sessions."""
-    run = scheme.allocation_runs.filter(confirmed_at__isnull=False).first()
+    run = scheme.allocation_runs.filter(status=RunStatus.CONFIRMED).first()
     participations = list(participations_of(scheme))
     stats = run.stats if run else {}
     placed = stats.get("assigned", 0)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.core.workflow import current_status, lock, retry_when_locked, transition
 from capmap.frameworks.models import Competency
 from capmap.organisations.models import Organisation
 from capmap.people.access import can_manage_person
@@ -23,7 +24,7 @@ from capmap.people.models import Person, Supervision, SupervisionKind
 from .. import access, selectors
 from ..allocation import instance_for, recount, run_engine
 from ..models import (
-    NEXT_STATUSES,
+    SCHEME_WORKFLOW,
     AllocationAdjustment,
     AllocationRun,
     Application,
@@ -33,9 +34,9 @@ from ..models import (
     Placement,
     Preference,
     PrescribingStatus,
+    RunStatus,
     Scheme,
     SchemeStatus,
-    SchemeStatusChange,
     SessionLog,
 )
 
@@ -79,9 +80,7 @@ def create_scheme(
             hard_to_recruit_first=hard_to_recruit_first,
             created_by=actor,
         )
-        SchemeStatusChange.objects.create(
-            scheme=scheme, status=SchemeStatus.SET_UP, changed_by=actor
-        )
+    transition(actor=actor, subject=scheme, to=SchemeStatus.SET_UP)
     return scheme
 
 
@@ -102,23 +101,17 @@ def update_scheme(*, actor, scheme: Scheme, **fields) -> Scheme:
     return scheme
 
 
+@retry_when_locked
 @transaction.atomic
 def change_status(*, actor, scheme: Scheme, status: str) -> Scheme:
     """Move the scheme to its next status (or one step back to correct a mistake)."""
     _require_lead(actor, scheme)
-    if status not in NEXT_STATUSES.get(scheme.status, ()):
-        raise DomainError(
-            f"A scheme that is {scheme.get_status_display().lower()} cannot move to "
-            f"{SchemeStatus(status).label.lower() if status in SchemeStatus.values else status}."
-        )
+    SCHEME_WORKFLOW.check(current_status(lock(scheme)), status)
     if status == SchemeStatus.APPLICATIONS_OPEN and not scheme.placements.exists():
         raise DomainError("Add at least one placement before opening applications.")
     if status == SchemeStatus.RUNNING and not selectors.has_confirmed_run(scheme):
         raise DomainError("Confirm an allocation before the scheme starts running.")
-    with set_actor(actor):
-        SchemeStatusChange.objects.create(scheme=scheme, status=status, changed_by=actor)
-        scheme.status = status
-        scheme.save(update_fields=["status", "updated_at"])
+    transition(actor=actor, subject=scheme, to=status)
     return scheme
 
 
@@ -263,7 +256,7 @@ def confirm_release(*, actor, application: Application) -> Application:
 def run_allocation(*, actor, scheme: Scheme, algorithm: str) -> AllocationRun:
     """Run the engine on every released application as a preview; records the lottery seed."""
     _require_lead(actor, scheme)
-    if scheme.status != SchemeStatus.ALLOCATING:
+    if lock(scheme).status != SchemeStatus.ALLOCATING:
         raise DomainError("Move the scheme to allocating before running the allocation.")
     if scheme.lottery_seed is None:
         scheme.lottery_seed = secrets.randbelow(2**31)
@@ -273,8 +266,9 @@ def run_allocation(*, actor, scheme: Scheme, algorithm: str) -> AllocationRun:
     if not instance["applicants"]:
         raise DomainError("No application has been released by its practice yet.")
     result, stats = run_engine(instance, algorithm)
+    _discard_previews(actor, scheme, "Replaced by a later run.")
     with set_actor(actor):
-        return AllocationRun.objects.create(
+        run = AllocationRun.objects.create(
             scheme=scheme,
             algorithm=algorithm,
             seed=scheme.lottery_seed,
@@ -283,6 +277,14 @@ def run_allocation(*, actor, scheme: Scheme, algorithm: str) -> AllocationRun:
             stats=stats,
             run_by=actor,
         )
+    transition(actor=actor, subject=run, to=RunStatus.PREVIEWED)
+    return run
+
+
+def _discard_previews(actor, scheme: Scheme, comment: str) -> None:
+    """Earlier previews can no longer be adjusted or confirmed: only the latest counts."""
+    for run in scheme.allocation_runs.filter(status=RunStatus.PREVIEWED):
+        transition(actor=actor, subject=run, to=RunStatus.DISCARDED, comment=comment)
 
 
 @transaction.atomic
@@ -291,8 +293,13 @@ def adjust_allocation(
 ) -> AllocationRun:
     """Move one applicant by hand to another of their choices (or unplace them), with a reason."""
     _require_lead(actor, run.scheme)
-    if run.confirmed:
-        raise DomainError("This allocation is confirmed: it can no longer change.")
+    lock(run)
+    if run.status != RunStatus.PREVIEWED:
+        raise DomainError(
+            "This allocation is confirmed: it can no longer change."
+            if run.confirmed
+            else "This preview was replaced by a later run: adjust the latest preview."
+        )
     if not reason.strip():
         raise DomainError("Give the reason for the change: it is kept in the audit trail.")
     aid = f"a{application.pk}"
@@ -324,16 +331,19 @@ def adjust_allocation(
     return run
 
 
+@retry_when_locked
 @transaction.atomic
 def confirm_allocation(*, actor, run: AllocationRun, notify: bool = True) -> list[Participation]:
     """Confirm a run: each placed applicant gets a place and their mentor a supervision for the
     scheme's dates; the scheme starts running and everyone is told by e-mail."""
-    scheme = run.scheme
+    scheme = lock(run.scheme)  # one confirmation of a scheme at a time
     _require_lead(actor, scheme)
-    if run.confirmed or selectors.has_confirmed_run(scheme):
+    if selectors.has_confirmed_run(scheme):
         raise DomainError("An allocation for this scheme is already confirmed.")
-    if scheme.status != SchemeStatus.ALLOCATING:
+    if current_status(scheme).status != SchemeStatus.ALLOCATING:
         raise DomainError("Only a scheme that is allocating can confirm an allocation.")
+    transition(actor=actor, subject=run, to=RunStatus.CONFIRMED)
+    _discard_previews(actor, scheme, "Another run was confirmed.")
     applications = selectors.applications_of(scheme).in_bulk()
     placements = scheme.placements.select_related("host", "mentor").in_bulk()
     participations = []
@@ -355,9 +365,6 @@ def confirm_allocation(*, actor, run: AllocationRun, notify: bool = True) -> lis
                     application=application, placement=placement, run=run, supervision=supervision
                 )
             )
-        run.confirmed_by = actor
-        run.confirmed_at = timezone.now()
-        run.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
     change_status(actor=actor, scheme=scheme, status=SchemeStatus.RUNNING)
     if notify:
         _notify_allocation(scheme, run, applications, placements)

@@ -9,18 +9,36 @@ from capmap.accounts.tests.factories import UserFactory
 from capmap.organisations.models import Role
 from capmap.organisations.tests.factories import MembershipFactory, OrganisationFactory, tree
 from capmap.people.tests.factories import PersonFactory
-from capmap.placements.models import Placement, Scheme, SchemeStatus, Specialty
+from capmap.placements.models import (
+    Placement,
+    Scheme,
+    SchemeStatus,
+    SchemeStatusChange,
+    Specialty,
+)
 
 
 class SchemeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Scheme
+        skip_postgeneration_save = True
 
     owner = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"Portfolio scheme {n}")
     starts_on = datetime.date(2026, 1, 5)
     ends_on = datetime.date(2026, 12, 18)
-    status = SchemeStatus.SET_UP
+
+    @factory.post_generation
+    def status(scheme, create, extracted, **kwargs):
+        """The scheme's history up to `status` (set up by default), one row a step."""
+        if not create:
+            return
+        target = extracted or SchemeStatus.SET_UP
+        steps = SchemeStatus.values[: SchemeStatus.values.index(target) + 1]
+        SchemeStatusChange.objects.bulk_create(
+            SchemeStatusChange(scheme=scheme, status=step) for step in steps
+        )
+        scheme.status = target
 
 
 class PlacementFactory(factory.django.DjangoModelFactory):

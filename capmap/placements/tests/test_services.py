@@ -45,7 +45,7 @@ def test_programme_lead_creates_a_scheme_with_two_sessions_by_default(s):
     )
     assert scheme.sessions_required == 2
     assert scheme.status == SchemeStatus.SET_UP
-    assert scheme.status_changes.get().changed_by == s.lead
+    assert scheme.statuses.get().actor == s.lead
 
 
 def test_manager_of_another_ics_cannot_create_a_scheme_for_ours(s):
@@ -65,8 +65,10 @@ def test_status_moves_forward_and_keeps_each_change_as_a_row(s):
         services.change_status(actor=s.lead, scheme=s.scheme, status=SchemeStatus.RUNNING)
     with pytest.raises(DomainError):
         services.change_status(actor=s.lead, scheme=s.scheme, status=SchemeStatus.CLOSED)
-    assert list(s.scheme.status_changes.values_list("status", flat=True)) == [
-        SchemeStatus.ALLOCATING
+    assert list(s.scheme.statuses.values_list("status", flat=True)) == [
+        SchemeStatus.SET_UP,
+        SchemeStatus.APPLICATIONS_OPEN,
+        SchemeStatus.ALLOCATING,
     ]
 
 
