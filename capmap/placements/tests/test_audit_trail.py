@@ -20,7 +20,7 @@ def test_a_scheme_status_change_is_in_the_owner_admins_audit_trail_only(client):
     services.change_status(actor=s.lead, scheme=s.scheme, status=SchemeStatus.ALLOCATING)
     ics_admin = member(s.t.ics, Role.ADMIN)
     ours = audit_trail(client, ics_admin, "placements.schemestatuschange")
-    assert f"{s.scheme.title} allocating" in ours and s.lead.email in ours
+    assert f"{s.scheme.title}: Allocating" in ours and s.lead.email in ours
     theirs = audit_trail(client, s.other, "placements.schemestatuschange")
     assert NO_ENTRIES in theirs and s.scheme.title not in theirs
 
