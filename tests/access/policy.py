@@ -54,6 +54,8 @@ POLICY: dict[str, Rule] = {
     "memberships": _rule(ORGANISATION_VIEWERS, PEOPLE_MANAGERS),
     # Views over a whole team (practice A): heatmap rows are verified levels, so view_people.
     "team": _rule(PEOPLE_VIEWERS, PEOPLE_MANAGERS),
+    # The impact assumption of practice A: admins of it set it (manage_organisations).
+    "impact_assumption": _rule(PEOPLE_VIEWERS, {"ics_admin"}),
     # The subject's staff record.
     "staff_record": _rule(STAFF_RECORD_READERS, PEOPLE_MANAGERS),
     # Circle of competence, scope of practice, API capability: same readers as the record.

@@ -7,7 +7,8 @@ tenant data, with a marker only the policy's readers may find in them.
 
 A case's `get` is the kind whose readers may open the page (a kind ending ":change" is a
 form for changing, opened by those who may change); `post` the kind whose changers may
-send it. None: the route does not take that method.
+send it. None: the route does not take that method. An allowed POST must get the page's
+normal redirect (302), or the answer `ok` names with the reason beside it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class Case:
     post: str | None = None
     data: Callable = field(default=lambda w: {})  # world -> POST data
     label: str = ""  # tells apart two cases of one route
+    # What an allowed POST answers: the page's normal redirect, unless the case says why not.
+    ok: tuple = (302,)
 
 
 def _o(name, attribute="pk"):
@@ -71,10 +74,16 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     # Organisations
     "organisations:show_organisation": [Case(PRACTICE, get="organisation")],
     "organisations:edit_organisation": [
-        Case(PRACTICE, get="organisation:change", post="organisation", data=lambda w: {})
+        Case(
+            PRACTICE,
+            get="organisation:change",
+            post="organisation",
+            data=lambda w: {"name": "Alpha Surgery", "kind": "practice", "parent": w.orgs.pcn_a.pk},
+        )
     ],
+    # practice A still has staff: deleting is refused as a domain error
     "organisations:delete_organisation": [
-        Case(PRACTICE, get="organisation:change", post="organisation")
+        Case(PRACTICE, get="organisation:change", post="organisation", ok=(400,))
     ],
     "organisations:list_members": [Case(PRACTICE, get="memberships:change")],
     "organisations:add_member": [
@@ -105,7 +114,21 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
         Case(SUBJECT, get="staff_record"),
         Case(kw(pk="other_person"), get="other_tenant", label="other ICS"),
     ],
-    "people:edit_person": [Case(SUBJECT, get="staff_record:change", post="staff_record")],
+    "people:edit_person": [
+        Case(
+            SUBJECT,
+            get="staff_record:change",
+            post="staff_record",
+            data=lambda w: {
+                "first_name": "Sabrina",
+                "last_name": "Subjectson",
+                "job_role": w.objects["subject"].job_role_id,
+                "stage": "junior",
+                "employer": w.orgs.practice_a.pk,
+                "start_date": "2024-04-01",
+            },
+        )
+    ],
     "people:end_employment": [
         Case(
             SUBJECT,
@@ -114,7 +137,10 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             data=lambda w: {"end_date": _today()},
         )
     ],
-    "people:delete_person": [Case(SUBJECT, get="staff_record:change", post="staff_record")],
+    # the subject has records that keep them: the page explains why not
+    "people:delete_person": [
+        Case(SUBJECT, get="staff_record:change", post="staff_record", ok=(200,))
+    ],
     "people:import_template": [Case(kw(extension="=csv"), get="staff_import:change")],
     "people:preview_import": [
         Case(kw(token="=0123456789abcdef"), get="other_session:change", post="other_session")
@@ -128,8 +154,11 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
         Case(kw(slug=("owned_framework", "slug"), file_format="=csv"), get="owned_framework")
     ],
     "frameworks:show_role_profile": [Case(kw(pk="owned_profile"), get="owned_framework")],
+    # the requirement fields are built per profile: it answers with the form
     "frameworks:edit_role_profile": [
-        Case(kw(pk="owned_profile"), get="owned_framework:change", post="owned_framework")
+        Case(
+            kw(pk="owned_profile"), get="owned_framework:change", post="owned_framework", ok=(200,)
+        )
     ],
     "frameworks:show_pathway": [Case(kw(slug=("pathway", "slug")), get="owned_framework")],
     "frameworks:edit_pathway": [
@@ -141,13 +170,27 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
         )
     ],
     "frameworks:add_pathway_capability": [
-        Case(kw(slug=("pathway", "slug")), get="owned_framework:change", post="owned_framework")
+        Case(
+            kw(slug=("pathway", "slug")),
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {
+                "competency": w.objects["competency2"].pk,
+                "minimum_level": "2",
+                "people_needed": "1",
+            },
+        )
     ],
     "frameworks:remove_pathway_capability": [
         Case(kw(slug=("pathway", "slug"), pk="pathway_capability"), post="owned_framework")
     ],
     "frameworks:edit_competency": [
-        Case(kw(pk="draft_competency"), get="owned_framework:change", post="owned_framework")
+        Case(
+            kw(pk="draft_competency"),
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {"code": "A.9", "title": "Takes a careful history"},
+        )
     ],
     "frameworks:move_node": [
         Case(
@@ -162,12 +205,25 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     "frameworks:retire_version": [
         Case(kw(slug=("owned_framework", "slug"), number=lambda w: 1), post="owned_framework")
     ],
-    "frameworks:add_domain": [Case(DRAFT, get="owned_framework:change", post="owned_framework")],
+    "frameworks:add_domain": [
+        Case(
+            DRAFT,
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {"code": "B", "title": "Prescribing"},
+        )
+    ],
+    # the form's job role choices are built per request: it answers with the form
     "frameworks:add_role_profile": [
-        Case(DRAFT, get="owned_framework:change", post="owned_framework")
+        Case(DRAFT, get="owned_framework:change", post="owned_framework", ok=(200,))
     ],
     "frameworks:add_competency": [
-        Case(DRAFT, get="owned_framework:change", post="owned_framework")
+        Case(
+            DRAFT,
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {"code": "A.3", "title": "Reviews inhaler technique"},
+        )
     ],
     # Portfolio
     "portfolio:list_evidence": [Case(SUBJECT_AS_PERSON, get="person_record")],
@@ -195,19 +251,32 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     "portfolio:download_evidence": [Case(kw(pk="evidence"), get="person_record")],
     # Assessments
     "assessments:show_assessment": [Case(kw(pk="assessment"), get="person_record")],
+    # the world's assessment is submitted: saving is refused as a domain error
     "assessments:save_domain_ratings": [
-        Case(kw(pk="assessment", domain="domain"), post="person_record")
+        Case(kw(pk="assessment", domain="domain"), post="person_record", ok=(400,))
     ],
-    "assessments:submit_assessment": [Case(kw(pk="assessment"), post="person_record")],
+    # the world's assessment is already submitted
+    "assessments:submit_assessment": [Case(kw(pk="assessment"), post="person_record", ok=(400,))],
+    # the review form needs a rating for each competency: it answers with the form
     "assessments:review_assessment": [
-        Case(kw(pk="assessment"), get="verification:change", post="verification")
+        Case(kw(pk="assessment"), get="verification:change", post="verification", ok=(200,))
     ],
     "assessments:show_cycle": [Case(kw(pk="cycle"), get="cycle")],
     "assessments:show_scope_of_practice": [Case(SUBJECT_AS_PERSON, get="verified_levels")],
     "assessments:print_scope_of_practice": [Case(SUBJECT_AS_PERSON, get="verified_levels")],
     "assessments:show_calibration": [Case(SUBJECT_AS_PERSON, get="person_record")],
     "assessments:sign_off_competency": [
-        Case(SUBJECT_AS_PERSON, get="verification:change", post="verification")
+        Case(
+            SUBJECT_AS_PERSON,
+            get="verification:change",
+            post="verification",
+            data=lambda w: {
+                "competency": w.objects["competency"].pk,
+                "level": "3",
+                "evidence": [w.objects["evidence"].pk],
+                "comment": "Observed",
+            },
+        )
     ],
     "assessments:list_supervisions": [
         Case(
@@ -233,8 +302,8 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     "impact:edit_assumption": [
         Case(
             PRACTICE,
-            get="team:change",
-            post="team",
+            get="impact_assumption:change",
+            post="impact_assumption",
             data=lambda w: {"minutes_per_gp_appointment": "15"},
         )
     ],
@@ -253,7 +322,19 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
         )
     ],
     "impact:edit_activity_type": [
-        Case(kw(pk="activity_type"), get="activity_type:change", post="activity_type")
+        Case(
+            kw(pk="activity_type"),
+            get="activity_type:change",
+            post="activity_type",
+            data=lambda w: {
+                "name": w.objects["activity_type"].name,
+                "job_role": w.objects["activity_type"].job_role_id,
+                "unit": "count",
+                "better": "higher",
+                "gp_appointments_per_unit": "0.5",
+                "active": "on",
+            },
+        )
     ],
     # Capability
     "capability:show_heatmap": [Case(PRACTICE, get="team")],
@@ -295,15 +376,36 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
         Case(kw(token=lambda w: w.objects["invitation_token"]), get="public_link")
     ],
     "placements:show_scheme": [Case(SCHEME, get="scheme")],
-    "placements:edit_scheme": [Case(SCHEME, get="scheme:change", post="scheme")],
-    "placements:change_status": [Case(SCHEME, post="scheme", data=lambda w: {"status": "closed"})],
-    "placements:add_placement": [Case(SCHEME, get="scheme:change", post="scheme")],
-    "placements:edit_placement": [
-        Case(kw(pk="scheme", placement_pk="placement"), get="scheme:change", post="scheme")
+    "placements:edit_scheme": [
+        Case(
+            SCHEME,
+            get="scheme:change",
+            post="scheme",
+            data=lambda w: {
+                "owner": w.orgs.ics_a.pk,
+                "title": "Alpha respiratory scheme",
+                "starts_on": w.objects["scheme"].starts_on.isoformat(),
+                "ends_on": w.objects["scheme"].ends_on.isoformat(),
+                "sessions_required": "4",
+            },
+        )
     ],
-    "placements:add_rule": [Case(SCHEME, get="scheme:change", post="scheme")],
+    "placements:change_status": [Case(SCHEME, post="scheme", data=lambda w: {"status": "closed"})],
+    # the mentor choices are built per request: it answers with the form
+    "placements:add_placement": [Case(SCHEME, get="scheme:change", post="scheme", ok=(200,))],
+    # the mentor choices are built per request: it answers with the form
+    "placements:edit_placement": [
+        Case(
+            kw(pk="scheme", placement_pk="placement"), get="scheme:change", post="scheme", ok=(200,)
+        )
+    ],
+    # an eligibility rule needs its kind's fields: it answers with the form
+    "placements:add_rule": [Case(SCHEME, get="scheme:change", post="scheme", ok=(200,))],
     "placements:show_report": [Case(SCHEME, get="scheme_management")],
-    "placements:apply": [Case(kw(pk="open_scheme"), get="open_scheme:change", post="open_scheme")],
+    # ranked placements are needed: it answers with the form
+    "placements:apply": [
+        Case(kw(pk="open_scheme"), get="open_scheme:change", post="open_scheme", ok=(200,))
+    ],
     "placements:record_prescribing": [
         Case(
             kw(pk="open_scheme"),
@@ -313,11 +415,13 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     ],
     "placements:show_allocation": [Case(SCHEME, get="scheme_management")],
     "placements:run_allocation": [Case(SCHEME, post="scheme_management")],
+    # the run is confirmed: it answers with the page and the reason
     "placements:adjust_allocation": [
         Case(
             kw(pk="scheme", run_pk="run"),
             get="scheme_management:change",
             post="scheme_management",
+            ok=(200,),
         )
     ],
     "placements:confirm_allocation": [
@@ -325,7 +429,12 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     ],
     "placements:list_surveys": [Case(SCHEME, get="scheme_management")],
     "placements:create_survey": [
-        Case(SCHEME, get="scheme_management:change", post="scheme_management")
+        Case(
+            SCHEME,
+            get="scheme_management:change",
+            post="scheme_management",
+            data=lambda w: {"audience": "mentor", "with_default_questions": "on"},
+        )
     ],
     "placements:show_survey": [Case(kw(pk="scheme", survey_pk="survey"), get="scheme_management")],
     "placements:add_question": [
@@ -342,17 +451,24 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             post="scheme_management",
         )
     ],
+    # the links are shown once on the page, not behind a redirect
     "placements:invite": [
         Case(
             kw(pk="scheme", survey_pk="survey"),
             get="scheme_management:change",
             post="scheme_management",
             data=lambda w: {"emails": "mentor@example.nhs.uk"},
+            ok=(200,),
         )
     ],
     "placements:list_measures": [Case(SCHEME, get="scheme_management")],
     "placements:define_measure": [
-        Case(SCHEME, get="scheme_management:change", post="scheme_management")
+        Case(
+            SCHEME,
+            get="scheme_management:change",
+            post="scheme_management",
+            data=lambda w: {"name": "Admissions", "better": "lower"},
+        )
     ],
     "placements:show_measure": [
         Case(kw(pk="scheme", measure_pk="measure"), get="scheme_management")
@@ -362,13 +478,21 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             kw(pk="scheme", measure_pk="measure"),
             get="scheme_management:change",
             post="scheme_management",
+            data=lambda w: {
+                "practice": w.orgs.practice_a.pk,
+                "month": "2026-01",
+                "phase": "baseline",
+                "value": "3",
+            },
         )
     ],
+    # no file is sent: it answers with the form
     "placements:import_values": [
         Case(
             kw(pk="scheme", measure_pk="measure"),
             get="scheme_management:change",
             post="scheme_management",
+            ok=(200,),
         )
     ],
     "placements:show_participation": [

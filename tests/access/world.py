@@ -121,7 +121,7 @@ def build_world() -> World:
     competencies = list(
         Competency.objects.filter(version=profile.version).order_by("domain__order", "order")
     )
-    ob["competency"] = competencies[0]
+    ob["competency"], ob["competency2"] = competencies[0], competencies[1]
     ob["library_framework"] = profile.version.framework
     ob["library_profile"] = profile
     subject = PersonFactory(
