@@ -1,0 +1,575 @@
+"""Which object of the world each route is tried on, and which kind of policy applies.
+
+ROUTE_OBJECTS names every page route with an object in its address; API_OBJECTS every API
+path with one. test_route_matrix.py fails for a route the URL configuration or the API
+schema has and these tables do not. ROUTE_LISTS names pages without an object that show
+tenant data, with a marker only the policy's readers may find in them.
+
+A case's `get` is the kind whose readers may open the page (a kind ending ":change" is a
+form for changing, opened by those who may change); `post` the kind whose changers may
+send it. None: the route does not take that method. An allowed POST must get the page's
+normal redirect (302), or the answer `ok` names with the reason beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Case:
+    kwargs: Callable  # world -> URL keyword arguments
+    get: str | None = None
+    post: str | None = None
+    data: Callable = field(default=lambda w: {})  # world -> POST data
+    label: str = ""  # tells apart two cases of one route
+    # What an allowed POST answers: the page's normal redirect, unless the case says why not.
+    ok: tuple = (302,)
+
+
+def _o(name, attribute="pk"):
+    return lambda w: getattr(w.objects[name], attribute)
+
+
+def kw(**spec) -> Callable:
+    """URL kwargs from world objects: kw(pk="subject") or kw(pk=("draft", "number"))."""
+
+    def build(w):
+        values = {}
+        for key, value in spec.items():
+            if callable(value):
+                values[key] = value(w)
+            elif isinstance(value, tuple):
+                values[key] = getattr(w.objects[value[0]], value[1])
+            elif value.startswith("org:"):
+                values[key] = getattr(w.orgs, value[4:]).pk
+            elif value.startswith("="):
+                values[key] = value[1:]
+            else:
+                values[key] = w.objects[value].pk
+        return values
+
+    return build
+
+
+def _today(offset: int = 0) -> str:
+    return (timezone.localdate() + timezone.timedelta(days=offset)).isoformat()
+
+
+def _membership(w):
+    return w.users["colleague"].memberships.get().pk
+
+
+PRACTICE = kw(pk="org:practice_a")
+SUBJECT = kw(pk="subject")
+SUBJECT_AS_PERSON = kw(person="subject")
+SCHEME = kw(pk="scheme")
+OWNED = kw(slug=("owned_framework", "slug"))
+DRAFT = kw(slug=("owned_framework", "slug"), number=("draft", "number"))
+
+ROUTE_OBJECTS: dict[str, list[Case]] = {
+    # Organisations
+    "organisations:show_organisation": [Case(PRACTICE, get="organisation")],
+    "organisations:edit_organisation": [
+        Case(
+            PRACTICE,
+            get="organisation:change",
+            post="organisation",
+            data=lambda w: {"name": "Alpha Surgery", "kind": "practice", "parent": w.orgs.pcn_a.pk},
+        )
+    ],
+    # practice A still has staff: deleting is refused as a domain error
+    "organisations:delete_organisation": [
+        Case(PRACTICE, get="organisation:change", post="organisation", ok=(400,))
+    ],
+    "organisations:list_members": [Case(PRACTICE, get="memberships:change")],
+    "organisations:add_member": [
+        Case(
+            PRACTICE,
+            get="memberships:change",
+            post="memberships",
+            data=lambda w: {"email": w.users["no_membership"].email, "role": "viewer"},
+        )
+    ],
+    "organisations:change_member_role": [
+        Case(
+            kw(pk="org:practice_a", membership_pk=_membership),
+            get="memberships:change",
+            post="memberships",
+            data=lambda w: {"role": "viewer"},
+        )
+    ],
+    "organisations:remove_member": [
+        Case(
+            kw(pk="org:practice_a", membership_pk=_membership),
+            get="memberships:change",
+            post="memberships",
+        )
+    ],
+    # People
+    "people:show_person": [
+        Case(SUBJECT, get="staff_record"),
+        Case(kw(pk="other_person"), get="other_tenant", label="other ICS"),
+    ],
+    "people:edit_person": [
+        Case(
+            SUBJECT,
+            get="staff_record:change",
+            post="staff_record",
+            data=lambda w: {
+                "first_name": "Sabrina",
+                "last_name": "Subjectson",
+                "job_role": w.objects["subject"].job_role_id,
+                "stage": "junior",
+                "employer": w.orgs.practice_a.pk,
+                "start_date": "2024-04-01",
+            },
+        )
+    ],
+    "people:end_employment": [
+        Case(
+            SUBJECT,
+            get="staff_record:change",
+            post="staff_record",
+            data=lambda w: {"end_date": _today()},
+        )
+    ],
+    # the subject has records that keep them: the page explains why not
+    "people:delete_person": [
+        Case(SUBJECT, get="staff_record:change", post="staff_record", ok=(200,))
+    ],
+    "people:import_template": [Case(kw(extension="=csv"), get="staff_import:change")],
+    "people:preview_import": [
+        Case(kw(token="=0123456789abcdef"), get="other_session:change", post="other_session")
+    ],
+    # Frameworks and pathways
+    "frameworks:show_framework": [
+        Case(OWNED, get="owned_framework"),
+        Case(kw(slug=("library_framework", "slug")), get="library", label="library"),
+    ],
+    "frameworks:export_framework": [
+        Case(kw(slug=("owned_framework", "slug"), file_format="=csv"), get="owned_framework")
+    ],
+    "frameworks:show_role_profile": [Case(kw(pk="owned_profile"), get="owned_framework")],
+    # the requirement fields are built per profile: it answers with the form
+    "frameworks:edit_role_profile": [
+        Case(
+            kw(pk="owned_profile"), get="owned_framework:change", post="owned_framework", ok=(200,)
+        )
+    ],
+    "frameworks:show_pathway": [Case(kw(slug=("pathway", "slug")), get="owned_framework")],
+    "frameworks:edit_pathway": [
+        Case(
+            kw(slug=("pathway", "slug")),
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {"title": "Alpha diabetes (changed)", "description": ""},
+        )
+    ],
+    "frameworks:add_pathway_capability": [
+        Case(
+            kw(slug=("pathway", "slug")),
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {
+                "competency": w.objects["competency2"].pk,
+                "minimum_level": "2",
+                "people_needed": "1",
+            },
+        )
+    ],
+    "frameworks:remove_pathway_capability": [
+        Case(kw(slug=("pathway", "slug"), pk="pathway_capability"), post="owned_framework")
+    ],
+    "frameworks:edit_competency": [
+        Case(
+            kw(pk="draft_competency"),
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {"code": "A.9", "title": "Takes a careful history"},
+        )
+    ],
+    "frameworks:move_node": [
+        Case(
+            kw(kind="=competency", pk="draft_competency", direction="=up"),
+            post="owned_framework",
+        )
+    ],
+    "frameworks:start_draft": [Case(OWNED, post="owned_framework")],
+    "frameworks:publish_version": [
+        Case(DRAFT, get="owned_framework:change", post="owned_framework")
+    ],
+    "frameworks:retire_version": [
+        Case(kw(slug=("owned_framework", "slug"), number=lambda w: 1), post="owned_framework")
+    ],
+    "frameworks:add_domain": [
+        Case(
+            DRAFT,
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {"code": "B", "title": "Prescribing"},
+        )
+    ],
+    # the form's job role choices are built per request: it answers with the form
+    "frameworks:add_role_profile": [
+        Case(DRAFT, get="owned_framework:change", post="owned_framework", ok=(200,))
+    ],
+    "frameworks:add_competency": [
+        Case(
+            DRAFT,
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {"code": "A.3", "title": "Reviews inhaler technique"},
+        )
+    ],
+    # Portfolio
+    "portfolio:list_evidence": [Case(SUBJECT_AS_PERSON, get="person_record")],
+    "portfolio:add_evidence": [
+        Case(
+            SUBJECT_AS_PERSON,
+            get="person_record:change",
+            post="person_record",
+            data=lambda w: {
+                "kind": "reflection",
+                "title": "Asthma reviews",
+                "occurred_on": _today(-1),
+                "competencies": [w.objects["competency"].pk],
+            },
+        )
+    ],
+    "portfolio:show_evidence": [
+        Case(
+            kw(pk="evidence"),
+            get="person_record",
+            post="verification",
+            data=lambda w: {"decision": "accept", "comment": "Good"},
+        )
+    ],
+    "portfolio:download_evidence": [Case(kw(pk="evidence"), get="person_record")],
+    # Assessments
+    "assessments:show_assessment": [Case(kw(pk="assessment"), get="person_record")],
+    # the world's assessment is submitted: saving is refused as a domain error
+    "assessments:save_domain_ratings": [
+        Case(kw(pk="assessment", domain="domain"), post="person_record", ok=(400,))
+    ],
+    # the world's assessment is already submitted
+    "assessments:submit_assessment": [Case(kw(pk="assessment"), post="person_record", ok=(400,))],
+    # the review form needs a rating for each competency: it answers with the form
+    "assessments:review_assessment": [
+        Case(kw(pk="assessment"), get="verification:change", post="verification", ok=(200,))
+    ],
+    "assessments:show_cycle": [Case(kw(pk="cycle"), get="cycle")],
+    "assessments:show_scope_of_practice": [Case(SUBJECT_AS_PERSON, get="verified_levels")],
+    "assessments:print_scope_of_practice": [Case(SUBJECT_AS_PERSON, get="verified_levels")],
+    "assessments:show_calibration": [Case(SUBJECT_AS_PERSON, get="person_record")],
+    "assessments:sign_off_competency": [
+        Case(
+            SUBJECT_AS_PERSON,
+            get="verification:change",
+            post="verification",
+            data=lambda w: {
+                "competency": w.objects["competency"].pk,
+                "level": "3",
+                "evidence": [w.objects["evidence"].pk],
+                "comment": "Observed",
+            },
+        )
+    ],
+    "assessments:list_supervisions": [
+        Case(
+            SUBJECT_AS_PERSON,
+            get="supervisions",
+            post="supervisions",
+            data=lambda w: {
+                "email": w.users["colleague"].email,
+                "kind": "supervisor",
+                "starts_on": _today(),
+            },
+        )
+    ],
+    "assessments:end_supervision": [
+        Case(
+            kw(person="subject", pk="supervision_during"),
+            post="supervisions",
+            data=lambda w: {"ends_on": _today()},
+        )
+    ],
+    # Impact
+    "impact:show_dashboard": [Case(PRACTICE, get="team")],
+    "impact:edit_assumption": [
+        Case(
+            PRACTICE,
+            get="impact_assumption:change",
+            post="impact_assumption",
+            data=lambda w: {"minutes_per_gp_appointment": "15"},
+        )
+    ],
+    "impact:record_activity": [
+        Case(
+            kw(person_pk="subject"),
+            get="impact_record:change",
+            post="impact_record",
+            data=lambda w: {
+                "activity_type": w.objects["activity_type"].pk,
+                "period_kind": "month",
+                "period_start": _today(-1),
+                "count": "3",
+                "minutes": "0",
+            },
+        )
+    ],
+    "impact:edit_activity_type": [
+        Case(
+            kw(pk="activity_type"),
+            get="activity_type:change",
+            post="activity_type",
+            data=lambda w: {
+                "name": w.objects["activity_type"].name,
+                "job_role": w.objects["activity_type"].job_role_id,
+                "unit": "count",
+                "better": "higher",
+                "gp_appointments_per_unit": "0.5",
+                "active": "on",
+            },
+        )
+    ],
+    # Capability
+    "capability:show_heatmap": [Case(PRACTICE, get="team")],
+    "capability:export_heatmap": [Case(PRACTICE, get="team")],
+    "capability:show_training_needs": [Case(PRACTICE, get="team")],
+    "capability:export_training_needs": [Case(PRACTICE, get="team")],
+    "capability:choose_pathway": [Case(PRACTICE, get="team")],
+    "capability:show_pathway_coverage": [
+        Case(kw(pk="org:practice_a", slug=("pathway", "slug")), get="team")
+    ],
+    "capability:show_circle": [Case(SUBJECT, get="verified_levels")],
+    # Development
+    "development:show_plan": [Case(SUBJECT, get="person_record")],
+    "development:propose_plan": [Case(SUBJECT, post="person_record")],
+    "development:agree_plan": [Case(SUBJECT, post="verification")],
+    "development:add_objective": [
+        Case(
+            SUBJECT,
+            get="person_record:change",
+            post="person_record",
+            data=lambda w: {
+                "specific": "Run a structured medication review",
+                "measure": "Observed by a supervisor",
+                "competencies": [w.objects["competency"].pk],
+                "due_on": _today(90),
+            },
+        )
+    ],
+    "development:update_objective": [
+        Case(
+            kw(pk="objective"),
+            post="person_record",
+            data=lambda w: {"progress": "50", "status": "in_progress"},
+        )
+    ],
+    # Placements
+    "placements:confirm_release": [Case(kw(application_pk="open_application"), post="application")],
+    "placements:answer_survey": [
+        Case(kw(token=lambda w: w.objects["invitation_token"]), get="public_link")
+    ],
+    "placements:show_scheme": [Case(SCHEME, get="scheme")],
+    "placements:edit_scheme": [
+        Case(
+            SCHEME,
+            get="scheme:change",
+            post="scheme",
+            data=lambda w: {
+                "owner": w.orgs.ics_a.pk,
+                "title": "Alpha respiratory scheme",
+                "starts_on": w.objects["scheme"].starts_on.isoformat(),
+                "ends_on": w.objects["scheme"].ends_on.isoformat(),
+                "sessions_required": "4",
+            },
+        )
+    ],
+    "placements:change_status": [Case(SCHEME, post="scheme", data=lambda w: {"status": "closed"})],
+    # the mentor choices are built per request: it answers with the form
+    "placements:add_placement": [Case(SCHEME, get="scheme:change", post="scheme", ok=(200,))],
+    # the mentor choices are built per request: it answers with the form
+    "placements:edit_placement": [
+        Case(
+            kw(pk="scheme", placement_pk="placement"), get="scheme:change", post="scheme", ok=(200,)
+        )
+    ],
+    # an eligibility rule needs its kind's fields: it answers with the form
+    "placements:add_rule": [Case(SCHEME, get="scheme:change", post="scheme", ok=(200,))],
+    "placements:show_report": [Case(SCHEME, get="scheme_management")],
+    # ranked placements are needed: it answers with the form
+    "placements:apply": [
+        Case(kw(pk="open_scheme"), get="open_scheme:change", post="open_scheme", ok=(200,))
+    ],
+    "placements:record_prescribing": [
+        Case(
+            kw(pk="open_scheme"),
+            post="open_scheme",
+            data=lambda w: {"independent_prescriber": "on"},
+        )
+    ],
+    "placements:show_allocation": [Case(SCHEME, get="scheme_management")],
+    "placements:run_allocation": [Case(SCHEME, post="scheme_management")],
+    # the run is confirmed: it answers with the page and the reason
+    "placements:adjust_allocation": [
+        Case(
+            kw(pk="scheme", run_pk="run"),
+            get="scheme_management:change",
+            post="scheme_management",
+            ok=(200,),
+        )
+    ],
+    "placements:confirm_allocation": [
+        Case(kw(pk="scheme", run_pk="run"), post="scheme_management")
+    ],
+    "placements:list_surveys": [Case(SCHEME, get="scheme_management")],
+    "placements:create_survey": [
+        Case(
+            SCHEME,
+            get="scheme_management:change",
+            post="scheme_management",
+            data=lambda w: {"audience": "mentor", "with_default_questions": "on"},
+        )
+    ],
+    "placements:show_survey": [Case(kw(pk="scheme", survey_pk="survey"), get="scheme_management")],
+    "placements:add_question": [
+        Case(
+            kw(pk="scheme", survey_pk="survey"),
+            get="scheme_management:change",
+            post="scheme_management",
+            data=lambda w: {"kind": "text", "text": "Anything else?"},
+        )
+    ],
+    "placements:remove_question": [
+        Case(
+            kw(pk="scheme", survey_pk="survey", question_pk="question"),
+            post="scheme_management",
+        )
+    ],
+    # the links are shown once on the page, not behind a redirect
+    "placements:invite": [
+        Case(
+            kw(pk="scheme", survey_pk="survey"),
+            get="scheme_management:change",
+            post="scheme_management",
+            data=lambda w: {"emails": "mentor@example.nhs.uk"},
+            ok=(200,),
+        )
+    ],
+    "placements:list_measures": [Case(SCHEME, get="scheme_management")],
+    "placements:define_measure": [
+        Case(
+            SCHEME,
+            get="scheme_management:change",
+            post="scheme_management",
+            data=lambda w: {"name": "Admissions", "better": "lower"},
+        )
+    ],
+    "placements:show_measure": [
+        Case(kw(pk="scheme", measure_pk="measure"), get="scheme_management")
+    ],
+    "placements:record_value": [
+        Case(
+            kw(pk="scheme", measure_pk="measure"),
+            get="scheme_management:change",
+            post="scheme_management",
+            data=lambda w: {
+                "practice": w.orgs.practice_a.pk,
+                "month": "2026-01",
+                "phase": "baseline",
+                "value": "3",
+            },
+        )
+    ],
+    # no file is sent: it answers with the form
+    "placements:import_values": [
+        Case(
+            kw(pk="scheme", measure_pk="measure"),
+            get="scheme_management:change",
+            post="scheme_management",
+            ok=(200,),
+        )
+    ],
+    "placements:show_participation": [
+        Case(kw(pk="participation"), get="participation"),
+        Case(kw(pk="past_participation"), get="past_participation", label="ended"),
+    ],
+    "placements:log_session": [
+        Case(
+            kw(pk="participation"),
+            get="participation:change",
+            post="participation",
+            data=lambda w: {"date": _today(-1), "half_days": "1", "activities": "Clinic"},
+        )
+    ],
+    "placements:confirm_session": [Case(kw(session_pk="session"), post="session")],
+    # Reports
+    "reports:request_person_report": [
+        Case(SUBJECT_AS_PERSON, post="person_report", data=lambda w: {"format": "xlsx"})
+    ],
+    "reports:show_report": [
+        Case(kw(public_id=("report", "public_id")), get="report"),
+        Case(
+            kw(public_id=("report_of_ended_mentor", "public_id")),
+            get="report_of_ended_mentor",
+            label="ended mentor",
+        ),
+    ],
+    "reports:show_report_progress": [
+        Case(kw(public_id=("report", "public_id")), get="report"),
+    ],
+    "reports:download_report": [
+        Case(kw(public_id=("report", "public_id")), get="report"),
+        Case(
+            kw(public_id=("report_of_ended_mentor", "public_id")),
+            get="report_of_ended_mentor",
+            label="ended mentor",
+        ),
+    ],
+}
+
+# API paths (as the OpenAPI document writes them) with an object in them.
+API_OBJECTS: dict[str, list[Case]] = {
+    "/api/v1/people/{person_id}": [
+        Case(kw(person_id="subject"), get="staff_record"),
+        Case(kw(person_id="other_person"), get="other_tenant", label="other ICS"),
+    ],
+    "/api/v1/people/{person_id}/capability": [
+        Case(kw(person_id="subject"), get="verified_levels"),
+        Case(kw(person_id="other_person"), get="other_tenant", label="other ICS"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    kind: str  # whose readers find the marker in the page
+    marker: Callable  # world -> text only those readers may find
+    query: Callable = field(default=lambda w: "")  # world -> query string
+
+
+def _name(key):
+    return lambda w: w.objects[key].last_name
+
+
+# Pages and API lists without an object in their address that show tenant data.
+ROUTE_LISTS: dict[str, Listing] = {
+    "people:list_people": Listing("staff_record", _name("subject")),
+    "organisations:list_organisations": Listing("organisation", lambda w: w.orgs.practice_a.name),
+    "placements:list_releases": Listing("application", _name("colleague")),
+    "frameworks:list_pathways": Listing("owned_framework", lambda w: w.objects["pathway"].title),
+    "assessments:list_sign_off_queue": Listing("sign_off_queue", _name("subject")),
+    "organisations:list_audit_events": Listing("audit", _name("subject")),
+    "development:list_training": Listing(
+        "other_tenant",
+        lambda w: w.objects["other_competency"].title,
+        query=lambda w: f"competency={w.objects['other_competency'].pk}",
+    ),
+    "api-v1:list_people": Listing("staff_record", _name("subject")),
+    "api-v1:list_organisations": Listing("organisation", lambda w: w.orgs.practice_a.name),
+}
