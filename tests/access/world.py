@@ -36,8 +36,10 @@ from capmap.people.tests.factories import PersonFactory, SupervisionFactory, job
 from capmap.placements import services as placements
 from capmap.placements.models import (
     AllocationRun,
+    AllocationRunStatus,
     Application,
     Participation,
+    RunStatus,
     SchemeStatus,
 )
 from capmap.placements.services import feedback, outcomes
@@ -330,8 +332,17 @@ def _placements(w: World, today, day, competencies) -> None:
         instance={},
         result={"assignments": {f"a{past_application.pk}": f"p{past_placement.pk}"}},
         run_by=lead,
-        confirmed_by=lead,
-        confirmed_at=timezone.now() - 200 * day,
+    )
+    confirmed_at = timezone.now() - 200 * day
+    AllocationRunStatus.objects.bulk_create(
+        [
+            AllocationRunStatus(
+                run=past_run, status=RunStatus.PREVIEWED, actor=lead, at=confirmed_at
+            ),
+            AllocationRunStatus(
+                run=past_run, status=RunStatus.CONFIRMED, actor=lead, at=confirmed_at
+            ),
+        ]
     )
     ob["past_participation"] = Participation.objects.create(
         application=past_application,
