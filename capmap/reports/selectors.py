@@ -2,8 +2,8 @@
 
 from django.db.models import QuerySet
 
-from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
+from capmap.people import policy
 
 from .models import ReportRequest
 
@@ -20,7 +20,7 @@ def get_report(user, public_id) -> ReportRequest:
 
 
 def report_organisations(user) -> QuerySet[Organisation]:
-    return scoping.organisation_scope(user, scoping.VIEW_PEOPLE).order_by("path")
+    return policy.organisations(user, policy.VIEW_PEOPLE)
 
 
 def get_report_organisation(user, pk) -> Organisation:
