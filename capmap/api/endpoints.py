@@ -31,9 +31,10 @@ api = NinjaAPI(
     docs_url=None,  # the interactive page needs scripts our content security policy refuses
 )
 
-AUTH = {401: ErrorOut}
-CHECKED = {401: ErrorOut, 422: ValidationErrorOut}
-FOUND = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+# 403: an organisation admin's token while they have no authenticator app (and it is required).
+AUTH = {401: ErrorOut, 403: ErrorOut}
+CHECKED = {**AUTH, 422: ValidationErrorOut}
+FOUND = {**AUTH, 404: ErrorOut, 422: ValidationErrorOut}
 PersonId = Path(..., ge=1, le=MAX_ID, description="The person's id.")
 
 
