@@ -6,6 +6,7 @@ from ninja.errors import HttpError, ValidationError
 from capmap.assessments import selectors as assessments
 from capmap.frameworks import selectors as frameworks
 from capmap.organisations import selectors as organisations
+from capmap.people import policy
 from capmap.people import selectors as people
 
 from .auth import BearerToken
@@ -50,9 +51,9 @@ def _refuse_unknown_parameters(request, schema) -> None:
         )
 
 
-def _person(user, person_id: int):
+def _person(user, person_id: int, action: str = policy.VIEW_PERSON):
     try:
-        return people.get_person(user, person_id)
+        return people.get_person(user, person_id, action)
     except people.Person.DoesNotExist:
         raise HttpError(404, "Not found.") from None
 
@@ -98,7 +99,7 @@ def get_person(request, person_id: int = PersonId):
     summary="The person's current verified levels",
 )
 def person_capability(request, person_id: int = PersonId):
-    scope = assessments.scope_of_practice(_person(request.auth, person_id))
+    scope = assessments.scope_of_practice(_person(request.auth, person_id, policy.VIEW_LEVELS))
     return [
         {
             "competency_id": row.competency.pk,

@@ -174,3 +174,18 @@ def test_a_token_of_an_admin_with_an_authenticator_app_or_of_a_manager_still_wor
 def test_an_admin_token_works_while_the_mfa_requirement_is_off(w, settings):
     settings.CAPMAP_REQUIRE_MFA_FOR_ADMINS = False
     assert get("/me", token_for(w.other_admin)).status_code == 200
+
+
+def test_a_viewer_gets_the_same_verified_levels_from_the_api_as_from_the_scope_page(w):
+    # One rule for verified levels (ADR 0005): the API, the circle and the scope of practice.
+    from django.urls import reverse
+
+    raw = token_for(w.viewer)
+    capability = get(f"/people/{w.pharmacist.pk}/capability", raw)
+    assert capability.status_code == 200 and len(capability.json()) == 3
+    client = Client()
+    client.force_login(w.viewer)
+    for name in ("assessments:show_scope_of_practice", "capability:show_circle"):
+        assert client.get(reverse(name, args=[w.pharmacist.pk])).status_code == 200, name
+    for name in ("assessments:show_calibration", "portfolio:list_evidence"):
+        assert client.get(reverse(name, args=[w.pharmacist.pk])).status_code == 404, name
