@@ -5,21 +5,11 @@ the pages that setting it up needs (re-entering the password, the security pages
 out, static files and the health checks.
 """
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
-from capmap.organisations.models import Membership, Role
-
-
-def needs_authenticator_app(user) -> bool:
-    """True when the user is an organisation admin without an authenticator app."""
-    if not user.is_authenticated:
-        return False
-    if not Membership.objects.filter(user=user, role=Role.ADMIN).exists():
-        return False
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+from .mfa import must_set_up_authenticator_app
 
 
 def _open_paths() -> tuple[str, ...]:
@@ -39,7 +29,7 @@ class RequireAdminMFAMiddleware:
 
     def __call__(self, request: HttpRequest):
         request.mfa_setup_required = False
-        if settings.CAPMAP_REQUIRE_MFA_FOR_ADMINS and needs_authenticator_app(request.user):
+        if must_set_up_authenticator_app(request.user):
             request.mfa_setup_required = True
             if not request.path.startswith(_open_paths()):
                 return HttpResponseRedirect(reverse("mfa_activate_totp"))

@@ -6,6 +6,7 @@ from ninja.errors import HttpError, ValidationError
 from capmap.assessments import selectors as assessments
 from capmap.frameworks import selectors as frameworks
 from capmap.organisations import selectors as organisations
+from capmap.people import policy
 from capmap.people import selectors as people
 
 from .auth import BearerToken
@@ -31,9 +32,10 @@ api = NinjaAPI(
     docs_url=None,  # the interactive page needs scripts our content security policy refuses
 )
 
-AUTH = {401: ErrorOut}
-CHECKED = {401: ErrorOut, 422: ValidationErrorOut}
-FOUND = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+# 403: an organisation admin's token while they have no authenticator app (and it is required).
+AUTH = {401: ErrorOut, 403: ErrorOut}
+CHECKED = {**AUTH, 422: ValidationErrorOut}
+FOUND = {**AUTH, 404: ErrorOut, 422: ValidationErrorOut}
 PersonId = Path(..., ge=1, le=MAX_ID, description="The person's id.")
 
 
@@ -49,9 +51,9 @@ def _refuse_unknown_parameters(request, schema) -> None:
         )
 
 
-def _person(user, person_id: int):
+def _person(user, person_id: int, action: str = policy.VIEW_PERSON):
     try:
-        return people.get_person(user, person_id)
+        return people.get_person(user, person_id, action)
     except people.Person.DoesNotExist:
         raise HttpError(404, "Not found.") from None
 
@@ -97,7 +99,7 @@ def get_person(request, person_id: int = PersonId):
     summary="The person's current verified levels",
 )
 def person_capability(request, person_id: int = PersonId):
-    scope = assessments.scope_of_practice(_person(request.auth, person_id))
+    scope = assessments.scope_of_practice(_person(request.auth, person_id, policy.VIEW_LEVELS))
     return [
         {
             "competency_id": row.competency.pk,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from capmap.core.workflow import history
 from capmap.frameworks.models import Competency
+from capmap.people import policy
 from capmap.people.models import Person
-from capmap.portfolio import access
 from capmap.portfolio import selectors as portfolio
 
 from . import selectors, services
@@ -62,7 +62,7 @@ def assessment_page(user, assessment: Assessment) -> dict:
         "scale": selectors.scale_of(assessment),
         "can_edit": is_self and assessment.state in services.EDITABLE,
         "can_review": assessment.state == State.SUBMITTED
-        and access.can_verify(user, assessment.person),
+        and policy.allows(user, policy.VERIFY_RECORD, assessment.person),
         "returned_comment": _returned_comment(assessment),
         "history": history(assessment),
         "evidence": portfolio.evidence_of(user, assessment.person),
@@ -163,11 +163,9 @@ def cycle_page(user, cycle: AssessmentCycle) -> dict:
 
 
 def supervisions_page(user, person: Person, form) -> dict:
-    from capmap.people.access import can_manage_person
-
     return {
         "person": person,
         "form": form,
         "supervisions": selectors.supervisions_of(person),
-        "can_manage": can_manage_person(user, person),
+        "can_manage": policy.allows(user, policy.CHANGE_PERSON, person),
     }

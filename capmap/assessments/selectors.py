@@ -17,10 +17,9 @@ from capmap.frameworks.models import (
     RoleProfile,
     VersionStatus,
 )
-from capmap.organisations import scoping
-from capmap.people.access import active_supervisions
+from capmap.people import policy
 from capmap.people.models import Person, Supervision
-from capmap.portfolio import access
+from capmap.people.selectors import active_supervisions
 
 from .models import (
     Assessment,
@@ -35,7 +34,9 @@ from .models import (
 
 
 def assessments_for(user) -> QuerySet[Assessment]:
-    assessments = Assessment.objects.filter(access.record_q(user, "person__")).select_related(
+    assessments = Assessment.objects.filter(
+        policy.allowed_q(user, policy.VIEW_RECORD, via="person__")
+    ).select_related(
         "person__employer",
         "person__user",
         "role_profile__job_role",
@@ -370,7 +371,7 @@ def scope_of_practice(person: Person) -> ScopeOfPractice:
 
 def cycles_for(user) -> QuerySet[AssessmentCycle]:
     return AssessmentCycle.objects.filter(
-        scoping.path_q(user, scoping.MANAGE_PEOPLE, "organisation__path")
+        policy.allowed_q(user, policy.MANAGE_PEOPLE, via="organisation__")
     ).select_related("organisation")
 
 
@@ -393,7 +394,7 @@ def team_of(user, cycle: AssessmentCycle) -> QuerySet[Person]:
     """Staff in post employed in the cycle's organisation (or inside it)."""
     today = timezone.localdate()
     return (
-        access.people_with_records_for(user)
+        Person.objects.filter(policy.allowed_q(user, policy.VIEW_RECORD))
         .filter(employer__path__startswith=cycle.organisation.path)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .select_related("job_role", "employer")

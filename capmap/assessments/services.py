@@ -21,11 +21,9 @@ from django.utils import timezone
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.workflow import current_status, retry_when_locked, transition, with_status
 from capmap.frameworks.models import Competency, ProficiencyLevel, RoleProfile, VersionStatus
-from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
-from capmap.people.access import can_manage_person
+from capmap.people import policy
 from capmap.people.models import Person, Supervision, SupervisionKind
-from capmap.portfolio import access
 from capmap.portfolio.models import EvidenceItem
 
 from .models import (
@@ -194,7 +192,7 @@ def submit_assessment(*, actor, assessment: Assessment) -> Assessment:
 def _decide(actor, assessment: Assessment, ratings: dict[int, RatingInput], *, to: str):
     """Lock, check permission and the move, and store the supervisor's ratings for the round."""
     assessment = _locked(assessment)
-    if not access.can_verify(actor, assessment.person):
+    if not policy.allows(actor, policy.VERIFY_RECORD, assessment.person):
         raise NotPermitted(
             "Only the person's supervisor, mentor or manager can review this assessment."
         )
@@ -312,7 +310,7 @@ def sign_off_competency(
     comment: str = "",
 ) -> CompetencySignOff:
     """Sign off one competency between cycles, on the evidence of the person's portfolio."""
-    if not access.can_verify(actor, person):
+    if not policy.allows(actor, policy.VERIFY_RECORD, person):
         raise NotPermitted("Only the person's supervisor, mentor or manager can sign off.")
     Person.objects.select_for_update().filter(pk=person.pk).first()
     if not evidence:
@@ -343,7 +341,7 @@ def sign_off_competency(
 def open_cycle(
     *, actor, organisation: Organisation, title: str, opens_on: date, closes_on: date
 ) -> AssessmentCycle:
-    if not scoping.can(actor, scoping.MANAGE_PEOPLE, organisation):
+    if not policy.allows(actor, policy.MANAGE_PEOPLE, organisation):
         raise NotPermitted("You can only open a cycle for a team you manage.")
     if closes_on < opens_on:
         raise DomainError("The closing date must be on or after the opening date.")
@@ -370,7 +368,7 @@ def assign_supervisor(
     ends_on: date | None = None,
 ) -> Supervision:
     """A manager names a supervisor or mentor, who may work for any organisation."""
-    if not can_manage_person(actor, person):
+    if not policy.allows(actor, policy.CHANGE_PERSON, person):
         raise NotPermitted("You cannot assign supervisors to this person.")
     if kind not in SupervisionKind.values:
         raise DomainError("Choose supervisor or mentor.")
@@ -403,7 +401,7 @@ def end_supervision(*, actor, supervision: Supervision, ends_on: date) -> Superv
         .select_related("person__employer")
         .get(pk=supervision.pk)
     )
-    if not can_manage_person(actor, supervision.person):
+    if not policy.allows(actor, policy.CHANGE_PERSON, supervision.person):
         raise NotPermitted("You cannot change this person's supervisors.")
     if ends_on < supervision.starts_on:
         raise DomainError("The end date must be on or after the start date.")

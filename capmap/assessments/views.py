@@ -12,10 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from capmap.core.exceptions import DomainError
-from capmap.organisations import scoping
+from capmap.people import policy
+from capmap.people import selectors as people
 from capmap.people.models import Person, Supervision
-from capmap.portfolio import access
-from capmap.portfolio import selectors as portfolio
 from capmap.portfolio.models import EvidenceItem
 
 from . import presenters, selectors, services
@@ -42,9 +41,9 @@ def _assessment(request, pk: int) -> Assessment:
         raise Http404 from None
 
 
-def _person(request, pk: int) -> Person:
+def _person(request, pk: int, action: str = policy.VIEW_RECORD) -> Person:
     try:
-        return portfolio.get_person_record(request.user, pk)
+        return people.get_person(request.user, pk, action)
     except Person.DoesNotExist:
         raise Http404 from None
 
@@ -122,7 +121,7 @@ def submit_assessment(request, pk: int):
 @login_required
 def review_assessment(request, pk: int):
     assessment = _assessment(request, pk)
-    if not access.can_verify(request.user, assessment.person):
+    if not policy.allows(request.user, policy.VERIFY_RECORD, assessment.person):
         raise Http404
     ids = presenters.competency_ids(assessment)
     ratings, posted = parse_ratings(request.POST, ids)
@@ -156,10 +155,11 @@ def list_sign_off_queue(request):
 
 @login_required
 def show_scope_of_practice(request, person: int):
-    scope = selectors.scope_of_practice(_person(request, person))
+    scope = selectors.scope_of_practice(_person(request, person, policy.VIEW_LEVELS))
     context = {
         "scope": scope,
-        "can_verify": access.can_verify(request.user, scope.person),
+        "can_see_record": policy.allows(request.user, policy.VIEW_RECORD, scope.person),
+        "can_verify": policy.allows(request.user, policy.VERIFY_RECORD, scope.person),
         "breadcrumbs": _crumbs(),
     }
     return render(request, "assessments/show_scope_of_practice.jinja", context)
@@ -167,7 +167,7 @@ def show_scope_of_practice(request, person: int):
 
 @login_required
 def print_scope_of_practice(request, person: int):
-    scope = selectors.scope_of_practice(_person(request, person))
+    scope = selectors.scope_of_practice(_person(request, person, policy.VIEW_LEVELS))
     context = {"scope": scope, "today": timezone.localdate()}
     return render(request, "assessments/print_scope_of_practice.jinja", context)
 
@@ -188,7 +188,7 @@ def show_calibration(request, person: int):
 @login_required
 def sign_off_competency(request, person: int):
     record = _person(request, person)
-    if not access.can_verify(request.user, record):
+    if not policy.allows(request.user, policy.VERIFY_RECORD, record):
         raise Http404
     form = CompetencySignOffForm(
         request.POST or None, **presenters.competency_sign_off_choices(request.user, record)
@@ -207,9 +207,9 @@ def sign_off_competency(request, person: int):
 
 @login_required
 def list_cycles(request):
-    if not scoping.can_anywhere(request.user, scoping.MANAGE_PEOPLE):
+    if not policy.allows_anywhere(request.user, policy.MANAGE_PEOPLE):
         raise Http404
-    organisations = scoping.organisation_scope(request.user, scoping.MANAGE_PEOPLE).order_by("path")
+    organisations = policy.organisations(request.user, policy.MANAGE_PEOPLE)
     form = CycleForm(request.POST or None, organisations=organisations)
     if form.is_valid():
         try:

@@ -30,9 +30,8 @@ from capmap.frameworks.models import (
     RoleRequirement,
     VersionStatus,
 )
-from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
-from capmap.people.access import people_visible_to
+from capmap.people import policy
 from capmap.people.models import JobRole, Person
 
 from . import gaps
@@ -47,7 +46,7 @@ DEFAULT_TOP_LEVEL = 4
 
 def team_organisations(user) -> QuerySet[Organisation]:
     """Organisations whose capability the user may see: where they may see staff."""
-    return scoping.organisation_scope(user, scoping.VIEW_PEOPLE).order_by("path")
+    return policy.organisations(user, policy.VIEW_PEOPLE)
 
 
 def get_team_organisation(user, pk: int) -> Organisation:
@@ -56,8 +55,12 @@ def get_team_organisation(user, pk: int) -> Organisation:
 
 
 def get_person(user, pk: int) -> Person:
-    """A person the user may see (their own record, their staff or a supervisee)."""
-    return people_visible_to(user).select_related("job_role", "employer").get(pk=pk)
+    """A person whose verified levels the user may see (whoever sees their staff record)."""
+    return (
+        Person.objects.filter(policy.allowed_q(user, policy.VIEW_LEVELS))
+        .select_related("job_role", "employer")
+        .get(pk=pk)
+    )
 
 
 def team_people(
@@ -69,7 +72,7 @@ def team_people(
 ) -> QuerySet[Person]:
     """Staff in post in the organisation's subtree that the user may see."""
     today = timezone.localdate()
-    people = people_visible_to(user).filter(
+    people = Person.objects.filter(policy.allowed_q(user, policy.VIEW_LEVELS)).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today),
         employer__path__startswith=organisation.path,
     )

@@ -138,7 +138,13 @@ def show_circle(request, pk: int):
         raise Http404 from None
     presenter = CirclePresenter(selectors.person_capability(request.user, person))
     crumbs = _crumbs(_capability_crumb())
-    context = {"person": person, "circle": presenter, "breadcrumbs": crumbs}
+    context = {
+        "person": person,
+        "circle": presenter,
+        # The circle is verified levels; the plan behind it is the person's own record.
+        "can_see_plan": request.user.has_perm("people.view_record", person),
+        "breadcrumbs": crumbs,
+    }
     return render(request, "capability/show_circle.jinja", context)
 
 

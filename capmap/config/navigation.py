@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from capmap.organisations import scoping
-from capmap.people.access import active_supervisions
+from capmap.people import policy
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class _Section:
 
 
 def _holds(permission: str) -> Callable[[object], bool]:
-    return lambda user: scoping.can_anywhere(user, permission)
+    return lambda user: policy.allows_anywhere(user, permission)
 
 
 def _has_staff_record(user) -> bool:
@@ -36,7 +35,7 @@ def _has_staff_record(user) -> bool:
 
 
 def _supervises_someone(user) -> bool:
-    return active_supervisions(user).exists()
+    return bool(policy.supervisions(user))
 
 
 # In the order people meet them: their own work first, then the workforce they look after.
@@ -57,55 +56,55 @@ SECTIONS = [
         "Organisations",
         "organisations:list_organisations",
         "Your organisation tree, its ODS codes and who has which role.",
-        _holds(scoping.VIEW_ORGANISATION),
+        _holds(policy.VIEW_ORGANISATION),
     ),
     _Section(
         "People",
         "people:list_people",
         "Staff records: job roles, registration, bands and employment dates.",
-        _holds(scoping.VIEW_PEOPLE),
+        _holds(policy.VIEW_PEOPLE),
     ),
     _Section(
         "Frameworks",
         "frameworks:list_frameworks",
         "Competency frameworks, role profiles and import or export.",
-        _holds(scoping.VIEW_ORGANISATION),
+        _holds(policy.VIEW_ORGANISATION),
     ),
     _Section(
         "Capability",
         "capability:list_teams",
         "Team heatmaps, circles of competence, training needs and pathway cover.",
-        _holds(scoping.VIEW_ORGANISATION),
+        _holds(policy.VIEW_ORGANISATION),
     ),
     _Section(
         "Assessment cycles",
         "assessments:list_cycles",
         "Open a cycle for a team and follow its progress and calibration.",
-        _holds(scoping.MANAGE_PEOPLE),
+        _holds(policy.MANAGE_PEOPLE),
     ),
     _Section(
         "Placement schemes",
         "placements:list_schemes",
         "Mentored placements: apply, allocate, log and confirm sessions.",
-        _holds(scoping.VIEW_ORGANISATION),
+        _holds(policy.VIEW_ORGANISATION),
     ),
     _Section(
         "Impact",
         "impact:list_impact_organisations",
         "What each role adds: activity, trends and GP time released.",
-        _holds(scoping.VIEW_ORGANISATION),
+        _holds(policy.VIEW_ORGANISATION),
     ),
     _Section(
         "Reports",
         "reports:list_reports",
         "PDF and spreadsheet reports, made in the background.",
-        _holds(scoping.VIEW_ORGANISATION),
+        _holds(policy.VIEW_ORGANISATION),
     ),
     _Section(
         "Audit trail",
         "organisations:list_audit_events",
         "Who changed what, and when.",
-        _holds(scoping.VIEW_AUDIT),
+        _holds(policy.VIEW_AUDIT),
     ),
 ]
 

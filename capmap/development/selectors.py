@@ -10,8 +10,10 @@ from django.utils import timezone
 from capmap.capability import selectors as capability_selectors
 from capmap.capability.selectors import CompetencyLine
 from capmap.core.workflow import with_status
+from capmap.frameworks import selectors as frameworks
 from capmap.frameworks.models import Competency
-from capmap.people.access import people_visible_to
+from capmap.people import policy
+from capmap.people import selectors as people
 from capmap.people.models import Person
 
 from .models import DevelopmentPlan, Objective, PlanStatus, TrainingItem
@@ -27,9 +29,11 @@ def training_catalogue(*, competency_id: int | None = None) -> QuerySet[Training
     return items.order_by("title")
 
 
-def competency_or_none(pk) -> Competency | None:
+def competency_or_none(user, pk) -> Competency | None:
+    """A competency of a framework the user may see, or None: another organisation's
+    private competency is not named."""
     try:
-        return Competency.objects.select_related("version__framework").get(pk=int(pk))
+        return frameworks.get_competency(user, int(pk))
     except (TypeError, ValueError, Competency.DoesNotExist):
         return None
 
@@ -46,7 +50,8 @@ def training_for(competency_ids) -> dict[int, list[TrainingItem]]:
 
 
 def get_person(user, pk: int) -> Person:
-    return capability_selectors.get_person(user, pk)
+    """A person whose development plan the user may see, or Person.DoesNotExist."""
+    return people.get_person(user, pk, policy.VIEW_RECORD)
 
 
 def current_plan(person: Person) -> DevelopmentPlan | None:
@@ -66,9 +71,10 @@ def current_plan(person: Person) -> DevelopmentPlan | None:
 
 
 def get_objective(user, pk: int) -> Objective:
-    people = people_visible_to(user)
-    return Objective.objects.select_related("plan__person__employer").get(
-        pk=pk, plan__person__in=people
+    return (
+        Objective.objects.filter(policy.allowed_q(user, policy.VIEW_RECORD, via="plan__person__"))
+        .select_related("plan__person__employer")
+        .get(pk=pk)
     )
 
 

@@ -12,9 +12,10 @@ from django.utils import timezone
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.workflow import transition, with_status
 from capmap.frameworks.models import Competency
+from capmap.people import policy
 from capmap.people.models import Person
 
-from . import access, selectors
+from . import selectors
 from .models import (
     DevelopmentPlan,
     Objective,
@@ -28,7 +29,7 @@ DEFAULT_MONTHS = 6
 
 
 def _check_write(actor, person: Person) -> None:
-    if not access.can_write_plan(actor, person):
+    if not policy.allows(actor, policy.WRITE_RECORD, person):
         raise NotPermitted(
             "Only the person, their supervisor or their manager can change this plan."
         )
@@ -117,7 +118,7 @@ def add_objective(
 
 @transaction.atomic
 def agree_plan(*, actor, plan: DevelopmentPlan, comment: str = "") -> PlanStatus:
-    if not access.can_agree_plan(actor, plan.person):
+    if not policy.allows(actor, policy.AGREE_PLAN, plan.person):
         raise NotPermitted("Only the person's supervisor or manager can agree their plan.")
     if not plan.objectives.exists():
         raise DomainError("Add at least one objective before agreeing the plan.")

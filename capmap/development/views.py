@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from capmap.core.exceptions import DomainError
+from capmap.people import policy
 from capmap.people.models import Person
 
-from . import access, selectors, services
+from . import selectors, services
 from .forms import ObjectiveForm, ProgressForm
 from .models import Objective
 from .presenters import PlanPresenter
@@ -32,7 +33,7 @@ def _crumbs(*items: tuple[str, str]) -> list[dict]:
 
 @login_required
 def list_training(request):
-    competency = selectors.competency_or_none(request.GET.get("competency"))
+    competency = selectors.competency_or_none(request.user, request.GET.get("competency"))
     items = selectors.training_catalogue(competency_id=competency.pk if competency else None)
     context = {"items": items, "competency": competency, "breadcrumbs": _crumbs()}
     return render(request, "development/list_training.jinja", context)
@@ -45,8 +46,8 @@ def show_plan(request, pk: int):
     context = {
         "person": person,
         "plan": plan,
-        "can_write": access.can_write_plan(request.user, person),
-        "can_agree": access.can_agree_plan(request.user, person),
+        "can_write": policy.allows(request.user, policy.WRITE_RECORD, person),
+        "can_agree": policy.allows(request.user, policy.AGREE_PLAN, person),
         "progress_form": ProgressForm(),
         "breadcrumbs": _crumbs(("Circle", reverse("capability:show_circle", args=[pk]))),
     }

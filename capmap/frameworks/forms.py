@@ -2,7 +2,7 @@ import re
 
 from django import forms
 
-from . import access
+from capmap.people import policy
 
 
 class ImportForm(forms.Form):
@@ -56,7 +56,7 @@ class DomainForm(forms.Form):
 
 
 def _owner_choices(user) -> list[tuple[str, str]]:
-    choices = [(str(o.pk), o.name) for o in access.authoring_organisations(user)]
+    choices = [(str(o.pk), o.name) for o in policy.organisations(user, policy.AUTHOR_FRAMEWORKS)]
     if user.is_superuser:
         choices.insert(0, ("library", "The shared library"))
     return choices

@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from capmap.people import policy
+
 from . import selectors
 
 
@@ -12,20 +14,16 @@ def _breadcrumbs(*extra: tuple[str, str]) -> list[dict]:
 
 
 def framework_list(user, frameworks) -> dict:
-    from . import access
-
     rows = list(frameworks)
     return {
         "library": [f for f in rows if f.owner_id is None],
         "own": [f for f in rows if f.owner_id is not None],
-        "can_import": access.can_author_anywhere(user),
+        "can_import": policy.allows_anywhere(user, policy.AUTHOR_FRAMEWORKS),
         "breadcrumbs": _breadcrumbs()[:1],
     }
 
 
 def framework_detail(user, framework, wanted: str | None) -> dict:
-    from . import access
-
     versions = selectors.versions_of(framework)
     version = next((v for v in versions if str(v.number) == wanted), None)
     version = version or selectors.current_version(framework)
@@ -36,20 +34,18 @@ def framework_detail(user, framework, wanted: str | None) -> dict:
         "tree": selectors.version_tree(version) if version else [],
         "levels": selectors.scale_levels(version) if version else [],
         "profiles": list(selectors.role_profiles_for_version(user, version)) if version else [],
-        "can_author": access.can_author(user, framework.owner),
-        "can_author_profiles": access.can_author_anywhere(user),
+        "can_author": policy.allows(user, policy.AUTHOR_FRAMEWORKS, framework.owner),
+        "can_author_profiles": policy.allows_anywhere(user, policy.AUTHOR_FRAMEWORKS),
         "has_draft": any(v.is_draft for v in versions),
         "breadcrumbs": _breadcrumbs(),
     }
 
 
 def role_profile(profile, user) -> dict:
-    from . import access
-
     framework = profile.version.framework
     return {
         "profile": profile,
-        "can_edit": access.can_author(user, profile.owner),
+        "can_edit": policy.allows(user, policy.AUTHOR_FRAMEWORKS, profile.owner),
         "framework": framework,
         "requirements": list(profile.requirements.all()),
         "breadcrumbs": _breadcrumbs(
@@ -167,11 +163,9 @@ def requirements_form(data, profile):
 
 
 def pathway_list(pathways, user=None) -> dict:
-    from . import access
-
     return {
         "pathways": list(pathways),
-        "can_create": bool(user and access.can_author_anywhere(user)),
+        "can_create": bool(user and policy.allows_anywhere(user, policy.AUTHOR_FRAMEWORKS)),
         "breadcrumbs": _breadcrumbs(),
     }
 
@@ -181,12 +175,10 @@ def _pathway_crumbs(*extra: tuple[str, str]) -> list[dict]:
 
 
 def pathway_detail(pathway, user=None) -> dict:
-    from . import access
-
     return {
         "pathway": pathway,
         "capabilities": list(pathway.capabilities.all()),
-        "can_edit": bool(user and access.can_author(user, pathway.owner)),
+        "can_edit": bool(user and policy.allows(user, policy.AUTHOR_FRAMEWORKS, pathway.owner)),
         "breadcrumbs": _pathway_crumbs(),
     }
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from . import access, packaging
+from capmap.people import policy
+
+from . import packaging
 from .case import dump_package
 from .csv_template import dump_csv
 from .models import (
@@ -24,7 +26,7 @@ from .models import (
 
 def frameworks_for(user) -> QuerySet[Framework]:
     return (
-        Framework.objects.filter(access.visible_q(user))
+        Framework.objects.filter(policy.allowed_q(user, policy.VIEW_FRAMEWORK))
         .select_related("owner")
         .annotate(version_count=Count("versions", distinct=True))
         .order_by("title")
@@ -103,7 +105,9 @@ def export_text(user, slug: str, file_format: str, number: int | None = None) ->
 
 
 def _profile_visible_q(user):
-    return access.visible_q(user, "owner") & access.visible_q(user, "version__framework__owner")
+    return policy.allowed_q(user, policy.VIEW_FRAMEWORK) & policy.allowed_q(
+        user, policy.VIEW_FRAMEWORK, via="version__framework__"
+    )
 
 
 def role_profiles_for_version(user, version: FrameworkVersion) -> QuerySet[RoleProfile]:
@@ -131,7 +135,9 @@ def get_role_profile(user, pk: int) -> RoleProfile:
 
 
 def pathways_for(user) -> QuerySet[CarePathway]:
-    return CarePathway.objects.filter(access.visible_q(user)).order_by("title")
+    return CarePathway.objects.filter(policy.allowed_q(user, policy.VIEW_FRAMEWORK)).order_by(
+        "title"
+    )
 
 
 def get_pathway(user, slug: str) -> CarePathway:
@@ -164,7 +170,7 @@ def authoring_owner(user, value: str):
         if not user.is_superuser:
             raise NotPermitted("Only a system administrator can add to the shared library.")
         return None
-    found = access.authoring_organisations(user).filter(pk=value).first()
+    found = policy.organisations(user, policy.AUTHOR_FRAMEWORKS).filter(pk=value).first()
     if found is None:
         raise NotPermitted("You cannot author frameworks for that organisation.")
     return found
@@ -172,7 +178,9 @@ def authoring_owner(user, value: str):
 
 def get_competency(user, pk: int) -> Competency:
     return (
-        Competency.objects.filter(access.visible_q(user, "version__framework__owner"))
+        Competency.objects.filter(
+            policy.allowed_q(user, policy.VIEW_FRAMEWORK, via="version__framework__")
+        )
         .select_related("version__framework__owner", "domain")
         .get(pk=pk)
     )
@@ -180,7 +188,9 @@ def get_competency(user, pk: int) -> Competency:
 
 def get_domain(user, pk: int) -> Domain:
     return (
-        Domain.objects.filter(access.visible_q(user, "version__framework__owner"))
+        Domain.objects.filter(
+            policy.allowed_q(user, policy.VIEW_FRAMEWORK, via="version__framework__")
+        )
         .select_related("version__framework__owner")
         .get(pk=pk)
     )
@@ -234,7 +244,7 @@ def pathway_competencies(user, pathway: CarePathway) -> QuerySet[Competency]:
         owners |= Q(version__framework__owner__path__in=_ancestor_paths(pathway.owner.path))
     return (
         Competency.objects.filter(owners, version__status=VersionStatus.PUBLISHED)
-        .filter(access.visible_q(user, "version__framework__owner"))
+        .filter(policy.allowed_q(user, policy.VIEW_FRAMEWORK, via="version__framework__"))
         .select_related("version__framework")
         .order_by("version__framework__title", "version__number", "domain__order", "order")
     )

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.people import policy
 
-from . import access, presenters, selectors, services
+from . import presenters, selectors, services
 from .forms import (
     CapabilityForm,
     CompetencyForm,
@@ -75,7 +76,7 @@ def show_role_profile(request, pk: int):
 
 @login_required
 def import_framework(request):
-    if not access.can_author_anywhere(request.user):
+    if not policy.allows_anywhere(request.user, policy.AUTHOR_FRAMEWORKS):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     preview, problems = None, []
@@ -127,7 +128,7 @@ def _version(request, slug: str, number: int) -> FrameworkVersion:
 def _authored_version(request, slug: str, number: int) -> FrameworkVersion:
     """The version if the user may change its framework: 404 when unseen, 403 when read-only."""
     version = _version(request, slug, number)
-    if not access.can_author(request.user, version.framework.owner):
+    if not policy.allows(request.user, policy.AUTHOR_FRAMEWORKS, version.framework.owner):
         raise PermissionDenied
     return version
 
@@ -162,7 +163,7 @@ def start_draft(request, slug: str):
 @login_required
 def publish_version(request, slug: str, number: int):
     version = _version(request, slug, number)
-    if not access.can_author(request.user, version.framework.owner):
+    if not policy.allows(request.user, policy.AUTHOR_FRAMEWORKS, version.framework.owner):
         raise PermissionDenied
     if request.method == "POST":
         return _run(request, version, services.publish_version, "Published.", version=version)
@@ -208,7 +209,7 @@ def edit_competency(request, pk: int):
     except Competency.DoesNotExist:
         raise Http404 from None
     version = competency.version
-    if not access.can_author(request.user, version.framework.owner):
+    if not policy.allows(request.user, policy.AUTHOR_FRAMEWORKS, version.framework.owner):
         raise PermissionDenied
     form = presenters.competency_form(request.POST or None, competency)
     if request.method == "POST" and form.is_valid():
@@ -233,7 +234,7 @@ def move_node(request, kind: str, pk: int, direction: str):
 @login_required
 def add_role_profile(request, slug: str, number: int):
     version = _version(request, slug, number)
-    if not access.can_author_anywhere(request.user):
+    if not policy.allows_anywhere(request.user, policy.AUTHOR_FRAMEWORKS):
         raise PermissionDenied
     form = presenters.role_profile_form(request.POST or None, request.user, version)
     if request.method == "POST" and form.is_valid():
@@ -250,7 +251,7 @@ def edit_role_profile(request, pk: int):
         profile = selectors.get_role_profile(request.user, pk)
     except RoleProfile.DoesNotExist:
         raise Http404 from None
-    if not access.can_author(request.user, profile.owner):
+    if not policy.allows(request.user, policy.AUTHOR_FRAMEWORKS, profile.owner):
         raise PermissionDenied
     form = presenters.requirements_form(request.POST or None, profile)
     if request.method == "POST" and form.is_valid():
@@ -298,7 +299,7 @@ def _save(form, service, /, **arguments):
 
 @login_required
 def create_framework(request):
-    if not access.can_author_anywhere(request.user):
+    if not policy.allows_anywhere(request.user, policy.AUTHOR_FRAMEWORKS):
         raise PermissionDenied
     form = FrameworkForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -313,7 +314,7 @@ def create_framework(request):
 
 @login_required
 def create_pathway(request):
-    if not access.can_author_anywhere(request.user):
+    if not policy.allows_anywhere(request.user, policy.AUTHOR_FRAMEWORKS):
         raise PermissionDenied
     form = PathwayForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -331,7 +332,7 @@ def _editable_pathway(request, slug: str) -> CarePathway:
         pathway = selectors.get_pathway(request.user, slug)
     except CarePathway.DoesNotExist:
         raise Http404 from None
-    if not access.can_author(request.user, pathway.owner):
+    if not policy.allows(request.user, policy.AUTHOR_FRAMEWORKS, pathway.owner):
         raise PermissionDenied
     return pathway
 

@@ -10,9 +10,8 @@ from typing import Any
 from django.db.models import Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
-from capmap.people.access import people_visible_to, person_access_q
+from capmap.people import policy
 from capmap.people.models import JobRole, Person
 
 from .models import (
@@ -25,7 +24,7 @@ from .models import (
 
 def impact_organisations(user) -> QuerySet[Organisation]:
     """Organisations whose impact the user may see: where they may see staff."""
-    return scoping.organisation_scope(user, scoping.VIEW_PEOPLE).order_by("path")
+    return policy.organisations(user, policy.VIEW_PEOPLE)
 
 
 def get_impact_organisation(user, pk: int) -> Organisation:
@@ -34,14 +33,12 @@ def get_impact_organisation(user, pk: int) -> Organisation:
 
 
 def organisations_to_configure(user) -> QuerySet[Organisation]:
-    return scoping.organisation_scope(user, scoping.MANAGE_ORGANISATIONS).order_by("path")
+    return policy.organisations(user, policy.MANAGE_ORGANISATIONS)
 
 
 def people_actor_may_record_for(actor) -> QuerySet[Person]:
     """The actor's own record and the staff they manage, in post or not."""
-    if not actor or not actor.is_authenticated:
-        return Person.objects.none()
-    return Person.objects.filter(person_access_q(actor, scoping.MANAGE_PEOPLE) | Q(user=actor))
+    return Person.objects.filter(policy.allowed_q(actor, policy.RECORD_ACTIVITY))
 
 
 def get_person_to_record_for(actor, pk: int) -> Person:
@@ -63,7 +60,7 @@ def roles_with_activity_types() -> QuerySet[JobRole]:
 def records_for(user, organisation: Organisation) -> QuerySet[ActivityRecord]:
     """Records of work done in the organisation's subtree, within the user's scope."""
     return ActivityRecord.objects.filter(
-        scoping.path_q(user, scoping.VIEW_PEOPLE, "organisation__path"),
+        policy.allowed_q(user, policy.VIEW_PEOPLE, via="organisation__"),
         organisation__path__startswith=organisation.path,
     )
 
@@ -202,7 +199,7 @@ def _add_before_after(user, summary: ImpactSummary, last: date) -> None:
     """Monthly averages before and after the first person in the role started there."""
     organisation, job_role = summary.organisation, summary.job_role
     started = (
-        people_visible_to(user)
+        Person.objects.filter(policy.allowed_q(user, policy.VIEW_PERSON))
         .filter(employer__path__startswith=organisation.path, job_role=job_role)
         .aggregate(first=Min("start_date"))["first"]
     )
@@ -246,7 +243,7 @@ def may_see_activity_types(user) -> bool:
 
 def may_configure_activity_types(user) -> bool:
     """Activity types are shared reference data: any organisation admin may set them up."""
-    return scoping.can_anywhere(user, scoping.MANAGE_ORGANISATIONS)
+    return policy.allows_anywhere(user, policy.MANAGE_ORGANISATIONS)
 
 
 def all_activity_types() -> QuerySet[ActivityType]:

@@ -18,9 +18,8 @@ from capmap.core.importing import (
     preview_figures,
 )
 from capmap.core.tabular import Row
-from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
-from capmap.people.access import can_manage_person
+from capmap.people import policy
 from capmap.people.models import JobRole, Person
 from capmap.people.validators import normalise_registration_number
 
@@ -41,7 +40,7 @@ MAX_COUNT = 100_000
 
 def may_record_for(actor, person: Person) -> bool:
     """A person records their own activity; their managers may record it for them."""
-    return person.user_id == actor.pk or can_manage_person(actor, person)
+    return policy.allows(actor, policy.RECORD_ACTIVITY, person)
 
 
 def _check_activity(person: Person, activity_type: ActivityType) -> None:
@@ -214,7 +213,7 @@ def set_minutes_per_gp_appointment(
     *, actor, organisation: Organisation, minutes: int
 ) -> ImpactAssumption:
     """Admins set the assumption for their organisation and everything inside it."""
-    if not scoping.can(actor, scoping.MANAGE_ORGANISATIONS, organisation):
+    if not policy.allows(actor, policy.MANAGE_ORGANISATIONS, organisation):
         raise NotPermitted("Only an admin of this organisation can change its assumptions.")
     if not 1 <= minutes <= 120:
         raise DomainError("Enter the length of a GP appointment in minutes, from 1 to 120.")

@@ -1,9 +1,9 @@
-"""The permission layer: what a user may do, and where, from their memberships.
+"""The organisation-tree half of the access policy: what a role allows, and where.
 
-A membership's role applies to its organisation and every descendant. Selectors
-build their querysets from `organisation_scope`, services check `can`, and the
-`rules` predicates in each app's rules.py call these, so there is one answer to
-"may this person do this here?".
+A membership's role applies to its organisation and every descendant. This module is
+the part of the one policy (`capmap/people/policy.py`) that the organisations app can
+use itself, as it sits below people: apps above people ask the policy, never this.
+Everything memoised about a user lives in one dict that `forget_scope` clears.
 """
 
 from functools import reduce
@@ -19,6 +19,8 @@ MANAGE_MEMBERSHIPS = "manage_memberships"
 VIEW_PEOPLE = "view_people"
 MANAGE_PEOPLE = "manage_people"
 VIEW_AUDIT = "view_audit"
+# Admins and managers set the competencies their teams need, so they author frameworks.
+AUTHOR_FRAMEWORKS = "author_frameworks"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
@@ -29,9 +31,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_PEOPLE,
             MANAGE_PEOPLE,
             VIEW_AUDIT,
+            AUTHOR_FRAMEWORKS,
         }
     ),
-    Role.MANAGER: frozenset({VIEW_ORGANISATION, MANAGE_MEMBERSHIPS, VIEW_PEOPLE, MANAGE_PEOPLE}),
+    Role.MANAGER: frozenset(
+        {VIEW_ORGANISATION, MANAGE_MEMBERSHIPS, VIEW_PEOPLE, MANAGE_PEOPLE, AUTHOR_FRAMEWORKS}
+    ),
     Role.SUPERVISOR: frozenset({VIEW_ORGANISATION, VIEW_PEOPLE}),
     Role.VIEWER: frozenset({VIEW_ORGANISATION, VIEW_PEOPLE}),
     Role.PRACTITIONER: frozenset({VIEW_ORGANISATION}),
@@ -48,17 +53,32 @@ def roles_granting(permission: str) -> list[str]:
     return [role for role, perms in ROLE_PERMISSIONS.items() if permission in perms]
 
 
+MEMO = "_capmap_access"
+
+
+def is_system(user) -> bool:
+    """The explicit system actor (command line, data loading, background jobs) may do anything."""
+    return bool(getattr(user, "is_system", False))
+
+
+def memo(user) -> dict:
+    """What the policy has worked out about this user object (a request's user lives one
+    request): scope paths here, supervisions in the policy. `forget_scope` clears it."""
+    return user.__dict__.setdefault(MEMO, {})
+
+
 def _scope_paths(user, permission: str) -> list[str]:
     """Paths of the organisations where the user holds `permission` (memoised per user object)."""
-    if not user or not user.is_authenticated:
+    if not user or not user.is_authenticated or getattr(user, "pk", None) is None:
         return []
-    cache = user.__dict__.setdefault("_capmap_scope_paths", {})
-    if permission not in cache:
+    cache = memo(user)
+    key = ("paths", permission)
+    if key not in cache:
         paths = Membership.objects.filter(
             user=user, role__in=roles_granting(permission)
         ).values_list("organisation__path", flat=True)
-        cache[permission] = _outermost(list(paths))
-    return cache[permission]
+        cache[key] = _outermost(list(paths))
+    return cache[key]
 
 
 def _outermost(paths: list[str]) -> list[str]:
@@ -76,8 +96,8 @@ def scope_paths(user, permission: str) -> list[str]:
 
 
 def forget_scope(user) -> None:
-    """Clear the memoised scope after the user's memberships change."""
-    user.__dict__.pop("_capmap_scope_paths", None)
+    """Clear everything memoised about the user, after their memberships or supervisions change."""
+    user.__dict__.pop(MEMO, None)
 
 
 def path_q(user, permission: str, path_field: str = "path") -> Q:
@@ -86,6 +106,8 @@ def path_q(user, permission: str, path_field: str = "path") -> Q:
     `path_field` names the path lookup from the filtered model, e.g. "employer__path".
     Matches nothing when the user holds the permission nowhere.
     """
+    if is_system(user):
+        return Q()
     paths = _scope_paths(user, permission)
     if not paths:
         return Q(pk__in=[])
@@ -99,11 +121,13 @@ def organisation_scope(user, permission: str = VIEW_ORGANISATION) -> QuerySet[Or
 def can(user, permission: str, organisation: Organisation | None) -> bool:
     if organisation is None:
         return False
+    if is_system(user):
+        return True
     return any(organisation.path.startswith(p) for p in _scope_paths(user, permission))
 
 
 def can_anywhere(user, permission: str) -> bool:
-    return bool(_scope_paths(user, permission))
+    return is_system(user) or bool(_scope_paths(user, permission))
 
 
 def grantable_roles(user, organisation: Organisation) -> list[str]:

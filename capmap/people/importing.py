@@ -22,9 +22,9 @@ from capmap.core.importing import (
     fetch_in_chunks,
 )
 from capmap.core.tabular import Row, TableSpec, read_rows
-from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 
+from . import policy
 from .models import AfcBand, JobRole, Person, RegistrationBody
 from .registration import TopLevel, holders
 from .validators import normalise_registration_number, validate_registration
@@ -144,7 +144,7 @@ class _Lookups:
         if self.default_organisation and not organisation.is_within(self.default_organisation):
             return False
         # No actor: the server's operator at the command line, who may import anywhere.
-        return self.actor is None or scoping.can(self.actor, scoping.MANAGE_PEOPLE, organisation)
+        return self.actor is None or policy.allows(self.actor, policy.MANAGE_PEOPLE, organisation)
 
     def organisation(self, code: str, column: str) -> Organisation:
         organisation = self.organisations.get(code.strip().upper())
@@ -318,9 +318,7 @@ def _existing_people(actor, checked: list[tuple[int, PersonDetails]], lookups: _
     emails = {d.email for _, d in checked if d.email}
     manageable = Person.objects.select_related("employer")
     if actor is not None:
-        manageable = manageable.filter(
-            scoping.path_q(actor, scoping.MANAGE_PEOPLE, "employer__path")
-        )
+        manageable = manageable.filter(policy.allowed_q(actor, policy.CHANGE_PERSON))
     by_email: dict[str, list[Person]] = {}
     for person in fetch_in_chunks(manageable, "email", emails):
         by_email.setdefault(person.email, []).append(person)

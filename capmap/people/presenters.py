@@ -7,7 +7,6 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from . import access
 from .models import Person
 
 
@@ -46,7 +45,7 @@ def person_summary_rows(person: Person) -> list[dict]:
 
 
 def person_actions(user, person: Person) -> list[dict]:
-    if not access.can_manage_person(user, person):
+    if not user.has_perm("people.change_person", person):
         return []
     return [
         {"text": "Change details", "href": reverse("people:edit_person", args=[person.pk])},
@@ -59,26 +58,27 @@ def person_actions(user, person: Person) -> list[dict]:
 class RecordLinks:
     """Which of the person's other pages the viewer may open from their staff record.
 
-    `development`: circle of competence and development plan (anyone who sees the record);
-    `record`: scope of practice, calibration, evidence portfolio and supervisors (the
-    person, their supervisors and mentors, their managers); `manage`: assigning and
-    ending supervisors.
+    `levels`: verified levels, as the circle of competence and the scope of practice
+    (whoever sees the staff record); `record`: calibration, evidence portfolio,
+    development plan and supervisors (the person, their active supervisors and mentors,
+    their managers); `manage`: assigning and ending supervisors. Answered by the `rules`
+    permissions the access policy registers (people/rules.py).
     """
 
-    development: bool
+    levels: bool
     record: bool
     manage: bool
 
     @property
     def any(self) -> bool:
-        return self.development or self.record
+        return self.levels or self.record
 
 
 def record_links(user, person: Person) -> RecordLinks:
     return RecordLinks(
-        development=access.can_view_person(user, person),
-        record=access.can_see_record(user, person),
-        manage=access.can_manage_person(user, person),
+        levels=user.has_perm("people.view_levels", person),
+        record=user.has_perm("people.view_record", person),
+        manage=user.has_perm("people.change_person", person),
     )
 
 

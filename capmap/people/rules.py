@@ -1,19 +1,25 @@
-"""`rules` predicates for staff records, deferring to people/access.py."""
+"""`rules` permissions for templates and views that need a yes/no, one per action of the
+access policy (people/policy.py), so `user.has_perm("people.view_record", person)` gives
+the same answer as the selectors' filters."""
 
 import rules
 
-from . import access
+from . import policy
 
 
-@rules.predicate
-def may_view_person(user, person) -> bool:
-    return person is not None and access.can_view_person(user, person)
+def _predicate(action: str) -> rules.Predicate:
+    @rules.predicate(name=f"policy_{action}")
+    def predicate(user, obj=None) -> bool:
+        if obj is None:
+            return (
+                policy.allows_anywhere(user, action)
+                if action in policy.ORGANISATION_ACTIONS
+                else False
+            )
+        return policy.allows(user, action, obj)
+
+    return predicate
 
 
-@rules.predicate
-def may_manage_person(user, person) -> bool:
-    return person is not None and access.can_manage_person(user, person)
-
-
-rules.add_perm("people.view_person", may_view_person)
-rules.add_perm("people.change_person", may_manage_person)
+for _action in policy.actions():
+    rules.add_perm(f"people.{_action}", _predicate(_action))

@@ -1,14 +1,15 @@
-"""Reads of staff records, already scoped to the caller through people/access.py."""
+"""Reads of staff records, already scoped to the caller through the access policy."""
+
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 
-from .access import people_visible_to
-from .models import JobRole, Person
+from . import policy
+from .models import JobRole, Person, Supervision
 
 SORTS: dict[str, list[str]] = {
     "name": ["last_name", "first_name", "pk"],
@@ -20,18 +21,30 @@ IN_POST = "in_post"
 LEFT = "left"
 
 
-def people_for(user, permission: str = scoping.VIEW_PEOPLE) -> QuerySet[Person]:
-    return people_visible_to(user, permission).select_related("job_role", "employer", "user")
+def active_supervisions(user, on: date | None = None) -> QuerySet[Supervision]:
+    """The user's supervisions and mentorships whose dates include the day (inclusive)."""
+    day = on or timezone.localdate()
+    return Supervision.objects.filter(supervisor=user, starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
 
 
-def get_person(user, pk: int) -> Person:
-    """The person, or Person.DoesNotExist when the caller may not see them."""
-    return people_for(user).prefetch_related("sites").get(pk=pk)
+def people_for(user, action: str = policy.VIEW_PERSON) -> QuerySet[Person]:
+    """People the user may take `action` on (see a staff record by default)."""
+    return Person.objects.filter(policy.allowed_q(user, action)).select_related(
+        "job_role", "employer", "user"
+    )
+
+
+def get_person(user, pk: int, action: str = policy.VIEW_PERSON) -> Person:
+    """The person, or Person.DoesNotExist when the caller may not take `action` on them
+    (by default: see their staff record)."""
+    return people_for(user, action).prefetch_related("sites").get(pk=pk)
 
 
 def get_person_to_manage(user, pk: int) -> Person:
     """The person, or Person.DoesNotExist when the caller may not change their record."""
-    return people_for(user, scoping.MANAGE_PEOPLE).prefetch_related("sites").get(pk=pk)
+    return people_for(user, policy.CHANGE_PERSON).prefetch_related("sites").get(pk=pk)
 
 
 def _search_q(query: str) -> Q:
@@ -74,12 +87,12 @@ def search_people(
 
 
 def organisations_to_filter_by(user) -> QuerySet[Organisation]:
-    return scoping.organisation_scope(user, scoping.VIEW_PEOPLE).order_by("path")
+    return policy.organisations(user, policy.VIEW_PEOPLE)
 
 
 def employers_for(user) -> QuerySet[Organisation]:
     """Organisations where the user may add or change staff records."""
-    return scoping.organisation_scope(user, scoping.MANAGE_PEOPLE).order_by("path")
+    return policy.organisations(user, policy.MANAGE_PEOPLE)
 
 
 def job_roles() -> QuerySet[JobRole]:
@@ -91,7 +104,7 @@ def linkable_user(actor, email: str):
     User = get_user_model()
     return (
         User.objects.filter(email__iexact=email.strip())
-        .filter(scoping.path_q(actor, scoping.MANAGE_PEOPLE, "memberships__organisation__path"))
+        .filter(policy.allowed_q(actor, policy.MANAGE_PEOPLE, via="memberships__organisation__"))
         .distinct()
         .first()
     )

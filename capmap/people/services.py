@@ -11,10 +11,9 @@ from django.utils.text import slugify
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.importing import ImportRejected, PlannedRow, apply_all_or_nothing
 from capmap.core.tabular import Row
-from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 
-from . import access, importing, selectors
+from . import importing, policy, selectors
 from .models import JobRole, Person
 from .registration import check_registration_is_free
 from .values import PersonDetails
@@ -27,10 +26,10 @@ def _audited(actor):
 
 
 def _check_where(actor, details: PersonDetails) -> None:
-    if not scoping.can(actor, scoping.MANAGE_PEOPLE, details.employer):
+    if not policy.allows(actor, policy.MANAGE_PEOPLE, details.employer):
         raise ValidationError({"employer": "Choose an organisation where you manage staff."})
     for site in details.sites:
-        if not scoping.can(actor, scoping.MANAGE_PEOPLE, site):
+        if not policy.allows(actor, policy.MANAGE_PEOPLE, site):
             raise ValidationError({"sites": "Choose sites where you manage staff."})
 
 
@@ -99,7 +98,7 @@ def create_person(*, actor, details: PersonDetails) -> Person:
 
 @transaction.atomic
 def update_person(*, actor, person: Person, details: PersonDetails) -> Person:
-    if not access.can_manage_person(actor, person):
+    if not policy.allows(actor, policy.CHANGE_PERSON, person):
         raise NotPermitted("You cannot change this staff record.")
     person = Person.objects.select_for_update().get(pk=person.pk)
     _check_where(actor, details)
@@ -116,7 +115,7 @@ def update_person(*, actor, person: Person, details: PersonDetails) -> Person:
 
 @transaction.atomic
 def end_employment(*, actor, person: Person, end_date) -> Person:
-    if not access.can_manage_person(actor, person):
+    if not policy.allows(actor, policy.CHANGE_PERSON, person):
         raise NotPermitted("You cannot change this staff record.")
     person = Person.objects.select_for_update().get(pk=person.pk)
     person.end_date = end_date
@@ -128,7 +127,7 @@ def end_employment(*, actor, person: Person, end_date) -> Person:
 
 @transaction.atomic
 def delete_person(*, actor, person: Person) -> None:
-    if not access.can_manage_person(actor, person):
+    if not policy.allows(actor, policy.CHANGE_PERSON, person):
         raise NotPermitted("You cannot delete this staff record.")
     try:
         with set_actor(actor):
@@ -142,7 +141,7 @@ def delete_person(*, actor, person: Person) -> None:
 
 def may_add_job_roles(actor) -> bool:
     """Job roles are shared by every organisation: only admins add them."""
-    return actor.is_superuser or scoping.can_anywhere(actor, scoping.MANAGE_ORGANISATIONS)
+    return actor.is_superuser or policy.allows_anywhere(actor, policy.MANAGE_ORGANISATIONS)
 
 
 @transaction.atomic
@@ -183,12 +182,12 @@ def import_staff(
 
     `actor` None is the server's operator at the command line, who may import anywhere.
     """
-    if actor is not None and not scoping.can_anywhere(actor, scoping.MANAGE_PEOPLE):
+    if actor is not None and not policy.allows_anywhere(actor, policy.MANAGE_PEOPLE):
         raise NotPermitted("You cannot import staff.")
     if (
         organisation is not None
         and actor is not None
-        and not scoping.can(actor, scoping.MANAGE_PEOPLE, organisation)
+        and not policy.allows(actor, policy.MANAGE_PEOPLE, organisation)
     ):
         raise NotPermitted(f"You cannot import staff into {organisation}.")
     plan = importing.plan_import(actor=actor, rows=rows, default_organisation=organisation)

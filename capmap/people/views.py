@@ -14,9 +14,8 @@ from capmap.core import uploads
 from capmap.core.exceptions import DomainError
 from capmap.core.importing import ImportRejected
 from capmap.core.tabular import TableRefused
-from capmap.organisations import scoping
 
-from . import access, import_templates, importing, presenters, selectors, services
+from . import import_templates, importing, policy, presenters, selectors, services
 from .forms import EndEmploymentForm, JobRoleForm, PeopleFilterForm, PersonForm, StaffImportForm
 from .models import Person
 
@@ -34,7 +33,7 @@ def _person(request, pk: int, *, manage: bool = False) -> Person:
         person = selectors.get_person(request.user, pk)
     except Person.DoesNotExist:
         raise Http404 from None
-    if manage and not access.can_manage_person(request.user, person):
+    if manage and not policy.allows(request.user, policy.CHANGE_PERSON, person):
         raise PermissionDenied
     return person
 
@@ -48,7 +47,7 @@ def _add_error(form, error: Exception) -> None:
 
 
 def _require_manager(request) -> None:
-    if not scoping.can_anywhere(request.user, scoping.MANAGE_PEOPLE):
+    if not policy.allows_anywhere(request.user, policy.MANAGE_PEOPLE):
         raise PermissionDenied
 
 
@@ -66,7 +65,7 @@ def list_people(request):
         "headings": presenters.sort_headings(request.GET, search["sort"]),
         "pagination": presenters.pagination(page, request.GET),
         "filtered": any(v for k, v in search.items() if k != "sort"),
-        "can_manage": scoping.can_anywhere(request.user, scoping.MANAGE_PEOPLE),
+        "can_manage": policy.allows_anywhere(request.user, policy.MANAGE_PEOPLE),
         "breadcrumbs": _crumbs()[:1],
         "today": timezone.localdate(),
     }

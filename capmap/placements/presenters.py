@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from capmap.core.charts import Chart
 from capmap.matching.explain import ordinal
+from capmap.people import policy
 
-from . import access, selectors
+from . import selectors
 from .allocation import comparison, explanations
 from .eligibility import describe_priority, rule_unit
 from .models import SCHEME_WORKFLOW, AllocationRun, Audience, Scheme, SchemeStatus
@@ -59,11 +60,11 @@ class SchemePage:
 
 
 def scheme_page(user, scheme: Scheme) -> SchemePage:
-    is_lead = access.is_programme_lead(user, scheme)
+    is_lead = policy.allows(user, policy.LEAD_SCHEME, scheme)
     page = SchemePage(
         scheme=scheme,
         is_lead=is_lead,
-        may_apply=access.may_apply(user, scheme),
+        may_apply=policy.allows(user, policy.APPLY_TO_SCHEME, scheme),
         placements=list(selectors.placements_of(scheme)),
         rules=[(rule, rule_unit(rule).message) for rule in selectors.rules_of(scheme)],
         priority=describe_priority(scheme),

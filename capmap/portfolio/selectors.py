@@ -1,18 +1,18 @@
-"""Reads of the evidence portfolio, already scoped to the caller (see access.py)."""
+"""Reads of the evidence portfolio, already scoped to the caller by the access policy."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
 from capmap.core.workflow import with_status
+from capmap.people import policy
 from capmap.people.models import Person
 
-from . import access
 from .models import EvidenceItem
 
 
 def evidence_for(user) -> QuerySet[EvidenceItem]:
-    items = EvidenceItem.objects.filter(access.record_q(user, "person__"))
+    items = EvidenceItem.objects.filter(policy.allowed_q(user, policy.VIEW_RECORD, via="person__"))
     return with_status(items.select_related("person__employer", "added_by"))
 
 
@@ -23,15 +23,6 @@ def evidence_of(user, person: Person) -> QuerySet[EvidenceItem]:
 def get_evidence(user, pk: int) -> EvidenceItem:
     """The item, or EvidenceItem.DoesNotExist when the caller may not see it."""
     return evidence_for(user).prefetch_related("competencies", "statuses__actor").get(pk=pk)
-
-
-def get_person_record(user, pk: int) -> Person:
-    """A person whose assessments and portfolio the caller may see, or Person.DoesNotExist."""
-    return (
-        access.people_with_records_for(user)
-        .select_related("employer", "job_role", "user")
-        .get(pk=pk)
-    )
 
 
 def competencies_for_person(person: Person):

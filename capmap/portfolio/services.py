@@ -13,9 +13,9 @@ from django.db import transaction
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.workflow import transition
 from capmap.frameworks.models import Competency
+from capmap.people import policy
 from capmap.people.models import Person
 
-from . import access
 from .files import check_file
 from .models import EvidenceItem, EvidenceKind, EvidenceReview, EvidenceStatus
 
@@ -41,7 +41,7 @@ def add_evidence(
     file_name: str = "",
 ) -> EvidenceItem:
     """A person adds evidence to their own portfolio (a supervisor may add it for them)."""
-    if not (person.user_id == actor.pk or access.can_verify(actor, person)):
+    if not policy.allows(actor, policy.WRITE_RECORD, person):
         raise NotPermitted("You cannot add evidence to this portfolio.")
     if kind not in EvidenceKind.values:
         raise DomainError("Choose the kind of evidence.")
@@ -81,7 +81,7 @@ def review_evidence(
 ) -> EvidenceStatus:
     """A supervisor or manager accepts or rejects evidence; rejecting needs a reason."""
     evidence = EvidenceItem.objects.select_related("person__employer").get(pk=evidence.pk)
-    if not access.can_verify(actor, evidence.person):
+    if not policy.allows(actor, policy.VERIFY_RECORD, evidence.person):
         raise NotPermitted("Only the person's supervisor, mentor or manager can review evidence.")
     if not accept and not comment.strip():
         raise DomainError("Enter a comment saying why the evidence is rejected.")

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from capmap.core.exceptions import DomainError
+from capmap.people import policy
+from capmap.people import selectors as people
 from capmap.people.models import Person
 
-from . import access, selectors, services
+from . import selectors, services
 from .forms import EvidenceForm, ReviewEvidenceForm
 from .models import EvidenceItem
 
@@ -28,7 +30,7 @@ def _crumbs(person: Person) -> list[dict]:
 
 def _person(request, pk: int) -> Person:
     try:
-        return selectors.get_person_record(request.user, pk)
+        return people.get_person(request.user, pk, policy.VIEW_RECORD)
     except Person.DoesNotExist:
         raise Http404 from None
 
@@ -108,7 +110,7 @@ def show_evidence(request, pk: int):
     context = {
         "item": item,
         "form": form,
-        "can_review": access.can_verify(request.user, item.person),
+        "can_review": policy.allows(request.user, policy.VERIFY_RECORD, item.person),
         "breadcrumbs": _crumbs(item.person),
     }
     return render(

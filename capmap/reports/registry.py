@@ -12,8 +12,8 @@ from datetime import datetime
 
 from capmap.core.charts import Chart
 from capmap.core.exceptions import DomainError
-from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
+from capmap.people import policy
 
 
 @dataclass
@@ -60,7 +60,7 @@ class ReportKind:
     build: Callable[[BuildContext], ReportDocument]
     formats: tuple[str, ...] = ("pdf", "xlsx")
     # What the requester must hold over the organisation to ask for it.
-    permission: str = scoping.VIEW_PEOPLE
+    permission: str = policy.VIEW_PEOPLE
     # Turns submitted form data into the stored parameters; raises DomainError when wrong.
     clean_parameters: Callable[[dict], dict] = lambda data: {}
     # When set, decides instead of `permission` whether the requester may have the report:
@@ -71,7 +71,7 @@ class ReportKind:
     def allows(self, user, organisation: Organisation, parameters: dict) -> bool:
         if self.authorise is not None:
             return self.authorise(user, organisation, parameters)
-        return scoping.can(user, self.permission, organisation)
+        return policy.allows(user, self.permission, organisation)
 
 
 _REGISTRY: dict[str, ReportKind] = {}

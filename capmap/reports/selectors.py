@@ -2,10 +2,11 @@
 
 from django.db.models import QuerySet
 
-from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
+from capmap.people import policy
 
 from .models import ReportRequest
+from .registry import get_kind
 
 
 def reports_for(user) -> QuerySet[ReportRequest]:
@@ -19,8 +20,18 @@ def get_report(user, public_id) -> ReportRequest:
     return reports_for(user).get(public_id=public_id)
 
 
+def get_report_to_download(user, public_id) -> ReportRequest:
+    """The user's report, while they may still see its subject (the organisation, or the
+    person of a portfolio) under the rule for its kind: a report does not outlive the
+    permission it was made under. ReportRequest.DoesNotExist otherwise."""
+    report = get_report(user, public_id)
+    if not get_kind(report.kind).allows(user, report.organisation, report.parameters):
+        raise ReportRequest.DoesNotExist
+    return report
+
+
 def report_organisations(user) -> QuerySet[Organisation]:
-    return scoping.organisation_scope(user, scoping.VIEW_PEOPLE).order_by("path")
+    return policy.organisations(user, policy.VIEW_PEOPLE)
 
 
 def get_report_organisation(user, pk) -> Organisation:

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from capmap.core.exceptions import DomainError
+from capmap.people import policy
 from capmap.people.models import Person
-from capmap.portfolio.selectors import get_person_record
+from capmap.people.selectors import get_person
 
 from . import selectors, services
 from .builders.person_portfolio import request_for_person
@@ -72,7 +73,7 @@ def request_report(request):
 def request_person_report(request, person: int):
     """The portfolio and scope of practice of one person, from their scope page."""
     try:
-        record = get_person_record(request.user, person)
+        record = get_person(request.user, person, policy.VIEW_RECORD)
     except Person.DoesNotExist:
         raise Http404 from None
     fmt = "xlsx" if request.POST.get("format") == "xlsx" else "pdf"
@@ -95,7 +96,10 @@ def show_report_progress(request, public_id):
 
 @login_required
 def download_report(request, public_id):
-    report = _report(request, public_id)
+    try:
+        report = selectors.get_report_to_download(request.user, public_id)
+    except ReportRequest.DoesNotExist:
+        raise Http404 from None
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
     return FileResponse(

@@ -150,3 +150,42 @@ def test_frameworks_lists_the_library_and_our_own(w):
 
 def test_an_unknown_query_parameter_is_refused_not_ignored(w):
     assert get("/people", token_for(w.manager), serch="shah").status_code == 422
+
+
+def test_a_token_of_an_organisation_admin_without_an_authenticator_app_is_refused(w, settings):
+    # Finding 7: with the admin MFA requirement on, a token must not be the way around it.
+    settings.CAPMAP_REQUIRE_MFA_FOR_ADMINS = True
+    raw = token_for(w.other_admin)  # admin of Hillside PCN, no authenticator app
+    for path in ("/me", "/people", f"/people/{w.hillside_person.pk}"):
+        response = get(path, raw)
+        assert response.status_code == 403, path
+        assert "authenticator app" in response.json()["detail"]
+
+
+def test_a_token_of_an_admin_with_an_authenticator_app_or_of_a_manager_still_works(w, settings):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    settings.CAPMAP_REQUIRE_MFA_FOR_ADMINS = True
+    TOTP.activate(w.other_admin, generate_totp_secret())
+    assert get("/me", token_for(w.other_admin)).status_code == 200
+    assert get("/me", token_for(w.manager)).status_code == 200
+
+
+def test_an_admin_token_works_while_the_mfa_requirement_is_off(w, settings):
+    settings.CAPMAP_REQUIRE_MFA_FOR_ADMINS = False
+    assert get("/me", token_for(w.other_admin)).status_code == 200
+
+
+def test_a_viewer_gets_the_same_verified_levels_from_the_api_as_from_the_scope_page(w):
+    # One rule for verified levels (ADR 0005): the API, the circle and the scope of practice.
+    from django.urls import reverse
+
+    raw = token_for(w.viewer)
+    capability = get(f"/people/{w.pharmacist.pk}/capability", raw)
+    assert capability.status_code == 200 and len(capability.json()) == 3
+    client = Client()
+    client.force_login(w.viewer)
+    for name in ("assessments:show_scope_of_practice", "capability:show_circle"):
+        assert client.get(reverse(name, args=[w.pharmacist.pk])).status_code == 200, name
+    for name in ("assessments:show_calibration", "portfolio:list_evidence"):
+        assert client.get(reverse(name, args=[w.pharmacist.pk])).status_code == 404, name

@@ -46,6 +46,25 @@ def _pages(w, assessment, evidence, supervision):
     ]
 
 
+def _level_pages(w) -> set[str]:
+    person = w.pharmacist.pk
+    return {
+        reverse("assessments:show_scope_of_practice", args=[person]),
+        reverse("assessments:print_scope_of_practice", args=[person]),
+    }
+
+
+def test_a_viewer_reads_the_scope_of_practice_without_links_into_the_record(client, w):
+    client.force_login(w.viewer)
+    page = client.get(reverse("assessments:show_scope_of_practice", args=[w.pharmacist.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Scope of practice" in text
+    assert reverse("portfolio:list_evidence", args=[w.pharmacist.pk]) not in text
+    assert reverse("reports:request_person_report", args=[w.pharmacist.pk]) not in text
+    assert reverse("assessments:sign_off_competency", args=[w.pharmacist.pk]) not in text
+
+
 @pytest.mark.parametrize("who", ["other_admin", "viewer", "stranger", "ended_mentor"])
 def test_people_without_a_right_get_404_on_every_page(client, w, who):
     from capmap.accounts.tests.factories import UserFactory
@@ -59,6 +78,8 @@ def test_people_without_a_right_get_404_on_every_page(client, w, who):
         user = w.mentor
     client.force_login(user)
     for url in _pages(w, assessment, evidence, w.supervision):
+        if who == "viewer" and url in _level_pages(w):
+            continue  # verified levels are the viewer's to read (ADR 0005), tested below
         assert client.get(url).status_code == 404, url
     for url in (
         reverse("assessments:list_sign_off_queue"),

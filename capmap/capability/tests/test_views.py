@@ -143,3 +143,16 @@ def test_list_of_teams_shows_only_our_subtree(client, story):
     s = story
     body = _get(client, s["manager"], "capability:list_teams").content.decode()
     assert s["t"].pcn_a.name in body and s["t"].pcn_b.name not in body
+
+
+def test_a_viewer_sees_the_circle_but_no_link_to_the_plan_they_may_not_open(client, story):
+    from capmap.organisations.models import Role
+    from capmap.organisations.tests.factories import MembershipFactory
+
+    s = story
+    viewer = MembershipFactory(organisation=s["t"].pcn_a, role=Role.VIEWER).user
+    response = _get(client, viewer, "capability:show_circle", s["ours"].pk)
+    assert response.status_code == 200
+    plan = reverse("development:show_plan", args=[s["ours"].pk])
+    assert plan not in response.content.decode()
+    assert client.get(plan).status_code == 404

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from capmap.accounts.models import User
 from capmap.demo.story import DEMO_PASSWORD, ICS_NAME, demo_sign_ins, load_demo_story
 from capmap.organisations.models import Membership, Organisation, OrganisationKind, Role
-from capmap.people.access import people_visible_to
 from capmap.people.models import Person, Supervision, SupervisionKind
+from capmap.people.selectors import people_for
 from capmap.people.validators import validate_registration
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,7 @@ def test_the_hospital_mentor_sees_exactly_their_mentee_outside_their_trust(story
     supervision = Supervision.objects.get(supervisor=mentor)
     assert (supervision.person, supervision.kind) == (mentee, SupervisionKind.MENTOR)
     trust = Membership.objects.get(user=mentor).organisation
-    visible = people_visible_to(mentor)
+    visible = people_for(mentor)
     outside_trust = visible.exclude(employer__path__startswith=trust.path)
     assert list(outside_trust) == [mentee]
     assert visible.filter(employer=mentee.employer).count() == 1
@@ -124,13 +124,13 @@ def test_the_hospital_mentor_sees_exactly_their_mentee_outside_their_trust(story
 
 def test_the_practitioner_sees_only_their_own_record(story):
     practitioner = _user("Practitioner")
-    assert list(people_visible_to(practitioner)) == [practitioner.person]
+    assert list(people_for(practitioner)) == [practitioner.person]
 
 
 def test_the_pcn_manager_sees_their_pcn_and_no_other(story):
     manager = _user("PCN manager")
     pcn = Membership.objects.get(user=manager).organisation
-    visible = people_visible_to(manager)
+    visible = people_for(manager)
     assert visible.count() > 10
     assert not visible.exclude(employer__path__startswith=pcn.path).exists()
 

@@ -11,13 +11,15 @@ from capmap.assessments.tests.factories import world
 
 pytestmark = pytest.mark.django_db
 
-RECORD_PAGES = {
+# Verified levels: whoever sees the staff record (ADR 0005).
+LEVEL_PAGES = {
     "Scope of practice": "assessments:show_scope_of_practice",
+    "Circle of competence": "capability:show_circle",
+}
+# The person's own record: the person, an active supervisor or mentor, their managers.
+RECORD_PAGES = {
     "Calibration of self-assessments": "assessments:show_calibration",
     "Evidence portfolio": "portfolio:list_evidence",
-}
-DEVELOPMENT_PAGES = {
-    "Circle of competence": "capability:show_circle",
     "Development plan": "development:show_plan",
 }
 SUPERVISORS = "assessments:list_supervisions"
@@ -55,7 +57,7 @@ def test_a_manager_gets_every_capability_link_and_can_assign_supervisors(client,
     supervisors = {
         "Assign or end supervisors and mentors": reverse(SUPERVISORS, args=[w.pharmacist.pk])
     }
-    assert links == _expected(w.pharmacist, RECORD_PAGES, DEVELOPMENT_PAGES) | supervisors
+    assert links == _expected(w.pharmacist, RECORD_PAGES, LEVEL_PAGES) | supervisors
     for href in links.values():
         assert client.get(href).status_code == 200, href
 
@@ -64,16 +66,16 @@ def test_a_manager_gets_every_capability_link_and_can_assign_supervisors(client,
 def test_the_person_and_their_mentor_get_every_link_but_only_see_supervisors(client, w, who):
     links = _links(client, getattr(w, who), w.pharmacist)
     supervisors = {"Supervisors and mentors": reverse(SUPERVISORS, args=[w.pharmacist.pk])}
-    assert links == _expected(w.pharmacist, RECORD_PAGES, DEVELOPMENT_PAGES) | supervisors
+    assert links == _expected(w.pharmacist, RECORD_PAGES, LEVEL_PAGES) | supervisors
     for href in links.values():
         assert client.get(href).status_code == 200, href
     page = client.get(reverse(SUPERVISORS, args=[w.pharmacist.pk])).content.decode()
     assert "Assign a supervisor" not in page
 
 
-def test_a_viewer_gets_only_the_links_to_pages_they_may_open(client, w):
+def test_a_viewer_gets_the_verified_levels_but_not_the_record(client, w):
     links = _links(client, w.viewer, w.pharmacist)
-    assert links == _expected(w.pharmacist, DEVELOPMENT_PAGES)
+    assert links == _expected(w.pharmacist, LEVEL_PAGES)
     for href in links.values():
         assert client.get(href).status_code == 200, href
     for name in [*RECORD_PAGES.values(), SUPERVISORS]:
@@ -83,7 +85,7 @@ def test_a_viewer_gets_only_the_links_to_pages_they_may_open(client, w):
 def test_someone_from_another_pcn_sees_neither_the_record_nor_its_pages(client, w):
     client.force_login(w.other_admin)
     assert client.get(reverse("people:show_person", args=[w.pharmacist.pk])).status_code == 404
-    for name in [*RECORD_PAGES.values(), *DEVELOPMENT_PAGES.values(), SUPERVISORS]:
+    for name in [*RECORD_PAGES.values(), *LEVEL_PAGES.values(), SUPERVISORS]:
         assert client.get(reverse(name, args=[w.pharmacist.pk])).status_code == 404, name
 
 
@@ -92,5 +94,5 @@ def test_a_former_mentor_reaches_neither_the_record_nor_its_pages(client, w):
     w.supervision.save()
     client.force_login(w.mentor)
     assert client.get(reverse("people:show_person", args=[w.pharmacist.pk])).status_code == 404
-    for name in RECORD_PAGES.values():
+    for name in [*RECORD_PAGES.values(), *LEVEL_PAGES.values()]:
         assert client.get(reverse(name, args=[w.pharmacist.pk])).status_code == 404, name

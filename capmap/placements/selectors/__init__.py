@@ -1,4 +1,4 @@
-"""Reads for placement schemes, already scoped to the caller (see access.py)."""
+"""Reads for placement schemes, already scoped to the caller by the access policy."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from capmap.assessments.models import CurrentCapability
-from capmap.organisations import scoping
 from capmap.organisations.models import Organisation, OrganisationKind
+from capmap.people import policy
 from capmap.people.models import Person
 
-from .. import access
 from ..eligibility import ApplicantFacts, eligible, unmet
 from ..models import (
     AllocationRun,
@@ -27,7 +26,7 @@ from ..models import (
 
 
 def schemes_for(user) -> QuerySet[Scheme]:
-    ids = Scheme.objects.filter(access.schemes_q(user)).values("pk")
+    ids = Scheme.objects.filter(policy.allowed_q(user, policy.VIEW_SCHEME)).values("pk")
     return Scheme.objects.filter(pk__in=ids).select_related("owner")
 
 
@@ -37,7 +36,7 @@ def get_scheme(user, pk: int) -> Scheme:
 
 
 def led_schemes(user) -> QuerySet[Scheme]:
-    return Scheme.objects.filter(access.lead_q(user)).select_related("owner")
+    return Scheme.objects.filter(policy.allowed_q(user, policy.LEAD_SCHEME)).select_related("owner")
 
 
 def get_led_scheme(user, pk: int) -> Scheme:
@@ -46,16 +45,13 @@ def get_led_scheme(user, pk: int) -> Scheme:
 
 
 def get_led_placement(user, scheme: Scheme, pk: int) -> Placement:
-    return Placement.objects.filter(access.lead_q(user, "scheme__owner__path"), scheme=scheme).get(
-        pk=pk
-    )
+    return Placement.objects.filter(
+        policy.allowed_q(user, policy.LEAD_SCHEME, via="scheme__"), scheme=scheme
+    ).get(pk=pk)
 
 
 def organisations_to_own_schemes(user) -> QuerySet[Organisation]:
-    q = Q(pk__in=[])
-    for permission in access.LEAD_PERMISSIONS:
-        q |= scoping.path_q(user, permission)
-    return Organisation.objects.filter(q).exclude(kind=OrganisationKind.PRACTICE).order_by("path")
+    return policy.organisations(user, policy.RUN_SCHEMES).exclude(kind=OrganisationKind.PRACTICE)
 
 
 def host_organisations(scheme: Scheme) -> QuerySet[Organisation]:
@@ -167,9 +163,7 @@ def application_of(user, scheme: Scheme) -> Application | None:
 def applications_to_release(user) -> QuerySet[Application]:
     """Applications from staff the user manages (practice manager or GP), newest first."""
     return (
-        Application.objects.filter(
-            scoping.path_q(user, scoping.MANAGE_PEOPLE, "applicant__employer__path")
-        )
+        Application.objects.filter(policy.allowed_q(user, policy.CHANGE_PERSON, via="applicant__"))
         .select_related("scheme", "applicant__employer", "released_by")
         .order_by("released_at", "-created_at")
     )
@@ -185,25 +179,14 @@ def runs_of(scheme: Scheme) -> QuerySet[AllocationRun]:
 
 def get_run(user, scheme: Scheme, pk: int) -> AllocationRun:
     return AllocationRun.objects.filter(
-        access.lead_q(user, "scheme__owner__path"), scheme=scheme
+        policy.allowed_q(user, policy.LEAD_SCHEME, via="scheme__"), scheme=scheme
     ).get(pk=pk)
-
-
-def participations_q(user) -> Q:
-    """Participations the user may open: their own, as mentor, or as programme lead."""
-    if not user or not user.is_authenticated:
-        return Q(pk__in=[])
-    return (
-        Q(application__applicant__user=user)
-        | Q(placement__mentor=user)
-        | access.lead_q(user, "placement__scheme__owner__path")
-    )
 
 
 def participations_for(user) -> QuerySet[Participation]:
     confirmed_half_days = Sum("sessions__half_days", filter=Q(sessions__confirmed_at__isnull=False))
     return (
-        Participation.objects.filter(participations_q(user))
+        Participation.objects.filter(policy.allowed_q(user, policy.VIEW_PARTICIPATION))
         .select_related(
             "application__applicant__employer",
             "placement__host",
@@ -232,11 +215,14 @@ def sessions_of(participation: Participation) -> QuerySet[SessionLog]:
 
 
 def get_session_to_confirm(user, pk: int) -> SessionLog:
-    return SessionLog.objects.filter(participation__placement__mentor=user).get(pk=pk)
+    """A session of a participant the user mentors now (the mentor supervision is active)."""
+    return SessionLog.objects.filter(
+        policy.allowed_q(user, policy.MENTOR_PARTICIPATION, via="participation__")
+    ).get(pk=pk)
 
 
 def mentor_participations(user) -> QuerySet[Participation]:
-    return participations_for(user).filter(placement__mentor=user)
+    return participations_for(user).filter(policy.allowed_q(user, policy.MENTOR_PARTICIPATION))
 
 
 def has_confirmed_run(scheme: Scheme) -> bool:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from .. import access
+from capmap.people import policy
+
 from ..models import (
     LIKERT_LABELS,
     Answer,
@@ -30,14 +31,14 @@ def surveys_of(scheme: Scheme) -> QuerySet[Survey]:
 
 def get_led_survey(user, scheme: Scheme, pk: int) -> Survey:
     """The survey, or Survey.DoesNotExist when the user does not lead its scheme."""
-    return Survey.objects.filter(access.lead_q(user, "scheme__owner__path"), scheme=scheme).get(
-        pk=pk
-    )
+    return Survey.objects.filter(
+        policy.allowed_q(user, policy.LEAD_SCHEME, via="scheme__"), scheme=scheme
+    ).get(pk=pk)
 
 
 def get_led_question(user, survey: Survey, pk: int) -> Question:
     return Question.objects.filter(
-        access.lead_q(user, "survey__scheme__owner__path"), survey=survey
+        policy.allowed_q(user, policy.LEAD_SCHEME, via="survey__scheme__"), survey=survey
     ).get(pk=pk)
 
 

@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, QuerySet
 
 from capmap.organisations.models import Organisation, OrganisationKind
+from capmap.people import policy
 
-from .. import access
 from ..models import Direction, Measure, MeasureValue, Phase, Scheme
 
 TWO_PLACES = Decimal("0.01")
@@ -21,9 +21,9 @@ def measures_of(scheme: Scheme) -> QuerySet[Measure]:
 
 def get_led_measure(user, scheme: Scheme, pk: int) -> Measure:
     """The measure, or Measure.DoesNotExist when the user does not lead its scheme."""
-    return Measure.objects.filter(access.lead_q(user, "scheme__owner__path"), scheme=scheme).get(
-        pk=pk
-    )
+    return Measure.objects.filter(
+        policy.allowed_q(user, policy.LEAD_SCHEME, via="scheme__"), scheme=scheme
+    ).get(pk=pk)
 
 
 def outcome_practices(scheme: Scheme) -> QuerySet[Organisation]:

@@ -1,7 +1,7 @@
 """State changes for placement schemes: set-up, applications, allocation, sessions.
 
-Every function takes the acting user first, checks permission (access.py), runs in one
-transaction and writes the audit trail.
+Every function takes the acting user first, checks permission (the access policy in
+people/policy.py), runs in one transaction and writes the audit trail.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.workflow import current_status, lock, retry_when_locked, transition
 from capmap.frameworks.models import Competency
 from capmap.organisations.models import Organisation
-from capmap.people.access import can_manage_person
+from capmap.people import policy
 from capmap.people.models import Person, Supervision, SupervisionKind
 
-from .. import access, selectors
+from .. import selectors
 from ..allocation import instance_for, recount, run_engine
 from ..models import (
     SCHEME_WORKFLOW,
@@ -42,7 +42,7 @@ from ..models import (
 
 
 def _require_lead(actor, scheme: Scheme) -> None:
-    if not access.is_programme_lead(actor, scheme):
+    if not policy.allows(actor, policy.LEAD_SCHEME, scheme):
         raise NotPermitted("Only a programme lead of this scheme's organisation can do this.")
 
 
@@ -64,7 +64,7 @@ def create_scheme(
     hard_to_recruit_first: bool = True,
 ) -> Scheme:
     """A programme lead sets up a scheme owned by their organisation (an ICS or hub)."""
-    if not any(access.scoping.can(actor, p, owner) for p in access.LEAD_PERMISSIONS):
+    if not policy.allows(actor, policy.RUN_SCHEMES, owner):
         raise NotPermitted("Choose an organisation where you are a manager or admin.")
     _check_dates(starts_on, ends_on)
     if sessions_required < 1:
@@ -189,7 +189,7 @@ def record_prescribing_status(
     *, actor, person: Person, independent_prescriber: bool
 ) -> PrescribingStatus:
     """A person records their own prescribing qualification; their managers may too."""
-    if person.user_id != actor.pk and not can_manage_person(actor, person):
+    if not policy.allows(actor, policy.RECORD_ACTIVITY, person):
         raise NotPermitted("You can record this only for yourself or staff you manage.")
     with set_actor(actor):
         status, _ = PrescribingStatus.objects.update_or_create(
@@ -204,7 +204,7 @@ def submit_application(
     *, actor, scheme: Scheme, statement: str, placements: list[Placement]
 ) -> Application:
     """Apply (or change an application) with eligible placements ranked, best first."""
-    if not access.may_apply(actor, scheme):
+    if not policy.allows(actor, policy.APPLY_TO_SCHEME, scheme):
         raise NotPermitted("You can apply only while applications are open, for yourself.")
     person = actor.person
     if not statement.strip():
@@ -241,7 +241,7 @@ def submit_application(
 @transaction.atomic
 def confirm_release(*, actor, application: Application) -> Application:
     """The applicant's practice manager or GP confirms they will release them for sessions."""
-    if not can_manage_person(actor, application.applicant):
+    if not policy.allows(actor, policy.CHANGE_PERSON, application.applicant):
         raise NotPermitted("Only a manager of the applicant's practice can confirm release.")
     if application.applicant.user_id == actor.pk:
         raise NotPermitted("Someone else at your practice must confirm your release.")
@@ -446,7 +446,7 @@ def log_session(
 @transaction.atomic
 def confirm_session(*, actor, session: SessionLog) -> SessionLog:
     """The mentor confirms the session took place."""
-    if session.participation.placement.mentor_id != actor.pk:
+    if not policy.allows(actor, policy.MENTOR_PARTICIPATION, session.participation):
         raise NotPermitted("Only the participant's mentor can confirm their sessions.")
     if session.confirmed:
         raise DomainError("This session is already confirmed.")

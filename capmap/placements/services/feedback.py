@@ -23,8 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.people import policy
 
-from .. import access
 from ..models import (
     LIKERT_LABELS,
     Answer,
@@ -92,7 +92,7 @@ class InvitationExpired(DomainError):
 
 def _require_lead(actor, survey_or_scheme) -> None:
     scheme = getattr(survey_or_scheme, "scheme", survey_or_scheme)
-    if not access.is_programme_lead(actor, scheme):
+    if not policy.allows(actor, policy.LEAD_SCHEME, scheme):
         raise NotPermitted("Only a programme lead of this scheme's organisation can do this.")
 
 

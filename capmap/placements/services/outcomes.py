@@ -21,8 +21,8 @@ from capmap.core.importing import (
 )
 from capmap.core.tabular import Row
 from capmap.organisations.models import Organisation
+from capmap.people import policy
 
-from .. import access
 from ..models import Direction, Measure, MeasureValue, Phase, Scheme
 from ..selectors.outcomes import outcome_practices
 
@@ -32,7 +32,7 @@ MAX_VALUE = Decimal("9999999999.99")
 
 
 def _require_lead(actor, scheme: Scheme) -> None:
-    if not access.is_programme_lead(actor, scheme):
+    if not policy.allows(actor, policy.LEAD_SCHEME, scheme):
         raise NotPermitted("Only a programme lead of this scheme's organisation can do this.")
 
 

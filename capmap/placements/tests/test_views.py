@@ -242,3 +242,38 @@ def test_scheme_report_shows_placed_first_choice_and_retention(client, s):
     assert s.alice.full_name in text
     signed_in(client, s.other)
     assert client.get(reverse("placements:show_report", args=[s.scheme.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "status"),
+    [(1, 30, 404), (0, 0, 200), (-30, -1, 404)],
+    ids=["before the dates", "during", "after the dates"],
+)
+def test_a_mentor_opens_a_participant_only_while_the_mentor_supervision_lasts(
+    client, s, start, end, status
+):
+    # Finding 3: the mentor's view of a participant ends with the supervision.
+    import datetime
+
+    _, participation = running(s)
+    today = datetime.date.today()
+    supervision = participation.supervision
+    supervision.starts_on = today + datetime.timedelta(days=start)
+    supervision.ends_on = today + datetime.timedelta(days=end)
+    supervision.save()
+    page = signed_in(client, s.mentor).get(
+        reverse("placements:show_participation", args=[participation.pk])
+    )
+    assert page.status_code == status
+    assert (
+        signed_in(client, s.alice.user)
+        .get(reverse("placements:show_participation", args=[participation.pk]))
+        .status_code
+        == 200
+    )
+    assert (
+        signed_in(client, s.other)
+        .get(reverse("placements:show_participation", args=[participation.pk]))
+        .status_code
+        == 404
+    )

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from capmap.core.exceptions import DomainError
+from capmap.people import policy
 
-from .. import access, presenters, selectors, services
+from .. import presenters, selectors, services
 from ..forms import (
     ApplicationForm,
     EligibilityRuleForm,
@@ -51,7 +52,7 @@ def list_schemes(request):
         request,
         "list_schemes",
         schemes=selectors.schemes_for(request.user).order_by("-starts_on"),
-        may_create=access.can_lead_anywhere(request.user),
+        may_create=policy.allows_anywhere(request.user, policy.RUN_SCHEMES),
         to_release=selectors.schemes_with_unreleased(request.user).count(),
         mine=selectors.participations_for(request.user).filter(
             application__applicant__user=request.user
@@ -165,7 +166,7 @@ def add_rule(request, pk: int):
 @login_required
 def apply(request, pk: int):
     scheme = _found(selectors.get_scheme, request.user, pk)
-    if not access.may_apply(request.user, scheme):
+    if not policy.allows(request.user, policy.APPLY_TO_SCHEME, scheme):
         raise Http404
     person = request.user.person
     form = ApplicationForm(

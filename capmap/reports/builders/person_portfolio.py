@@ -12,9 +12,11 @@ from django.utils.formats import date_format
 from capmap.assessments.selectors import scope_of_practice
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.development.selectors import current_plan
+from capmap.people import policy
 from capmap.people.models import Person
+from capmap.people.selectors import get_person
 from capmap.portfolio.models import EvidenceReview
-from capmap.portfolio.selectors import evidence_of, get_person_record
+from capmap.portfolio.selectors import evidence_of
 
 from ..registry import BuildContext, ReportDocument, ReportKind, Section, Table, register
 
@@ -37,7 +39,7 @@ def clean_parameters(data: dict) -> dict:
 
 def _person(user, parameters: dict) -> Person | None:
     try:
-        return get_person_record(user, parameters.get("person"))
+        return get_person(user, parameters.get("person"), policy.VIEW_RECORD)
     except (Person.DoesNotExist, ValueError, TypeError):
         return None
 

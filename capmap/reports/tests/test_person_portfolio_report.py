@@ -194,3 +194,36 @@ def test_asking_without_a_person_says_where_to_ask(client, w):
     )
     assert response.status_code == 400
     assert "scope of practice page" in response.content.decode()
+
+
+def _download(client, report):
+    return client.get(reverse("reports:download_report", args=[report.public_id]))
+
+
+def test_a_mentor_cannot_download_the_pdf_once_the_supervision_has_ended(client, w):
+    # Finding 2: the permission is checked when the file is downloaded, not only when asked.
+    client.force_login(w.mentor)
+    report = ask(client, w.pharmacist, "pdf")
+    assert report.status == ReportStatus.DONE
+    assert _download(client, report).status_code == 200
+    w.supervision.ends_on = datetime.date.today() - datetime.timedelta(days=1)
+    w.supervision.save()
+    assert _download(client, report).status_code == 404
+
+
+def test_a_manager_cannot_download_the_pdf_once_their_membership_is_removed(client, w):
+    from capmap.organisations.models import Membership
+
+    client.force_login(w.manager)
+    report = ask(client, w.pharmacist, "pdf")
+    assert _download(client, report).status_code == 200
+    Membership.objects.filter(user=w.manager).delete()
+    assert _download(client, report).status_code == 404
+
+
+def test_no_one_but_the_requester_downloads_a_report(client, w):
+    client.force_login(w.manager)
+    report = ask(client, w.pharmacist, "pdf")
+    for other in (w.mentor, w.pharmacist_user, w.other_admin):
+        client.force_login(other)
+        assert _download(client, report).status_code == 404

@@ -1,0 +1,413 @@
+"""The one access policy: who may see and who may do what, for every kind of data.
+
+Each action names one `Rule`: a few grants (being the person, an active supervision,
+a role over an organisation path, a relation such as `placements__mentor`). The same
+grants answer both questions, so a list, a detail page, the API, a report download and a
+background task cannot disagree:
+
+- `allowed_q(actor, action, via="person__")` is the filter selectors build querysets from;
+- `allows(actor, action, obj)` is the yes/no for one object: grants that can be decided
+  from the object in memory are, the rest are the same filter applied to its primary key.
+
+People is the lowest app that knows both the organisation tree and supervisions, so the
+policy lives here; the apps above import it and it never imports them: their relations
+are written as field paths. The organisation-tree half (roles, their permissions and the
+memoised scope of a user) is `capmap.organisations.scoping`, which the organisations app,
+sitting below people, uses directly. docs/adr/0005-one-access-policy.md has the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+
+from capmap.organisations import scoping
+from capmap.organisations.models import Organisation
+from capmap.organisations.scoping import (
+    AUTHOR_FRAMEWORKS,
+    MANAGE_MEMBERSHIPS,
+    MANAGE_ORGANISATIONS,
+    MANAGE_PEOPLE,
+    VIEW_AUDIT,
+    VIEW_ORGANISATION,
+    VIEW_PEOPLE,
+    forget_scope,
+)
+
+__all__ = [
+    "AUTHOR_FRAMEWORKS",
+    "MANAGE_MEMBERSHIPS",
+    "MANAGE_ORGANISATIONS",
+    "MANAGE_PEOPLE",
+    "VIEW_AUDIT",
+    "VIEW_ORGANISATION",
+    "VIEW_PEOPLE",
+    "forget_scope",
+]
+
+NOTHING = Q(pk__in=[])
+
+# --- Actions -------------------------------------------------------------------------
+# Over a staff record (the object is a Person; `via` leads from a model to the person).
+VIEW_PERSON = "view_person"
+CHANGE_PERSON = "change_person"
+VIEW_LEVELS = "view_levels"
+RECORD_ACTIVITY = "record_activity"
+# Over a person's record: assessments, evidence and development plan.
+VIEW_RECORD = "view_record"
+WRITE_RECORD = "write_record"
+VERIFY_RECORD = "verify_record"
+AGREE_PLAN = "agree_plan"
+# Over a placement scheme, and over a participation in one.
+RUN_SCHEMES = "run_schemes"  # over an organisation: may own and lead schemes there
+VIEW_SCHEME = "view_scheme"
+LEAD_SCHEME = "lead_scheme"
+APPLY_TO_SCHEME = "apply_to_scheme"
+VIEW_PARTICIPATION = "view_participation"
+MENTOR_PARTICIPATION = "mentor_participation"
+# Over a framework, role profile or care pathway (anything with an `owner` organisation).
+VIEW_FRAMEWORK = "view_framework"
+# Over an organisation, the role permissions themselves are the actions: VIEW_ORGANISATION,
+# MANAGE_ORGANISATIONS, MANAGE_MEMBERSHIPS, VIEW_PEOPLE, MANAGE_PEOPLE, VIEW_AUDIT and
+# AUTHOR_FRAMEWORKS (the owner a framework may be authored for; None is the shared library).
+
+
+# --- The actor -----------------------------------------------------------------------
+
+
+def is_system(actor: Any) -> bool:
+    return scoping.is_system(actor)
+
+
+def _signed_in(actor: Any) -> bool:
+    return bool(actor is not None and actor.is_authenticated and getattr(actor, "pk", None))
+
+
+def supervisions(actor: Any, on: date | None = None) -> list[tuple[int, int]]:
+    """(supervision id, person id) of the actor's active supervisions on a day (today),
+    memoised on the actor object with the rest of its scope."""
+    if not _signed_in(actor):
+        return []
+    day = on or timezone.localdate()
+    cache = scoping.memo(actor)
+    key = ("supervisions", day)
+    if key not in cache:
+        # Imported here: the selectors module builds its querysets from this policy.
+        from .selectors import active_supervisions
+
+        cache[key] = list(active_supervisions(actor, on=day).values_list("pk", "person_id"))
+    return cache[key]
+
+
+def supervised_person_ids(actor: Any) -> set[int]:
+    return {person_id for _, person_id in supervisions(actor)}
+
+
+# --- Grants --------------------------------------------------------------------------
+
+
+def _local_value(obj: Model, field_path: str) -> tuple[bool, Any]:
+    """(found, value) of a field path read from the object itself, without following a
+    to-many relation. Found is False when the answer needs the database."""
+    value: Any = obj
+    for part in field_path.split("__"):
+        if value is None:
+            return True, None
+        try:
+            value = getattr(value, part)
+        except Exception:  # a missing relation or a reverse to-many: ask the database
+            return False, None
+        if hasattr(value, "all") and callable(value.all):
+            return False, None
+    return True, value
+
+
+class Grant:
+    """One way of being allowed. `q` filters rows of a model reached through `via`;
+    `holds` decides for one object in memory, or returns None to let the filter decide."""
+
+    def q(self, actor: Any, via: str) -> Q:
+        raise NotImplementedError
+
+    def holds(self, actor: Any, obj: Model) -> bool | None:
+        return None
+
+
+@dataclass(frozen=True)
+class Oneself(Grant):
+    """The actor is the user linked at `field` (the person themself, the applicant...)."""
+
+    field: str = "user"
+
+    def q(self, actor: Any, via: str) -> Q:
+        return Q(**{f"{via}{self.field}": actor})
+
+    def holds(self, actor: Any, obj: Model) -> bool | None:
+        if "__" in self.field:
+            return None
+        return getattr(obj, f"{self.field}_id", None) == actor.pk
+
+
+@dataclass(frozen=True)
+class Supervising(Grant):
+    """The actor supervises or mentors the person today (dates inclusive); this crosses
+    organisations and ends with the relationship."""
+
+    def q(self, actor: Any, via: str) -> Q:
+        return Q(**{f"{via}pk__in": sorted(supervised_person_ids(actor))})
+
+    def holds(self, actor: Any, obj: Model) -> bool | None:
+        return obj.pk in supervised_person_ids(actor)
+
+
+@dataclass(frozen=True)
+class ThroughSupervision(Grant):
+    """The row's own supervision (a placement's mentor supervision) is one of the actor's
+    active ones: a mentor sees a participant only for the dates of the relationship."""
+
+    field: str = "supervision"
+
+    def q(self, actor: Any, via: str) -> Q:
+        ids = sorted(pk for pk, _ in supervisions(actor))
+        return Q(**{f"{via}{self.field}_id__in": ids})
+
+    def holds(self, actor: Any, obj: Model) -> bool | None:
+        if "__" in self.field:
+            return None
+        return getattr(obj, f"{self.field}_id", None) in {pk for pk, _ in supervisions(actor)}
+
+
+@dataclass(frozen=True)
+class Over(Grant):
+    """The actor holds `permission` over the organisation whose path is at `path_field`."""
+
+    permission: str
+    path_field: str = "path"
+
+    def q(self, actor: Any, via: str) -> Q:
+        return scoping.path_q(actor, self.permission, f"{via}{self.path_field}")
+
+    def holds(self, actor: Any, obj: Model) -> bool | None:
+        found, path = _local_value(obj, self.path_field)
+        if not found:
+            return None
+        return path is not None and any(
+            path.startswith(p) for p in scoping.scope_paths(actor, self.permission)
+        )
+
+
+@dataclass(frozen=True)
+class Related(Grant):
+    """The actor is the user at a relation, e.g. `placements__mentor`."""
+
+    field: str
+
+    def q(self, actor: Any, via: str) -> Q:
+        return Q(**{f"{via}{self.field}": actor})
+
+
+@dataclass(frozen=True)
+class OpenToStaff(Grant):
+    """Staff employed inside the owner's tree see a scheme while applications are open."""
+
+    owner_field: str = "owner"
+    status_field: str = "status"
+    open_status: str = "applications_open"
+
+    def q(self, actor: Any, via: str) -> Q:
+        employer = _employer_of(actor)
+        if employer is None:
+            return NOTHING
+        return Q(
+            **{
+                f"{via}{self.owner_field}_id__in": _ancestor_ids(employer),
+                f"{via}{self.status_field}": self.open_status,
+            }
+        )
+
+    def holds(self, actor: Any, obj: Model) -> bool | None:
+        employer = _employer_of(actor)
+        if employer is None:
+            return False
+        return getattr(obj, self.status_field) == self.open_status and getattr(
+            obj, f"{self.owner_field}_id"
+        ) in _ancestor_ids(employer)
+
+
+@dataclass(frozen=True)
+class SharedLibrary(Grant):
+    """Frameworks and pathways with no owner are the shared library, open to everyone
+    signed in."""
+
+    owner_field: str = "owner"
+
+    def q(self, actor: Any, via: str) -> Q:
+        return Q(**{f"{via}{self.owner_field}__isnull": True})
+
+    def holds(self, actor: Any, obj: Model) -> bool | None:
+        return getattr(obj, f"{self.owner_field}_id", None) is None
+
+
+@dataclass(frozen=True)
+class Superuser(Grant):
+    """System administrators keep the shared library."""
+
+    def q(self, actor: Any, via: str) -> Q:
+        return Q() if actor.is_superuser else NOTHING
+
+    def holds(self, actor: Any, obj: Model) -> bool | None:
+        return bool(actor.is_superuser)
+
+
+def _employer_of(actor: Any) -> Organisation | None:
+    person = getattr(actor, "person", None)
+    return person.employer if person is not None else None
+
+
+def _ancestor_ids(organisation: Organisation) -> list[int]:
+    # The organisation and those above it, root first.
+    return [int(part) for part in organisation.path.strip("/").split("/") if part]
+
+
+# --- Rules ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may take one action: any of the grants, and never the person themself when
+    `never_self` names the field that links the object to its person's user."""
+
+    grants: tuple[Grant, ...]
+    never_self: str = ""
+
+
+SEES_STAFF_RECORD = (Oneself(), Supervising(), Over(VIEW_PEOPLE, "employer__path"))
+SEES_PERSONAL_RECORD = (Oneself(), Supervising(), Over(MANAGE_PEOPLE, "employer__path"))
+JUDGES_PERSONAL_RECORD = (Supervising(), Over(MANAGE_PEOPLE, "employer__path"))
+# A programme lead manages people or organisations over the scheme's owner.
+RUNS_SCHEMES = (MANAGE_PEOPLE, MANAGE_ORGANISATIONS)
+LEADS = tuple(Over(permission, "owner__path") for permission in RUNS_SCHEMES)
+
+RULES: dict[str, Rule] = {
+    VIEW_PERSON: Rule(SEES_STAFF_RECORD),
+    # Decision (ADR 0005): verified levels are the capability map that viewers such as
+    # commissioners hold a role to read; they carry no judgement text or evidence.
+    VIEW_LEVELS: Rule(SEES_STAFF_RECORD),
+    CHANGE_PERSON: Rule((Over(MANAGE_PEOPLE, "employer__path"),)),
+    RECORD_ACTIVITY: Rule((Oneself(), Over(MANAGE_PEOPLE, "employer__path"))),
+    VIEW_RECORD: Rule(SEES_PERSONAL_RECORD),
+    WRITE_RECORD: Rule(SEES_PERSONAL_RECORD),
+    VERIFY_RECORD: Rule(JUDGES_PERSONAL_RECORD, never_self="user"),
+    AGREE_PLAN: Rule(JUDGES_PERSONAL_RECORD, never_self="user"),
+    RUN_SCHEMES: Rule(tuple(Over(permission) for permission in RUNS_SCHEMES)),
+    LEAD_SCHEME: Rule(LEADS),
+    VIEW_SCHEME: Rule(
+        (
+            *LEADS,
+            Related("placements__mentor"),
+            Oneself("applications__applicant__user"),
+            Over(MANAGE_PEOPLE, "applications__applicant__employer__path"),
+            OpenToStaff(),
+        )
+    ),
+    APPLY_TO_SCHEME: Rule((OpenToStaff(),)),
+    VIEW_PARTICIPATION: Rule(
+        (
+            Oneself("application__applicant__user"),
+            ThroughSupervision(),
+            *(Over(g.permission, f"placement__scheme__{g.path_field}") for g in LEADS),
+        )
+    ),
+    MENTOR_PARTICIPATION: Rule((ThroughSupervision(),)),
+    VIEW_FRAMEWORK: Rule((Superuser(), SharedLibrary(), Over(VIEW_ORGANISATION, "owner__path"))),
+    AUTHOR_FRAMEWORKS: Rule((Superuser(), Over(AUTHOR_FRAMEWORKS))),
+}
+# Role permissions over an organisation are actions too (the organisation-tree half);
+# authoring frameworks has its own rule above, as superusers keep the shared library.
+ROLE_ACTIONS = tuple(sorted(set().union(*scoping.ROLE_PERMISSIONS.values()) - {AUTHOR_FRAMEWORKS}))
+for _permission in ROLE_ACTIONS:
+    RULES[_permission] = Rule((Over(_permission),))
+ORGANISATION_ACTIONS = (*ROLE_ACTIONS, AUTHOR_FRAMEWORKS, RUN_SCHEMES)
+
+
+def _rule(action: str) -> Rule:
+    try:
+        return RULES[action]
+    except KeyError:
+        raise ValueError(f"The access policy has no action {action!r}.") from None
+
+
+def allowed_q(actor: Any, action: str, via: str = "") -> Q:
+    """The filter for rows the actor may take `action` on. `via` leads from the filtered
+    model to the policy's object, e.g. "person__" from an assessment to its person."""
+    rule = _rule(action)
+    if is_system(actor):
+        return Q()
+    if not _signed_in(actor):
+        return NOTHING
+    q = reduce(or_, (grant.q(actor, via) for grant in rule.grants))
+    if rule.never_self:
+        q &= ~Q(**{f"{via}{rule.never_self}": actor})
+    return q
+
+
+def allows(actor: Any, action: str, obj: Model | None) -> bool:
+    """May the actor take `action` on this object (a person, a scheme, an organisation...)?
+
+    For AUTHOR_FRAMEWORKS, `obj` is the owner and None means the shared library.
+    """
+    rule = _rule(action)
+    if is_system(actor):
+        return True
+    if not _signed_in(actor):
+        return False
+    if obj is None:
+        return action == AUTHOR_FRAMEWORKS and bool(actor.is_superuser)
+    if rule.never_self and getattr(obj, f"{rule.never_self}_id", None) == actor.pk:
+        return False
+    undecided: list[Grant] = []
+    for grant in rule.grants:
+        held = grant.holds(actor, obj)
+        if held:
+            return True
+        if held is None:
+            undecided.append(grant)
+    if not undecided:
+        return False
+    q = reduce(or_, (grant.q(actor, "") for grant in undecided))
+    return type(obj)._default_manager.filter(pk=obj.pk).filter(q).exists()
+
+
+def allows_anywhere(actor: Any, action: str) -> bool:
+    """May the actor take an action over organisations (a role permission, or authoring
+    frameworks) over at least one organisation?"""
+    if is_system(actor):
+        return True
+    if not _signed_in(actor):
+        return False
+    return any(
+        (isinstance(grant, Superuser) and actor.is_superuser)
+        or (isinstance(grant, Over) and scoping.can_anywhere(actor, grant.permission))
+        for grant in _rule(action).grants
+    )
+
+
+def filter_allowed(actor: Any, action: str, rows: QuerySet, via: str = "") -> QuerySet:
+    """The rows the actor may take `action` on, each once (grants may join to-many rows)."""
+    return rows.filter(pk__in=rows.model._default_manager.filter(allowed_q(actor, action, via)))
+
+
+def organisations(actor: Any, permission: str = VIEW_ORGANISATION) -> QuerySet[Organisation]:
+    """Organisations where the actor holds a role permission, in tree order."""
+    return Organisation.objects.filter(allowed_q(actor, permission)).order_by("path")
+
+
+def actions() -> Iterable[str]:
+    return RULES.keys()
