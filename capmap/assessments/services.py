@@ -141,10 +141,11 @@ def _active_supervisions_of(person: Person):
 
 def _open_cycle_for(person: Person) -> AssessmentCycle | None:
     today = timezone.localdate()
-    ancestors = [p for p in person.employer.path.split("/") if p]
     return (
         AssessmentCycle.objects.filter(
-            organisation_id__in=ancestors, opens_on__lte=today, closes_on__gte=today
+            organisation_id__in=person.employer.ancestor_ids(),
+            opens_on__lte=today,
+            closes_on__gte=today,
         )
         .order_by("closes_on")
         .first()

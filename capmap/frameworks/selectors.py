@@ -219,11 +219,6 @@ def previous_competencies(version: FrameworkVersion) -> QuerySet[Competency]:
     return competencies_of(previous).order_by("domain__order", "order")
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [part for part in path.split("/") if part]
-    return ["/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
-
-
 def pathway_competencies(user, pathway: CarePathway) -> QuerySet[Competency]:
     """Competencies a pathway may ask for: published versions of frameworks in the library
     or owned by the pathway's organisation (or one above it), that the user can see."""
@@ -231,7 +226,7 @@ def pathway_competencies(user, pathway: CarePathway) -> QuerySet[Competency]:
 
     owners = Q(version__framework__owner__isnull=True)
     if pathway.owner_id:
-        owners |= Q(version__framework__owner__path__in=_ancestor_paths(pathway.owner.path))
+        owners |= Q(version__framework__owner__path__in=pathway.owner.ancestor_paths())
     return (
         Competency.objects.filter(owners, version__status=VersionStatus.PUBLISHED)
         .filter(access.visible_q(user, "version__framework__owner"))

@@ -14,7 +14,6 @@ from operator import or_
 from django.db.models import Q
 
 from capmap.organisations import scoping
-from capmap.organisations.models import Organisation
 
 from .models import Scheme, SchemeStatus
 
@@ -34,10 +33,6 @@ def can_lead_anywhere(user) -> bool:
     return any(scoping.can_anywhere(user, p) for p in LEAD_PERMISSIONS)
 
 
-def ancestor_ids(organisation: Organisation) -> list[int]:
-    return [int(part) for part in organisation.path.strip("/").split("/") if part]
-
-
 def schemes_q(user) -> Q:
     """Schemes the user may open: lead, mentor, applicant, releasing manager, would-be applicant."""
     if not user or not user.is_authenticated:
@@ -49,7 +44,7 @@ def schemes_q(user) -> Q:
     person = getattr(user, "person", None)
     if person is not None:
         # Staff may see the open schemes of their own ICS (or any organisation above them).
-        q |= Q(owner_id__in=ancestor_ids(person.employer), status=SchemeStatus.APPLICATIONS_OPEN)
+        q |= Q(owner_id__in=person.employer.ancestor_ids(), status=SchemeStatus.APPLICATIONS_OPEN)
     return q
 
 
