@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from capmap.core.exceptions import DomainError, NotPermitted
-from capmap.frameworks.models import Competency, ProficiencyLevel, RoleProfile, VersionStatus
+from capmap.frameworks import selectors as framework_selectors
+from capmap.frameworks.models import Competency, ProficiencyLevel, RoleProfile
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 from capmap.people.access import can_manage_person
@@ -157,10 +158,8 @@ def start_assessment(*, actor, person: Person, role_profile: RoleProfile) -> Ass
     """Start (or continue) the person's own assessment against a role profile."""
     if person.user_id != actor.pk:
         raise NotPermitted("You can only start your own assessment.")
-    if role_profile.job_role_id != person.job_role_id:
-        raise DomainError("Choose a role profile for your job role.")
-    if role_profile.version.status != VersionStatus.PUBLISHED:
-        raise DomainError("That role profile's framework version is not in use.")
+    if not framework_selectors.applicable_role_profiles(person).filter(pk=role_profile.pk).exists():
+        raise DomainError("Choose a role profile that applies to your job role and stage.")
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one start at a time
     unfinished = (
         Assessment.objects.filter(person=person, role_profile=role_profile)
