@@ -17,8 +17,8 @@ from capmap.frameworks.models import (
     RoleProfile,
 )
 from capmap.organisations import scoping
-from capmap.people.access import active_supervisions
 from capmap.people.models import Person, Supervision
+from capmap.people.selectors import active_supervisions
 from capmap.portfolio import access
 
 from .models import (

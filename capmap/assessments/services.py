@@ -16,7 +16,6 @@ from datetime import date
 from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,8 +24,10 @@ from capmap.frameworks import selectors as framework_selectors
 from capmap.frameworks.models import Competency, ProficiencyLevel, RoleProfile
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
+from capmap.people import services as people_services
 from capmap.people.access import can_manage_person
-from capmap.people.models import Person, Supervision, SupervisionKind
+from capmap.people.models import Person, Supervision
+from capmap.people.selectors import active_supervisions
 from capmap.portfolio import access
 from capmap.portfolio.models import EvidenceItem
 
@@ -130,14 +131,8 @@ def _check_ratings(assessment: Assessment, ratings: dict[int, RatingInput]) -> N
 
 
 def _supervisors_of(person: Person) -> list:
-    return [s.supervisor for s in _active_supervisions_of(person).select_related("supervisor")]
-
-
-def _active_supervisions_of(person: Person):
-    today = timezone.localdate()
-    return Supervision.objects.filter(person=person, starts_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
+    rows = active_supervisions(person=person).select_related("supervisor")
+    return [s.supervisor for s in rows]
 
 
 def _open_cycle_for(person: Person) -> AssessmentCycle | None:
@@ -422,47 +417,24 @@ def assign_supervisor(
     starts_on: date,
     ends_on: date | None = None,
 ) -> Supervision:
-    """A manager names a supervisor or mentor, who may work for any organisation."""
+    """A manager names a supervisor or mentor by e-mail, who may work for any organisation."""
+    # Checked before the look-up too, so only a manager learns whether an address exists.
     if not can_manage_person(actor, person):
         raise NotPermitted("You cannot assign supervisors to this person.")
-    if kind not in SupervisionKind.values:
-        raise DomainError("Choose supervisor or mentor.")
-    if ends_on is not None and ends_on < starts_on:
-        raise DomainError("The end date must be on or after the start date.")
     user = get_user_model().objects.filter(email__iexact=email.strip()).first()
     if user is None:
         raise DomainError(
             "No one with this e-mail address has a Capmap account. Check the address, "
             "or ask an administrator to add them."
         )
-    if user.pk == person.user_id:
-        raise DomainError("A person cannot supervise themselves.")
-    with set_actor(actor):
-        supervision = Supervision.objects.create(
-            person=person, supervisor=user, kind=kind, starts_on=starts_on, ends_on=ends_on
-        )
+    supervision = people_services.start_supervision(
+        actor=actor, person=person, supervisor=user, kind=kind, starts_on=starts_on, ends_on=ends_on
+    )
     notify(
         [user],
         f"You are now {supervision.get_kind_display().lower()} of {person.full_name}",
         _link("assessments:list_sign_off_queue"),
     )
-    return supervision
-
-
-@transaction.atomic
-def end_supervision(*, actor, supervision: Supervision, ends_on: date) -> Supervision:
-    supervision = (
-        Supervision.objects.select_for_update()
-        .select_related("person__employer")
-        .get(pk=supervision.pk)
-    )
-    if not can_manage_person(actor, supervision.person):
-        raise NotPermitted("You cannot change this person's supervisors.")
-    if ends_on < supervision.starts_on:
-        raise DomainError("The end date must be on or after the start date.")
-    with set_actor(actor):
-        supervision.ends_on = ends_on
-        supervision.save(update_fields=["ends_on", "updated_at"])
     return supervision
 
 

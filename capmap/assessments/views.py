@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from capmap.core.exceptions import DomainError
 from capmap.frameworks import selectors as framework_selectors
 from capmap.organisations import scoping
+from capmap.people import services as people_services
 from capmap.people.models import Person, Supervision
 from capmap.portfolio import access
 from capmap.portfolio import selectors as portfolio
@@ -263,7 +264,7 @@ def end_supervision(request, person: int, pk: int):
     try:
         if not form.is_valid():
             raise DomainError("Enter the date the relationship ends.")
-        services.end_supervision(
+        people_services.end_supervision(
             actor=request.user, supervision=supervision, ends_on=form.cleaned_data["ends_on"]
         )
     except DomainError as error:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from capmap.organisations import scoping
-from capmap.people.access import active_supervisions
+from capmap.people.selectors import active_supervisions
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Who may see, write and agree a person's development plan."""
 
-from capmap.people.access import active_supervisions, can_manage_person, can_view_person
+from capmap.people.access import can_manage_person, can_view_person
 from capmap.people.models import Person
+from capmap.people.selectors import active_supervisions
 
 
 def can_view_plan(user, person: Person) -> bool:

@@ -5,21 +5,12 @@ that person, or an active supervision relationship (which crosses organisations 
 ends with the relationship). Everything that lists or opens people goes through here.
 """
 
-from datetime import date
-
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from capmap.organisations import scoping
 
-from .models import Person, Supervision
-
-
-def active_supervisions(user, on: date | None = None) -> QuerySet[Supervision]:
-    day = on or timezone.localdate()
-    return Supervision.objects.filter(supervisor=user, starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
-    )
+from . import selectors
+from .models import Person
 
 
 def person_access_q(user, permission: str = scoping.VIEW_PEOPLE) -> Q:
@@ -29,7 +20,7 @@ def person_access_q(user, permission: str = scoping.VIEW_PEOPLE) -> Q:
     q = scoping.path_q(user, permission, "employer__path")
     if permission == scoping.VIEW_PEOPLE:
         q |= Q(user=user)
-        q |= Exists(active_supervisions(user).filter(person=OuterRef("pk")))
+        q |= Exists(selectors.active_supervisions(user).filter(person=OuterRef("pk")))
     return q
 
 
@@ -42,7 +33,7 @@ def can_view_person(user, person: Person) -> bool:
         return False
     if person.user_id == user.pk or scoping.can(user, scoping.VIEW_PEOPLE, person.employer):
         return True
-    return active_supervisions(user).filter(person=person).exists()
+    return selectors.active_supervisions(user, person=person).exists()
 
 
 def can_manage_person(user, person: Person) -> bool:

@@ -1,5 +1,7 @@
 """Reads of staff records, already scoped to the caller through people/access.py."""
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -7,8 +9,8 @@ from django.utils import timezone
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 
-from .access import people_visible_to
-from .models import JobRole, Person
+from . import access
+from .models import JobRole, Person, Supervision
 
 SORTS: dict[str, list[str]] = {
     "name": ["last_name", "first_name", "pk"],
@@ -20,8 +22,31 @@ IN_POST = "in_post"
 LEFT = "left"
 
 
+def active_supervisions(
+    user=None, on: date | None = None, *, person: Person | None = None
+) -> QuerySet[Supervision]:
+    """Supervisions running on a day (today by default): those the user holds, those of
+    the person, or with both, the user's of that person.
+
+    The one reading of "active": a supervision starts on its first day and ends after
+    its last; one without an end date runs on. Access across organisations, sign-off
+    queues and reminders all follow it.
+    """
+    if user is None and person is None:
+        raise TypeError("active_supervisions needs a user, a person or both.")
+    day = on or timezone.localdate()
+    rows = Supervision.objects.filter(starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+    if user is not None:
+        rows = rows.filter(supervisor=user)
+    if person is not None:
+        rows = rows.filter(person=person)
+    return rows
+
+
 def people_for(user, permission: str = scoping.VIEW_PEOPLE) -> QuerySet[Person]:
-    return people_visible_to(user, permission).select_related("job_role", "employer", "user")
+    return access.people_visible_to(user, permission).select_related("job_role", "employer", "user")
 
 
 def get_person(user, pk: int) -> Person:

@@ -1,6 +1,7 @@
 """State changes for staff records and job roles: permission-checked, audited, atomic."""
 
 from contextlib import nullcontext
+from datetime import date
 
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 
 from . import access, importing, selectors
-from .models import JobRole, Person
+from .models import JobRole, Person, Supervision, SupervisionKind
 from .validators import normalise_registration_number
 from .values import PersonDetails
 
@@ -149,6 +150,56 @@ def delete_person(*, actor, person: Person) -> None:
             "Records elsewhere in Capmap depend on this person. "
             "End their employment instead, so their history is kept."
         ) from None
+
+
+@transaction.atomic
+def start_supervision(
+    *,
+    actor,
+    person: Person,
+    supervisor,
+    kind: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    lead_checked: bool = False,
+) -> Supervision:
+    """Give a supervisor or mentor (from any organisation) access to one person for the
+    dates of the relationship.
+
+    The actor must manage the person's staff record. A service that has already checked
+    the actor's own right to pair them (a programme lead confirming a placement
+    allocation) says so with `lead_checked`.
+    """
+    if not lead_checked and not access.can_manage_person(actor, person):
+        raise NotPermitted("You cannot assign supervisors to this person.")
+    if kind not in SupervisionKind.values:
+        raise DomainError("Choose supervisor or mentor.")
+    if ends_on is not None and ends_on < starts_on:
+        raise DomainError("The end date must be on or after the start date.")
+    if person.user_id is not None and supervisor.pk == person.user_id:
+        raise DomainError("A person cannot supervise themselves.")
+    with set_actor(actor):
+        return Supervision.objects.create(
+            person=person, supervisor=supervisor, kind=kind, starts_on=starts_on, ends_on=ends_on
+        )
+
+
+@transaction.atomic
+def end_supervision(*, actor, supervision: Supervision, ends_on: date) -> Supervision:
+    """End the relationship on a day: the supervisor's access ends after it."""
+    supervision = (
+        Supervision.objects.select_for_update()
+        .select_related("person__employer")
+        .get(pk=supervision.pk)
+    )
+    if not access.can_manage_person(actor, supervision.person):
+        raise NotPermitted("You cannot change this person's supervisors.")
+    if ends_on < supervision.starts_on:
+        raise DomainError("The end date must be on or after the start date.")
+    with set_actor(actor):
+        supervision.ends_on = ends_on
+        supervision.save(update_fields=["ends_on", "updated_at"])
+    return supervision
 
 
 def may_add_job_roles(actor) -> bool:

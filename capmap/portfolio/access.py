@@ -8,8 +8,8 @@ the relationship ends), and managers with MANAGE_PEOPLE over their employer.
 from django.db.models import Q, QuerySet
 
 from capmap.organisations import scoping
-from capmap.people.access import active_supervisions
 from capmap.people.models import Person
+from capmap.people.selectors import active_supervisions
 
 
 def record_q(user, prefix: str = "") -> Q:

@@ -12,14 +12,14 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from capmap.assessments.models import Assessment, Notification, State
 from capmap.assessments.services import state_of
 from capmap.development.models import OPEN_OBJECTIVE_STATES, Objective
-from capmap.people.models import Person, Supervision
+from capmap.people.models import Person
+from capmap.people.selectors import active_supervisions
 from capmap.placements.models import SessionLog
 
 from .models import ReminderKind, ReminderLog
@@ -42,11 +42,7 @@ def iso_week(day: date) -> str:
 
 
 def _supervisors(person: Person, day: date) -> list:
-    rows = (
-        Supervision.objects.filter(person=person, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .select_related("supervisor")
-    )
+    rows = active_supervisions(on=day, person=person).select_related("supervisor")
     return [row.supervisor for row in rows]
 
 
