@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from auditlog.context import set_actor
+from capmap.core.actors import set_actor
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.urls import reverse

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.frameworks.models import Competency
 from capmap.people.models import Person

@@ -9,6 +9,7 @@ administrators change the shared library.
 
 from django.db.models import Q
 
+from capmap.core.actors import is_system, require_actor
 from capmap.organisations import scoping
 from capmap.organisations.models import Membership, Organisation, Role
 
@@ -40,7 +41,8 @@ def _author_paths(user) -> list[str]:
 
 def can_author(user, owner: Organisation | None) -> bool:
     """May this user create or change frameworks owned by `owner` (None: the library)?"""
-    if user is None:  # the command line and data loading run as the system
+    require_actor(user)
+    if is_system(user):  # the command line and data loading
         return True
     if not user.is_authenticated:
         return False

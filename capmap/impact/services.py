@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from auditlog.context import set_actor
 from django.db import transaction
 from django.utils.text import slugify
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
 
+from capmap.core.actors import is_system
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 
@@ -264,8 +265,8 @@ class _Lookups:
     def may_manage_at(self, organisation: Organisation) -> bool:
         if self.default_organisation and not organisation.is_within(self.default_organisation):
             return False
-        # No actor: the server's operator at the command line, who may import anywhere.
-        return self.actor is None or scoping.can(self.actor, scoping.MANAGE_PEOPLE, organisation)
+        # The system: the server's operator at the command line, who may import anywhere.
+        return is_system(self.actor) or scoping.can(self.actor, scoping.MANAGE_PEOPLE, organisation)
 
     def organisation(self, code: str, column: str) -> Organisation:
         organisation = self.organisations.get(code.strip().upper())
@@ -444,7 +445,7 @@ def _existing_people(actor, checked: list[tuple[int, PersonDetails]]):
             by_registration[(person.registration_body, person.registration_number)] = person
     emails = {d.email for _, d in checked if d.email}
     manageable = Person.objects.all()
-    if actor is not None:
+    if not is_system(actor):
         manageable = manageable.filter(
             scoping.path_q(actor, scoping.MANAGE_PEOPLE, "employer__path")
         )

@@ -1,14 +1,13 @@
 """State changes for staff records and job roles: permission-checked, audited, atomic."""
 
-from contextlib import nullcontext
 from datetime import date
 
-from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
 
+from capmap.core.actors import is_system, require_actor, set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
@@ -27,10 +26,6 @@ class StaffImportRejected(DomainError):
     def __init__(self, plan: importing.ImportPlan):
         super().__init__(f"{len(plan.errors)} problems in the file: nothing was imported.")
         self.plan = plan
-
-
-def _audited(actor):
-    return set_actor(actor) if actor is not None else nullcontext()
 
 
 def _check_where(actor, details: PersonDetails) -> None:
@@ -243,22 +238,20 @@ def import_staff(
 ) -> importing.ImportPlan:
     """Import every row or none: raises StaffImportRejected when any row has a problem.
 
-    `actor` None is the server's operator at the command line, who may import anywhere.
+    The system (the server's operator at the command line) may import anywhere.
     """
-    if actor is not None and not scoping.can_anywhere(actor, scoping.MANAGE_PEOPLE):
-        raise NotPermitted("You cannot import staff.")
-    if (
-        organisation is not None
-        and actor is not None
-        and not scoping.can(actor, scoping.MANAGE_PEOPLE, organisation)
-    ):
-        raise NotPermitted(f"You cannot import staff into {organisation}.")
+    require_actor(actor)
+    if not is_system(actor):
+        if not scoping.can_anywhere(actor, scoping.MANAGE_PEOPLE):
+            raise NotPermitted("You cannot import staff.")
+        if organisation is not None and not scoping.can(actor, scoping.MANAGE_PEOPLE, organisation):
+            raise NotPermitted(f"You cannot import staff into {organisation}.")
     plan = importing.plan_import(actor=actor, rows=rows, default_organisation=organisation)
     if plan.errors:
         raise StaffImportRejected(plan)
     if dry_run:
         return plan
-    with _audited(actor):
+    with set_actor(actor):
         for planned in plan.rows:
             if planned.action == "create":
                 planned.person = _write(Person(), planned.details)

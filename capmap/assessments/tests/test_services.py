@@ -17,6 +17,7 @@ from capmap.assessments.models import (
     SignOff,
     State,
 )
+from capmap.core.actors import SYSTEM
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.frameworks.models import CompetencyMapping
 from capmap.frameworks.services import start_new_draft
@@ -187,7 +188,7 @@ def test_capability_as_of_a_past_date_and_carried_to_a_new_version(w):
     eight_days_ago = timezone.localdate() - datetime.timedelta(days=8)
     assert selectors.capability_as_of(w.pharmacist, eight_days_ago) == {}
     # A new version whose competencies replace the old ones: levels carry over.
-    draft = start_new_draft(actor=None, framework=w.profile.version.framework)
+    draft = start_new_draft(actor=SYSTEM, framework=w.profile.version.framework)
     new_first = draft.competencies.get(code=first.code)
     if not CompetencyMapping.objects.filter(competency=new_first, replaces=first).exists():
         CompetencyMapping.objects.create(competency=new_first, replaces=first)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from auditlog.context import set_actor
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.frameworks.models import Competency
 from capmap.organisations.models import Organisation

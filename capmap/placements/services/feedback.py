@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from auditlog.context import set_actor
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 
 from .. import access

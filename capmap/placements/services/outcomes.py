@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from auditlog.context import set_actor
 from django.db import transaction
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.organisations.models import Organisation
 
