@@ -13,12 +13,12 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from capmap.core.actors import set_actor
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.frameworks import selectors as framework_selectors
 from capmap.frameworks.models import Competency, ProficiencyLevel, RoleProfile
@@ -40,7 +40,6 @@ from .models import (
     CompetencySignOff,
     CurrentCapability,
     Notification,
-    ReminderSent,
     SelfRating,
     SignOff,
     State,
@@ -443,33 +442,3 @@ def mark_notifications_read(*, actor) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-
-
-def remind_overdue_assessments(*, today: date | None = None) -> int:
-    """Remind each person whose cycle has closed and whose assessment is not signed off,
-    at most once a day per assessment. Returns how many reminders were sent."""
-    day = today or timezone.localdate()
-    overdue = (
-        Assessment.objects.filter(cycle__closes_on__lt=day)
-        .exclude(statuses__status=State.SIGNED_OFF)
-        .select_related("person__user", "cycle")
-    )
-    sent = 0
-    for assessment in overdue:
-        with transaction.atomic():
-            _reminder, created = ReminderSent.objects.get_or_create(
-                assessment=assessment, sent_on=day
-            )
-            if not created:
-                continue
-            recipients = [assessment.person.user]
-            if state_of(assessment).status == State.SUBMITTED:
-                recipients = _supervisors_of(assessment.person)
-            notify(
-                recipients,
-                f"The assessment of {assessment.person.full_name} for {assessment.cycle} is "
-                "overdue",
-                _link("assessments:show_assessment", assessment.pk),
-            )
-            sent += 1
-    return sent

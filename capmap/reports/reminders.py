@@ -1,11 +1,13 @@
-"""Weekly reminders: overdue assessments, sessions waiting for the mentor's confirmation,
-and development plan objectives past due.
+"""The one reminder engine: overdue assessments, sessions waiting for the mentor's
+confirmation, and development plan objectives past due.
 
 Each reminder is one thing to one person, recorded in ReminderLog under its ISO week, so
-running `capmap send-reminders` again in the same week sends nothing new. Everyone gets
+running `capmap send-reminders` (every kind) or `capmap remind-assessments` (overdue
+assessments only) again in the same week, or both, sends nothing new. Everyone gets
 the week's reminders as in-app notifications and one e-mail listing them all.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -143,12 +145,21 @@ def _email(user, reminders: list[Reminder]) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
-def send_weekly_reminders(*, now: datetime | None = None) -> dict[str, int]:
-    """Send this ISO week's reminders not sent yet. Returns how many of each kind."""
+def send_weekly_reminders(
+    *, now: datetime | None = None, kinds: Iterable[str] | None = None
+) -> dict[str, int]:
+    """Send this ISO week's reminders not sent yet, of every kind or only of `kinds`.
+    Returns how many of each kind."""
     now = now or timezone.now()
     day = timezone.localdate(now)
     week = iso_week(day)
-    candidates = overdue_assessments(day) + sessions_to_confirm(now) + objectives_past_due(day)
+    wanted = set(ReminderKind.values if kinds is None else kinds)
+    finders = {
+        ReminderKind.OVERDUE_ASSESSMENT: lambda: overdue_assessments(day),
+        ReminderKind.SESSION_TO_CONFIRM: lambda: sessions_to_confirm(now),
+        ReminderKind.OBJECTIVE_PAST_DUE: lambda: objectives_past_due(day),
+    }
+    candidates = [r for kind, find in finders.items() if kind in wanted for r in find()]
     counts = {kind: 0 for kind in ReminderKind.values}
     by_user: dict[int, tuple[object, list[Reminder]]] = {}
     for reminder in candidates:

@@ -275,23 +275,3 @@ def test_manager_assigns_a_mentor_from_another_organisation_by_exact_email(w):
             kind="mentor",
             starts_on=timezone.localdate(),
         )
-
-
-def test_reminders_for_overdue_assessments_are_sent_once_a_day(w):
-    today = timezone.localdate()
-    services.open_cycle(
-        actor=w.manager,
-        organisation=w.orgs.pcn_a,
-        title="2026 Q3",
-        opens_on=today - datetime.timedelta(days=10),
-        closes_on=today,
-    )
-    services.start_assessment(actor=w.pharmacist_user, person=w.pharmacist, role_profile=w.profile)
-    tomorrow = today + datetime.timedelta(days=1)
-    assert services.remind_overdue_assessments(today=today) == 0  # closes today: not yet due
-    assert services.remind_overdue_assessments(today=tomorrow) == 1
-    assert services.remind_overdue_assessments(today=tomorrow) == 0
-    assert (
-        Notification.objects.filter(recipient=w.pharmacist_user, text__contains="overdue").count()
-        == 1
-    )
