@@ -25,9 +25,11 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from capmap.core.actors import SYSTEM
 from capmap.frameworks import selectors as framework_selectors
 from capmap.frameworks.models import Competency, ProficiencyLevel, RoleProfile
-from capmap.organisations.models import Membership, Organisation, Role
+from capmap.organisations.models import Organisation, Role
+from capmap.organisations.services import grant_membership
 from capmap.people.models import Person
 from capmap.portfolio import services as portfolio
 from capmap.portfolio.models import EvidenceKind
@@ -96,7 +98,7 @@ def _account(person: Person):
     )
     user.set_unusable_password()
     user.save()
-    Membership.objects.create(user=user, organisation=person.employer, role=Role.PRACTITIONER)
+    grant_membership(actor=SYSTEM, user=user, organisation=person.employer, role=Role.PRACTITIONER)
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     return user
