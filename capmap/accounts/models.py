@@ -39,3 +39,8 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def is_system(self) -> bool:
+        """A person, never the system (capmap.core.actors.SYSTEM)."""
+        return False

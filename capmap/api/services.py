@@ -10,10 +10,10 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 
+from capmap.core.actors import is_system, require_actor, set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 
 from .models import ApiToken
@@ -32,10 +32,11 @@ def hash_token(raw: str) -> str:
 def create_token(actor, *, user, name: str = "") -> tuple[ApiToken, str]:
     """A new token for `user`; returns the row and the clear token (shown once).
 
-    `actor` None is the command line, which runs as the system; a signed-in actor may
-    only make tokens for themselves.
+    The command line acts as the system (SYSTEM); a signed-in actor may only make
+    tokens for themselves.
     """
-    if actor is not None and actor.pk != user.pk:
+    require_actor(actor)
+    if not is_system(actor) and actor.pk != user.pk:
         raise NotPermitted("You can only make API tokens for yourself.")
     if not user.is_active:
         raise DomainError("That account is not active.")
@@ -52,7 +53,8 @@ def create_token(actor, *, user, name: str = "") -> tuple[ApiToken, str]:
 def revoke_token(actor, *, prefix: str) -> ApiToken:
     """Revoke the token with this prefix (the command line, or its owner)."""
     token = ApiToken.objects.select_for_update().filter(prefix=prefix.strip()).first()
-    if token is None or (actor is not None and actor.pk != token.user_id):
+    require_actor(actor)
+    if token is None or (not is_system(actor) and actor.pk != token.user_id):
         raise DomainError(f"No API token has the prefix {prefix}.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -25,14 +25,17 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from capmap.core.actors import SYSTEM
 from capmap.core.workflow import current_status
+from capmap.frameworks import selectors as framework_selectors
 from capmap.frameworks.models import Competency, ProficiencyLevel, RoleProfile
-from capmap.organisations.models import Membership, Organisation, Role
+from capmap.organisations.models import Organisation, Role
+from capmap.organisations.services import grant_membership
 from capmap.people.models import Person
 from capmap.portfolio import services as portfolio
 from capmap.portfolio.models import EvidenceKind
 
-from . import selectors, services
+from . import services
 from .models import AssessmentCycle
 from .services import RatingInput
 
@@ -84,8 +87,7 @@ def _ratings(profile: RoleProfile, pattern: list[int], shift: int = 0) -> dict[i
 
 
 def _profile(person: Person) -> RoleProfile | None:
-    profiles = selectors.role_profiles_for_person(person)
-    return profiles.filter(stage=person.stage).first() or profiles.first()
+    return framework_selectors.applicable_role_profiles(person).first()
 
 
 def _account(person: Person):
@@ -97,7 +99,7 @@ def _account(person: Person):
     )
     user.set_unusable_password()
     user.save()
-    Membership.objects.create(user=user, organisation=person.employer, role=Role.PRACTITIONER)
+    grant_membership(actor=SYSTEM, user=user, organisation=person.employer, role=Role.PRACTITIONER)
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     return user

@@ -296,18 +296,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-class ReminderSent(models.Model):
-    """One overdue reminder per assessment per day, so the command is safe to run twice."""
-
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
-    sent_on = models.DateField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "sent_on"], name="one_reminder_a_day")
-        ]
-
-    def __str__(self) -> str:
-        return f"Reminder on {self.sent_on}"

@@ -10,12 +10,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from capmap.core.workflow import with_status
+from capmap.frameworks import selectors as framework_selectors
 from capmap.frameworks.models import (
     Competency,
     CompetencyMapping,
     ProficiencyLevel,
     RoleProfile,
-    VersionStatus,
 )
 from capmap.people import policy
 from capmap.people.models import Person, Supervision
@@ -57,27 +57,6 @@ def assessments_of(user, person: Person) -> QuerySet[Assessment]:
 
 def my_person(user) -> Person | None:
     return Person.objects.filter(user=user).select_related("employer", "job_role").first()
-
-
-def role_profiles_for_person(person: Person) -> QuerySet[RoleProfile]:
-    """Published profiles for the person's job role: the library's and their organisations'."""
-    ancestors = [p for p in person.employer.path.split("/") if p]
-    return (
-        RoleProfile.objects.filter(
-            job_role=person.job_role, version__status=VersionStatus.PUBLISHED
-        )
-        .filter(Q(owner__isnull=True) | Q(owner_id__in=ancestors))
-        .filter(
-            Q(version__framework__owner__isnull=True)
-            | Q(version__framework__owner_id__in=ancestors)
-        )
-        .select_related("version__framework", "job_role")
-        .order_by("version__framework__title", "stage")
-    )
-
-
-def get_role_profile_for_person(person: Person, pk: int) -> RoleProfile:
-    return role_profiles_for_person(person).get(pk=pk)
 
 
 def sign_off_queue(user) -> QuerySet[Assessment]:
@@ -323,8 +302,7 @@ def _profile_for_scope(person: Person) -> RoleProfile | None:
     )
     if latest:
         return latest.role_profile
-    profiles = role_profiles_for_person(person)
-    return profiles.filter(stage=person.stage).first() or profiles.first()
+    return framework_selectors.applicable_role_profiles(person).first()
 
 
 def scope_of_practice(person: Person) -> ScopeOfPractice:

@@ -11,19 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.workflow import current_status, retry_when_locked, transition, with_status
-from capmap.frameworks.models import Competency, ProficiencyLevel, RoleProfile, VersionStatus
+from capmap.frameworks import selectors as framework_selectors
+from capmap.frameworks.models import Competency, ProficiencyLevel, RoleProfile
 from capmap.organisations.models import Organisation
 from capmap.people import policy
-from capmap.people.models import Person, Supervision, SupervisionKind
+from capmap.people import services as people_services
+from capmap.people.models import Person, Supervision
+from capmap.people.selectors import active_supervisions
 from capmap.portfolio.models import EvidenceItem
 
 from .models import (
@@ -36,7 +38,6 @@ from .models import (
     CompetencySignOff,
     CurrentCapability,
     Notification,
-    ReminderSent,
     SelfRating,
     SignOff,
     State,
@@ -88,22 +89,17 @@ def _check_ratings(assessment: Assessment, ratings: dict[int, RatingInput]) -> N
 
 
 def _supervisors_of(person: Person) -> list:
-    return [s.supervisor for s in _active_supervisions_of(person).select_related("supervisor")]
-
-
-def _active_supervisions_of(person: Person):
-    today = timezone.localdate()
-    return Supervision.objects.filter(person=person, starts_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
+    rows = active_supervisions(person=person).select_related("supervisor")
+    return [s.supervisor for s in rows]
 
 
 def _open_cycle_for(person: Person) -> AssessmentCycle | None:
     today = timezone.localdate()
-    ancestors = [p for p in person.employer.path.split("/") if p]
     return (
         AssessmentCycle.objects.filter(
-            organisation_id__in=ancestors, opens_on__lte=today, closes_on__gte=today
+            organisation_id__in=person.employer.ancestor_ids(),
+            opens_on__lte=today,
+            closes_on__gte=today,
         )
         .order_by("closes_on")
         .first()
@@ -115,10 +111,8 @@ def start_assessment(*, actor, person: Person, role_profile: RoleProfile) -> Ass
     """Start (or continue) the person's own assessment against a role profile."""
     if person.user_id != actor.pk:
         raise NotPermitted("You can only start your own assessment.")
-    if role_profile.job_role_id != person.job_role_id:
-        raise DomainError("Choose a role profile for your job role.")
-    if role_profile.version.status != VersionStatus.PUBLISHED:
-        raise DomainError("That role profile's framework version is not in use.")
+    if not framework_selectors.applicable_role_profiles(person).filter(pk=role_profile.pk).exists():
+        raise DomainError("Choose a role profile that applies to your job role and stage.")
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one start at a time
     unfinished = (
         with_status(Assessment.objects.filter(person=person, role_profile=role_profile), "state")
@@ -367,25 +361,19 @@ def assign_supervisor(
     starts_on: date,
     ends_on: date | None = None,
 ) -> Supervision:
-    """A manager names a supervisor or mentor, who may work for any organisation."""
+    """A manager names a supervisor or mentor by e-mail, who may work for any organisation."""
+    # Checked before the look-up too, so only a manager learns whether an address exists.
     if not policy.allows(actor, policy.CHANGE_PERSON, person):
         raise NotPermitted("You cannot assign supervisors to this person.")
-    if kind not in SupervisionKind.values:
-        raise DomainError("Choose supervisor or mentor.")
-    if ends_on is not None and ends_on < starts_on:
-        raise DomainError("The end date must be on or after the start date.")
     user = get_user_model().objects.filter(email__iexact=email.strip()).first()
     if user is None:
         raise DomainError(
             "No one with this e-mail address has a Capmap account. Check the address, "
             "or ask an administrator to add them."
         )
-    if user.pk == person.user_id:
-        raise DomainError("A person cannot supervise themselves.")
-    with set_actor(actor):
-        supervision = Supervision.objects.create(
-            person=person, supervisor=user, kind=kind, starts_on=starts_on, ends_on=ends_on
-        )
+    supervision = people_services.start_supervision(
+        actor=actor, person=person, supervisor=user, kind=kind, starts_on=starts_on, ends_on=ends_on
+    )
     notify(
         [user],
         f"You are now {supervision.get_kind_display().lower()} of {person.full_name}",
@@ -395,54 +383,7 @@ def assign_supervisor(
 
 
 @transaction.atomic
-def end_supervision(*, actor, supervision: Supervision, ends_on: date) -> Supervision:
-    supervision = (
-        Supervision.objects.select_for_update()
-        .select_related("person__employer")
-        .get(pk=supervision.pk)
-    )
-    if not policy.allows(actor, policy.CHANGE_PERSON, supervision.person):
-        raise NotPermitted("You cannot change this person's supervisors.")
-    if ends_on < supervision.starts_on:
-        raise DomainError("The end date must be on or after the start date.")
-    with set_actor(actor):
-        supervision.ends_on = ends_on
-        supervision.save(update_fields=["ends_on", "updated_at"])
-    return supervision
-
-
-@transaction.atomic
 def mark_notifications_read(*, actor) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-
-
-def remind_overdue_assessments(*, today: date | None = None) -> int:
-    """Remind each person whose cycle has closed and whose assessment is not signed off,
-    at most once a day per assessment. Returns how many reminders were sent."""
-    day = today or timezone.localdate()
-    overdue = (
-        with_status(Assessment.objects.filter(cycle__closes_on__lt=day), "state")
-        .exclude(state=State.SIGNED_OFF)
-        .select_related("person__user", "cycle")
-    )
-    sent = 0
-    for assessment in overdue:
-        with transaction.atomic():
-            _reminder, created = ReminderSent.objects.get_or_create(
-                assessment=assessment, sent_on=day
-            )
-            if not created:
-                continue
-            recipients = [assessment.person.user]
-            if assessment.state == State.SUBMITTED:
-                recipients = _supervisors_of(assessment.person)
-            notify(
-                recipients,
-                f"The assessment of {assessment.person.full_name} for {assessment.cycle} is "
-                "overdue",
-                _link("assessments:show_assessment", assessment.pk),
-            )
-            sent += 1
-    return sent

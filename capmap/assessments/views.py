@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from capmap.core.exceptions import DomainError
+from capmap.frameworks import selectors as framework_selectors
 from capmap.people import policy
 from capmap.people import selectors as people
+from capmap.people import services as people_services
 from capmap.people.models import Person, Supervision
 from capmap.portfolio.models import EvidenceItem
 
@@ -55,13 +57,11 @@ def _errors(error: Exception) -> list[dict]:
 @login_required
 def list_my_assessments(request):
     person = selectors.my_person(request.user)
-    profiles = selectors.role_profiles_for_person(person) if person else []
+    profiles = framework_selectors.applicable_role_profiles(person) if person else []
     form = StartAssessmentForm(request.POST or None, profiles=profiles)
     if request.method == "POST" and person and form.is_valid():
         try:
-            profile = selectors.get_role_profile_for_person(
-                person, form.cleaned_data["role_profile"]
-            )
+            profile = profiles.get(pk=form.cleaned_data["role_profile"])
             assessment = services.start_assessment(
                 actor=request.user, person=person, role_profile=profile
             )
@@ -264,7 +264,7 @@ def end_supervision(request, person: int, pk: int):
     try:
         if not form.is_valid():
             raise DomainError("Enter the date the relationship ends.")
-        services.end_supervision(
+        people_services.end_supervision(
             actor=request.user, supervision=supervision, ends_on=form.cleaned_data["ends_on"]
         )
     except DomainError as error:

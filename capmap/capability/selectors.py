@@ -2,14 +2,14 @@
 
 Every function reads the maintained current-capability table with a fixed number of
 set-based queries, whatever the size of the team: no query runs inside a loop over
-people. A person's requirements come from the role profiles of their job role and
-stage on published framework versions (the shared library's, and those of their
-employer or an organisation above it).
+people. A person's requirements come from the role profiles that apply to them
+(frameworks.selectors.ApplicableRoleProfiles owns that rule).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -83,86 +83,35 @@ def team_people(
     return people
 
 
-@dataclass(frozen=True)
-class Profile:
-    """A role profile's requirements: (competency id, level, essential) in order."""
-
-    pk: int
-    version_id: int
-    owner_path: str  # "" for the shared library's
-    requirements: tuple[tuple[int, int, bool], ...]
-
-
 class Profiles:
-    """The role profiles on published versions for some (job role, stage) pairs, read
-    in one query, and the choice of those that apply to a person.
+    """The requirements of the role profiles that apply to people, read in two queries.
 
-    A profile applies to a person with its job role and stage when it is the library's
-    or belongs to their employer or an organisation above it; on one framework version
-    the nearest organisation's profile replaces the library's.
+    Which profiles apply is the frameworks rule (ApplicableRoleProfiles); this adds
+    each profile's requirements: (competency id, level, essential) in order.
     """
 
-    def __init__(self, pairs) -> None:
-        pairs = set(pairs)
+    def __init__(self, job_role_ids: Iterable[int]) -> None:
+        self.applicable = framework_selectors.ApplicableRoleProfiles(job_role_ids)
         rows = (
-            RoleRequirement.objects.filter(
-                profile__version__status=VersionStatus.PUBLISHED,
-                profile__job_role_id__in={role for role, _ in pairs},
-            )
+            RoleRequirement.objects.filter(profile_id__in=self.applicable.candidate_ids())
             .order_by("profile_id", "competency__domain_id", "competency__order", "competency_id")
-            .values_list(
-                "profile_id",
-                "profile__version_id",
-                "profile__job_role_id",
-                "profile__stage",
-                "profile__owner__path",
-                "competency_id",
-                "level",
-                "requirement",
-            )
+            .values_list("profile_id", "competency_id", "level", "requirement")
         )
-        collected: dict[int, dict] = {}
-        for pk, version_id, role, stage, owner_path, competency_id, level, kind in rows:
-            if (role, stage) not in pairs:
-                continue
-            entry = collected.setdefault(
-                pk,
-                {
-                    "key": (role, stage),
-                    "version": version_id,
-                    "owner": owner_path or "",
-                    "reqs": [],
-                },
+        self._requirements: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+        for profile_id, competency_id, level, kind in rows:
+            self._requirements[profile_id].append(
+                (competency_id, level, kind == Requirement.ESSENTIAL)
             )
-            entry["reqs"].append((competency_id, level, kind == Requirement.ESSENTIAL))
-        self.by_pair: dict[tuple[int, str], list[Profile]] = defaultdict(list)
-        for pk, entry in collected.items():
-            profile = Profile(pk, entry["version"], entry["owner"], tuple(entry["reqs"]))
-            self.by_pair[entry["key"]].append(profile)
-        self._chosen: dict[tuple, list[Profile]] = {}
 
     @property
     def any_owned(self) -> bool:
-        return any(p.owner_path for profiles in self.by_pair.values() for p in profiles)
-
-    def applying(self, job_role_id: int, stage: str, employer_path: str) -> list[Profile]:
-        key = (job_role_id, stage, employer_path)
-        if key not in self._chosen:
-            by_version: dict[int, Profile] = {}
-            for profile in self.by_pair.get((job_role_id, stage), []):
-                if profile.owner_path and not employer_path.startswith(profile.owner_path):
-                    continue
-                best = by_version.get(profile.version_id)
-                if best is None or len(profile.owner_path) > len(best.owner_path):
-                    by_version[profile.version_id] = profile
-            self._chosen[key] = sorted(by_version.values(), key=lambda p: p.pk)
-        return self._chosen[key]
+        return self.applicable.depends_on_employer
 
     def requirements(self, job_role_id: int, stage: str, employer_path: str):
         """(competency id, level, essential) for a person; the first profile wins a clash."""
         seen: set[int] = set()
-        for profile in self.applying(job_role_id, stage, employer_path):
-            for requirement in profile.requirements:
+        for profile_id in self.applicable.profile_ids(job_role_id, stage, employer_path):
+            for requirement in self._requirements[profile_id]:
                 if requirement[0] not in seen:
                     seen.add(requirement[0])
                     yield requirement
@@ -171,7 +120,7 @@ class Profiles:
 def needs_of(people: QuerySet[Person]) -> list[gaps.Need]:
     """Each person's requirements with their current level (for a team, not an ICS)."""
     rows = list(people.values_list("pk", "job_role_id", "stage", "employer__path"))
-    profiles = Profiles((role, stage) for _, role, stage, _ in rows)
+    profiles = Profiles(role for _, role, _, _ in rows)
     current = current_levels(people)
     return [
         gaps.Need(
@@ -188,7 +137,7 @@ def needs_of(people: QuerySet[Person]) -> list[gaps.Need]:
 
 def required_competency_ids(person: Person) -> list[int]:
     """The competencies the person's role profiles require (person opened in scope)."""
-    profiles = Profiles([(person.job_role_id, person.stage)])
+    profiles = Profiles([person.job_role_id])
     path = person.employer.path
     return [c for c, _, _ in profiles.requirements(person.job_role_id, person.stage, path)]
 
@@ -352,7 +301,7 @@ def team_heatmap(
                 required[(person.pk, competency_id)] = minimum
         column_ids = set(minimums)
     else:
-        profiles = Profiles((p.job_role_id, p.stage) for p in people)
+        profiles = Profiles(p.job_role_id for p in people)
         for p in people:
             for competency_id, level, _ in profiles.requirements(
                 p.job_role_id, p.stage, p.employer.path
@@ -401,7 +350,7 @@ def training_needs(
         .annotate(n=Count("pk"))
         .order_by()
     )
-    profiles = Profiles((role, stage) for role, stage, _, _ in groups)
+    profiles = Profiles(role for role, _, _, _ in groups)
     # With an organisation's own profiles, who needs what depends on the employer too.
     by_employer = profiles.any_owned
     key_fields = ["person__job_role_id", "person__stage"]

@@ -20,9 +20,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from capmap.accounts.models import User
-from capmap.organisations.models import Membership, Organisation, OrganisationKind, Role
+from capmap.core.actors import SYSTEM
+from capmap.organisations.models import Organisation, OrganisationKind, Role
+from capmap.organisations.services import grant_membership
 from capmap.people.job_roles import STARTER_JOB_ROLES
-from capmap.people.models import AfcBand, JobRole, Person, Supervision, SupervisionKind
+from capmap.people.models import AfcBand, JobRole, Person, SupervisionKind
+from capmap.people.services import start_supervision
 
 DEMO_PASSWORD = "capmap-demo-2026"  # noqa: S105 - the published demo password
 ICS_NAME = "North East Thameside ICS"
@@ -222,7 +225,7 @@ class _Story:
             first_name=first,
             last_name=last,
         )
-        Membership.objects.create(user=user, organisation=organisation, role=role)
+        grant_membership(actor=SYSTEM, user=user, organisation=organisation, role=role)
         return user
 
 
@@ -266,7 +269,8 @@ def _build() -> None:
         user=mentor,
     )
     story.person("Practice manager", cedar_road, name=("Helen", "Whitlock"), user=practice_manager)
-    Supervision.objects.create(
+    start_supervision(
+        actor=SYSTEM,
         person=mentee,
         supervisor=mentor,
         kind=SupervisionKind.MENTOR,

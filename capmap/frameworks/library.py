@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from capmap.core.actors import SYSTEM
 from capmap.people.models import JobRole
 
 from .case import CAPMAP_NAMESPACE, CaseNode, CasePackage
@@ -111,7 +112,7 @@ def load_starter_library() -> dict[str, int]:
         if Framework.objects.filter(slug=spec["slug"]).exists():
             continue
         framework = store_package(
-            actor=None,
+            actor=SYSTEM,
             package=_package(spec),
             source=VersionSource.LIBRARY,
             slug=spec["slug"],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -22,6 +24,9 @@ from .models import (
     RoleRequirement,
     VersionStatus,
 )
+
+if TYPE_CHECKING:
+    from capmap.people.models import Person
 
 
 def frameworks_for(user) -> QuerySet[Framework]:
@@ -229,19 +234,14 @@ def previous_competencies(version: FrameworkVersion) -> QuerySet[Competency]:
     return competencies_of(previous).order_by("domain__order", "order")
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [part for part in path.split("/") if part]
-    return ["/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
-
-
 def pathway_competencies(user, pathway: CarePathway) -> QuerySet[Competency]:
     """Competencies a pathway may ask for: published versions of frameworks in the library
     or owned by the pathway's organisation (or one above it), that the user can see."""
     from django.db.models import Q
 
     owners = Q(version__framework__owner__isnull=True)
-    if pathway.owner is not None:
-        owners |= Q(version__framework__owner__path__in=_ancestor_paths(pathway.owner.path))
+    if pathway.owner_id:
+        owners |= Q(version__framework__owner__path__in=pathway.owner.ancestor_paths())
     return (
         Competency.objects.filter(owners, version__status=VersionStatus.PUBLISHED)
         .filter(policy.allowed_q(user, policy.VIEW_FRAMEWORK, via="version__framework__"))
@@ -252,3 +252,104 @@ def pathway_competencies(user, pathway: CarePathway) -> QuerySet[Competency]:
 
 def get_pathway_capability(user, pathway: CarePathway, pk: int) -> PathwayCapability:
     return pathway.capabilities.select_related("pathway__owner").get(pk=pk)
+
+
+# --- Which role profiles apply to a person -------------------------------------------
+#
+# The one owner of this rule: the assessments a person may start, the competencies their
+# evidence may claim, their circle of competence, team heatmaps and training needs all
+# read it from here.
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    pk: int
+    version_id: int
+    job_role_id: int
+    stage: str
+    owner_path: str  # "" for a profile of the shared library
+    framework_owner_path: str  # "" for a framework of the shared library
+
+
+class ApplicableRoleProfiles:
+    """Which role profiles apply to people, for many people in one query.
+
+    A role profile applies to a person when all of these hold:
+
+    - its framework version is published;
+    - its framework is the shared library's, or owned by the person's employer or an
+      organisation above it (so another ICS's frameworks never apply);
+    - the profile is the library's, or set by the employer or an organisation above it;
+    - its job role is the person's;
+    - it has no stage (it applies to any stage) or the person's stage.
+
+    On one framework version a single profile applies: a stage-specific profile wins
+    over one without a stage, and then the nearest organisation's profile wins, the
+    library's last.
+
+    People are described by (job role id, stage, employer path), so a whole team is
+    answered from the profiles of its job roles without a query per person.
+    """
+
+    def __init__(self, job_role_ids: Iterable[int]) -> None:
+        rows = RoleProfile.objects.filter(
+            version__status=VersionStatus.PUBLISHED, job_role_id__in=set(job_role_ids)
+        ).values_list(
+            "pk",
+            "version_id",
+            "job_role_id",
+            "stage",
+            "owner__path",
+            "version__framework__owner__path",
+        )
+        self._by_role: dict[int, list[_Candidate]] = {}
+        for pk, version_id, role, stage, owner_path, framework_owner_path in rows:
+            candidate = _Candidate(
+                pk, version_id, role, stage, owner_path or "", framework_owner_path or ""
+            )
+            self._by_role.setdefault(role, []).append(candidate)
+        self._chosen: dict[tuple[int, str, str], list[int]] = {}
+
+    def candidate_ids(self) -> list[int]:
+        """Every profile that may apply to someone of these job roles."""
+        return [c.pk for candidates in self._by_role.values() for c in candidates]
+
+    @property
+    def depends_on_employer(self) -> bool:
+        """Whether any profile or framework is an organisation's, so the employer matters."""
+        return any(
+            c.owner_path or c.framework_owner_path
+            for candidates in self._by_role.values()
+            for c in candidates
+        )
+
+    def profile_ids(self, job_role_id: int, stage: str, employer_path: str) -> list[int]:
+        """The applicable profiles' ids, oldest profile first."""
+        key = (job_role_id, stage, employer_path)
+        if key not in self._chosen:
+            best: dict[int, tuple[tuple[bool, int], int]] = {}
+            for c in self._by_role.get(job_role_id, []):
+                if c.stage and c.stage != stage:
+                    continue
+                if not employer_path.startswith(c.owner_path):
+                    continue
+                if not employer_path.startswith(c.framework_owner_path):
+                    continue
+                # Along one ancestor chain a longer path is a nearer organisation.
+                rank = (bool(c.stage), len(c.owner_path))
+                if c.version_id not in best or rank > best[c.version_id][0]:
+                    best[c.version_id] = (rank, c.pk)
+            self._chosen[key] = sorted(pk for _, pk in best.values())
+        return self._chosen[key]
+
+
+def applicable_role_profiles(person: Person) -> QuerySet[RoleProfile]:
+    """The role profiles that apply to the person (see ApplicableRoleProfiles)."""
+    ids = ApplicableRoleProfiles([person.job_role_id]).profile_ids(
+        person.job_role_id, person.stage, person.employer.path
+    )
+    return (
+        RoleProfile.objects.filter(pk__in=ids)
+        .select_related("version__framework", "job_role", "owner")
+        .order_by("version__framework__title", "stage", "pk")
+    )

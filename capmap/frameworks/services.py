@@ -10,12 +10,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditlog.context import set_actor
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from capmap.core.actors import set_actor, user_or_none
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.organisations.models import Organisation
 from capmap.people import policy
@@ -161,7 +161,7 @@ def store_package(
             title=title[:300],
             description=description if isinstance(description, str) else "",
             owner=owner,
-            created_by=actor,
+            created_by=user_or_none(actor),
         )
         version = FrameworkVersion.objects.create(
             framework=framework,
@@ -185,7 +185,7 @@ def store_package(
 def _publish(actor, version: FrameworkVersion) -> None:
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
-    version.published_by = actor
+    version.published_by = user_or_none(actor)
     version.save()
 
 
@@ -525,7 +525,7 @@ def create_framework(
             title=title.strip()[:300],
             description=description.strip(),
             owner=owner,
-            created_by=actor,
+            created_by=user_or_none(actor),
         )
         version = FrameworkVersion.objects.create(
             framework=framework,

@@ -67,10 +67,9 @@ def records_for(user, organisation: Organisation) -> QuerySet[ActivityRecord]:
 
 def minutes_per_gp_appointment(organisation: Organisation) -> int:
     """The nearest assumption set on the organisation or above it, else the default."""
-    ancestor_ids = [int(part) for part in organisation.path.strip("/").split("/") if part]
-    assumptions = ImpactAssumption.objects.filter(organisation_id__in=ancestor_ids).select_related(
-        "organisation"
-    )
+    assumptions = ImpactAssumption.objects.filter(
+        organisation_id__in=organisation.ancestor_ids()
+    ).select_related("organisation")
     nearest = max(assumptions, key=lambda a: len(a.organisation.path), default=None)
     return nearest.minutes_per_gp_appointment if nearest else DEFAULT_MINUTES_PER_GP_APPOINTMENT
 

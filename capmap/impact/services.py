@@ -4,10 +4,10 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from auditlog.context import set_actor
 from django.db import transaction
 from django.utils.text import slugify
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.importing import (
     Figure,

@@ -71,6 +71,18 @@ class Organisation(TimeStampedModel):
     def is_within(self, other: "Organisation") -> bool:
         return self.path.startswith(other.path)
 
+    def ancestor_ids(self) -> list[int]:
+        """Ids of the organisations above this one and itself, the root (ICS) first.
+
+        The one reading of the materialised path: nothing else splits `path`.
+        """
+        return [int(part) for part in self.path.split("/") if part]
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of the organisations above this one and itself, the root first."""
+        ids = [str(pk) for pk in self.ancestor_ids()]
+        return ["/" + "/".join(ids[: n + 1]) + "/" for n in range(len(ids))]
+
     def expected_path(self) -> str:
         """The materialised path this organisation has under its current parent."""
         return f"{self.parent.path if self.parent_id else '/'}{self.pk}/"

@@ -38,8 +38,7 @@ def tree_rows(user, organisations: list[Organisation]) -> list[TreeRow]:
     names = {org.pk: org.name for org in organisations}
     rows = []
     for org in organisations:
-        ids = org.path.strip("/").split("/")
-        ancestors = ["/" + "/".join(ids[:n]) + "/" for n in range(1, len(ids))]
+        ancestors = org.ancestor_paths()[:-1]
         level = sum(1 for a in ancestors if any(a.startswith(s) for s in scope))
         rows.append(TreeRow(org, level, names.get(org.parent_id, "")))
     return rows

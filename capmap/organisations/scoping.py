@@ -11,6 +11,8 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
+from capmap.core.actors import is_system
+
 from .models import Membership, Organisation, Role
 
 VIEW_ORGANISATION = "view_organisation"
@@ -54,11 +56,6 @@ def roles_granting(permission: str) -> list[str]:
 
 
 MEMO = "_capmap_access"
-
-
-def is_system(user) -> bool:
-    """The explicit system actor (command line, data loading, background jobs) may do anything."""
-    return bool(getattr(user, "is_system", False))
 
 
 def memo(user) -> dict:
@@ -132,6 +129,8 @@ def can_anywhere(user, permission: str) -> bool:
 
 def grantable_roles(user, organisation: Organisation) -> list[str]:
     """Roles the user may give others in this organisation (none without the right)."""
+    if is_system(user):  # the demo, data loading and the command line
+        return list(Role.values)
     memberships = Membership.objects.filter(user=user).select_related("organisation")
     allowed: set[str] = set()
     for membership in memberships:

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 
 from . import scoping

@@ -143,8 +143,8 @@ class _Lookups:
     def may_manage_at(self, organisation: Organisation) -> bool:
         if self.default_organisation and not organisation.is_within(self.default_organisation):
             return False
-        # No actor: the server's operator at the command line, who may import anywhere.
-        return self.actor is None or policy.allows(self.actor, policy.MANAGE_PEOPLE, organisation)
+        # The system (the server's operator at the command line) may import anywhere.
+        return policy.allows(self.actor, policy.MANAGE_PEOPLE, organisation)
 
     def organisation(self, code: str, column: str) -> Organisation:
         organisation = self.organisations.get(code.strip().upper())
@@ -316,9 +316,9 @@ def _existing_people(actor, checked: list[tuple[int, PersonDetails]], lookups: _
         ((d.registration_body, d.registration_number) for _, d in checked), lookups.top_level
     )
     emails = {d.email for _, d in checked if d.email}
-    manageable = Person.objects.select_related("employer")
-    if actor is not None:
-        manageable = manageable.filter(policy.allowed_q(actor, policy.CHANGE_PERSON))
+    manageable = Person.objects.select_related("employer").filter(
+        policy.allowed_q(actor, policy.CHANGE_PERSON)
+    )
     by_email: dict[str, list[Person]] = {}
     for person in fetch_in_chunks(manageable, "email", emails):
         by_email.setdefault(person.email, []).append(person)

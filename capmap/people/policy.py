@@ -227,7 +227,7 @@ class OpenToStaff(Grant):
             return NOTHING
         return Q(
             **{
-                f"{via}{self.owner_field}_id__in": _ancestor_ids(employer),
+                f"{via}{self.owner_field}_id__in": employer.ancestor_ids(),
                 f"{via}{self.status_field}": self.open_status,
             }
         )
@@ -238,7 +238,7 @@ class OpenToStaff(Grant):
             return False
         return getattr(obj, self.status_field) == self.open_status and getattr(
             obj, f"{self.owner_field}_id"
-        ) in _ancestor_ids(employer)
+        ) in employer.ancestor_ids()
 
 
 @dataclass(frozen=True)
@@ -269,11 +269,6 @@ class Superuser(Grant):
 def _employer_of(actor: Any) -> Organisation | None:
     person = getattr(actor, "person", None)
     return person.employer if person is not None else None
-
-
-def _ancestor_ids(organisation: Organisation) -> list[int]:
-    # The organisation and those above it, root first.
-    return [int(part) for part in organisation.path.strip("/").split("/") if part]
 
 
 # --- Rules ---------------------------------------------------------------------------

@@ -21,12 +21,27 @@ IN_POST = "in_post"
 LEFT = "left"
 
 
-def active_supervisions(user, on: date | None = None) -> QuerySet[Supervision]:
-    """The user's supervisions and mentorships whose dates include the day (inclusive)."""
+def active_supervisions(
+    user=None, on: date | None = None, *, person: Person | None = None
+) -> QuerySet[Supervision]:
+    """Supervisions running on a day (today by default): those the user holds, those of
+    the person, or with both, the user's of that person.
+
+    The one reading of "active": a supervision starts on its first day and ends after
+    its last; one without an end date runs on. Access across organisations, sign-off
+    queues and reminders all follow it.
+    """
+    if user is None and person is None:
+        raise TypeError("active_supervisions needs a user, a person or both.")
     day = on or timezone.localdate()
-    return Supervision.objects.filter(supervisor=user, starts_on__lte=day).filter(
+    rows = Supervision.objects.filter(starts_on__lte=day).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=day)
     )
+    if user is not None:
+        rows = rows.filter(supervisor=user)
+    if person is not None:
+        rows = rows.filter(person=person)
+    return rows
 
 
 def people_for(user, action: str = policy.VIEW_PERSON) -> QuerySet[Person]:

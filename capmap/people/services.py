@@ -1,28 +1,24 @@
 """State changes for staff records and job roles: permission-checked, audited, atomic."""
 
-from contextlib import nullcontext
+from datetime import date
 
-from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
 
+from capmap.core.actors import require_actor, set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.importing import ImportRejected, PlannedRow, apply_all_or_nothing
 from capmap.core.tabular import Row
 from capmap.organisations.models import Organisation
 
 from . import importing, policy, selectors
-from .models import JobRole, Person
+from .models import JobRole, Person, Supervision, SupervisionKind
 from .registration import check_registration_is_free
 from .values import PersonDetails
 
 _UNCHANGED = object()
-
-
-def _audited(actor):
-    return set_actor(actor) if actor is not None else nullcontext()
 
 
 def _check_where(actor, details: PersonDetails) -> None:
@@ -139,6 +135,60 @@ def delete_person(*, actor, person: Person) -> None:
         ) from None
 
 
+@transaction.atomic
+def start_supervision(
+    *,
+    actor,
+    person: Person,
+    supervisor,
+    kind: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    lead_checked: bool = False,
+) -> Supervision:
+    """Give a supervisor or mentor (from any organisation) access to one person for the
+    dates of the relationship.
+
+    The actor must manage the person's staff record (or be the system, loading the
+    demo or data). A service that has already checked
+    the actor's own right to pair them (a programme lead confirming a placement
+    allocation) says so with `lead_checked`.
+    """
+    require_actor(actor)
+    permitted = lead_checked or policy.allows(actor, policy.CHANGE_PERSON, person)
+    if not permitted:
+        raise NotPermitted("You cannot assign supervisors to this person.")
+    if kind not in SupervisionKind.values:
+        raise DomainError("Choose supervisor or mentor.")
+    if ends_on is not None and ends_on < starts_on:
+        raise DomainError("The end date must be on or after the start date.")
+    if person.user_id is not None and supervisor.pk == person.user_id:
+        raise DomainError("A person cannot supervise themselves.")
+    with set_actor(actor):
+        return Supervision.objects.create(
+            person=person, supervisor=supervisor, kind=kind, starts_on=starts_on, ends_on=ends_on
+        )
+
+
+@transaction.atomic
+def end_supervision(*, actor, supervision: Supervision, ends_on: date) -> Supervision:
+    """End the relationship on a day: the supervisor's access ends after it."""
+    supervision = (
+        Supervision.objects.select_for_update()
+        .select_related("person__employer")
+        .get(pk=supervision.pk)
+    )
+    require_actor(actor)
+    if not policy.allows(actor, policy.CHANGE_PERSON, supervision.person):
+        raise NotPermitted("You cannot change this person's supervisors.")
+    if ends_on < supervision.starts_on:
+        raise DomainError("The end date must be on or after the start date.")
+    with set_actor(actor):
+        supervision.ends_on = ends_on
+        supervision.save(update_fields=["ends_on", "updated_at"])
+    return supervision
+
+
 def may_add_job_roles(actor) -> bool:
     """Job roles are shared by every organisation: only admins add them."""
     return actor.is_superuser or policy.allows_anywhere(actor, policy.MANAGE_ORGANISATIONS)
@@ -180,15 +230,12 @@ def import_staff(
 ) -> importing.ImportPlan:
     """Import every row or none: raises ImportRejected when any row has a problem.
 
-    `actor` None is the server's operator at the command line, who may import anywhere.
+    The system (the server's operator at the command line) may import anywhere.
     """
-    if actor is not None and not policy.allows_anywhere(actor, policy.MANAGE_PEOPLE):
+    require_actor(actor)
+    if not policy.allows_anywhere(actor, policy.MANAGE_PEOPLE):
         raise NotPermitted("You cannot import staff.")
-    if (
-        organisation is not None
-        and actor is not None
-        and not policy.allows(actor, policy.MANAGE_PEOPLE, organisation)
-    ):
+    if organisation is not None and not policy.allows(actor, policy.MANAGE_PEOPLE, organisation):
         raise NotPermitted(f"You cannot import staff into {organisation}.")
     plan = importing.plan_import(actor=actor, rows=rows, default_organisation=organisation)
     if dry_run:
@@ -199,5 +246,5 @@ def import_staff(
     def apply(planned: PlannedRow) -> None:
         planned.existing = _write(planned.existing or Person(), planned.details)
 
-    with _audited(actor):
+    with set_actor(actor):
         return apply_all_or_nothing(plan, apply)

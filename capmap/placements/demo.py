@@ -18,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from capmap.core.actors import SYSTEM
 from capmap.organisations.models import Membership, Organisation, OrganisationKind, Role
+from capmap.organisations.services import grant_membership
 from capmap.people.models import AfcBand, JobRole, Person
 
 from . import services
@@ -143,7 +145,7 @@ def _mentors(trusts: list[Organisation]) -> list:
             last_name=last,
             password=make_password(PASSWORD),
         )
-        Membership.objects.create(user=user, organisation=trust, role=Role.SUPERVISOR)
+        grant_membership(actor=SYSTEM, user=user, organisation=trust, role=Role.SUPERVISOR)
         if person:
             person.user = user
             person.save(update_fields=["user"])

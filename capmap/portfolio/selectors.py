@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from capmap.core.workflow import with_status
+from capmap.frameworks import selectors as framework_selectors
+from capmap.frameworks.models import Competency
 from capmap.people import policy
 from capmap.people.models import Person
 
@@ -25,22 +27,12 @@ def get_evidence(user, pk: int) -> EvidenceItem:
     return evidence_for(user).prefetch_related("competencies", "statuses__actor").get(pk=pk)
 
 
-def competencies_for_person(person: Person):
-    """Competencies of the role profiles the person has been assessed against, or else of
-    the published profiles for their job role."""
-    from django.db.models import Q
-
-    from capmap.frameworks.models import Competency
-
-    ancestors = [p for p in person.employer.path.split("/") if p]
+def competencies_for_person(person: Person) -> QuerySet[Competency]:
+    """Competencies of the role profiles that apply to the person (their evidence may
+    claim these)."""
     return (
         Competency.objects.filter(
-            role_requirements__profile__job_role=person.job_role,
-            role_requirements__profile__version__status="published",
-        )
-        .filter(
-            Q(role_requirements__profile__owner__isnull=True)
-            | Q(role_requirements__profile__owner_id__in=ancestors)
+            role_requirements__profile__in=framework_selectors.applicable_role_profiles(person)
         )
         .distinct()
         .order_by("version__framework__title", "domain__order", "order")

@@ -1,25 +1,27 @@
-"""Weekly reminders: overdue assessments, sessions waiting for the mentor's confirmation,
-and development plan objectives past due.
+"""The one reminder engine: overdue assessments, sessions waiting for the mentor's
+confirmation, and development plan objectives past due.
 
 Each reminder is one thing to one person, recorded in ReminderLog under its ISO week, so
-running `capmap send-reminders` again in the same week sends nothing new. Everyone gets
+running `capmap send-reminders` (every kind) or `capmap remind-assessments` (overdue
+assessments only) again in the same week, or both, sends nothing new. Everyone gets
 the week's reminders as in-app notifications and one e-mail listing them all.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from capmap.assessments.models import Assessment, Notification, State
 from capmap.core.workflow import with_status
 from capmap.development.models import OPEN_OBJECTIVE_STATES, Objective
-from capmap.people.models import Person, Supervision
+from capmap.people.models import Person
+from capmap.people.selectors import active_supervisions
 from capmap.placements.models import SessionLog
 
 from .models import ReminderKind, ReminderLog
@@ -42,11 +44,7 @@ def iso_week(day: date) -> str:
 
 
 def _supervisors(person: Person, day: date) -> list:
-    rows = (
-        Supervision.objects.filter(person=person, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .select_related("supervisor")
-    )
+    rows = active_supervisions(on=day, person=person).select_related("supervisor")
     return [row.supervisor for row in rows]
 
 
@@ -146,12 +144,21 @@ def _email(user, reminders: list[Reminder]) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
-def send_weekly_reminders(*, now: datetime | None = None) -> dict[str, int]:
-    """Send this ISO week's reminders not sent yet. Returns how many of each kind."""
+def send_weekly_reminders(
+    *, now: datetime | None = None, kinds: Iterable[str] | None = None
+) -> dict[str, int]:
+    """Send this ISO week's reminders not sent yet, of every kind or only of `kinds`.
+    Returns how many of each kind."""
     now = now or timezone.now()
     day = timezone.localdate(now)
     week = iso_week(day)
-    candidates = overdue_assessments(day) + sessions_to_confirm(now) + objectives_past_due(day)
+    wanted = set(ReminderKind.values if kinds is None else kinds)
+    finders = {
+        ReminderKind.OVERDUE_ASSESSMENT: lambda: overdue_assessments(day),
+        ReminderKind.SESSION_TO_CONFIRM: lambda: sessions_to_confirm(now),
+        ReminderKind.OBJECTIVE_PAST_DUE: lambda: objectives_past_due(day),
+    }
+    candidates = [r for kind, find in finders.items() if kind in wanted for r in find()]
     counts = {kind: 0 for kind in ReminderKind.values}
     by_user: dict[int, tuple[object, list[Reminder]]] = {}
     for reminder in candidates:

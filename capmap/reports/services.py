@@ -3,12 +3,12 @@
 import logging
 from datetime import datetime, timedelta
 
-from auditlog.context import set_actor
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.organisations.models import Organisation
 

@@ -1,9 +1,10 @@
 from capmap.api import services
+from capmap.core.actors import SYSTEM
 
 
 def token_for(user, name: str = "test") -> str:
     """A new clear API token for the user."""
-    return services.create_token(None, user=user, name=name)[1]
+    return services.create_token(SYSTEM, user=user, name=name)[1]
 
 
 def bearer(raw: str) -> dict[str, str]:

@@ -3,6 +3,7 @@ from django.test import Client
 
 from capmap.api.models import ApiToken
 from capmap.api.services import hash_token
+from capmap.core.actors import SYSTEM
 from capmap.organisations.models import Role
 from capmap.organisations.tests.factories import MembershipFactory
 
@@ -60,7 +61,7 @@ def test_a_revoked_token_is_refused(w):
     from capmap.api.services import revoke_token
 
     raw = token_for(w.manager)
-    revoke_token(None, prefix=raw.split(".")[0])
+    revoke_token(SYSTEM, prefix=raw.split(".")[0])
     assert get("/me", raw).status_code == 401
 
 

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from capmap.assessments import services
 from capmap.assessments.services import RatingInput
+from capmap.core.actors import SYSTEM
 from capmap.frameworks.models import Competency
 from capmap.frameworks.services import create_role_profile, import_framework
 from capmap.frameworks.tests.factories import SMALL_CSV
@@ -34,11 +35,11 @@ def small_profile(slug: str = "small-framework"):
     """A published library framework (3 competencies in 2 domains) and a junior pharmacist
     profile asking for level 2 in each."""
     framework = import_framework(
-        actor=None, raw=SMALL_CSV.encode(), filename="small.csv", owner=None, slug=slug
+        actor=SYSTEM, raw=SMALL_CSV.encode(), filename="small.csv", owner=None, slug=slug
     )
     version = framework.versions.get(number=1)
     return create_role_profile(
-        actor=None,
+        actor=SYSTEM,
         version=version,
         job_role=job_role(),
         stage="junior",

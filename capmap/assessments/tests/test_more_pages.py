@@ -120,10 +120,3 @@ def test_menu_offers_my_assessments_and_the_sign_off_queue(w):
     assert "Sign-off queue" in [link.text for link in navigation_links(w.mentor)]
     assert "Sign-off queue" not in [link.text for link in navigation_links(w.other_admin)]
     assert "Assessment cycles" in [link.text for link in navigation_links(w.manager)]
-
-
-def test_remind_assessments_command_runs(w, capsys):
-    from django.core.management import call_command
-
-    call_command("remind_assessments")
-    assert "reminders sent" in capsys.readouterr().out

@@ -17,6 +17,7 @@ from capmap.assessments.models import (
     SignOff,
     State,
 )
+from capmap.core.actors import SYSTEM
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.workflow import current_status
 from capmap.frameworks.models import CompetencyMapping
@@ -188,7 +189,7 @@ def test_capability_as_of_a_past_date_and_carried_to_a_new_version(w):
     eight_days_ago = timezone.localdate() - datetime.timedelta(days=8)
     assert selectors.capability_as_of(w.pharmacist, eight_days_ago) == {}
     # A new version whose competencies replace the old ones: levels carry over.
-    draft = start_new_draft(actor=None, framework=w.profile.version.framework)
+    draft = start_new_draft(actor=SYSTEM, framework=w.profile.version.framework)
     new_first = draft.competencies.get(code=first.code)
     if not CompetencyMapping.objects.filter(competency=new_first, replaces=first).exists():
         CompetencyMapping.objects.create(competency=new_first, replaces=first)
@@ -275,23 +276,3 @@ def test_manager_assigns_a_mentor_from_another_organisation_by_exact_email(w):
             kind="mentor",
             starts_on=timezone.localdate(),
         )
-
-
-def test_reminders_for_overdue_assessments_are_sent_once_a_day(w):
-    today = timezone.localdate()
-    services.open_cycle(
-        actor=w.manager,
-        organisation=w.orgs.pcn_a,
-        title="2026 Q3",
-        opens_on=today - datetime.timedelta(days=10),
-        closes_on=today,
-    )
-    services.start_assessment(actor=w.pharmacist_user, person=w.pharmacist, role_profile=w.profile)
-    tomorrow = today + datetime.timedelta(days=1)
-    assert services.remind_overdue_assessments(today=today) == 0  # closes today: not yet due
-    assert services.remind_overdue_assessments(today=tomorrow) == 1
-    assert services.remind_overdue_assessments(today=tomorrow) == 0
-    assert (
-        Notification.objects.filter(recipient=w.pharmacist_user, text__contains="overdue").count()
-        == 1
-    )

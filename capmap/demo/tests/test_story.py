@@ -173,3 +173,15 @@ def test_the_story_puts_back_starter_job_roles_that_are_missing():
     assert load_demo_story() is True
     assert Person.objects.filter(job_role__name="Care co-ordinator").count() == 3
     assert JobRole.objects.get(name="Specialist pharmacist").registration_body == "GPhC"
+
+
+def test_the_demo_grants_roles_and_supervisions_through_the_services_as_the_system(story):
+    from auditlog.models import LogEntry
+
+    mentor = _user("Supervisor")
+    supervision = Supervision.objects.filter(supervisor=mentor).order_by("pk").first()
+    membership = Membership.objects.filter(user=mentor).first()
+
+    for row in (supervision, membership):
+        entries = LogEntry.objects.get_for_object(row)
+        assert [entry.actor_email for entry in entries] == ["system"]

@@ -1,5 +1,6 @@
 import json
 
+from capmap.core.actors import SYSTEM
 from capmap.frameworks.services import import_framework
 
 SMALL_CSV = (
@@ -36,7 +37,7 @@ def small_package(doc_id: str = "d1") -> dict:
     }
 
 
-def framework(*, owner=None, slug=None, package=None, actor=None):
+def framework(*, owner=None, slug=None, package=None, actor=SYSTEM):
     """A published framework imported from a small CASE package."""
     raw = json.dumps(package or small_package()).encode()
     return import_framework(actor=actor, raw=raw, filename="small.json", owner=owner, slug=slug)

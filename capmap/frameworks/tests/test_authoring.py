@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from capmap.core.actors import SYSTEM
 from capmap.frameworks.models import Competency, Domain, VersionStatus
 from capmap.frameworks.services import start_new_draft
 from capmap.organisations.models import Role
@@ -81,7 +82,7 @@ def test_practitioner_of_the_owner_cannot_author(client, ours):
 
 def test_admin_of_another_pcn_gets_404_on_every_authoring_page(client, ours):
     orgs, stored = ours
-    draft = start_new_draft(actor=None, framework=stored)
+    draft = start_new_draft(actor=SYSTEM, framework=stored)
     competency = Competency.objects.get(version=draft)
     _login(client, orgs.pcn_b, Role.ADMIN)
     posts = [

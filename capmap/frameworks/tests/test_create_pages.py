@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from capmap.core.actors import SYSTEM
 from capmap.frameworks import services
 from capmap.frameworks.forms import default_levels_text
 from capmap.frameworks.models import (
@@ -128,7 +129,7 @@ def test_a_practitioner_cannot_open_the_create_page(client, orgs):
 
 
 def test_a_created_framework_stays_hidden_from_another_pcn(client, orgs):
-    services.create_framework(actor=None, title="Ours", slug="ours-draft", owner=orgs.pcn_a)
+    services.create_framework(actor=SYSTEM, title="Ours", slug="ours-draft", owner=orgs.pcn_a)
     _login(client, orgs.pcn_b, Role.ADMIN)
     assert client.get(reverse("frameworks:show_framework", args=["ours-draft"])).status_code == 404
     assert "ours-draft" not in client.get(reverse("frameworks:list_frameworks")).content.decode()
@@ -140,7 +141,7 @@ def test_a_created_framework_stays_hidden_from_another_pcn(client, orgs):
 @pytest.fixture
 def pathway(orgs):
     return services.create_pathway(
-        actor=None, title="Frailty", slug="frailty", owner=orgs.pcn_a, description="Older people"
+        actor=SYSTEM, title="Frailty", slug="frailty", owner=orgs.pcn_a, description="Older people"
     )
 
 
@@ -214,7 +215,7 @@ def test_a_capability_with_a_bad_level_or_count_is_refused(
 def test_the_same_competency_cannot_be_added_twice(client, orgs, pathway):
     competency = framework(owner=None).versions.get().competencies.get(code="A.1")
     services.add_pathway_capability(
-        actor=None, pathway=pathway, competency=competency, minimum_level=1
+        actor=SYSTEM, pathway=pathway, competency=competency, minimum_level=1
     )
     _login(client, orgs.pcn_a, Role.MANAGER)
     url = reverse("frameworks:add_pathway_capability", args=[pathway.slug])
@@ -227,9 +228,9 @@ def test_the_same_competency_cannot_be_added_twice(client, orgs, pathway):
 def test_competencies_of_another_pcn_or_a_draft_are_not_offered(client, orgs, pathway):
     theirs = framework(owner=orgs.pcn_b, slug="theirs", package=None)
     theirs_competency = theirs.versions.get().competencies.get()
-    draft = services.create_framework(actor=None, title="Draft", slug="d", owner=orgs.pcn_a)
+    draft = services.create_framework(actor=SYSTEM, title="Draft", slug="d", owner=orgs.pcn_a)
     draft_competency = services.add_competency(
-        actor=None, version=draft.versions.get(), domain=None, title="Unpublished skill"
+        actor=SYSTEM, version=draft.versions.get(), domain=None, title="Unpublished skill"
     )
     _login(client, orgs.pcn_a, Role.MANAGER)
     url = reverse("frameworks:add_pathway_capability", args=[pathway.slug])
@@ -243,14 +244,14 @@ def test_competencies_of_another_pcn_or_a_draft_are_not_offered(client, orgs, pa
     assert not PathwayCapability.objects.exists()
     with pytest.raises(services.DomainError):
         services.add_pathway_capability(
-            actor=None, pathway=pathway, competency=draft_competency, minimum_level=1
+            actor=SYSTEM, pathway=pathway, competency=draft_competency, minimum_level=1
         )
 
 
 def test_pathway_pages_of_another_pcn_are_not_found(client, orgs, pathway):
     competency = framework(owner=None).versions.get().competencies.get(code="A.1")
     capability = services.add_pathway_capability(
-        actor=None, pathway=pathway, competency=competency, minimum_level=1
+        actor=SYSTEM, pathway=pathway, competency=competency, minimum_level=1
     )
     _login(client, orgs.pcn_b, Role.ADMIN)
     slug = pathway.slug
@@ -277,7 +278,7 @@ def test_a_viewer_of_our_pcn_sees_the_pathway_but_cannot_change_it(client, orgs,
 
 
 def test_library_pathways_are_read_only_for_managers(client, orgs):
-    library = services.create_pathway(actor=None, title="Shared", slug="shared", owner=None)
+    library = services.create_pathway(actor=SYSTEM, title="Shared", slug="shared", owner=None)
     _login(client, orgs.pcn_a, Role.MANAGER)
     url = reverse("frameworks:add_pathway_capability", args=[library.slug])
     assert client.get(url).status_code == 403
@@ -285,7 +286,7 @@ def test_library_pathways_are_read_only_for_managers(client, orgs):
 
 def test_a_viewer_of_the_owner_gets_403_on_the_draft_editing_forms(client, orgs):
     stored = framework(owner=orgs.pcn_a, slug="riverside-own")
-    draft = services.start_new_draft(actor=None, framework=stored)
+    draft = services.start_new_draft(actor=SYSTEM, framework=stored)
     competency = draft.competencies.get()
     _login(client, orgs.pcn_a, Role.VIEWER)
     urls = [
@@ -298,7 +299,7 @@ def test_a_viewer_of_the_owner_gets_403_on_the_draft_editing_forms(client, orgs)
 
 def test_the_framework_page_leads_an_author_to_the_open_draft(client, orgs):
     stored = framework(owner=orgs.pcn_a, slug="riverside-own")
-    services.start_new_draft(actor=None, framework=stored)
+    services.start_new_draft(actor=SYSTEM, framework=stored)
     _login(client, orgs.pcn_a, Role.MANAGER)
     page = client.get(reverse("frameworks:show_framework", args=[stored.slug])).content.decode()
     assert "Continue the draft, version 2" in page

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from capmap.core.actors import SYSTEM
 from capmap.core.exceptions import NotPermitted
 from capmap.frameworks import selectors
 from capmap.frameworks.models import (
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("path", real_packages(), ids=lambda p: p.name)
 def test_every_real_package_is_stored_and_exported_unchanged(path, admin_user):
     raw = path.read_bytes()
-    stored = import_framework(actor=None, raw=raw, filename=path.name)
+    stored = import_framework(actor=SYSTEM, raw=raw, filename=path.name)
     _name, text = selectors.export_text(admin_user, stored.slug, "case")
     assert json.loads(text) == json.loads(raw)
 
@@ -52,25 +53,25 @@ def test_a_broken_package_stores_nothing():
     data = small_package()
     data["CFAssociations"][1]["destinationNodeURI"]["identifier"] = "missing-item"
     with pytest.raises(ImportRefused) as caught:
-        import_framework(actor=None, raw=json.dumps(data).encode(), filename="x.json")
+        import_framework(actor=SYSTEM, raw=json.dumps(data).encode(), filename="x.json")
     assert "missing-item" in caught.value.problems[0]
     assert not Framework.objects.exists()
 
 
 def test_csv_template_round_trips_with_indicators_and_sub_domains(admin_user):
-    stored = import_framework(actor=None, raw=SMALL_CSV.encode(), filename="pharmacist.csv")
+    stored = import_framework(actor=SYSTEM, raw=SMALL_CSV.encode(), filename="pharmacist.csv")
     _name, text = selectors.export_text(admin_user, stored.slug, "csv")
     assert text.replace("\r\n", "\n") == SMALL_CSV
     assert Domain.objects.filter(parent__title="Leadership", title="Teaching").exists()
 
 
 def test_csv_framework_exports_as_case_with_a_rubric_for_its_scale(admin_user):
-    stored = import_framework(actor=None, raw=SMALL_CSV.encode(), filename="pharmacist.csv")
+    stored = import_framework(actor=SYSTEM, raw=SMALL_CSV.encode(), filename="pharmacist.csv")
     package = json.loads(selectors.export_text(admin_user, stored.slug, "case")[1])
     assert len(package["CFItems"]) == 6
     levels = package["CFRubrics"][0]["CFRubricCriteria"][0]["CFRubricCriterionLevels"]
     assert [level["quality"] for level in levels][-1] == "Expert"
-    again = import_framework(actor=None, raw=json.dumps(package).encode(), filename="again.json")
+    again = import_framework(actor=SYSTEM, raw=json.dumps(package).encode(), filename="again.json")
     assert (
         selectors.export_text(admin_user, again.slug, "csv")[1]
         == (selectors.export_text(admin_user, stored.slug, "csv")[1])
@@ -80,7 +81,7 @@ def test_csv_framework_exports_as_case_with_a_rubric_for_its_scale(admin_user):
 def test_a_csv_row_without_title_is_refused_naming_the_row():
     raw = b"domain,code,title\nA,1,\n"
     with pytest.raises(ImportRefused) as caught:
-        import_framework(actor=None, raw=raw, filename="x.csv")
+        import_framework(actor=SYSTEM, raw=raw, filename="x.csv")
     assert caught.value.problems == ["Row 2 has no title."]
 
 
@@ -97,13 +98,13 @@ def test_published_content_cannot_change_even_bypassing_services():
 
 def test_a_new_draft_copies_the_version_and_maps_each_competency_to_its_original():
     stored = framework()
-    draft = start_new_draft(actor=None, framework=stored)
+    draft = start_new_draft(actor=SYSTEM, framework=stored)
     assert (draft.number, draft.status) == (2, VersionStatus.DRAFT)
     competency = Competency.objects.get(version=draft)
     assert competency.replaces.get().replaces.version.number == 1
     competency.title = "Takes a focused history"
     competency.save()
-    publish_version(actor=None, version=draft)
+    publish_version(actor=SYSTEM, version=draft)
     draft.refresh_from_db()
     assert draft.status == VersionStatus.PUBLISHED
 

@@ -8,6 +8,7 @@ from django.db import connection
 
 from capmap.api.models import ApiToken
 from capmap.api.services import create_token, user_for_token
+from capmap.core.actors import SYSTEM
 from capmap.demo.story import load_demo_story
 from capmap.organisations.models import Organisation
 from capmap.people.models import Person
@@ -41,7 +42,7 @@ def person_fields(person: Person) -> dict:
 @pytest.mark.parametrize("name", ["capmap.json", "capmap.gz"])
 def test_a_backup_restores_into_an_emptied_database_exactly(tmp_path, capsys, name):
     load_demo_story()
-    raw = create_token(None, user=Person.objects.exclude(user=None).first().user)[1]
+    raw = create_token(SYSTEM, user=Person.objects.exclude(user=None).first().user)[1]
     before = counts()
     person = Person.objects.exclude(user=None).order_by("pk").first()
     expected = person_fields(person)

@@ -9,17 +9,18 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from auditlog.context import set_actor
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.workflow import current_status, lock, retry_when_locked, transition
 from capmap.frameworks.models import Competency
 from capmap.organisations.models import Organisation
 from capmap.people import policy
-from capmap.people.models import Person, Supervision, SupervisionKind
+from capmap.people import services as people_services
+from capmap.people.models import Person, SupervisionKind
 
 from .. import selectors
 from ..allocation import instance_for, recount, run_engine
@@ -353,12 +354,14 @@ def confirm_allocation(*, actor, run: AllocationRun, notify: bool = True) -> lis
                 continue
             application = applications[int(aid[1:])]
             placement = placements[int(pid[1:])]
-            supervision = Supervision.objects.create(
+            supervision = people_services.start_supervision(
+                actor=actor,
                 person=application.applicant,
                 supervisor=placement.mentor,
                 kind=SupervisionKind.MENTOR,
                 starts_on=scheme.starts_on,
                 ends_on=scheme.ends_on,
+                lead_checked=True,  # _require_lead above: the lead pairs mentor and mentee
             )
             participations.append(
                 Participation.objects.create(

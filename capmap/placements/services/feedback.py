@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from auditlog.context import set_actor, set_extra_data
+from auditlog.context import set_extra_data
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.core import mail
@@ -22,6 +22,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.people import policy
 

@@ -7,9 +7,9 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from auditlog.context import set_actor
 from django.db import transaction
 
+from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.importing import (
     Figure,

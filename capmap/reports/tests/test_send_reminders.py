@@ -155,3 +155,35 @@ def test_the_command_sends_and_a_second_run_sends_nothing(w, capsys):
     call_command("send_reminders")
     assert "0 reminders sent in all." in capsys.readouterr().out
     assert len(mail.outbox) == 1
+
+
+def test_both_reminder_commands_share_one_engine_and_send_each_reminder_once(w, capsys):
+    assert ALIASES["remind-assessments"] == "remind_assessments"
+    assessments.start_assessment(
+        actor=w.pharmacist_user, person=w.pharmacist, role_profile=w.profile
+    )
+    objective(w, timezone.localdate() - DAY)
+    close_cycle()
+
+    call_command("remind_assessments")
+    assert capsys.readouterr().out.strip() == "1 reminders sent."
+    call_command("send_reminders")
+    out = capsys.readouterr().out
+    call_command("remind_assessments")
+
+    assert "Overdue assessment: 0 reminders sent." in out
+    assert "Objective past due: 1 reminders sent." in out
+    assert capsys.readouterr().out.strip() == "0 reminders sent."
+    assert sum("is overdue" in text for text in texts(w.pharmacist_user)) == 1
+    assert ReminderLog.objects.filter(kind=ReminderKind.OVERDUE_ASSESSMENT).count() == 1
+
+
+def test_a_reminder_goes_only_to_its_own_person_not_another_organisations(w, capsys):
+    assessments.start_assessment(
+        actor=w.pharmacist_user, person=w.pharmacist, role_profile=w.profile
+    )
+    close_cycle()
+
+    call_command("remind_assessments")
+
+    assert texts(w.other_admin) == []

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from capmap.api import services
+from capmap.core.actors import SYSTEM
 from capmap.core.exceptions import DomainError
 
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             if action == "create":
                 self._create(options["username"], options["name"])
             else:
-                token = services.revoke_token(None, prefix=options["prefix"])
+                token = services.revoke_token(SYSTEM, prefix=options["prefix"])
                 self.stdout.write(f"Revoked API token {token.prefix} of {token.user.email}.")
         except DomainError as error:
             raise CommandError(str(error)) from None
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(email__iexact=username.strip()).first()
         if user is None:
             raise CommandError(f"No user has the e-mail address {username}.")
-        token, raw = services.create_token(None, user=user, name=name)
+        token, raw = services.create_token(SYSTEM, user=user, name=name)
         self.stderr.write(
             f"API token {token.prefix} for {user.email}. Keep it safe: it is shown only once."
         )

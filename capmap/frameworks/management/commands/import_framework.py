@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from capmap.core.actors import SYSTEM
 from capmap.frameworks.services import ImportRefused, import_framework
 from capmap.organisations.models import Organisation
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         try:
             framework = import_framework(
-                actor=None,
+                actor=SYSTEM,
                 raw=raw,
                 filename=path.name,
                 file_format=format,

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from capmap.core.actors import SYSTEM
 from capmap.core.exceptions import NotPermitted
 from capmap.core.importing import ImportRejected
 from capmap.core.tabular import Row, TableRefused
@@ -35,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, organisation, actor, dry_run, **options):
         rows = self._rows(file)
-        user = self._actor(actor) if actor else None
+        user = self._actor(actor) if actor else SYSTEM
         default = self._organisation(organisation) if organisation else None
         try:
             plan = services.import_staff(
