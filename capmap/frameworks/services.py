@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from capmap.core.actors import set_actor, user_or_none
+from capmap.core.actors import require_actor, set_actor, user_or_none
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.organisations.models import Organisation
 from capmap.people import policy
@@ -102,8 +102,8 @@ def _unique_slug(wanted: str) -> str:
 
 
 def _check_author(actor, owner: Organisation | None) -> None:
-    # No actor is the command line and data loading, until the explicit system actor lands.
-    if actor is not None and not policy.allows(actor, policy.AUTHOR_FRAMEWORKS, owner):
+    require_actor(actor)  # the command line and data loading act as the system
+    if not policy.allows(actor, policy.AUTHOR_FRAMEWORKS, owner):
         if owner is None:
             raise NotPermitted("Only a system administrator can change the shared library.")
         raise NotPermitted(f"You cannot author frameworks for {owner}.")

@@ -236,9 +236,10 @@ class OpenToStaff(Grant):
         employer = _employer_of(actor)
         if employer is None:
             return False
-        return getattr(obj, self.status_field) == self.open_status and getattr(
-            obj, f"{self.owner_field}_id"
-        ) in employer.ancestor_ids()
+        return (
+            getattr(obj, self.status_field) == self.open_status
+            and getattr(obj, f"{self.owner_field}_id") in employer.ancestor_ids()
+        )
 
 
 @dataclass(frozen=True)

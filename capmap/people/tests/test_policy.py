@@ -15,12 +15,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from capmap.accounts.tests.factories import UserFactory
+from capmap.core.actors import SYSTEM
 from capmap.frameworks.models import Framework
 from capmap.organisations.models import Membership, Organisation, OrganisationKind, Role
 from capmap.organisations.tests.factories import MembershipFactory, OrganisationFactory, tree
 from capmap.people import policy
 from capmap.people.models import Person, Supervision
 from capmap.people.tests.factories import PersonFactory, SupervisionFactory
+from capmap.placements import services as placements
 from capmap.placements.models import Participation, SchemeStatus
 from capmap.placements.tests.factories import PlacementFactory, SchemeFactory
 
@@ -254,8 +256,8 @@ def test_staff_inside_the_owners_tree_see_and_apply_to_an_open_scheme_only(w, sc
     assert decide(pharmacist, policy.VIEW_SCHEME, scheme.scheme)
     assert decide(pharmacist, policy.APPLY_TO_SCHEME, scheme.scheme)
     assert not decide(w.users["admin of another ICS"], policy.VIEW_SCHEME, scheme.scheme)
-    scheme.scheme.status = SchemeStatus.SET_UP
-    scheme.scheme.save()
+    placements.change_status(actor=SYSTEM, scheme=scheme.scheme, status=SchemeStatus.SET_UP)
+    scheme.scheme.refresh_from_db()
     assert not decide(pharmacist, policy.VIEW_SCHEME, scheme.scheme)
     assert not decide(pharmacist, policy.APPLY_TO_SCHEME, scheme.scheme)
     assert decide(scheme.mentor, policy.VIEW_SCHEME, scheme.scheme)
@@ -283,8 +285,8 @@ def test_a_mentor_sees_a_participant_only_for_the_dates_of_the_mentor_supervisio
 
 
 def test_a_releasing_manager_sees_the_scheme_of_their_staffs_application(w, scheme):
-    scheme.scheme.status = SchemeStatus.ALLOCATING
-    scheme.scheme.save()
+    placements.change_status(actor=SYSTEM, scheme=scheme.scheme, status=SchemeStatus.ALLOCATING)
+    scheme.scheme.refresh_from_db()
     _place(w, scheme, TODAY, TODAY)
     assert decide(w.users["manager of the PCN"], policy.VIEW_SCHEME, scheme.scheme)
     assert not decide(w.users["manager of the sibling PCN"], policy.VIEW_SCHEME, scheme.scheme)
