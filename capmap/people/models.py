@@ -98,7 +98,7 @@ class Person(TimeStampedModel):
                 name="person_ends_after_start",
             ),
         ]
-        # Registration numbers are unique within an ICS, not across them (ADR 0005), which
+        # Registration numbers are unique within an ICS, not across them (ADR 0007), which
         # no constraint can say without copying the ICS onto every row; the services and
         # the importer check it (capmap/people/registration.py).
         indexes = [

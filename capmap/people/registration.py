@@ -1,6 +1,6 @@
 """Professional registration numbers are unique within a top-level organisation (an ICS).
 
-See docs/adr/0005-registration-number-uniqueness.md: a number held in another ICS is
+See docs/adr/0007-registration-number-uniqueness.md: a number held in another ICS is
 not looked at, so nothing a manager does can tell them it exists elsewhere.
 """
 

@@ -132,7 +132,7 @@ def test_duplicate_registration_number_is_refused_with_a_clear_message(client, t
 
 
 def test_a_number_held_in_another_ics_is_accepted_and_reveals_nothing(client, t):
-    """Security finding 8: uniqueness across ICSs must not be observable (ADR 0005)."""
+    """Security finding 8: uniqueness across ICSs must not be observable (ADR 0007)."""
     other_ics = OrganisationFactory(name="South Test ICS")
     other_practice = OrganisationFactory(
         name="Seaside Surgery", kind=OrganisationKind.PRACTICE, parent=other_ics
