@@ -116,7 +116,7 @@ def start_assessment(*, actor, person: Person, role_profile: RoleProfile) -> Ass
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one start at a time
     unfinished = (
         with_status(Assessment.objects.filter(person=person, role_profile=role_profile), "state")
-        .exclude(state=State.SIGNED_OFF)
+        .exclude(state=State.SIGNED_OFF)  # type: ignore[misc]  # annotated by with_status
         .first()
     )
     if unfinished is not None:
@@ -141,7 +141,7 @@ def save_self_ratings(
     assessment = _locked(assessment)
     if assessment.person.user_id != actor.pk:
         raise NotPermitted("Only the person being assessed can rate themselves.")
-    if assessment.state not in EDITABLE:
+    if assessment.state not in EDITABLE:  # type: ignore[attr-defined]  # from _locked
         raise DomainError("This assessment has been submitted: it can no longer be changed.")
     _check_ratings(assessment, ratings)
     with set_actor(actor):

@@ -8,7 +8,7 @@ problems) and applies it with `apply_all_or_nothing`, in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -175,7 +175,7 @@ def preview_figures(
     spec: TableSpec,
     check: Callable[[Row], Figure],
     repeated: Callable[[Figure, int], str],
-    existing: Callable[[list[Figure]], dict[tuple, Model]],
+    existing: Callable[[list[Figure]], Mapping[tuple, Model]],
 ) -> ImportPreview[Figure]:
     """Read and check every row; say which records each would add, change or leave.
 

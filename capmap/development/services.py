@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,16 +40,16 @@ def _open_plan(actor, person: Person) -> DevelopmentPlan:
     """The person's latest plan, locked, unless it is closed: then a new, proposed one."""
     plans = DevelopmentPlan.objects.select_for_update(of=("self",)).filter(person=person)
     plan = with_status(plans).first()
-    if plan is None or plan.status == PlanState.CLOSED:
+    if plan is None or plan.status == PlanState.CLOSED:  # type: ignore[attr-defined]  # with_status
         plan = DevelopmentPlan.objects.create(person=person, created_by=actor)
         transition(actor=actor, subject=plan, to=PlanState.PROPOSED)
-        plan.status = PlanState.PROPOSED
+        plan.status = PlanState.PROPOSED  # type: ignore[attr-defined]  # as with_status reads it
     return plan
 
 
 def _propose_again(actor, plan: DevelopmentPlan, comment: str) -> None:
     """An agreed plan that gains objectives goes back to be agreed again."""
-    if plan.status == PlanState.AGREED:
+    if plan.status == PlanState.AGREED:  # type: ignore[attr-defined]  # with_status
         transition(actor=actor, subject=plan, to=PlanState.PROPOSED, comment=comment)
 
 
@@ -122,7 +123,9 @@ def agree_plan(*, actor, plan: DevelopmentPlan, comment: str = "") -> PlanStatus
         raise NotPermitted("Only the person's supervisor or manager can agree their plan.")
     if not plan.objectives.exists():
         raise DomainError("Add at least one objective before agreeing the plan.")
-    return transition(actor=actor, subject=plan, to=PlanState.AGREED, comment=comment)
+    return cast(
+        PlanStatus, transition(actor=actor, subject=plan, to=PlanState.AGREED, comment=comment)
+    )
 
 
 @transaction.atomic

@@ -240,7 +240,7 @@ def pathway_competencies(user, pathway: CarePathway) -> QuerySet[Competency]:
     from django.db.models import Q
 
     owners = Q(version__framework__owner__isnull=True)
-    if pathway.owner_id:
+    if pathway.owner is not None:
         owners |= Q(version__framework__owner__path__in=pathway.owner.ancestor_paths())
     return (
         Competency.objects.filter(owners, version__status=VersionStatus.PUBLISHED)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import cast
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -85,9 +86,10 @@ def review_evidence(
         raise NotPermitted("Only the person's supervisor, mentor or manager can review evidence.")
     if not accept and not comment.strip():
         raise DomainError("Enter a comment saying why the evidence is rejected.")
-    return transition(
+    row = transition(
         actor=actor,
         subject=evidence,
         to=EvidenceReview.ACCEPTED if accept else EvidenceReview.REJECTED,
         comment=comment,
     )
+    return cast(EvidenceStatus, row)

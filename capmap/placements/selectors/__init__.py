@@ -226,7 +226,7 @@ def mentor_participations(user) -> QuerySet[Participation]:
 
 
 def has_confirmed_run(scheme: Scheme) -> bool:
-    return scheme.allocation_runs.filter(status=RunStatus.CONFIRMED).exists()
+    return scheme.allocation_runs.filter(status=RunStatus.CONFIRMED).exists()  # type: ignore[misc]  # status is annotated by StatusSubject's manager
 
 
 def schemes_with_unreleased(user) -> QuerySet[Application]:
@@ -289,7 +289,7 @@ def retention_of(scheme: Scheme, today=None) -> list[dict]:
 
 def scheme_report(scheme: Scheme) -> dict:
     """The headline figures of a scheme, from its confirmed allocation and sessions."""
-    run = scheme.allocation_runs.filter(status=RunStatus.CONFIRMED).first()
+    run = scheme.allocation_runs.filter(status=RunStatus.CONFIRMED).first()  # type: ignore[misc]  # status is annotated by StatusSubject's manager
     participations = list(participations_of(scheme))
     stats = run.stats if run else {}
     placed = stats.get("assigned", 0)

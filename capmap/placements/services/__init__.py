@@ -284,7 +284,7 @@ def run_allocation(*, actor, scheme: Scheme, algorithm: str) -> AllocationRun:
 
 def _discard_previews(actor, scheme: Scheme, comment: str) -> None:
     """Earlier previews can no longer be adjusted or confirmed: only the latest counts."""
-    for run in scheme.allocation_runs.filter(status=RunStatus.PREVIEWED):
+    for run in scheme.allocation_runs.filter(status=RunStatus.PREVIEWED):  # type: ignore[misc]  # status is annotated by StatusSubject's manager
         transition(actor=actor, subject=run, to=RunStatus.DISCARDED, comment=comment)
 
 
@@ -341,7 +341,8 @@ def confirm_allocation(*, actor, run: AllocationRun, notify: bool = True) -> lis
     _require_lead(actor, scheme)
     if selectors.has_confirmed_run(scheme):
         raise DomainError("An allocation for this scheme is already confirmed.")
-    if current_status(scheme).status != SchemeStatus.ALLOCATING:
+    current = current_status(scheme)
+    if current is None or current.status != SchemeStatus.ALLOCATING:
         raise DomainError("Only a scheme that is allocating can confirm an allocation.")
     transition(actor=actor, subject=run, to=RunStatus.CONFIRMED)
     _discard_previews(actor, scheme, "Another run was confirmed.")
