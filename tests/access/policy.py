@@ -60,8 +60,11 @@ POLICY: dict[str, Rule] = {
     "staff_record": _rule(STAFF_RECORD_READERS, PEOPLE_MANAGERS),
     # Circle of competence, scope of practice, API capability: same readers as the record.
     "verified_levels": _rule(STAFF_RECORD_READERS),
-    # Assessments, evidence, plan: the person writes their own.
+    # The self-assessment: the person rates themself, nobody else.
     "person_record": _rule(RECORD_READERS, {"subject"}),
+    # Evidence and the development plan (ADR 0005, write_record): the person, an active
+    # supervisor or mentor (who adds a DOPS or agrees objectives with them) and managers.
+    "record_writing": _rule(RECORD_READERS, RECORD_READERS),
     # ... and is never the one who verifies, signs off or agrees (refused as not found).
     "verification": _rule(RECORD_READERS, VERIFIERS, refused=404),
     # The sign-off queue is the work list of supervisors and mentors (managers reach a

@@ -230,8 +230,8 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     "portfolio:add_evidence": [
         Case(
             SUBJECT_AS_PERSON,
-            get="person_record:change",
-            post="person_record",
+            get="record_writing:change",
+            post="record_writing",
             data=lambda w: {
                 "kind": "reflection",
                 "title": "Asthma reviews",
@@ -348,13 +348,13 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     "capability:show_circle": [Case(SUBJECT, get="verified_levels")],
     # Development
     "development:show_plan": [Case(SUBJECT, get="person_record")],
-    "development:propose_plan": [Case(SUBJECT, post="person_record")],
+    "development:propose_plan": [Case(SUBJECT, post="record_writing")],
     "development:agree_plan": [Case(SUBJECT, post="verification")],
     "development:add_objective": [
         Case(
             SUBJECT,
-            get="person_record:change",
-            post="person_record",
+            get="record_writing:change",
+            post="record_writing",
             data=lambda w: {
                 "specific": "Run a structured medication review",
                 "measure": "Observed by a supervisor",
@@ -366,7 +366,7 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     "development:update_objective": [
         Case(
             kw(pk="objective"),
-            post="person_record",
+            post="record_writing",
             data=lambda w: {"progress": "50", "status": "in_progress"},
         )
     ],

@@ -39,68 +39,21 @@ PUBLIC_ROUTES = {
     "api-v1:openapi-json",
 }
 
-# Cells where the product disagrees with the policy today. The matrix asserts the CURRENT
-# answer for these (so the branch stays green) and the lead empties the set as the `policy`
-# branch fixes each one. Key: (route name + optional " [case label]", persona, method).
+# Cells where the product still answers differently from the policy table. None shows
+# anyone data they may not see: all but one are refusals answered with a message or the
+# form again instead of 403/404, with nothing changed. The matrix asserts the CURRENT
+# answer for these and fails once a cell agrees, so the set only ever shrinks.
+# Key: (route name + optional " [case label]", persona, method).
 KNOWN_POLICY_GAPS: set[tuple[str, str, str]] = {
-    # Finding 2: a report outlives the permission it was made under (checked at request
-    # time only): the mentor whose supervision ended still opens and downloads it.
+    # A report's page (not its file) is still shown to a mentor whose supervision ended;
+    # the download itself is refused (finding 2).
     ("reports:show_report [ended mentor]", "mentor_after", "GET"),
-    ("reports:download_report [ended mentor]", "mentor_after", "GET"),
-    # Finding 3: a placement mentor keeps seeing a participant after the supervision ends.
-    ("placements:show_participation [ended]", "mentor_after", "GET"),
-    # Finding 4: /development/training/?competency= names another ICS's private competency.
-    *{
-        ("development:list_training", p, "GET")
-        for p in set(PERSONAS) - {"anonymous", "other_ics_admin"}
-    },
-    # Verified levels: a viewer (and a supervisor-role member) with view_people sees the
-    # circle (200) but gets 404 on the same person's scope of practice.
-    *{
-        (route, persona, "GET")
-        for route in ("assessments:show_scope_of_practice", "assessments:print_scope_of_practice")
-        for persona in ("pcn_viewer", "supervisor_role")
-    },
-    # New: the development plan is shown to everyone with view_people over the employer
-    # (a PCN viewer, a supervisor-role member without a supervision), not only to the
-    # person, an active supervisor and managers; they also get its objective form.
-    *{
-        (route, persona, "GET")
-        for route in ("development:show_plan", "development:add_objective")
-        for persona in ("pcn_viewer", "supervisor_role")
-    },
-    # New: the plan's write actions answer a refused viewer with a redirect and a message
-    # (or the form again), not 403/404; nothing changes.
-    *{
-        (route, persona, "POST")
-        for route in (
-            "development:add_objective",
-            "development:propose_plan",
-            "development:update_objective",
-            "development:agree_plan",
-        )
-        for persona in ("pcn_viewer", "supervisor_role")
-    },
+    # The person agreeing their own plan is told so with a message (302), not 404.
     ("development:agree_plan", "subject", "POST"),
-    # New: the table says the person writes their own plan and evidence; the product also
-    # lets an active mentor and managers add objectives, propose objectives from gaps,
-    # update progress and add evidence for them (and it changes the record). The lead
-    # decides whether the table or the product is right.
-    *{
-        (route, persona, method)
-        for route, methods in (
-            ("development:add_objective", ("GET", "POST")),
-            ("development:propose_plan", ("POST",)),
-            ("development:update_objective", ("POST",)),
-            ("portfolio:add_evidence", ("GET", "POST")),
-        )
-        for method in methods
-        for persona in ("mentor_during", "practice_manager", "ics_admin")
-    },
-    # New: refused actions answered with a message or the form again (302/400), not
-    # 403/404; nothing changes. Assessments: managers and the mentor saving or submitting
-    # the subject's self-assessment; the subject and mentor naming or ending supervisors;
-    # the subject accepting their own evidence.
+    # Refused actions answered with a message or the form again (302/400), not 403/404;
+    # nothing changes. Assessments: managers and the mentor saving or submitting the
+    # subject's self-assessment; the subject and mentor naming or ending supervisors; the
+    # subject accepting their own evidence.
     *{
         (route, persona, "POST")
         for route in ("assessments:save_domain_ratings", "assessments:submit_assessment")
@@ -112,14 +65,14 @@ KNOWN_POLICY_GAPS: set[tuple[str, str, str]] = {
         for persona in ("subject", "mentor_during")
     },
     ("portfolio:show_evidence", "subject", "POST"),
-    # New: a PCN viewer, a supervisor-role member and the practice manager get the impact
+    # A PCN viewer, a supervisor-role member and the practice manager get the impact
     # assumption form (200) and its POST answers 200 with an error, not 403; nothing changes.
     *{
         ("impact:edit_assumption", persona, method)
         for persona in ("pcn_viewer", "supervisor_role", "practice_manager")
         for method in ("GET", "POST")
     },
-    # New: the mentor and the programme lead get the "log a session" form of the subject's
+    # The mentor and the programme lead get the "log a session" form of the subject's
     # placement, and its POST answers 200 with an error (only the participant logs).
     *{
         ("placements:log_session", persona, method)
