@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,6 +42,15 @@ def _assessment(request, pk: int) -> Assessment:
         return selectors.get_assessment(request.user, pk)
     except Assessment.DoesNotExist:
         raise Http404 from None
+
+
+def _rated_by_oneself(request, pk: int) -> Assessment:
+    """The assessment for its own person to rate or submit: others who may see it are
+    refused (403)."""
+    assessment = _assessment(request, pk)
+    if not policy.allows(request.user, policy.RATE_SELF, assessment.person):
+        raise PermissionDenied
+    return assessment
 
 
 def _person(request, pk: int, action: str = policy.VIEW_RECORD) -> Person:
@@ -93,7 +103,7 @@ def show_assessment(request, pk: int):
 @login_required
 @require_POST
 def save_domain_ratings(request, pk: int, domain: int):
-    assessment = _assessment(request, pk)
+    assessment = _rated_by_oneself(request, pk)
     ids = presenters.competency_ids_in_domain(assessment, domain or None)
     ratings, _posted = parse_ratings(request.POST, ids)
     try:
@@ -109,7 +119,7 @@ def save_domain_ratings(request, pk: int, domain: int):
 @login_required
 @require_POST
 def submit_assessment(request, pk: int):
-    assessment = _assessment(request, pk)
+    assessment = _rated_by_oneself(request, pk)
     try:
         services.submit_assessment(actor=request.user, assessment=assessment)
     except DomainError as error:
@@ -233,9 +243,17 @@ def show_cycle(request, pk: int):
     return render(request, "assessments/show_cycle.jinja", context)
 
 
+def _require_change(request, record: Person) -> None:
+    """Those who see a person's supervisors but may not change them are refused (403)."""
+    if not policy.allows(request.user, policy.CHANGE_PERSON, record):
+        raise PermissionDenied
+
+
 @login_required
 def list_supervisions(request, person: int):
     record = _person(request, person)
+    if request.method == "POST":
+        _require_change(request, record)
     form = SupervisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -260,6 +278,7 @@ def end_supervision(request, person: int, pk: int):
         supervision = selectors.get_supervision(record, pk)
     except Supervision.DoesNotExist:
         raise Http404 from None
+    _require_change(request, record)
     form = EndSupervisionForm(request.POST)
     try:
         if not form.is_valid():

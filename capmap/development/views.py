@@ -76,6 +76,8 @@ def propose_plan(request, pk: int):
 @require_POST
 def agree_plan(request, pk: int):
     person = _person(request, pk)
+    if not policy.allows(request.user, policy.AGREE_PLAN, person):
+        raise Http404  # never the person themself: refused as not found (ADR 0005)
     plan = selectors.current_plan(person)
     if plan is None:
         raise Http404

@@ -11,6 +11,7 @@ from django.urls import reverse
 from capmap.core.exceptions import DomainError
 from capmap.core.importing import ImportRejected
 from capmap.organisations.models import Organisation
+from capmap.people import policy
 from capmap.people.models import Person
 
 from . import selectors, services
@@ -130,6 +131,8 @@ def import_activity(request):
 @login_required
 def edit_assumption(request, pk: int):
     organisation = _organisation(request, pk)
+    if not policy.allows(request.user, policy.MANAGE_ORGANISATIONS, organisation):
+        raise PermissionDenied  # admins of the organisation set it; viewers only see it
     initial = {"minutes_per_gp_appointment": selectors.minutes_per_gp_appointment(organisation)}
     form = AssumptionForm(request.POST or None, initial=initial)
     if form.is_valid():

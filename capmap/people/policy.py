@@ -62,6 +62,7 @@ VIEW_LEVELS = "view_levels"
 RECORD_ACTIVITY = "record_activity"
 # Over a person's record: assessments, evidence and development plan.
 VIEW_RECORD = "view_record"
+RATE_SELF = "rate_self"  # the self-assessment: the person rates themself, nobody else
 WRITE_RECORD = "write_record"
 VERIFY_RECORD = "verify_record"
 AGREE_PLAN = "agree_plan"
@@ -72,6 +73,7 @@ LEAD_SCHEME = "lead_scheme"
 APPLY_TO_SCHEME = "apply_to_scheme"
 VIEW_PARTICIPATION = "view_participation"
 MENTOR_PARTICIPATION = "mentor_participation"
+LOG_SESSION = "log_session"  # over a participation: only the participant logs sessions
 # Over a framework, role profile or care pathway (anything with an `owner` organisation).
 VIEW_FRAMEWORK = "view_framework"
 # Over an organisation, the role permissions themselves are the actions: VIEW_ORGANISATION,
@@ -299,6 +301,7 @@ RULES: dict[str, Rule] = {
     CHANGE_PERSON: Rule((Over(MANAGE_PEOPLE, "employer__path"),)),
     RECORD_ACTIVITY: Rule((Oneself(), Over(MANAGE_PEOPLE, "employer__path"))),
     VIEW_RECORD: Rule(SEES_PERSONAL_RECORD),
+    RATE_SELF: Rule((Oneself(),)),
     WRITE_RECORD: Rule(SEES_PERSONAL_RECORD),
     VERIFY_RECORD: Rule(JUDGES_PERSONAL_RECORD, never_self="user"),
     AGREE_PLAN: Rule(JUDGES_PERSONAL_RECORD, never_self="user"),
@@ -322,6 +325,7 @@ RULES: dict[str, Rule] = {
         )
     ),
     MENTOR_PARTICIPATION: Rule((ThroughSupervision(),)),
+    LOG_SESSION: Rule((Oneself("application__applicant__user"),)),
     VIEW_FRAMEWORK: Rule((Superuser(), SharedLibrary(), Over(VIEW_ORGANISATION, "owner__path"))),
     AUTHOR_FRAMEWORKS: Rule((Superuser(), Over(AUTHOR_FRAMEWORKS))),
 }

@@ -93,6 +93,9 @@ def add_evidence(request, person: int):
 @login_required
 def show_evidence(request, pk: int):
     item = _evidence(request, pk)
+    can_review = policy.allows(request.user, policy.VERIFY_RECORD, item.person)
+    if request.method == "POST" and not can_review:
+        raise Http404  # never the person themself: refused as not found (ADR 0005)
     form = ReviewEvidenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,7 +113,7 @@ def show_evidence(request, pk: int):
     context = {
         "item": item,
         "form": form,
-        "can_review": policy.allows(request.user, policy.VERIFY_RECORD, item.person),
+        "can_review": can_review,
         "breadcrumbs": _crumbs(item.person),
     }
     return render(

@@ -16,15 +16,11 @@ def reports_for(user) -> QuerySet[ReportRequest]:
 
 
 def get_report(user, public_id) -> ReportRequest:
-    """The report, or ReportRequest.DoesNotExist when it is not the user's."""
-    return reports_for(user).get(public_id=public_id)
-
-
-def get_report_to_download(user, public_id) -> ReportRequest:
     """The user's report, while they may still see its subject (the organisation, or the
     person of a portfolio) under the rule for its kind: a report does not outlive the
-    permission it was made under. ReportRequest.DoesNotExist otherwise."""
-    report = get_report(user, public_id)
+    permission it was made under, neither its page nor its file.
+    ReportRequest.DoesNotExist otherwise."""
+    report = reports_for(user).get(public_id=public_id)
     if not get_kind(report.kind).allows(user, report.organisation, report.parameters):
         raise ReportRequest.DoesNotExist
     return report

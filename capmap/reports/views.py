@@ -96,10 +96,7 @@ def show_report_progress(request, public_id):
 
 @login_required
 def download_report(request, public_id):
-    try:
-        report = selectors.get_report_to_download(request.user, public_id)
-    except ReportRequest.DoesNotExist:
-        raise Http404 from None
+    report = _report(request, public_id)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
     return FileResponse(

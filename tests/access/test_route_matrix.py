@@ -39,47 +39,12 @@ PUBLIC_ROUTES = {
     "api-v1:openapi-json",
 }
 
-# Cells where the product still answers differently from the policy table. None shows
-# anyone data they may not see: all but one are refusals answered with a message or the
-# form again instead of 403/404, with nothing changed. The matrix asserts the CURRENT
-# answer for these and fails once a cell agrees, so the set only ever shrinks.
+# Cells where the product still answers differently from the policy table. The matrix
+# asserts the CURRENT answer for these and fails once a cell agrees, so the set only ever
+# shrinks. It is empty: every cell answers as the policy says. A cell added here must say
+# why, and only while a product decision is pending.
 # Key: (route name + optional " [case label]", persona, method).
-KNOWN_POLICY_GAPS: set[tuple[str, str, str]] = {
-    # A report's page (not its file) is still shown to a mentor whose supervision ended;
-    # the download itself is refused (finding 2).
-    ("reports:show_report [ended mentor]", "mentor_after", "GET"),
-    # The person agreeing their own plan is told so with a message (302), not 404.
-    ("development:agree_plan", "subject", "POST"),
-    # Refused actions answered with a message or the form again (302/400), not 403/404;
-    # nothing changes. Assessments: managers and the mentor saving or submitting the
-    # subject's self-assessment; the subject and mentor naming or ending supervisors; the
-    # subject accepting their own evidence.
-    *{
-        (route, persona, "POST")
-        for route in ("assessments:save_domain_ratings", "assessments:submit_assessment")
-        for persona in ("mentor_during", "practice_manager", "ics_admin")
-    },
-    *{
-        (route, persona, "POST")
-        for route in ("assessments:list_supervisions", "assessments:end_supervision")
-        for persona in ("subject", "mentor_during")
-    },
-    ("portfolio:show_evidence", "subject", "POST"),
-    # A PCN viewer, a supervisor-role member and the practice manager get the impact
-    # assumption form (200) and its POST answers 200 with an error, not 403; nothing changes.
-    *{
-        ("impact:edit_assumption", persona, method)
-        for persona in ("pcn_viewer", "supervisor_role", "practice_manager")
-        for method in ("GET", "POST")
-    },
-    # The mentor and the programme lead get the "log a session" form of the subject's
-    # placement, and its POST answers 200 with an error (only the participant logs).
-    *{
-        ("placements:log_session", persona, method)
-        for persona in ("mentor_during", "ics_admin")
-        for method in ("GET", "POST")
-    },
-}
+KNOWN_POLICY_GAPS: set[tuple[str, str, str]] = set()
 
 
 def walk(resolver=None, prefix: str = "", namespace: str = ""):

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -300,6 +300,8 @@ def show_participation(request, pk: int):
 @login_required
 def log_session(request, pk: int):
     participation = _found(selectors.get_participation, request.user, pk)
+    if not policy.allows(request.user, policy.LOG_SESSION, participation):
+        raise PermissionDenied  # the mentor and the lead see it; only the participant logs
     scheme = participation.placement.scheme
     form = SessionForm(request.POST or None, competencies=selectors.session_competencies(scheme))
     if form.is_valid() and _attempt(
