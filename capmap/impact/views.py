@@ -65,7 +65,14 @@ def show_dashboard(request, pk: int):
         months=filters.get("months") or 12,
     )
     crumbs = _crumbs(("Impact", reverse("impact:list_impact_organisations")))
-    context = {"impact": ImpactPresenter(summary), "form": form, "organisation": organisation}
+    context = {
+        "impact": ImpactPresenter(summary),
+        "form": form,
+        "organisation": organisation,
+        "may_change_assumption": policy.allows(
+            request.user, policy.MANAGE_ORGANISATIONS, organisation
+        ),
+    }
     return render(request, "impact/show_dashboard.jinja", context | {"breadcrumbs": crumbs})
 
 

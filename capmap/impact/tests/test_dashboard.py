@@ -173,3 +173,18 @@ def test_admin_changes_the_gp_appointment_length(client, story):
     )
     assert response.status_code == 302
     assert selectors.minutes_per_gp_appointment(t.practice_a) == 15
+
+
+def test_only_an_admin_of_the_organisation_is_offered_the_assumption_to_change(client, story):
+    t, viewer, _ = story
+    admin = MembershipFactory(organisation=t.pcn_a, role=Role.ADMIN).user
+    manager = MembershipFactory(organisation=t.pcn_a, role=Role.MANAGER).user
+    dashboard = f"/impact/organisations/{t.pcn_a.pk}/"
+    form = f"/impact/organisations/{t.pcn_a.pk}/assumptions/"
+    for user in (viewer, manager):
+        client.force_login(user)
+        assert "Change the assumption" not in client.get(dashboard).content.decode()
+        assert client.get(form).status_code == 403  # no link to a page that refuses them
+    client.force_login(admin)
+    assert "Change the assumption" in client.get(dashboard).content.decode()
+    assert client.get(form).status_code == 200
