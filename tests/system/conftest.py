@@ -53,13 +53,61 @@ def demo_story(transactional_db, live_server) -> None:
     load_demo_story()
 
 
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+class BrowserProblems:
+    """What the browser complained about while a test ran: console errors, uncaught
+    exceptions and sub-resources (scripts, styles, images) that failed to load.
+
+    A refused page (403, 404) is something tests ask for on purpose, so the document's
+    own status is not a problem; Chromium's console line for it is ignored too.
+    """
+
+    def __init__(self, page: Page) -> None:
+        self.problems: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
+        page.on("response", self._on_response)
+        page.on("requestfailed", self._on_request_failed)
+
+    def _on_console(self, message) -> None:
+        if message.type != "error" or message.text.startswith("Failed to load resource"):
+            return
+        self.problems.append(f"console error on {message.location.get('url')}: {message.text}")
+
+    def _on_response(self, response) -> None:
+        if response.status >= 400 and response.request.resource_type not in {
+            "document",
+            "fetch",
+            "xhr",
+        }:
+            self.problems.append(f"{response.status} for {response.url}")
+
+    def _on_request_failed(self, request) -> None:
+        if request.resource_type != "document" and request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"failed to load {request.url}: {request.failure}")
+
+
 @pytest.fixture
 def page(browser: Browser, live_server, demo_story) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    """A fresh browser tab at desktop width; the test fails if the browser logged an
+    error, threw, or could not load a script, style or image on any page it visited."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=DESKTOP)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    watcher = BrowserProblems(page)
     yield page
     context.close()
+    if watcher.problems:
+        pytest.fail("The browser reported problems:\n" + "\n".join(watcher.problems), pytrace=False)
+
+
+def at_phone_width(page: Page) -> Page:
+    """Resize the tab to a 375 px phone (the narrowest width the NHS.UK frontend supports)."""
+    page.set_viewport_size(PHONE)
+    return page
 
 
 @pytest.fixture
@@ -94,12 +142,25 @@ def _describe(violation: dict) -> str:
 
 
 def check_accessible(page: Page) -> None:
-    """Fail on any axe violation of serious or critical impact, listing each readably."""
+    """Fail on any axe violation of serious or critical impact, listing each readably,
+    and on a page wider than the window (at 375 px a table must not push the page sideways)."""
     results = Axe().run(page)
     blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
     if blocking:
         report = "\n".join(_describe(v) for v in blocking)
         pytest.fail(f"Accessibility problems on {page.url}:\n{report}", pytrace=False)
+    check_no_sideways_scroll(page)
+
+
+def check_no_sideways_scroll(page: Page) -> None:
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    if overflow > 0:
+        width = page.viewport_size["width"] if page.viewport_size else "?"
+        pytest.fail(
+            f"{page.url} scrolls sideways by {overflow} px at {width} px wide", pytrace=False
+        )
 
 
 @pytest.fixture

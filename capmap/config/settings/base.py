@@ -73,7 +73,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "capmap.config.jinja2_env.environment"},
+        "OPTIONS": {
+            "environment": "capmap.config.jinja2_env.environment",
+            "context_processors": ["capmap.config.context_processors.csp_nonce"],
+        },
     },
     {
         # Django admin and allauth's e-mail bodies still use Django templates.

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from capmap.frameworks.library import load_starter_library
+from tests.system.steps import when_they_follow_the_menu_to
 
 
 def _rate_every_domain(page: Page, level: str, assert_accessible) -> None:
@@ -26,7 +27,7 @@ def test_practitioner_and_mentor_journeys(signed_in_page, assert_accessible):
     # Given Maya, a junior clinical pharmacist, signed in
     page = signed_in_page("practitioner")
     # When she follows "My assessments" and starts against her role profile
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="My assessments").click()
+    when_they_follow_the_menu_to(page, "My assessments")
     assert_accessible(page)
     profiles = page.get_by_label("Role profile")
     junior = profiles.locator("option", has_text=re.compile("junior", re.I)).first
@@ -56,7 +57,7 @@ def test_practitioner_and_mentor_journeys(signed_in_page, assert_accessible):
     # Given Daniel, her hospital mentor, signed in
     page = signed_in_page("supervisor")
     # When he opens his sign-off queue and her review
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Sign-off queue").click()
+    when_they_follow_the_menu_to(page, "Sign-off queue")
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("Maya")).click()
     assert_accessible(page)
@@ -81,7 +82,7 @@ def test_practitioner_and_mentor_journeys(signed_in_page, assert_accessible):
 
     # And Daniel signs it off
     page = signed_in_page("supervisor")
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Sign-off queue").click()
+    when_they_follow_the_menu_to(page, "Sign-off queue")
     page.get_by_role("link", name=re.compile("Maya")).click()
     for radio in page.locator('input[type=radio][value="2"][name^="level-"]').all():
         radio.check(force=True)
