@@ -416,3 +416,39 @@ def notifications_for(user) -> QuerySet[Notification]:
 
 def unread_count(user) -> int:
     return notifications_for(user).filter(read_at__isnull=True).count()
+
+
+# --- What waits for the user (their home page) ------------------------------------------
+
+
+def my_unfinished_assessments(user) -> QuerySet[Assessment]:
+    """The user's own assessments that wait for them: drafts and those returned to them."""
+    if not user.is_authenticated:
+        return Assessment.objects.none()
+    return assessments_for(user).filter(
+        person__user=user,
+        state__in=[State.DRAFT, State.RETURNED],  # type: ignore[misc]  # annotated, as above
+    )
+
+
+def cycles_to_start(user) -> QuerySet[AssessmentCycle]:
+    """Open cycles of the user's employer (or an organisation above it) in which they have
+    no assessment yet: the self-assessments they are asked to start."""
+    person = my_person(user) if user.is_authenticated else None
+    if person is None or not framework_selectors.applicable_role_profiles(person).exists():
+        return AssessmentCycle.objects.none()  # nothing to assess them against
+    today = timezone.localdate()
+    return (
+        AssessmentCycle.objects.filter(
+            organisation_id__in=person.employer.ancestor_ids(),
+            opens_on__lte=today,
+            closes_on__gte=today,
+        )
+        .exclude(assessments__person=person)
+        .order_by("closes_on", "pk")
+    )
+
+
+def unread_notifications(user, limit: int = 5) -> list[Notification]:
+    """The newest unread notifications, at most `limit`."""
+    return list(notifications_for(user).filter(read_at__isnull=True)[:limit])

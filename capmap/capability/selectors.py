@@ -25,6 +25,7 @@ from capmap.frameworks import selectors as framework_selectors
 from capmap.frameworks.models import (
     CarePathway,
     Competency,
+    PathwayCapability,
     ProficiencyLevel,
     Requirement,
     RoleRequirement,
@@ -542,3 +543,99 @@ def _recruit(uncovered: dict[int, CoverageRow]) -> tuple[list[RecruitRole], froz
         for choice in chosen
     ]
     return recruit, missing
+
+
+# --- At a glance: one line per role and per pathway (the home page) ---------------------
+
+
+@dataclass
+class RoleCoverage:
+    """How many people of a job role meet every essential requirement of their profile,
+    and the competency most of them fall short of."""
+
+    job_role: JobRole
+    people: int
+    meeting: int
+    biggest_gap: Competency | None = None
+    biggest_gap_short: int = 0
+
+
+def role_coverage(user, organisation: Organisation) -> list[RoleCoverage]:
+    """One line per job role in the organisation's subtree whose people have requirements,
+    largest role first. The requirements and shortfalls are `needs_of` and `gaps`; a fixed
+    number of queries whatever the size of the team."""
+    people = team_people(user, organisation)
+    role_of = dict(people.values_list("pk", "job_role_id"))
+    by_role: dict[int, list[gaps.Need]] = defaultdict(list)
+    for need in needs_of(people):
+        by_role[role_of[need.person]].append(need)
+    ranked = {role: gaps.rank_gaps(needs) for role, needs in by_role.items()}
+    names = {c.pk: c for c in competency_headers({r[0].competency for r in ranked.values() if r})}
+    roles = JobRole.objects.in_bulk(list(by_role))
+    lines = []
+    for role_id, needs in by_role.items():
+        everyone = {need.person for need in needs}
+        short = {need.person for need in needs if need.essential and need.shortfall}
+        line = RoleCoverage(roles[role_id], len(everyone), len(everyone - short))
+        if ranked[role_id]:
+            line.biggest_gap = names[ranked[role_id][0].competency]
+            line.biggest_gap_short = ranked[role_id][0].people_short
+        lines.append(line)
+    lines.sort(key=lambda line: (-line.people, line.job_role.name))
+    return lines
+
+
+@dataclass
+class PathwaySummary:
+    """How a team covers a care pathway: capabilities held by enough people, and the
+    capability furthest from it."""
+
+    pathway: CarePathway
+    capabilities: int
+    covered: int
+    uncovered: int
+    single_points_of_failure: int
+    biggest_gap: Competency | None = None
+    biggest_gap_short: int = 0
+
+
+def pathway_summaries(user, organisation: Organisation) -> list[PathwaySummary]:
+    """One line per care pathway the user may see and the team takes part in (someone
+    holds one of its capabilities at the minimum), with `gaps.coverage` (the rule
+    `pathway_coverage` uses) over every pathway at once: two queries in all."""
+    capabilities = defaultdict(list)
+    pathways: dict[int, CarePathway] = {}
+    rows = (
+        PathwayCapability.objects.filter(pathway__in=pathways_for(user))
+        .select_related("pathway", "competency")
+        .order_by("pathway__title", "pathway_id", "order")
+    )
+    for capability in rows:
+        pathways[capability.pathway_id] = capability.pathway
+        capabilities[capability.pathway_id].append(capability)
+    ids = {c.competency_id for caps in capabilities.values() for c in caps}
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
+    for person_id, competency_id, level in CurrentCapability.objects.filter(
+        person__in=team_people(user, organisation).values("pk"), competency_id__in=ids
+    ).values_list("person_id", "competency_id", "level"):
+        levels[competency_id][person_id] = level
+    summaries = []
+    for pathway_id, caps in capabilities.items():
+        lines = gaps.coverage(
+            [(c.competency_id, c.minimum_level, c.people_needed) for c in caps], levels
+        )
+        summary = PathwaySummary(
+            pathways[pathway_id],
+            len(lines),
+            sum(1 for line in lines if not line.short_by),
+            sum(1 for line in lines if line.uncovered),
+            sum(1 for line in lines if line.single_point_of_failure),
+        )
+        if not any(line.held for line in lines):
+            continue  # a pathway the team has no part in would only be noise
+        worst = max(zip(caps, lines, strict=True), key=lambda pair: pair[1].short_by)
+        if worst[1].short_by:
+            summary.biggest_gap = worst[0].competency
+            summary.biggest_gap_short = worst[1].short_by
+        summaries.append(summary)
+    return summaries

@@ -33,6 +33,12 @@ def _navigation_links(user):
     return navigation_links(user)
 
 
+def _menu_items(user, path: str):
+    from capmap.config.navigation import menu_items
+
+    return menu_items(user, path)
+
+
 def _landing_links(user):
     from capmap.config.navigation import landing_links
 
@@ -70,6 +76,7 @@ def environment(**options) -> jinja2.Environment:
             "settings": settings,
             "nhsuk_version": "10.6.1",
             "navigation_links": _navigation_links,
+            "menu_items": _menu_items,
             "landing_links": _landing_links,
             "field_params": field_params,
             "form_error_list": error_list,

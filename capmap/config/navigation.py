@@ -135,3 +135,26 @@ def landing_links(user) -> list[Link]:
         )
         links.insert(0, my_record)
     return links
+
+
+def current_href(links: list[Link], path: str) -> str | None:
+    """The one menu link whose section the page at `path` belongs to: the longest link
+    that is the path itself or a folder above it. Home ("/") counts only for itself, so
+    the sign-off queue (/assessments/queue/) is under "Sign-off queue" alone, not under
+    "My assessments" (/assessments/) too."""
+    matches = [
+        link.href
+        for link in links
+        if path == link.href
+        or (link.href != "/" and link.href.endswith("/") and path.startswith(link.href))
+    ]
+    return max(matches, key=len, default=None)
+
+
+def menu_items(user, path: str) -> list[dict]:
+    """The header menu's items for the NHS.UK header macro, with the current section marked."""
+    links = navigation_links(user)
+    current = current_href(links, path)
+    return [
+        {"href": link.href, "text": link.text, "current": link.href == current} for link in links
+    ]

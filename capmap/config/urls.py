@@ -2,10 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from capmap.api.endpoints import api
+from capmap.core import urls as core_urls
 from capmap.core import views as core_views
 
+from . import home
+
+# Home joins core's namespace, so `core:home` names it, but lives here: it reads every app.
+core_patterns = [path("", home.home, name="home"), *core_urls.urlpatterns]
+
 urlpatterns = [
-    path("", include("capmap.core.urls")),
+    path("", include((core_patterns, core_urls.app_name))),
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("capmap.organisations.urls")),
     path("people/", include("capmap.people.urls")),

@@ -1,16 +1,8 @@
-"""Pages every user shares: home, health checks and error pages."""
+"""Pages every user shares: health checks and error pages (home is capmap/config/home.py)."""
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    # The links come from the `landing_links` template global: the project's configuration
-    # knows every app's sections, which core (below them all) must not import.
-    return render(request, "core/home.jinja")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

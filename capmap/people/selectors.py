@@ -1,12 +1,13 @@
 """Reads of staff records, already scoped to the caller through the access policy."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from capmap.organisations.models import Organisation
+from capmap.organisations.models import Organisation, OrganisationKind
 
 from . import policy
 from .models import JobRole, Person, Supervision
@@ -123,3 +124,34 @@ def linkable_user(actor, email: str):
         .distinct()
         .first()
     )
+
+
+@dataclass(frozen=True)
+class OrganisationSummary:
+    """An admin's organisations at a glance: how many of each kind, staff in post, and
+    leavers who can still sign in (their access is the admin's to remove)."""
+
+    kinds: list[tuple[str, int]]  # (kind value, number), in the order of OrganisationKind
+    staff_in_post: int
+    leavers_with_access: int
+
+
+def organisation_summary(user) -> OrganisationSummary:
+    counted = dict(
+        policy.organisations(user)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("kind", "n")
+    )
+    kinds = [(kind.value, counted[kind.value]) for kind in OrganisationKind if counted.get(kind)]
+    today = timezone.localdate()
+    people = Person.objects.filter(policy.allowed_q(user, policy.VIEW_PERSON))
+    in_post = people.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).count()
+    leavers = (
+        people.filter(end_date__lt=today, user__memberships__isnull=False)
+        .values("pk")
+        .distinct()
+        .count()
+    )
+    return OrganisationSummary(kinds, in_post, leavers)

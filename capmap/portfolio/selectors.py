@@ -10,7 +10,7 @@ from capmap.frameworks.models import Competency
 from capmap.people import policy
 from capmap.people.models import Person
 
-from .models import EvidenceItem
+from .models import EvidenceItem, EvidenceReview
 
 
 def evidence_for(user) -> QuerySet[EvidenceItem]:
@@ -36,4 +36,16 @@ def competencies_for_person(person: Person) -> QuerySet[Competency]:
         )
         .distinct()
         .order_by("version__framework__title", "domain__order", "order")
+    )
+
+
+def evidence_to_review(user) -> QuerySet[EvidenceItem]:
+    """Submitted evidence of the people the user supervises or mentors now, not yet reviewed.
+
+    Reviewing evidence is the supervisor's part of the assessment loop, so a manager's
+    own list is their people's records, not this one."""
+    people = sorted(policy.supervised_person_ids(user)) if user.is_authenticated else []
+    return evidence_for(user).filter(
+        person_id__in=people,
+        status=EvidenceReview.SUBMITTED,  # type: ignore[misc]  # annotated by with_status
     )

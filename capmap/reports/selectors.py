@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from capmap.organisations.models import Organisation
 from capmap.people import policy
 
-from .models import ReportRequest
+from .models import ReportRequest, ReportStatus
 from .registry import get_kind
 
 
@@ -32,3 +32,8 @@ def report_organisations(user) -> QuerySet[Organisation]:
 
 def get_report_organisation(user, pk) -> Organisation:
     return report_organisations(user).get(pk=pk)
+
+
+def ready_reports(user) -> QuerySet[ReportRequest]:
+    """The user's reports that are made and not yet expired: ready to download."""
+    return reports_for(user).filter(status=ReportStatus.DONE)

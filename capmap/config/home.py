@@ -1,0 +1,386 @@
+"""The home page: what waits for the person, and a summary of what they look after.
+
+It lives in config because it reads every app (each through its own scoped selectors);
+the apps never import upward. A fixed number of queries, whatever the size of the team:
+at most MAX_TEAMS team summaries, each a fixed number of set-based reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from capmap.assessments import selectors as assessments
+from capmap.assessments.models import State
+from capmap.capability import selectors as capability
+from capmap.organisations.models import Organisation, OrganisationKind
+from capmap.organisations.scoping import scope_paths
+from capmap.people import policy
+from capmap.people import selectors as people
+from capmap.placements.selectors import progress as placements
+from capmap.placements.selectors import schemes_with_unreleased
+from capmap.portfolio import selectors as portfolio
+from capmap.reports import selectors as reports
+
+from .navigation import Link, landing_links
+
+MAX_TEAMS = 3
+MAX_OWN_ASSESSMENTS = 5
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 session', '3 sessions'."""
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def _verb(n: int, singular: str, plural: str) -> str:
+    return singular if n == 1 else plural
+
+
+def _day(value) -> str:
+    return date_format(value, "j F Y")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing that waits for the person: a sentence, where to do it, and a hint."""
+
+    text: str
+    href: str = ""
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a summary: a linked name and what it says about it."""
+
+    name: str
+    href: str
+    text: str
+
+
+@dataclass
+class TeamSummary:
+    organisation: Organisation
+    heatmap_href: str
+    roles: list[Line]
+    pathways: list[Line]
+
+
+@dataclass
+class SchemeSummary:
+    title: str
+    href: str
+    status: str
+    late: list[Task]
+
+
+@dataclass
+class HomePage:
+    tasks: list[Task]
+    notifications: list
+    unread: int
+    teams: list[TeamSummary] = field(default_factory=list)
+    schemes: list[SchemeSummary] = field(default_factory=list)
+    organisations: str = ""
+    sections: list[Link] = field(default_factory=list)
+
+
+# --- What waits for the person ----------------------------------------------------------
+
+
+def _supervisor_tasks(user) -> list[Task]:
+    tasks = []
+    waiting = assessments.sign_off_queue(user).count()
+    if waiting:
+        tasks.append(
+            Task(
+                f"{counted(waiting, 'self-assessment')} "
+                f"{_verb(waiting, 'waits', 'wait')} for your sign-off",
+                reverse("assessments:list_sign_off_queue"),
+                "Review the ratings and evidence, then sign off or return with comments.",
+            )
+        )
+    evidence = list(portfolio.evidence_to_review(user).values_list("person_id", flat=True))
+    if evidence:
+        owners = set(evidence)
+        href = (
+            reverse("portfolio:list_evidence", args=[owners.pop()])
+            if len(owners) == 1
+            else reverse("assessments:list_sign_off_queue")
+        )
+        tasks.append(
+            Task(
+                f"{counted(len(evidence), 'piece')} of evidence "
+                f"{_verb(len(evidence), 'waits', 'wait')} for your review",
+                href,
+                "Accept the evidence or say what is missing.",
+            )
+        )
+    sessions = list(placements.sessions_to_confirm(user).values_list("participation_id", flat=True))
+    if sessions:
+        places = set(sessions)
+        href = (
+            reverse("placements:show_participation", args=[places.pop()])
+            if len(places) == 1
+            else reverse("placements:list_schemes")
+        )
+        tasks.append(
+            Task(
+                f"{counted(len(sessions), 'placement session')} "
+                f"{_verb(len(sessions), 'waits', 'wait')} for you to confirm",
+                href,
+                "Confirm the sessions your mentee logged, so they count towards the placement.",
+            )
+        )
+    return tasks
+
+
+def _manager_tasks(user) -> list[Task]:
+    tasks = []
+    unreleased = schemes_with_unreleased(user).count()
+    if unreleased:
+        tasks.append(
+            Task(
+                f"{counted(unreleased, 'placement application')} "
+                f"{_verb(unreleased, 'waits', 'wait')} for you to release the applicant",
+                reverse("placements:list_releases"),
+                "Confirm that the practice can release them for their placement sessions.",
+            )
+        )
+    return tasks
+
+
+def _own_assessment_tasks(user) -> list[Task]:
+    today = timezone.localdate()
+    tasks = []
+    unfinished = assessments.my_unfinished_assessments(user).order_by("created_at", "pk")
+    for assessment in unfinished[:MAX_OWN_ASSESSMENTS]:
+        href = reverse("assessments:show_assessment", args=[assessment.pk])
+        profile = assessment.role_profile
+        cycle = assessment.cycle
+        if assessment.state == State.RETURNED:  # type: ignore[attr-defined]  # annotated
+            text = f"Your supervisor returned your self-assessment against {profile}"
+            hint = "Read their comments, change your ratings and submit it again."
+        elif cycle is not None and cycle.closes_on < today:
+            text = f"Your self-assessment for {cycle.title} is overdue"
+            hint = f"It was due on {_day(cycle.closes_on)}. Finish your ratings and submit it."
+        else:
+            text = f"Finish your self-assessment against {profile}"
+            hint = f"Due on {_day(cycle.closes_on)}." if cycle is not None else ""
+            hint = f"{hint} Rate yourself on each competency, then submit it.".strip()
+        tasks.append(Task(text, href, hint))
+    for cycle in assessments.cycles_to_start(user):
+        tasks.append(
+            Task(
+                f"Start your self-assessment for {cycle.title}",
+                reverse("assessments:list_my_assessments"),
+                f"{cycle.organisation} asks for it by {_day(cycle.closes_on)}.",
+            )
+        )
+    return tasks
+
+
+def _survey_and_report_tasks(user) -> list[Task]:
+    tasks = []
+    surveys = placements.surveys_to_answer(user).count()
+    if surveys:
+        tasks.append(
+            Task(
+                f"{counted(surveys, 'feedback survey')} {_verb(surveys, 'waits', 'wait')} "
+                "for your answers",
+                "",
+                "Follow the link in the e-mail we sent you. Each link works once.",
+            )
+        )
+    ready = reports.ready_reports(user).count()
+    if ready:
+        tasks.append(
+            Task(
+                f"{counted(ready, 'report')} {_verb(ready, 'is', 'are')} ready to download",
+                reverse("reports:list_reports"),
+                "Reports are kept for a limited time, then removed.",
+            )
+        )
+    return tasks
+
+
+def tasks_for(user) -> list[Task]:
+    return [
+        *_supervisor_tasks(user),
+        *_manager_tasks(user),
+        *_own_assessment_tasks(user),
+        *_survey_and_report_tasks(user),
+    ]
+
+
+# --- The teams a manager looks after -----------------------------------------------------
+
+
+def _outermost_teams(user) -> list[Organisation]:
+    """The organisations at the top of the user's staff scope (a PCN, not each practice)."""
+    paths = scope_paths(user, policy.VIEW_PEOPLE)[:MAX_TEAMS]
+    return list(capability.team_organisations(user).filter(path__in=paths).order_by("path"))
+
+
+def _role_line(organisation: Organisation, line: capability.RoleCoverage) -> Line:
+    query = urlencode({"job_role": line.job_role.pk})
+    href = f"{reverse('capability:show_heatmap', args=[organisation.pk])}?{query}"
+    text = (
+        f"{line.meeting} of {counted(line.people, 'person', 'people')} "
+        f"{_verb(line.meeting, 'meets', 'meet')} every essential requirement"
+    )
+    if line.biggest_gap is not None:
+        text += (
+            f"; biggest gap: {line.biggest_gap.title} "
+            f"({counted(line.biggest_gap_short, 'person', 'people')} short)"
+        )
+    return Line(line.job_role.name, href, text)
+
+
+def _pathway_line(organisation: Organisation, summary: capability.PathwaySummary) -> Line:
+    href = reverse("capability:show_pathway_coverage", args=[organisation.pk, summary.pathway.slug])
+    text = (
+        f"{summary.covered} of {counted(summary.capabilities, 'capability', 'capabilities')} "
+        "held by enough people"
+    )
+    if summary.biggest_gap is not None:
+        text += (
+            f"; biggest gap: {summary.biggest_gap.title} "
+            f"({counted(summary.biggest_gap_short, 'more person', 'more people')} needed)"
+        )
+    return Line(summary.pathway.title, href, text)
+
+
+def teams_for(user) -> list[TeamSummary]:
+    teams = []
+    for organisation in _outermost_teams(user):
+        roles = capability.role_coverage(user, organisation)
+        pathways = capability.pathway_summaries(user, organisation)
+        if not roles and not pathways:
+            continue  # nothing to summarise: no role profiles, no pathway cover
+        teams.append(
+            TeamSummary(
+                organisation,
+                reverse("capability:show_heatmap", args=[organisation.pk]),
+                [_role_line(organisation, line) for line in roles],
+                [_pathway_line(organisation, summary) for summary in pathways],
+            )
+        )
+    return teams
+
+
+# --- Schemes a programme lead runs ---------------------------------------------------------
+
+
+def _late(progress: placements.SchemeProgress) -> list[Task]:
+    pk = progress.scheme.pk
+    late = []
+    if progress.allocation_unpublished:
+        late.append(
+            Task(
+                "The allocation is not confirmed yet",
+                reverse("placements:show_allocation", args=[pk]),
+                "Applicants hear where they are placed once you confirm it.",
+            )
+        )
+    if progress.sessions_unconfirmed:
+        n = progress.sessions_unconfirmed
+        late.append(
+            Task(
+                f"{counted(n, 'logged session')} {_verb(n, 'waits', 'wait')} for a mentor "
+                "to confirm",
+                reverse("placements:show_scheme", args=[pk]),
+            )
+        )
+    if progress.participants_behind:
+        n = progress.participants_behind
+        late.append(
+            Task(
+                f"{n} of {counted(progress.participants, 'participant')} "
+                f"{_verb(n, 'has', 'have')} not completed their sessions",
+                reverse("placements:show_report", args=[pk]),
+            )
+        )
+    if progress.invitations_closing:
+        n = progress.invitations_closing
+        late.append(
+            Task(
+                f"{counted(n, 'survey invitation')} unanswered, closing within a week",
+                reverse("placements:list_surveys", args=[pk]),
+            )
+        )
+    return late
+
+
+def schemes_for(user) -> list[SchemeSummary]:
+    return [
+        SchemeSummary(
+            progress.scheme.title,
+            reverse("placements:show_scheme", args=[progress.scheme.pk]),
+            progress.status_label,
+            _late(progress),
+        )
+        for progress in placements.lead_scheme_progress(user)
+    ]
+
+
+# --- An admin's organisations --------------------------------------------------------------
+
+KIND_NAMES = {
+    OrganisationKind.ICS: ("integrated care system", "integrated care systems"),
+    OrganisationKind.TRUST: ("NHS trust", "NHS trusts"),
+    OrganisationKind.PCN: ("primary care network", "primary care networks"),
+    OrganisationKind.FEDERATION: ("GP federation", "GP federations"),
+    OrganisationKind.PRACTICE: ("GP practice", "GP practices"),
+    OrganisationKind.SITE: ("site", "sites"),
+}
+
+
+def _admin_summary(user) -> tuple[str, list[Task]]:
+    summary = people.organisation_summary(user)
+    kinds = ", ".join(counted(n, *KIND_NAMES[OrganisationKind(kind)]) for kind, n in summary.kinds)
+    text = f"{kinds}; {counted(summary.staff_in_post, 'person', 'people')} in post."
+    tasks = []
+    if summary.leavers_with_access:
+        n = summary.leavers_with_access
+        tasks.append(
+            Task(
+                f"{counted(n, 'person', 'people')} who left can still sign in",
+                f"{reverse('people:list_people')}?{urlencode({'status': people.LEFT})}",
+                "Remove their roles so they no longer see your organisation's data.",
+            )
+        )
+    return text, tasks
+
+
+# --- The page ---------------------------------------------------------------------------
+
+
+def home_page(user) -> HomePage:
+    page = HomePage(
+        tasks=tasks_for(user),
+        notifications=assessments.unread_notifications(user),
+        unread=assessments.unread_count(user),
+        sections=landing_links(user),
+    )
+    if policy.allows_anywhere(user, policy.VIEW_PEOPLE):
+        page.teams = teams_for(user)
+    if policy.allows_anywhere(user, policy.RUN_SCHEMES):
+        page.schemes = schemes_for(user)
+    if policy.allows_anywhere(user, policy.MANAGE_ORGANISATIONS):
+        page.organisations, admin_tasks = _admin_summary(user)
+        page.tasks.extend(admin_tasks)
+    return page
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.jinja", {"home": home_page(request.user)})
