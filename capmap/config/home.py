@@ -33,6 +33,7 @@ from .navigation import Link, landing_links
 
 MAX_TEAMS = 3
 MAX_OWN_ASSESSMENTS = 5
+MAX_CYCLES = 3
 
 
 def counted(n: int, singular: str, plural: str | None = None) -> str:
@@ -79,6 +80,7 @@ class SchemeSummary:
     title: str
     href: str
     status: str
+    summary: str
     late: list[Task]
 
 
@@ -143,8 +145,25 @@ def _supervisor_tasks(user) -> list[Task]:
     return tasks
 
 
+def _cycle_task(user, cycle) -> Task:
+    progress = assessments.cycle_progress(user, cycle)
+    started = progress.team - progress.not_started
+    waiting = progress.counts.get(State.SUBMITTED, 0)
+    text = f"{cycle.title}: {started} of {counted(progress.team, 'person', 'people')} "
+    text += f"{_verb(started, 'has', 'have')} started their self-assessment"
+    hint = f"It closes on {_day(cycle.closes_on)}."
+    if waiting:
+        hint += f" {counted(waiting, 'self-assessment')} {_verb(waiting, 'waits', 'wait')} "
+        hint += "for sign-off."
+    return Task(text, reverse("assessments:show_cycle", args=[cycle.pk]), hint)
+
+
 def _manager_tasks(user) -> list[Task]:
-    tasks = []
+    today = timezone.localdate()
+    open_cycles = assessments.cycles_for(user).filter(
+        opened_by=user, opens_on__lte=today, closes_on__gte=today
+    )
+    tasks = [_cycle_task(user, cycle) for cycle in open_cycles.order_by("closes_on")[:MAX_CYCLES]]
     unreleased = schemes_with_unreleased(user).count()
     if unreleased:
         tasks.append(
@@ -234,15 +253,16 @@ def _role_line(organisation: Organisation, line: capability.RoleCoverage) -> Lin
     query = urlencode({"job_role": line.job_role.pk})
     href = f"{reverse('capability:show_heatmap', args=[organisation.pk])}?{query}"
     text = (
-        f"{line.meeting} of {counted(line.people, 'person', 'people')} "
-        f"{_verb(line.meeting, 'meets', 'meet')} every essential requirement"
+        f"{line.meeting} of {line.people} {_verb(line.meeting, 'meets', 'meet')} every "
+        "essential requirement"
     )
     if line.biggest_gap is not None:
         text += (
             f"; biggest gap: {line.biggest_gap.title} "
             f"({counted(line.biggest_gap_short, 'person', 'people')} short)"
         )
-    return Line(line.job_role.name, href, text)
+    name = f"{line.job_role.name} ({counted(line.people, 'person', 'people')})"
+    return Line(name, href, text)
 
 
 def _pathway_line(organisation: Organisation, summary: capability.PathwaySummary) -> Line:
@@ -320,12 +340,25 @@ def _late(progress: placements.SchemeProgress) -> list[Task]:
     return late
 
 
+def _scheme_summary(progress: placements.SchemeProgress) -> str:
+    scheme = progress.scheme
+    text = f"From {_day(scheme.starts_on)} to {_day(scheme.ends_on)}"
+    if progress.participants:
+        text += (
+            f"; {progress.participants_done} of "
+            f"{counted(progress.participants, 'participant')} "
+            f"{_verb(progress.participants_done, 'has', 'have')} completed their sessions"
+        )
+    return text + "."
+
+
 def schemes_for(user) -> list[SchemeSummary]:
     return [
         SchemeSummary(
             progress.scheme.title,
             reverse("placements:show_scheme", args=[progress.scheme.pk]),
             progress.status_label,
+            _scheme_summary(progress),
             _late(progress),
         )
         for progress in placements.lead_scheme_progress(user)

@@ -115,6 +115,23 @@ def test_practitioner_is_asked_to_start_the_self_assessment_of_an_open_cycle():
     assert home_page(w.other_admin).tasks == []
 
 
+def test_manager_follows_the_cycle_they_opened_from_home():
+    w = world()
+    today = timezone.localdate()
+    cycle = services.open_cycle(
+        actor=w.manager,
+        organisation=w.orgs.pcn_a,
+        title="2027 Q1",
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=30),
+    )
+    submitted_assessment(w)
+    [task] = home_page(w.manager).tasks
+    assert task.text == "2027 Q1: 1 of 1 person has started their self-assessment"
+    assert task.href == f"/assessments/cycles/{cycle.pk}/"
+    assert task.hint.endswith("1 self-assessment waits for sign-off.")
+
+
 def test_unread_notifications_are_on_home_and_leave_once_read():
     w = world()
     notify([w.pharmacist_user], "Your self-assessment was signed off", "/assessments/")
@@ -148,10 +165,10 @@ def test_manager_sees_how_many_of_each_role_meet_their_profile_and_the_biggest_g
     [team] = page.teams
     assert team.organisation == w.orgs.pcn_a
     [line] = team.roles
-    assert line.name == "Clinical pharmacist"
+    assert line.name == "Clinical pharmacist (2 people)"
     first = w.competencies[0].title
     assert line.text == (
-        f"1 of 2 people meets every essential requirement; biggest gap: {first} (1 person short)"
+        f"1 of 2 meets every essential requirement; biggest gap: {first} (1 person short)"
     )
     assert line.href == (
         f"/capability/organisations/{w.orgs.pcn_a.pk}/?job_role={w.pharmacist.job_role_id}"

@@ -56,6 +56,7 @@ class SchemeProgress:
     sessions_unconfirmed: int = 0
     participants_behind: int = 0
     participants: int = 0
+    participants_done: int = 0
     invitations_closing: int = 0
 
 
@@ -113,6 +114,9 @@ def lead_scheme_progress(user) -> list[SchemeProgress]:
         )
         progress.sessions_unconfirmed = unconfirmed.get(scheme.pk, 0)
         progress.participants = len(done[scheme.pk])
+        progress.participants_done = sum(
+            1 for n in done[scheme.pk] if n >= scheme.sessions_required
+        )
         if scheme.ends_on < today:
             progress.participants_behind = sum(
                 1 for n in done[scheme.pk] if n < scheme.sessions_required
