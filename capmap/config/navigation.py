@@ -152,9 +152,17 @@ def current_href(links: list[Link], path: str) -> str | None:
 
 
 def menu_items(user, path: str) -> list[dict]:
-    """The header menu's items for the NHS.UK header macro, with the current section marked."""
+    """The header menu's items for the NHS.UK header macro, with the one current section
+    marked: `current` (aria-current="page") on the section's own page, `active`
+    (aria-current="true") on a page inside it."""
     links = navigation_links(user)
-    current = current_href(links, path)
+    section = current_href(links, path)
     return [
-        {"href": link.href, "text": link.text, "current": link.href == current} for link in links
+        {
+            "href": link.href,
+            "text": link.text,
+            "current": link.href == section and link.href == path,
+            "active": link.href == section and link.href != path,
+        }
+        for link in links
     ]

@@ -42,3 +42,28 @@ def when_they_follow_the_menu_to(page: Page, text: str) -> None:
     open_menu_link(page, text).click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def given_the_demo_assessments_and_scheme() -> None:
+    """On top of the demo story: verified capability, the assessment cycle (Maya's
+    self-assessment waits for Daniel) and the running placement scheme."""
+    from capmap.assessments.demo import load_demo_assessments
+    from capmap.development.demo import load_demo_development
+    from capmap.placements.demo import load_demo_scheme
+
+    load_demo_development()
+    load_demo_assessments()
+    load_demo_scheme()
+
+
+def what_waits(page: Page) -> list[str]:
+    """The lines of the home page's "What waits for you" list."""
+    section = page.get_by_role("region", name="What waits for you")
+    return [" ".join(t.split()) for t in section.locator(".app-todo__item").all_inner_texts()]
+
+
+def then_one_menu_section_is_current(page: Page, text: str) -> None:
+    menu = page.get_by_role("navigation", name="Menu")
+    current = menu.locator(".nhsuk-header__navigation-item--current")
+    expect(current).to_have_count(1)
+    expect(current.get_by_role("link", include_hidden=True)).to_contain_text(text)

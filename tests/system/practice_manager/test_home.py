@@ -1,15 +1,33 @@
 """Helen Whitlock manages Cedar Road Surgery."""
 
-from tests.system.steps import then_their_menu_offers, then_they_land_on_home_greeted_by_name
+from playwright.sync_api import expect
+
+from tests.system.conftest import at_phone_width
+from tests.system.steps import (
+    given_the_demo_assessments_and_scheme,
+    then_their_menu_offers,
+    then_they_land_on_home_greeted_by_name,
+)
 
 
-def test_practice_manager_signs_in_and_is_offered_their_people(signed_in_page, assert_accessible):
-    # Given the demo story, with Helen the manager of Cedar Road Surgery
+def test_practice_manager_signs_in_and_sees_her_practice_at_a_glance(
+    signed_in_page, assert_accessible
+):
+    # Given the demo, with Helen the manager of Cedar Road Surgery
+    given_the_demo_assessments_and_scheme()
     # When she signs in through the sign-in form
     page = signed_in_page("practice_manager")
     # Then she lands on her home page, greeted by name
     then_they_land_on_home_greeted_by_name(page, "practice_manager")
     # And her menu offers organisations and people but no audit trail
     then_their_menu_offers(page, offers=["Home", "Organisations", "People"], hides=["Audit trail"])
-    # And the page has no serious accessibility problems
+    # And she sees what waits for her and how her practice meets its role profiles
+    expect(page.get_by_role("heading", name="What waits for you")).to_be_visible()
+    team = page.get_by_role("region", name="How Cedar Road Surgery meets its role profiles")
+    expect(
+        team.get_by_role("link", name="See the capability map of Cedar Road Surgery")
+    ).to_be_visible()
+    # And the page has no serious accessibility problems, at 1280 px or on a phone
+    assert_accessible(page)
+    at_phone_width(page)
     assert_accessible(page)
