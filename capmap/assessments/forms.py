@@ -6,7 +6,7 @@ from django import forms
 
 from capmap.people.models import SupervisionKind
 
-from .services import RatingInput
+from .services import EvidenceDecision, RatingInput
 
 
 def parse_ratings(data, competency_ids) -> tuple[dict[int, RatingInput], dict[int, str]]:
@@ -20,6 +20,67 @@ def parse_ratings(data, competency_ids) -> tuple[dict[int, RatingInput], dict[in
         if raw.lstrip("-").isdigit():
             ratings[pk] = RatingInput(int(raw), (data.get(f"comment-{pk}") or "")[:2000])
     return ratings, posted
+
+
+class ReviewInput:
+    """Everything the supervisor posted on the one review form (their levels and comments,
+    each evidence decision, the comments for the person), checked before anything is
+    saved. Errors are keyed by the id of the field they belong to, so the error summary
+    links to each and the page shows every value again."""
+
+    SAVING = ("save", "return", "sign_off")
+
+    def __init__(self, data, *, competencies, evidence, first_name: str) -> None:
+        self.competencies = list(competencies)
+        self.evidence = list(evidence)
+        self.first_name = first_name
+        self.action = data.get("action", "")
+        self.comment = data.get("comment", "")
+        self.ratings, self.levels = parse_ratings(data, [c.pk for c in self.competencies])
+        self.comments = {c.pk: data.get(f"comment-{c.pk}", "") for c in self.competencies}
+        self.choices = {
+            item.pk: choice if (choice := data.get(f"decision-{item.pk}", "")) in DECISIONS else ""
+            for item in self.evidence
+        }
+        self.reasons = {
+            item.pk: data.get(f"evidence-comment-{item.pk}", "") for item in self.evidence
+        }
+        self.errors: dict[str, str] = {}
+
+    @property
+    def saving(self) -> bool:
+        return self.action in self.SAVING
+
+    def is_valid(self) -> bool:
+        for item in self.evidence:
+            if self.choices[item.pk] == "reject" and not self.reasons[item.pk].strip():
+                self.errors[f"evidence-comment-{item.pk}"] = (
+                    f"Enter why you are rejecting {item.title}"
+                )
+        if self.action == "sign_off":
+            for competency in self.competencies:
+                if competency.pk not in self.ratings:
+                    name = competency.code or competency.title
+                    self.errors[f"level-{competency.pk}"] = f"Choose your level for {name}"
+        if self.action == "return" and not self.comment.strip():
+            self.errors["comment"] = f"Enter comments saying what {self.first_name} should change"
+        return not self.errors
+
+    def add_error(self, message: str) -> None:
+        self.errors["main-content"] = message
+
+    def error_summary(self) -> list[dict]:
+        return [{"text": text, "href": f"#{field}"} for field, text in self.errors.items()]
+
+    def decisions(self) -> list[EvidenceDecision]:
+        return [
+            EvidenceDecision(item, self.choices[item.pk] == "accept", self.reasons[item.pk][:2000])
+            for item in self.evidence
+            if self.choices[item.pk]
+        ]
+
+
+DECISIONS = ("accept", "reject")
 
 
 class StartAssessmentForm(forms.Form):

@@ -133,28 +133,27 @@ def review_assessment(request, pk: int):
     assessment = _assessment(request, pk)
     if not policy.allows(request.user, policy.VERIFY_RECORD, assessment.person):
         raise Http404
-    ids = presenters.competency_ids(assessment)
-    ratings, posted = parse_ratings(request.POST, ids)
-    action, comment, errors = request.POST.get("action"), request.POST.get("comment", ""), []
-    if request.method == "POST" and action in {"return", "sign_off"}:
+    review = presenters.review_input(request.user, assessment, request.POST)
+    if request.method == "POST" and review.saving and review.is_valid():
         try:
-            presenters.decide(request.user, assessment, action, ratings, comment)
+            services.review_assessment(
+                actor=request.user,
+                assessment=assessment,
+                action=review.action,
+                ratings=review.ratings,
+                comment=review.comment,
+                evidence_decisions=review.decisions(),
+            )
         except DomainError as error:
-            errors = _errors(error)
+            review.add_error(str(error))
         else:
-            messages.success(request, presenters.DECIDED[action])
-            return redirect("assessments:list_sign_off_queue")
-    context = presenters.review_page(request.user, assessment, posted, request.POST)
-    context.update(
-        {
-            "errors": errors,
-            "comment": comment,
-            "breadcrumbs": _crumbs(("Sign-off queue", reverse("assessments:list_sign_off_queue"))),
-        }
-    )
-    return render(
-        request, "assessments/review_assessment.jinja", context, status=400 if errors else 200
-    )
+            messages.success(request, presenters.DECIDED[review.action])
+            if review.action != "save":
+                return redirect("assessments:list_sign_off_queue")
+    context = presenters.review_page(request.user, assessment, review)
+    context["breadcrumbs"] = _crumbs(("Sign-off queue", reverse("assessments:list_sign_off_queue")))
+    status = 400 if review.errors else 200
+    return render(request, "assessments/review_assessment.jinja", context, status=status)
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django import forms
 
-from .files import MAX_BYTES
+from .files import MAX_BYTES, FileRefused, check_file
 from .models import EvidenceKind
 
 
@@ -25,9 +25,18 @@ class EvidenceForm(forms.Form):
         ]
 
     def clean_file(self):
+        """Size and real type are checked with the other fields, so a refused file is
+        named in the same error summary (and never kept for the next try)."""
         upload = self.cleaned_data.get("file")
         if upload and upload.size > MAX_BYTES:
             raise forms.ValidationError("The selected file must be smaller than 20 MB.")
+        if upload:
+            try:
+                check_file(upload.read(), upload.name)
+            except FileRefused as refused:
+                raise forms.ValidationError(str(refused)) from None
+            finally:
+                upload.seek(0)
         return upload
 
 
