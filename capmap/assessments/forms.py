@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from capmap.core.forms import PlainForm
 from capmap.people.models import SupervisionKind
 
 from .services import EvidenceDecision, RatingInput
@@ -83,7 +84,7 @@ class ReviewInput:
 DECISIONS = ("accept", "reject")
 
 
-class StartAssessmentForm(forms.Form):
+class StartAssessmentForm(PlainForm):
     role_profile = forms.TypedChoiceField(label="Role profile", coerce=int)
 
     def __init__(self, *args, profiles=(), **kwargs):
@@ -93,18 +94,31 @@ class StartAssessmentForm(forms.Form):
         ]
 
 
-class CycleForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=100, help_text="For example, 2027 Q1")
+class CycleForm(PlainForm):
+    title = forms.CharField(
+        label="Title",
+        max_length=100,
+        error_messages={"required": "Enter a title, for example 2027 Q1"},
+        help_text="For example, 2027 Q1",
+    )
     organisation = forms.TypedChoiceField(label="Team", coerce=int)
-    opens_on = forms.DateField(label="Opens on", widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label="Closes on", widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(
+        label="Opens on",
+        error_messages={"required": "Enter the date the cycle opens"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    closes_on = forms.DateField(
+        label="Closes on",
+        error_messages={"required": "Enter the date the cycle closes"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
 
 
-class SupervisionForm(forms.Form):
+class SupervisionForm(PlainForm):
     email = forms.EmailField(
         label="Supervisor's e-mail address",
         help_text="The exact address of their Capmap account. They may work for another "
@@ -113,21 +127,37 @@ class SupervisionForm(forms.Form):
     kind = forms.ChoiceField(
         label="Relationship", choices=SupervisionKind.choices, widget=forms.RadioSelect
     )
-    starts_on = forms.DateField(label="Starts on", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label="Starts on",
+        error_messages={"required": "Enter the date the relationship starts"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     ends_on = forms.DateField(
         label="Ends on (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
-class EndSupervisionForm(forms.Form):
-    ends_on = forms.DateField(label="Ends on", widget=forms.DateInput(attrs={"type": "date"}))
+class EndSupervisionForm(PlainForm):
+    ends_on = forms.DateField(
+        label="Ends on",
+        error_messages={"required": "Enter the date the relationship ends"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
-class CompetencySignOffForm(forms.Form):
+class CompetencySignOffForm(PlainForm):
     competency = forms.TypedChoiceField(label="Competency", coerce=int)
-    level = forms.TypedChoiceField(label="Level", coerce=int, widget=forms.RadioSelect)
+    level = forms.TypedChoiceField(
+        label="Level",
+        coerce=int,
+        error_messages={"required": "Select the level they have reached"},
+        widget=forms.RadioSelect,
+    )
     evidence = forms.TypedMultipleChoiceField(
-        label="Evidence", coerce=int, widget=forms.CheckboxSelectMultiple
+        label="Evidence",
+        coerce=int,
+        error_messages={"required": "Select the evidence this sign-off rests on"},
+        widget=forms.CheckboxSelectMultiple,
     )
     comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea)
 

@@ -125,7 +125,10 @@ def test_import_into_another_pcn_is_refused(client):
     page = client.post(
         reverse("frameworks:import_framework"), {"file": upload, "owner": orgs.pcn_b.pk}
     )
-    assert page.status_code == 200 and "Select a valid choice" in page.content.decode()
+    assert (
+        page.status_code == 200
+        and "Select one of the options given for who owns the framework" in page.content.decode()
+    )
     assert not Framework.objects.exists()
 
 
