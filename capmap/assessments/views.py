@@ -78,6 +78,7 @@ def list_my_assessments(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
+            messages.success(request, "Your self-assessment is ready: rate each competency.")
             return redirect("assessments:show_assessment", assessment.pk)
     assessments = selectors.assessments_of(request.user, person) if person else []
     context = {"person": person, "form": form, "assessments": assessments, "breadcrumbs": _crumbs()}
@@ -226,6 +227,7 @@ def list_cycles(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
+            messages.success(request, f"The assessment cycle {cycle.title} is open.")
             return redirect("assessments:show_cycle", cycle.pk)
     context = {"form": form, "cycles": selectors.cycles_for(request.user), "breadcrumbs": _crumbs()}
     return render(request, "assessments/list_cycles.jinja", context)
@@ -287,6 +289,8 @@ def end_supervision(request, person: int, pk: int):
         )
     except DomainError as error:
         messages.error(request, str(error))
+    else:
+        messages.success(request, "The supervision has been ended.")
     return redirect("assessments:list_supervisions", record.pk)
 
 
@@ -294,6 +298,7 @@ def end_supervision(request, person: int, pk: int):
 def list_notifications(request):
     if request.method == "POST":
         services.mark_notifications_read(actor=request.user)
+        messages.success(request, "Your notifications have been marked as read.")
         return redirect("assessments:list_notifications")
     context = {
         "notifications": selectors.notifications_for(request.user)[:100],
