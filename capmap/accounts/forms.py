@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 
+from capmap.core.forms import PlainErrorsMixin
+
 # Button wording for the OpenID Connect apps configured in settings (`_oidc_apps`).
 SIGN_IN_BUTTON_TEXT = {
     "entra": "Sign in with NHSmail",
@@ -35,7 +37,7 @@ def single_sign_on_options(request) -> list[SingleSignOn]:
     return options
 
 
-class LoginForm(AllauthLoginForm):
+class LoginForm(PlainErrorsMixin, AllauthLoginForm):
     """E-mail and password, labelled in plain words, with no placeholders standing in for labels."""
 
     def __init__(self, *args, **kwargs) -> None:

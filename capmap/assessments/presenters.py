@@ -10,6 +10,7 @@ from capmap.people.models import Person
 from capmap.portfolio import selectors as portfolio
 
 from . import selectors, services
+from .forms import ReviewInput
 from .models import Assessment, AssessmentCycle, State
 
 TAG_COLOURS = {
@@ -19,6 +20,7 @@ TAG_COLOURS = {
     State.SIGNED_OFF: "green",
 }
 DECIDED = {
+    "save": "Your evidence reviews have been saved. Your levels and comments are still here.",
     "return": "The assessment has been returned with your comments.",
     "sign_off": "The assessment has been signed off.",
 }
@@ -73,32 +75,59 @@ def assessment_page(user, assessment: Assessment) -> dict:
     }
 
 
-def review_page(user, assessment: Assessment, posted: dict[int, str], data) -> dict:
+def review_input(user, assessment: Assessment, data) -> ReviewInput:
+    """The review form as posted (or empty), over the competencies of the assessment and
+    the evidence the supervisor can see."""
+    competencies = Competency.objects.filter(
+        role_requirements__profile=assessment.role_profile
+    ).order_by("domain__order", "order")
+    return ReviewInput(
+        data,
+        competencies=competencies,
+        evidence=portfolio.evidence_of(user, assessment.person),
+        first_name=assessment.person.first_name,
+    )
+
+
+def _error(review: ReviewInput, field: str) -> dict | None:
+    return {"text": review.errors[field]} if field in review.errors else None
+
+
+def review_page(user, assessment: Assessment, review: ReviewInput) -> dict:
+    """The review page with every value the supervisor entered, and each field's error."""
     groups = selectors.rating_groups(assessment)
     for group in groups:
         for row in group.rows:
-            raw = posted.get(row.competency.pk, "")
+            pk = row.competency.pk
+            raw = review.levels.get(pk, "")
             row.posted = raw
-            row.posted_comment = data.get(f"comment-{row.competency.pk}", "")
+            row.posted_comment = review.comments.get(pk, "")
+            row.error = _error(review, f"level-{pk}")
             row.preview = (
                 difference_text(row.self_level - int(raw))
                 if raw.lstrip("-").isdigit() and row.self_level is not None
                 else ""
             )
     page = assessment_page(user, assessment)
-    page.update({"groups": groups, "checked": data.get("action") == "check"})
+    page.update(
+        {
+            "groups": groups,
+            "checked": review.action == "check",
+            "comment": review.comment,
+            "comment_error": _error(review, "comment"),
+            "errors": review.error_summary(),
+            "evidence_rows": [
+                {
+                    "item": item,
+                    "choice": review.choices.get(item.pk, ""),
+                    "reason": review.reasons.get(item.pk, ""),
+                    "error": _error(review, f"evidence-comment-{item.pk}"),
+                }
+                for item in page["evidence"]
+            ],
+        }
+    )
     return page
-
-
-def decide(user, assessment: Assessment, action: str, ratings, comment: str) -> None:
-    if action == "sign_off":
-        services.sign_off_assessment(
-            actor=user, assessment=assessment, ratings=ratings, comment=comment
-        )
-    else:
-        services.return_assessment(
-            actor=user, assessment=assessment, ratings=ratings, comment=comment
-        )
 
 
 def competency_sign_off_choices(user, person: Person) -> dict:

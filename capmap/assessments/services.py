@@ -8,6 +8,7 @@ state, so two supervisors signing off at once cannot both succeed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,7 +27,8 @@ from capmap.people import policy
 from capmap.people import services as people_services
 from capmap.people.models import Person, Supervision
 from capmap.people.selectors import active_supervisions
-from capmap.portfolio.models import EvidenceItem
+from capmap.portfolio import services as portfolio_services
+from capmap.portfolio.models import EvidenceItem, EvidenceReview
 
 from .models import (
     ASSESSMENT_WORKFLOW,
@@ -50,6 +52,15 @@ EDITABLE = (State.DRAFT, State.RETURNED)
 @dataclass(frozen=True)
 class RatingInput:
     level: int
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class EvidenceDecision:
+    """A supervisor's accept or reject of one evidence item, posted with the review."""
+
+    evidence: EvidenceItem
+    accept: bool
     comment: str = ""
 
 
@@ -291,6 +302,42 @@ def sign_off_assessment(
         _link("assessments:show_scope_of_practice", assessment.person_id),
     )
     return sign_off
+
+
+@transaction.atomic
+def review_assessment(
+    *,
+    actor,
+    assessment: Assessment,
+    action: str,
+    ratings: dict[int, RatingInput],
+    comment: str = "",
+    evidence_decisions: Sequence[EvidenceDecision] = (),
+) -> None:
+    """The supervisor's one review form, all or nothing: each evidence decision (a status
+    row of its own), then, if asked, the return or the sign-off with the ratings. A
+    decision that matches the item's current status changes nothing."""
+    if not policy.allows(actor, policy.VERIFY_RECORD, assessment.person):
+        raise NotPermitted(
+            "Only the person's supervisor, mentor or manager can review this assessment."
+        )
+    for decision in evidence_decisions:
+        if decision.evidence.person_id != assessment.person_id:
+            raise DomainError("Choose evidence from this person's portfolio.")
+        wanted = EvidenceReview.ACCEPTED if decision.accept else EvidenceReview.REJECTED
+        latest = current_status(decision.evidence)
+        if latest is not None and latest.status == wanted:
+            continue
+        portfolio_services.review_evidence(
+            actor=actor,
+            evidence=decision.evidence,
+            accept=decision.accept,
+            comment=decision.comment,
+        )
+    if action == "sign_off":
+        sign_off_assessment(actor=actor, assessment=assessment, ratings=ratings, comment=comment)
+    elif action == "return":
+        return_assessment(actor=actor, assessment=assessment, ratings=ratings, comment=comment)
 
 
 @transaction.atomic

@@ -78,6 +78,7 @@ def list_my_assessments(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
+            messages.success(request, "Your self-assessment is ready: rate each competency.")
             return redirect("assessments:show_assessment", assessment.pk)
     assessments = selectors.assessments_of(request.user, person) if person else []
     context = {"person": person, "form": form, "assessments": assessments, "breadcrumbs": _crumbs()}
@@ -133,28 +134,27 @@ def review_assessment(request, pk: int):
     assessment = _assessment(request, pk)
     if not policy.allows(request.user, policy.VERIFY_RECORD, assessment.person):
         raise Http404
-    ids = presenters.competency_ids(assessment)
-    ratings, posted = parse_ratings(request.POST, ids)
-    action, comment, errors = request.POST.get("action"), request.POST.get("comment", ""), []
-    if request.method == "POST" and action in {"return", "sign_off"}:
+    review = presenters.review_input(request.user, assessment, request.POST)
+    if request.method == "POST" and review.saving and review.is_valid():
         try:
-            presenters.decide(request.user, assessment, action, ratings, comment)
+            services.review_assessment(
+                actor=request.user,
+                assessment=assessment,
+                action=review.action,
+                ratings=review.ratings,
+                comment=review.comment,
+                evidence_decisions=review.decisions(),
+            )
         except DomainError as error:
-            errors = _errors(error)
+            review.add_error(str(error))
         else:
-            messages.success(request, presenters.DECIDED[action])
-            return redirect("assessments:list_sign_off_queue")
-    context = presenters.review_page(request.user, assessment, posted, request.POST)
-    context.update(
-        {
-            "errors": errors,
-            "comment": comment,
-            "breadcrumbs": _crumbs(("Sign-off queue", reverse("assessments:list_sign_off_queue"))),
-        }
-    )
-    return render(
-        request, "assessments/review_assessment.jinja", context, status=400 if errors else 200
-    )
+            messages.success(request, presenters.DECIDED[review.action])
+            if review.action != "save":
+                return redirect("assessments:list_sign_off_queue")
+    context = presenters.review_page(request.user, assessment, review)
+    context["breadcrumbs"] = _crumbs(("Sign-off queue", reverse("assessments:list_sign_off_queue")))
+    status = 400 if review.errors else 200
+    return render(request, "assessments/review_assessment.jinja", context, status=status)
 
 
 @login_required
@@ -227,6 +227,7 @@ def list_cycles(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
+            messages.success(request, f"The assessment cycle {cycle.title} is open.")
             return redirect("assessments:show_cycle", cycle.pk)
     context = {"form": form, "cycles": selectors.cycles_for(request.user), "breadcrumbs": _crumbs()}
     return render(request, "assessments/list_cycles.jinja", context)
@@ -288,6 +289,8 @@ def end_supervision(request, person: int, pk: int):
         )
     except DomainError as error:
         messages.error(request, str(error))
+    else:
+        messages.success(request, "The supervision has been ended.")
     return redirect("assessments:list_supervisions", record.pk)
 
 
@@ -295,6 +298,7 @@ def end_supervision(request, person: int, pk: int):
 def list_notifications(request):
     if request.method == "POST":
         services.mark_notifications_read(actor=request.user)
+        messages.success(request, "Your notifications have been marked as read.")
         return redirect("assessments:list_notifications")
     context = {
         "notifications": selectors.notifications_for(request.user)[:100],

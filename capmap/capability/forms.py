@@ -1,11 +1,12 @@
 from django import forms
 
+from capmap.core.forms import PlainForm
 from capmap.people.models import JobRole
 
 SORT_CHOICES = [("name", "Name"), ("gaps", "Most levels short first"), ("role", "Job role")]
 
 
-class HeatmapFilterForm(forms.Form):
+class HeatmapFilterForm(PlainForm):
     organisation = forms.ModelChoiceField(
         label="Organisation", queryset=JobRole.objects.none(), required=False, empty_label=None
     )
@@ -29,7 +30,7 @@ class HeatmapFilterForm(forms.Form):
         self.fields["pathway"].queryset = pathways
 
 
-class TrainingNeedsFilterForm(forms.Form):
+class TrainingNeedsFilterForm(PlainForm):
     job_role = forms.ModelChoiceField(
         label="Job role",
         queryset=JobRole.objects.order_by("name"),

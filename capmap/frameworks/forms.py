@@ -2,10 +2,11 @@ import re
 
 from django import forms
 
+from capmap.core.forms import PlainForm
 from capmap.people import policy
 
 
-class ImportForm(forms.Form):
+class ImportForm(PlainForm):
     file = forms.FileField(
         label="CASE 1.0 JSON package or Capmap CSV file",
         help_text="The CSV template has the columns domain, code, title, description, indicators.",
@@ -17,7 +18,7 @@ class ImportForm(forms.Form):
         self.fields["owner"].choices = _owner_choices(user)
 
 
-class CompetencyForm(forms.Form):
+class CompetencyForm(PlainForm):
     code = forms.CharField(label="Code", required=False, max_length=200)
     title = forms.CharField(label="What the person can do", widget=forms.Textarea({"rows": 2}))
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea)
@@ -50,7 +51,7 @@ class CompetencyForm(forms.Form):
         return self.cleaned_data["indicators"].splitlines()
 
 
-class DomainForm(forms.Form):
+class DomainForm(PlainForm):
     code = forms.CharField(label="Code", required=False, max_length=200)
     title = forms.CharField(label="Domain title", max_length=500)
 
@@ -62,12 +63,14 @@ def _owner_choices(user) -> list[tuple[str, str]]:
     return choices
 
 
-class RoleProfileForm(forms.Form):
+class RoleProfileForm(PlainForm):
     job_role = forms.ChoiceField(label="Job role")
     stage = forms.CharField(
         label="Stage", required=False, max_length=40, help_text="For example junior or senior."
     )
-    owner = forms.ChoiceField(label="Whose profile is it")
+    owner = forms.ChoiceField(
+        label="Whose profile is it", error_messages={"required": "Select whose profile it is"}
+    )
     default_level = forms.TypedChoiceField(
         label="Level needed in every competency to start with", coerce=int
     )
@@ -81,7 +84,7 @@ class RoleProfileForm(forms.Form):
         ]
 
 
-class RequirementsForm(forms.Form):
+class RequirementsForm(PlainForm):
     """One level and one essential-or-desirable choice per competency of the profile."""
 
     def __init__(self, *args, requirements, levels, **kwargs):
@@ -121,7 +124,7 @@ def default_levels_text() -> str:
     return "\n".join(f"{lv.value} {lv.label} | {lv.descriptor}" for lv in DEFAULT_LEVELS)
 
 
-class FrameworkForm(forms.Form):
+class FrameworkForm(PlainForm):
     title = forms.CharField(label="Title", max_length=300)
     slug = forms.SlugField(
         label="Short name for web addresses",
@@ -162,14 +165,17 @@ class FrameworkForm(forms.Form):
         return levels
 
 
-class PathwayForm(forms.Form):
+class PathwayForm(PlainForm):
     title = forms.CharField(label="Title", max_length=200)
     slug = forms.SlugField(
         label="Short name for web addresses",
         max_length=120,
         help_text="Lower-case letters, digits and hyphens, for example heart-failure.",
     )
-    owner = forms.ChoiceField(label="Which organisation's pathway is it")
+    owner = forms.ChoiceField(
+        label="Which organisation's pathway is it",
+        error_messages={"required": "Select which organisation's pathway it is"},
+    )
     description = forms.CharField(
         label="Description", required=False, widget=forms.Textarea({"rows": 3})
     )
@@ -182,7 +188,7 @@ class PathwayForm(forms.Form):
             del self.fields["owner"]
 
 
-class CapabilityForm(forms.Form):
+class CapabilityForm(PlainForm):
     competency = forms.ChoiceField(label="Competency")
     minimum_level = forms.IntegerField(
         label="Minimum level",
@@ -191,7 +197,14 @@ class CapabilityForm(forms.Form):
         help_text="The level on the framework's scale, for example 2 for Competent.",
     )
     people_needed = forms.IntegerField(
-        label="People needed in the team", min_value=1, max_value=1000, initial=1
+        label="People needed in the team",
+        error_messages={
+            "required": "Enter how many people in the team need it",
+            "min_value": "At least 1 person in the team must need it",
+        },
+        min_value=1,
+        max_value=1000,
+        initial=1,
     )
 
     def __init__(self, *args, competencies, **kwargs):

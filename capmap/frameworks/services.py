@@ -93,6 +93,12 @@ def read_upload(raw: bytes, *, filename: str = "", file_format: str | None = Non
     return ImportPreview(package, chosen, title, counts["domains"], counts["competencies"])
 
 
+_NOT_A_SHORT_NAME = (
+    "The short name “{slug}” cannot be used in web addresses: use only lower-case letters, "
+    "digits and hyphens, for example heart-failure."
+)
+
+
 def _unique_slug(wanted: str) -> str:
     base = slugify(wanted)[:100] or "framework"
     slug, n = base, 2
@@ -129,9 +135,9 @@ def import_framework(
     if slug is not None:
         slug = slug.strip()
         if slugify(slug) != slug or not slug:
-            raise ImportRefused([f"“{slug}” is not a slug: use lower-case letters, digits and -."])
+            raise ImportRefused([_NOT_A_SHORT_NAME.format(slug=slug)])
         if Framework.objects.filter(slug=slug).exists():
-            raise ImportRefused([f"A framework with the slug {slug} already exists."])
+            raise ImportRefused([f"A framework with the short name {slug} already exists."])
     return store_package(
         actor=actor,
         package=preview.package,
@@ -481,11 +487,13 @@ def set_role_requirements(
 def _check_slug(slug: str, model) -> str:
     slug = slug.strip()
     if not slug or slugify(slug) != slug:
-        raise DomainError(f"“{slug}” is not a slug: use lower-case letters, digits and -.")
+        raise DomainError(_NOT_A_SHORT_NAME.format(slug=slug))
     if slug in RESERVED_SLUGS:
-        raise DomainError(f"The slug {slug} is reserved: choose another.")
+        raise DomainError(
+            f"The short name {slug} is reserved for Capmap's own pages: choose another."
+        )
     if model.objects.filter(slug=slug).exists():
-        raise DomainError(f"The slug {slug} is already taken: choose another.")
+        raise DomainError(f"The short name {slug} is already taken: choose another.")
     return slug
 
 

@@ -112,6 +112,7 @@ def confirm_import(request):
         )
     except (services.ImportRefused, NotPermitted):
         raise PermissionDenied from None
+    messages.success(request, f"The framework {framework.title} has been imported.")
     return redirect("frameworks:show_framework", slug=framework.slug)
 
 
@@ -262,6 +263,7 @@ def edit_role_profile(request, pk: int):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
+            messages.success(request, "The role profile's requirements have been saved.")
             return redirect("frameworks:show_role_profile", pk=profile.pk)
     context = presenters.role_profile(profile, request.user) | {"form": form}
     return render(request, "frameworks/edit_role_profile.jinja", context)
@@ -306,6 +308,7 @@ def create_framework(request):
         fields = presenters.owned_fields(request.user, form)
         framework = _save(form, services.create_framework, actor=request.user, **fields)
         if framework is not None:
+            messages.success(request, f"The framework {framework.title} has been created.")
             url = reverse("frameworks:show_framework", args=[framework.slug])
             return redirect(f"{url}?version=1")
     context = presenters.form_page(form, "Create a framework", "Create the framework")
@@ -321,6 +324,7 @@ def create_pathway(request):
         fields = presenters.owned_fields(request.user, form)
         pathway = _save(form, services.create_pathway, actor=request.user, **fields)
         if pathway is not None:
+            messages.success(request, f"The care pathway {pathway.title} has been created.")
             return redirect("frameworks:show_pathway", slug=pathway.slug)
     context = presenters.pathway_form_page(form, None)
     return render(request, "frameworks/edit_pathway.jinja", context)
@@ -346,6 +350,7 @@ def edit_pathway(request, slug: str):
         fields = form.cleaned_data
         saved = _save(form, services.update_pathway, actor=request.user, pathway=pathway, **fields)
         if saved is not None:
+            messages.success(request, "Your changes to the care pathway have been saved.")
             return redirect("frameworks:show_pathway", slug=pathway.slug)
     context = presenters.pathway_form_page(form, pathway)
     return render(request, "frameworks/edit_pathway.jinja", context)
@@ -360,6 +365,7 @@ def add_pathway_capability(request, slug: str):
         fields = presenters.capability_fields(competencies, form)
         service = services.add_pathway_capability
         if _save(form, service, actor=request.user, pathway=pathway, **fields) is not None:
+            messages.success(request, "The capability has been added to the care pathway.")
             return redirect("frameworks:show_pathway", slug=pathway.slug)
     context = presenters.capability_form_page(form, pathway)
     return render(request, "frameworks/add_capability.jinja", context)

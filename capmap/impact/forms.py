@@ -2,12 +2,13 @@ from decimal import Decimal
 
 from django import forms
 
+from capmap.core.forms import PlainForm
 from capmap.people.models import JobRole
 
 from .models import ActivityType, Better, PeriodKind, Unit
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(PlainForm):
     job_role = forms.ModelChoiceField(
         label="Role", queryset=JobRole.objects.none(), required=False, empty_label="All roles"
     )
@@ -24,13 +25,14 @@ class DashboardFilterForm(forms.Form):
         self.fields["job_role"].queryset = roles if roles is not None else JobRole.objects.none()
 
 
-class RecordActivityForm(forms.Form):
+class RecordActivityForm(PlainForm):
     activity_type = forms.ModelChoiceField(label="Activity", queryset=ActivityType.objects.none())
     period_kind = forms.ChoiceField(
         label="Period", choices=PeriodKind.choices, widget=forms.RadioSelect, initial="month"
     )
     period_start = forms.DateField(
         label="Any day in the week or month",
+        error_messages={"required": "Enter a day in the week or month"},
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="We record it against the Monday of that week, or the 1st of that month.",
     )
@@ -45,7 +47,7 @@ class RecordActivityForm(forms.Form):
             self.fields["activity_type"].queryset = activity_types
 
 
-class ImportActivityForm(forms.Form):
+class ImportActivityForm(PlainForm):
     file = forms.FileField(
         label="CSV file",
         help_text="Columns: person (e-mail or registration number), activity, period "
@@ -53,13 +55,13 @@ class ImportActivityForm(forms.Form):
     )
 
 
-class AssumptionForm(forms.Form):
+class AssumptionForm(PlainForm):
     minutes_per_gp_appointment = forms.IntegerField(
         label="Minutes in a GP appointment", min_value=1, max_value=120
     )
 
 
-class ActivityTypeForm(forms.Form):
+class ActivityTypeForm(PlainForm):
     name = forms.CharField(
         label="Name", max_length=150, error_messages={"required": "Enter the name of the activity."}
     )

@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from capmap.core.forms import PlainForm
+
 from .models import ALLOWED_PARENT_KINDS, Organisation, OrganisationKind, Role
 from .tree_rules import parent_problem
 from .validators import validate_ods_code
@@ -17,7 +19,7 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class OrganisationSearchForm(forms.Form):
+class OrganisationSearchForm(PlainForm):
     q = forms.CharField(
         label="Search by name or ODS code", required=False, max_length=100, strip=True
     )
@@ -34,7 +36,7 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         return f"{obj.name}{code}, {obj.get_kind_display().lower()}"
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(PlainForm):
     name = forms.CharField(
         label="Name",
         max_length=200,
@@ -112,7 +114,7 @@ class OrganisationForm(forms.Form):
         return data
 
 
-class AddMemberForm(forms.Form):
+class AddMemberForm(PlainForm):
     email = forms.EmailField(
         label="E-mail address",
         help_text="Their work e-mail address, usually an nhs.net address. If they have no "
@@ -132,7 +134,7 @@ class AddMemberForm(forms.Form):
         self.fields["role"].help_text = role_hint(organisation)
 
 
-class ChangeRoleForm(forms.Form):
+class ChangeRoleForm(PlainForm):
     role = forms.ChoiceField(
         label="Role", widget=forms.RadioSelect, error_messages={"required": "Choose a role."}
     )
@@ -150,7 +152,7 @@ def role_hint(organisation: Organisation) -> str:
     )
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(PlainForm):
     ACTIONS = [("", "Any action"), ("0", "Created"), ("1", "Updated"), ("2", "Deleted")]
 
     object_type = forms.ChoiceField(label="What changed", required=False)

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from capmap.core.forms import PlainForm
 from capmap.organisations.models import Organisation
 
 from . import selectors
@@ -28,7 +29,7 @@ class OrganisationsChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.ods_code})" if obj.ods_code else obj.name
 
 
-class PeopleFilterForm(forms.Form):
+class PeopleFilterForm(PlainForm):
     q = forms.CharField(
         label="Search", required=False, help_text="Name, e-mail address or registration number."
     )
@@ -70,7 +71,7 @@ class PeopleFilterForm(forms.Form):
         }
 
 
-class PersonForm(forms.Form):
+class PersonForm(PlainForm):
     first_name = forms.CharField(label="First name", max_length=100)
     last_name = forms.CharField(label="Last name", max_length=100)
     email = forms.EmailField(label="E-mail address", required=False)
@@ -148,11 +149,11 @@ class PersonForm(forms.Form):
         return PersonDetails(**data)
 
 
-class EndEmploymentForm(forms.Form):
+class EndEmploymentForm(PlainForm):
     end_date = forms.DateField(label="Last day of employment", widget=DateInput())
 
 
-class JobRoleForm(forms.Form):
+class JobRoleForm(PlainForm):
     name = forms.CharField(label="Name of the role", max_length=120)
     staff_group = forms.ChoiceField(
         label="Staff group", choices=StaffGroup.choices, widget=forms.RadioSelect
@@ -165,9 +166,10 @@ class JobRoleForm(forms.Form):
     )
 
 
-class StaffImportForm(forms.Form):
+class StaffImportForm(PlainForm):
     file = forms.FileField(
         label="Upload a file",
+        error_messages={"required": "Choose the file to upload"},
         help_text="A CSV (UTF-8) or Excel (.xlsx) file with the template's columns.",
     )
     organisation = OrganisationChoiceField(

@@ -3,6 +3,7 @@
 from django import forms
 
 from capmap.core.exceptions import DomainError
+from capmap.core.forms import PlainForm
 from capmap.matching.explain import ordinal
 from capmap.people.forms import DateInput
 
@@ -28,7 +29,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{name} ({obj.email})" if name else obj.email
 
 
-class SchemeForm(forms.Form):
+class SchemeForm(PlainForm):
     owner = OrganisationChoiceField(
         label="Organisation running the scheme", queryset=None, empty_label=None
     )
@@ -37,7 +38,11 @@ class SchemeForm(forms.Form):
     starts_on = forms.DateField(label="Start date", widget=DateInput)
     ends_on = forms.DateField(label="End date", widget=DateInput)
     sessions_required = forms.IntegerField(
-        label="Sessions each participant needs", min_value=1, max_value=50, initial=2
+        label="Sessions each participant needs",
+        error_messages={"required": "Enter how many sessions each participant needs"},
+        min_value=1,
+        max_value=50,
+        initial=2,
     )
     hard_to_recruit_first = forms.BooleanField(
         label="Give applicants from practices flagged hard to recruit priority",
@@ -59,14 +64,24 @@ class SchemeForm(forms.Form):
         return data
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(PlainForm):
     title = forms.CharField(label="Title", max_length=200)
     host = OrganisationChoiceField(label="Host trust", queryset=None)
     specialty = forms.ChoiceField(label="Specialty", choices=Specialty.choices)
     mentor = UserChoiceField(label="Mentor", queryset=None)
-    capacity = forms.IntegerField(label="Places", min_value=0, max_value=500, initial=1)
+    capacity = forms.IntegerField(
+        label="Places",
+        error_messages={"required": "Enter how many places it offers"},
+        min_value=0,
+        max_value=500,
+        initial=1,
+    )
     sessions_offered = forms.IntegerField(
-        label="Sessions offered", min_value=1, max_value=50, initial=2
+        label="Sessions offered",
+        error_messages={"required": "Enter how many sessions it offers"},
+        min_value=1,
+        max_value=50,
+        initial=2,
     )
     location = forms.CharField(label="Location", required=False, max_length=200)
     need = forms.CharField(
@@ -81,7 +96,7 @@ class PlacementForm(forms.Form):
         self.fields["mentor"].queryset = mentors
 
 
-class EligibilityRuleForm(forms.Form):
+class EligibilityRuleForm(PlainForm):
     kind = forms.ChoiceField(
         label="Rule", choices=EligibilityKind.choices, widget=forms.RadioSelect
     )
@@ -101,11 +116,12 @@ class EligibilityRuleForm(forms.Form):
         self.fields["competency"].queryset = competencies
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(PlainForm):
     """One select box a choice ("1st choice", "2nd choice"...); only the 1st is required."""
 
     statement = forms.CharField(
         label="Why are you applying?",
+        error_messages={"required": "Enter why you are applying"},
         widget=forms.Textarea,
         help_text="What you hope to learn, and how it would help your practice's patients.",
     )
@@ -134,19 +150,19 @@ class ApplicationForm(forms.Form):
         return data
 
 
-class PrescribingForm(forms.Form):
+class PrescribingForm(PlainForm):
     independent_prescriber = forms.BooleanField(
         label="I am a qualified independent prescriber", required=False
     )
 
 
-class RunAllocationForm(forms.Form):
+class RunAllocationForm(PlainForm):
     algorithm = forms.ChoiceField(
         label="Method", choices=Algorithm.choices, widget=forms.RadioSelect, initial="stable"
     )
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(PlainForm):
     application = forms.ChoiceField(label="Applicant")
     placement = forms.ChoiceField(label="Move to", required=False)
     reason = forms.CharField(label="Reason for the change", widget=forms.Textarea)
@@ -171,7 +187,7 @@ class AdjustmentForm(forms.Form):
         }
 
 
-class SessionForm(forms.Form):
+class SessionForm(PlainForm):
     date = forms.DateField(label="Date", widget=DateInput)
     half_days = forms.IntegerField(
         label="Number of half-day sessions", min_value=1, max_value=10, initial=1
@@ -190,8 +206,12 @@ class SessionForm(forms.Form):
         self.fields["competencies"].queryset = competencies
 
 
-class SurveyForm(forms.Form):
-    audience = forms.ChoiceField(label="Who is the survey for?", widget=forms.RadioSelect)
+class SurveyForm(PlainForm):
+    audience = forms.ChoiceField(
+        label="Who is the survey for?",
+        error_messages={"required": "Select who the survey is for"},
+        widget=forms.RadioSelect,
+    )
     title = forms.CharField(
         label="Title",
         required=False,
@@ -207,7 +227,7 @@ class SurveyForm(forms.Form):
         self.fields["audience"].choices = [(a.value, a.label) for a in audiences]
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(PlainForm):
     kind = forms.ChoiceField(
         label="Kind of question", choices=QuestionKind.choices, widget=forms.RadioSelect
     )
@@ -219,7 +239,7 @@ class QuestionForm(forms.Form):
     )
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(PlainForm):
     emails = forms.CharField(
         label="E-mail addresses",
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -227,7 +247,7 @@ class InvitationForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PlainForm):
     """One field a question: agree or disagree as radios (required), free text optional."""
 
     def __init__(self, *args, questions, **kwargs):
@@ -252,7 +272,7 @@ class AnswerForm(forms.Form):
         return {q.pk: self.cleaned_data.get(f"q{q.pk}") or "" for q in self.questions}
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(PlainForm):
     name = forms.CharField(label="Measure", max_length=200)
     unit = forms.CharField(
         label="Unit",
@@ -261,7 +281,10 @@ class MeasureForm(forms.Form):
         help_text="For example: referrals a month. Leave blank for a plain count.",
     )
     better = forms.ChoiceField(
-        label="Which direction is better?", choices=Direction.choices, widget=forms.RadioSelect
+        label="Which direction is better?",
+        error_messages={"required": "Select which direction is better"},
+        choices=Direction.choices,
+        widget=forms.RadioSelect,
     )
 
 
@@ -276,7 +299,7 @@ class MonthField(forms.CharField):
             raise forms.ValidationError(str(error)) from None
 
 
-class MeasureValueForm(forms.Form):
+class MeasureValueForm(PlainForm):
     practice = OrganisationChoiceField(label="Practice", queryset=None)
     month = MonthField(label="Month", help_text="As YYYY-MM, for example 2026-03.", max_length=7)
     phase = forms.ChoiceField(label="Phase", choices=Phase.choices, widget=forms.RadioSelect)
@@ -289,7 +312,7 @@ class MeasureValueForm(forms.Form):
         self.fields["practice"].queryset = practices
 
 
-class MeasureImportForm(forms.Form):
+class MeasureImportForm(PlainForm):
     file = forms.FileField(
         label="CSV file",
         help_text="Columns: practice (ODS code), month (YYYY-MM), value, phase "

@@ -1,10 +1,12 @@
 from django import forms
 
+from capmap.core.forms import PlainForm
+
 from .models import ReportFormat
 from .registry import all_kinds
 
 
-class RequestReportForm(forms.Form):
+class RequestReportForm(PlainForm):
     kind = forms.ChoiceField(label="Report")
     organisation = forms.ModelChoiceField(label="Organisation", queryset=None, empty_label=None)
     format = forms.ChoiceField(

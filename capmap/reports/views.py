@@ -1,5 +1,6 @@
 """Report pages: ask for a report, follow its progress, download it."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -57,6 +58,7 @@ def request_report(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
+            messages.success(request, "Your report has been requested. It is being prepared.")
             return redirect("reports:show_report", public_id=report.public_id)
     context = {
         "form": form,
@@ -78,6 +80,7 @@ def request_person_report(request, person: int):
         raise Http404 from None
     fmt = "xlsx" if request.POST.get("format") == "xlsx" else "pdf"
     report = request_for_person(actor=request.user, person=record, format=fmt)
+    messages.success(request, "Your report has been requested. It is being prepared.")
     return redirect("reports:show_report", public_id=report.public_id)
 
 

@@ -26,6 +26,8 @@ def test_manager_opens_a_cycle_and_sees_team_progress(client, w):
     )
     assert response.status_code == 302
     cycle = AssessmentCycle.objects.get(title="2027 Q1")
+    opened = client.get(response["Location"]).content.decode()
+    assert "The assessment cycle 2027 Q1 is open." in opened  # the success banner
     submitted_assessment(w)
     page = client.get(reverse("assessments:show_cycle", args=[cycle.pk])).content.decode()
     assert "Priya Shah" in page and "Submitted" in page

@@ -196,7 +196,7 @@ def test_manager_adds_and_removes_a_capability(client, orgs, pathway):
 
 @pytest.mark.parametrize(
     ("level", "people", "message"),
-    [(9, 1, "minimum level"), (2, 0, "greater than or equal to 1")],
+    [(9, 1, "minimum level"), (2, 0, "At least 1 person in the team must need it")],
 )
 def test_a_capability_with_a_bad_level_or_count_is_refused(
     client, orgs, pathway, level, people, message

@@ -85,6 +85,8 @@ def test_import_shows_a_preview_and_stores_only_on_confirm(client):
     stored = Framework.objects.get()
     assert stored.owner == orgs.pcn_a
     assert response.url == reverse("frameworks:show_framework", args=[stored.slug])
+    page = client.get(response.url).content.decode()
+    assert f"The framework {stored.title} has been imported." in page
 
 
 def test_import_of_a_broken_file_lists_the_problem(client):
@@ -125,7 +127,10 @@ def test_import_into_another_pcn_is_refused(client):
     page = client.post(
         reverse("frameworks:import_framework"), {"file": upload, "owner": orgs.pcn_b.pk}
     )
-    assert page.status_code == 200 and "Select a valid choice" in page.content.decode()
+    assert (
+        page.status_code == 200
+        and "Select one of the options given for who owns the framework" in page.content.decode()
+    )
     assert not Framework.objects.exists()
 
 

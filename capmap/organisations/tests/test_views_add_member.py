@@ -50,7 +50,7 @@ def test_manager_posting_admin_is_refused(t, as_user):
     manager = member(t.pcn_a, Role.MANAGER)
     response = as_user(manager).post(url(t.pcn_a), {"email": "x@nhs.net", "role": Role.ADMIN})
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select one of the options given for" in response.content.decode()
     assert not User.objects.filter(email="x@nhs.net").exists()
 
 

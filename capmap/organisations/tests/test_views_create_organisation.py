@@ -76,7 +76,7 @@ def test_kind_that_cannot_sit_under_the_parent_is_refused(t, pcn_admin, as_user)
 def test_parent_outside_the_admins_scope_is_not_a_valid_choice(t, pcn_admin, as_user):
     response = as_user(pcn_admin).post(URL, form(t.pcn_b))
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select one of the options given for" in response.content.decode()
     assert not t.pcn_b.children.filter(name="Bridge Street Surgery").exists()
 
 

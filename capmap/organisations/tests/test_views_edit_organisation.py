@@ -45,7 +45,7 @@ def test_pcn_admin_cannot_move_a_practice_to_another_pcn(t, pcn_admin, as_user):
     data = {"name": "Riverside Surgery", "ods_code": "", "parent": t.pcn_b.pk}
     response = as_user(pcn_admin).post(url(t.practice_a), data)
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select one of the options given for" in response.content.decode()
     assert Organisation.objects.get(pk=t.practice_a.pk).parent == t.pcn_a
 
 

@@ -46,7 +46,7 @@ def test_manager_of_another_pcn_sees_none_of_our_staff_even_when_searching(clien
         assert "No people" in page
     page = _page(client, outsider, organisation=t.pcn_a.pk)
     assert "Patel, Asha" not in page
-    assert "Select a valid choice" in page
+    assert "Select one of the options given for" in page
 
 
 def test_search_matches_name_email_and_registration_number(client, t):

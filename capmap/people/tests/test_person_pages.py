@@ -108,7 +108,7 @@ def test_add_form_offers_only_organisations_where_the_user_manages_staff(client,
     assert "Riverside Surgery" in page
     assert "Hillside" not in page
     response = client.post("/people/add/", _form(t, employer=t.practice_b.pk))
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select one of the options given for" in response.content.decode()
     assert not Person.objects.exists()
 
 

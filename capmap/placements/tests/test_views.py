@@ -47,6 +47,7 @@ def test_programme_lead_creates_a_scheme_in_the_browser(client, s):
     assert response.status_code == 302
     page = client.get(response["Location"])
     assert "Winter cohort" in page.content.decode()
+    assert "The scheme Winter cohort has been created." in page.content.decode()
 
 
 def test_lead_adds_a_placement_with_a_trust_mentor(client, s):

@@ -75,6 +75,7 @@ def create_scheme(request):
             "s", services.create_scheme(actor=request.user, **form.cleaned_data)
         ),
     ):
+        messages.success(request, f"The scheme {holder['s'].title} has been created.")
         return redirect("placements:show_scheme", pk=holder["s"].pk)
     crumbs = presenters.scheme_crumbs()
     return _page(request, "create_scheme", form=form, breadcrumbs=crumbs)
