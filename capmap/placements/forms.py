@@ -8,6 +8,7 @@ from capmap.people.forms import DateInput
 
 from .models import (
     LIKERT_LABELS,
+    ALGORITHM_HINTS,
     Algorithm,
     Direction,
     EligibilityKind,
@@ -142,8 +143,25 @@ class PrescribingForm(forms.Form):
 
 class RunAllocationForm(forms.Form):
     algorithm = forms.ChoiceField(
-        label="Method", choices=Algorithm.choices, widget=forms.RadioSelect, initial="stable"
+        label="How should places be shared out?",
+        choices=Algorithm.choices,
+        widget=forms.RadioSelect,
+        initial="stable",
+        error_messages={"required": "Choose how places should be shared out."},
     )
+
+    def algorithm_items(self) -> list[dict]:
+        """The radio items, each with a hint saying what the method means for people."""
+        chosen = str(self["algorithm"].value() or "")
+        return [
+            {
+                "value": value,
+                "text": label,
+                "hint": {"text": ALGORITHM_HINTS[Algorithm(value)]},
+                "checked": value == chosen,
+            }
+            for value, label in Algorithm.choices
+        ]
 
 
 class AdjustmentForm(forms.Form):

@@ -215,8 +215,21 @@ class Preference(models.Model):
 
 
 class Algorithm(models.TextChoices):
-    STABLE = "stable", "Stable (applicant-proposing deferred acceptance)"
-    MAX_PREFERENCE = "max-preference", "Maximum placed, then best preferences"
+    """The two allocation methods in words a programme lead uses; the README and
+    docs/adr name the algorithms behind them."""
+
+    STABLE = "stable", "Fairest for applicants' choices"
+    MAX_PREFERENCE = "max-preference", "Most people placed"
+
+
+# What each method means for people, shown under its name when a lead chooses one.
+ALGORITHM_HINTS = {
+    Algorithm.STABLE: "No applicant misses a place they wanted because it went to someone who "
+    "comes after them in priority. Some places may stay empty.",
+    Algorithm.MAX_PREFERENCE: "Places as many applicants as it can, then gives as many as it "
+    "can a higher choice. Someone may miss a place that went to a person after them in "
+    "priority.",
+}
 
 
 class RunStatus(models.TextChoices):

@@ -13,7 +13,7 @@ from capmap.people import policy
 from . import selectors
 from .allocation import comparison, explanations
 from .eligibility import describe_priority, rule_unit
-from .models import SCHEME_WORKFLOW, AllocationRun, Audience, Scheme, SchemeStatus
+from .models import SCHEME_WORKFLOW, Algorithm, AllocationRun, Audience, Scheme, SchemeStatus
 from .report import likert_chart, run_chart
 from .selectors import feedback as feedback_selectors
 from .selectors import outcomes as outcome_selectors
@@ -110,7 +110,7 @@ def allocation_page(scheme: Scheme) -> AllocationPage:
     placements = {f"p{p.pk}": p for p in scheme.placements.select_related("host")}
     stats = comparison(run)
     longest = max((len(s.by_choice) for s in stats.values()), default=0)
-    page.comparison_head = ["", *(name for name in stats)]
+    page.comparison_head = ["", *(Algorithm(name).label for name in stats)]
     for n in range(1, longest + 1):
         page.comparison_rows.append(
             [f"{ordinal(n)} choice", *(str(s.by_choice.get(n, 0)) for s in stats.values())]
