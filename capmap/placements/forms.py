@@ -7,8 +7,8 @@ from capmap.matching.explain import ordinal
 from capmap.people.forms import DateInput
 
 from .models import (
-    LIKERT_LABELS,
     ALGORITHM_HINTS,
+    LIKERT_LABELS,
     Algorithm,
     Direction,
     EligibilityKind,
