@@ -200,6 +200,11 @@ class SessionForm(forms.Form):
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose only competencies listed on this page: those of your "
+            "role profile and this placement.",
+            "invalid_pk_value": "Choose only competencies listed on this page.",
+        },
     )
     reflection = forms.CharField(label="Reflection", required=False, widget=forms.Textarea)
 

@@ -287,3 +287,31 @@ def measure_page(measure) -> dict:
         "chart": run_chart(measure, points) if points else None,
         "values": list(outcome_selectors.values_of(measure)),
     }
+
+
+def competency_groups(form, participation) -> list[dict]:
+    """The session form's competency boxes as one NHS.UK checkbox group a domain."""
+    chosen = {str(v) for v in (form["competencies"].value() or [])}
+    errors = form["competencies"].errors
+    groups = []
+    for index, (domain, competencies) in enumerate(
+        selectors.participant_competencies_by_domain(participation)
+    ):
+        groups.append(
+            {
+                "idPrefix": f"id_competencies_{index}",
+                "name": "competencies",
+                "fieldset": {"legend": {"text": domain, "size": "s"}},
+                "errorMessage": {"text": " ".join(errors)} if errors and index == 0 else None,
+                "items": [
+                    {
+                        "value": str(c.pk),
+                        "text": c.title,
+                        "hint": {"text": c.code} if c.code else None,
+                        "checked": str(c.pk) in chosen,
+                    }
+                    for c in competencies
+                ],
+            }
+        )
+    return groups
