@@ -458,12 +458,20 @@ class Invitation(TimeStampedModel):
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the link was last e-mailed (resending replaces the token on this same row, so a
+    # person never holds two ways to answer), and how many times it has been sent.
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    times_sent = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self) -> str:
         return f"Invitation to {self.survey}"
+
+    @property
+    def sent_at(self):
+        return self.last_sent_at or self.created_at
 
     def get_additional_data(self) -> dict:
         return self.survey.get_additional_data()

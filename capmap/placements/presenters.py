@@ -256,6 +256,7 @@ def survey_page(survey) -> dict:
         "rate": rate,
         "questions": questions,
         "answered": survey.responses.exists(),
+        "waiting": list(feedback_selectors.invitations_waiting(survey)),
     }
 
 

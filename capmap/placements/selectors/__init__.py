@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from capmap.assessments.models import CurrentCapability
+from capmap.core.percentages import percent, small_number_warning
 from capmap.organisations.models import Organisation, OrganisationKind
 from capmap.people import policy
 from capmap.people.models import Person
@@ -339,7 +340,10 @@ def scheme_report(scheme: Scheme) -> dict:
         "applicants": stats.get("applicants", scheme.applications.count()),
         "placed": placed,
         "first_choice": first,
-        "first_choice_share": round(100 * first / placed) if placed else 0,
+        "first_choice_share": percent(first, placed),
+        "first_choice_warning": small_number_warning(
+            placed, noun=("person placed", "people placed")
+        ),
         "participants": len(participations),
         "completed": completed,
         "by_choice": stats.get("by_choice", {}),
