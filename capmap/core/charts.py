@@ -8,6 +8,7 @@ WeasyPrint draws the same picture in a PDF. Render with the `app_chart` macro
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -21,12 +22,18 @@ PALETTE = ["#005eb8", "#330072", "#007f3b", "#ae2573", "#7c2855", "#425563", "#0
 TEXT = "#212b32"
 GRID = "#d8dde0"
 
+# Shown for a running period with nothing recorded yet: it is not a real zero.
+NOT_YET = "None recorded yet"
+PARTIAL_NOTE = "so far (partial)"
+
 WIDTH = 640
 HEIGHT = 320
 MARGIN_LEFT = 56
 MARGIN_RIGHT = 16
 MARGIN_TOP = 16
 MARGIN_BOTTOM = 56
+LINE_HEIGHT = 13  # between the lines of a wrapped label
+CHAR_WIDTH = 5.8  # an 11 px Arial character, on average
 
 
 @dataclass(frozen=True)
@@ -52,16 +59,26 @@ class Chart:
     unit: str = ""
     chart_id: str = ""
     svg: Markup = field(default=Markup(""), repr=False)
+    # True for a period still running (this month so far): its figure is not a final one.
+    partial: tuple[bool, ...] = ()
+
+    def is_partial(self, index: int) -> bool:
+        return index < len(self.partial) and self.partial[index]
 
     @property
     def table(self) -> ChartTable:
         head = ["", *[s.name for s in self.series]]
         rows = [
-            [label, *[format_number(s.values[i]) for s in self.series]]
+            [label, *[self._cell(s.values[i], i) for s in self.series]]
             for i, label in enumerate(self.labels)
         ]
         caption = f"{self.title} (table)" + (f", {self.unit}" if self.unit else "")
         return ChartTable(caption=caption, head=head, rows=rows)
+
+    def _cell(self, value: float, index: int) -> str:
+        if self.is_partial(index) and not value:
+            return NOT_YET
+        return format_number(value)
 
 
 def format_number(value: float | None) -> str:
@@ -116,10 +133,12 @@ def _text(x: float, y: float, content: str, anchor: str = "middle", size: int = 
     return f"<text {attributes}>{escape(content)}</text>"
 
 
-def _frame(chart_id: str, title: str, description: str, body: list[str]) -> Markup:
+def _frame(
+    chart_id: str, title: str, description: str, body: list[str], height: float = HEIGHT
+) -> Markup:
     opening = _attrs(
         xmlns="http://www.w3.org/2000/svg",
-        viewBox=f"0 0 {WIDTH} {HEIGHT}",
+        viewBox=f"0 0 {WIDTH} {height:g}",
         width="100%",
         role="img",
         aria_labelledby=f"{chart_id}-title {chart_id}-desc",
@@ -135,7 +154,11 @@ def _frame(chart_id: str, title: str, description: str, body: list[str]) -> Mark
 
 
 def _axes(maximum: float, labels: list[str], unit: str) -> tuple[list[str], float, float]:
-    """Grid lines with y-axis numbers and the x-axis labels; returns (parts, plot width, band)."""
+    """Grid lines with y-axis numbers and the x-axis labels; returns (parts, band, extra height).
+
+    Labels wrap onto more lines rather than being cut; the picture grows downwards by
+    `extra height` to make room for them.
+    """
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     parts = ['<g class="app-chart__axes" aria-hidden="true">']
@@ -150,19 +173,44 @@ def _axes(maximum: float, labels: list[str], unit: str) -> tuple[list[str], floa
     band = plot_w / max(len(labels), 1)
     # Thin the labels so they never overlap: at most about twelve along the axis.
     every = max(1, math.ceil(len(labels) / 12))
+    most_lines = 1
     for i, label in enumerate(labels):
         if i % every:
             continue
         x = MARGIN_LEFT + band * (i + 0.5)
-        parts.append(_text(x, HEIGHT - MARGIN_BOTTOM + 18, _fit(label, band * every), size=11))
+        lines = wrap_label(label, band * every)
+        most_lines = max(most_lines, len(lines))
+        parts.append(_lines(x, HEIGHT - MARGIN_BOTTOM + 18, lines, anchor="middle", label=label))
     parts.append("</g>")
-    return parts, plot_w, band
+    return parts, band, LINE_HEIGHT * (most_lines - 1)
 
 
-def _fit(label: str, space: float) -> str:
-    """Shorten a label to the room it has; the full label is in the table and the tooltip."""
-    room = max(int(space / 5.8), 4)
-    return label if len(label) <= room else label[: room - 1].rstrip() + "…"
+def wrap_label(label: str, space: float, size: int = 11) -> list[str]:
+    """The label broken at spaces into lines that fit `space` pixels; never cut short.
+
+    A single word longer than the room keeps its own line whole.
+    """
+    room = max(int(space / (CHAR_WIDTH * size / 11)), 4)
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= room:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _lines(x: float, y: float, lines: list[str], *, anchor: str, label: str, size: int = 11) -> str:
+    """A text element of one tspan a line; `data-label` keeps the whole label."""
+    attributes = _attrs(
+        x=float(x), y=float(y), text_anchor=anchor, font_size=size, fill=TEXT, data_label=label
+    )
+    spans = "".join(
+        f"<tspan {_attrs(x=float(x), dy=0.0 if n == 0 else float(LINE_HEIGHT))}>"
+        f"{escape(line)}</tspan>"
+        for n, line in enumerate(lines)
+    )
+    return f"<text {attributes}>{spans}</text>"
 
 
 def _y(value: float, maximum: float) -> float:
@@ -170,12 +218,12 @@ def _y(value: float, maximum: float) -> float:
     return MARGIN_TOP + plot_h - plot_h * (value / maximum)
 
 
-def _legend(series: Sequence[Series]) -> list[str]:
+def _legend(series: Sequence[Series], extra: float = 0) -> list[str]:
     if len(series) < 2:
         return []
     parts = ['<g class="app-chart__legend" aria-hidden="true">']
     x = MARGIN_LEFT
-    y = HEIGHT - 16
+    y = HEIGHT - 16 + extra
     for index, s in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
         parts.append(f"<rect {_attrs(x=x, y=y - 10, width=12, height=12, fill=colour)}/>")
@@ -204,7 +252,7 @@ def bar_chart(
     numbers = _values(values)
     chart_id = chart_id or _slug(title)
     maximum = nice_ceiling(max(numbers, default=0))
-    parts, _, band = _axes(maximum, labels, unit)
+    parts, band, extra = _axes(maximum, labels, unit)
     parts.append('<g class="app-chart__bars">')
     width = band * 0.7
     for i, (label, value) in enumerate(zip(labels, numbers, strict=True)):
@@ -223,7 +271,7 @@ def bar_chart(
         )
     parts.append("</g>")
     description = description or _describe(labels, [Series(series_name, numbers)], unit)
-    svg = _frame(chart_id, title, description, parts)
+    svg = _frame(chart_id, title, description, parts, HEIGHT + extra)
     return Chart(
         "bar", title, description, labels, [Series(series_name, numbers)], unit, chart_id, svg
     )
@@ -248,15 +296,23 @@ def line_chart(
     description: str = "",
     show_median: bool = True,
     chart_id: str = "",
+    partial: Sequence[bool] = (),
 ) -> Chart:
-    """A run chart: one line a series over time, with the first series' median dashed."""
+    """A run chart: one line a series over time, with the first series' median dashed.
+
+    `partial` marks periods still running (this month so far). Their points are hollow and
+    joined by a dashed line, they stay out of the median, and a running period with nothing
+    recorded yet is left off the line instead of being drawn as a fall to zero.
+    """
     labels = [str(label) for label in labels]
     series = [Series(s.name, _values(s.values)) for s in series]
+    flags = tuple(bool(f) for f in partial) + (False,) * (len(labels) - len(partial))
     chart_id = chart_id or _slug(title)
     maximum = nice_ceiling(max((v for s in series for v in s.values), default=0))
-    parts, _, band = _axes(maximum, labels, unit)
+    parts, band, extra = _axes(maximum, labels, unit)
     if show_median and series and series[0].values:
-        centre = median(series[0].values)
+        complete = [v for v, running in zip(series[0].values, flags, strict=False) if not running]
+        centre = median(complete or list(series[0].values))
         y = _y(centre, maximum)
         line = _attrs(
             x1=MARGIN_LEFT,
@@ -270,29 +326,130 @@ def line_chart(
         )
         parts.append(f"<line {line}><title>Median {format_number(centre)}</title></line>")
     for index, s in enumerate(series):
-        colour = PALETTE[index % len(PALETTE)]
-        points = [
-            (MARGIN_LEFT + band * (i + 0.5), _y(value, maximum)) for i, value in enumerate(s.values)
-        ]
-        parts.append(f'<g class="app-chart__series" {_attrs(data_series=s.name)}>')
-        if len(points) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-            parts.append(
-                f"<polyline {_attrs(points=path, fill='none', stroke=colour, stroke_width=2)}/>"
+        parts += _run_line(s, labels, flags, band, maximum, PALETTE[index % len(PALETTE)])
+    parts += _legend(series, extra)
+    description = description or _describe(labels, series, unit, flags)
+    svg = _frame(chart_id, title, description, parts, HEIGHT + extra)
+    return Chart("line", title, description, labels, list(series), unit, chart_id, svg, flags)
+
+
+def _run_line(
+    s: Series, labels: list[str], flags: tuple[bool, ...], band: float, maximum: float, colour: str
+) -> list[str]:
+    """One series: solid through complete periods, dashed into a running one."""
+    points = [
+        (MARGIN_LEFT + band * (i + 0.5), _y(value, maximum), flags[i], value)
+        for i, value in enumerate(s.values)
+        if not (flags[i] and not value)  # nothing recorded yet is not a real zero
+    ]
+    parts = [f'<g class="app-chart__series" {_attrs(data_series=s.name)}>']
+    solid = [(x, y) for x, y, running, _ in points if not running]
+    if len(solid) > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in solid)
+        parts.append(
+            f"<polyline {_attrs(points=path, fill='none', stroke=colour, stroke_width=2)}/>"
+        )
+    for before, after in itertools.pairwise(points):
+        if after[2]:
+            line = _attrs(
+                x1=before[0],
+                y1=before[1],
+                x2=after[0],
+                y2=after[1],
+                stroke=colour,
+                stroke_width=2,
+                stroke_dasharray="4 4",
+                class_="app-chart__partial-line",
             )
-        for (x, y), label, value in zip(points, labels, s.values, strict=True):
-            attributes = _attrs(
-                cx=x, cy=y, r=4, fill=colour, data_label=label, data_value=format_number(value)
-            )
-            parts.append(
-                f"<circle {attributes}><title>{escape(s.name)}, {escape(label)}: "
-                f"{format_number(value)}</title></circle>"
-            )
-        parts.append("</g>")
-    parts += _legend(series)
-    description = description or _describe(labels, series, unit)
-    svg = _frame(chart_id, title, description, parts)
-    return Chart("line", title, description, labels, list(series), unit, chart_id, svg)
+            parts.append(f"<line {line}/>")
+    for i, value in enumerate(s.values):
+        if flags[i] and not value:
+            continue
+        x, y = MARGIN_LEFT + band * (i + 0.5), _y(value, maximum)
+        label = labels[i]
+        attributes = _attrs(
+            cx=x,
+            cy=y,
+            r=4,
+            fill="#ffffff" if flags[i] else colour,
+            stroke=colour,
+            stroke_width=2,
+            class_="app-chart__point--partial" if flags[i] else None,
+            data_label=label,
+            data_value=format_number(value),
+            data_partial="true" if flags[i] else None,
+        )
+        parts.append(
+            f"<circle {attributes}><title>{escape(s.name)}, {escape(label)}: "
+            f"{format_number(value)}</title></circle>"
+        )
+    parts.append("</g>")
+    return parts
+
+
+def horizontal_bar_chart(
+    *,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    unit: str = "",
+    description: str = "",
+    series_name: str = "Value",
+    chart_id: str = "",
+) -> Chart:
+    """One bar a row, each named in full on its left: for long names, which never get cut."""
+    labels = [str(label) for label in labels]
+    numbers = _values(values)
+    chart_id = chart_id or _slug(title)
+    maximum = nice_ceiling(max(numbers, default=0))
+    label_w, value_w = 220, 48
+    left, right = label_w + 8, WIDTH - MARGIN_RIGHT - value_w
+    wrapped = [wrap_label(label, label_w) for label in labels]
+    heights = [max(28, LINE_HEIGHT * len(lines) + 12) for lines in wrapped]
+    plot_h = sum(heights)
+    parts = ['<g class="app-chart__axes" aria-hidden="true">']
+    for tick in axis_ticks(maximum):
+        x = left + (right - left) * tick / maximum
+        bottom = MARGIN_TOP + plot_h
+        parts.append(f"<line {_attrs(x1=x, x2=x, y1=MARGIN_TOP, y2=bottom, stroke=GRID)}/>")
+        parts.append(_text(x, bottom + 16, format_number(tick), size=11))
+    if unit:
+        parts.append(_text(right, MARGIN_TOP + plot_h + 32, unit, anchor="end", size=11))
+    parts.append("</g>")
+    parts.append('<g class="app-chart__bars">')
+    top = MARGIN_TOP
+    for label, lines, row_h, value in zip(labels, wrapped, heights, numbers, strict=True):
+        first_line = top + row_h / 2 - LINE_HEIGHT * (len(lines) - 1) / 2 + 4
+        parts.append(_lines(label_w, first_line, lines, anchor="end", label=label))
+        width = (right - left) * value / maximum
+        attributes = _attrs(
+            x=float(left),
+            y=top + 5,
+            width=float(width),
+            height=float(row_h - 10),
+            fill=PALETTE[0],
+            data_label=label,
+            data_value=format_number(value),
+        )
+        parts.append(
+            f"<rect {attributes}><title>{escape(label)}: {format_number(value)}</title></rect>"
+        )
+        parts.append(_text(left + width + 4, top + row_h / 2 + 4, format_number(value), "start"))
+        top += row_h
+    parts.append("</g>")
+    description = description or _describe(labels, [Series(series_name, numbers)], unit)
+    height = MARGIN_TOP + plot_h + (40 if unit else 28)
+    svg = _frame(chart_id, title, description, parts, height)
+    return Chart(
+        "horizontal-bar",
+        title,
+        description,
+        labels,
+        [Series(series_name, numbers)],
+        unit,
+        chart_id,
+        svg,
+    )
 
 
 def stacked_bar_chart(
@@ -310,7 +467,7 @@ def stacked_bar_chart(
     chart_id = chart_id or _slug(title)
     totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
     maximum = nice_ceiling(max(totals, default=0))
-    parts, _, band = _axes(maximum, labels, unit)
+    parts, band, extra = _axes(maximum, labels, unit)
     width = band * 0.7
     for index, s in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
@@ -332,13 +489,15 @@ def stacked_bar_chart(
                 f"{format_number(value)}</title></rect>"
             )
         parts.append("</g>")
-    parts += _legend(series)
+    parts += _legend(series, extra)
     description = description or _describe(labels, series, unit)
-    svg = _frame(chart_id, title, description, parts)
+    svg = _frame(chart_id, title, description, parts, HEIGHT + extra)
     return Chart("stacked-bar", title, description, labels, list(series), unit, chart_id, svg)
 
 
-def _describe(labels: list[str], series: Sequence[Series], unit: str) -> str:
+def _describe(
+    labels: list[str], series: Sequence[Series], unit: str, partial: Sequence[bool] = ()
+) -> str:
     if not labels:
         return "No figures to show yet."
     span = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
@@ -346,4 +505,10 @@ def _describe(labels: list[str], series: Sequence[Series], unit: str) -> str:
         f"{s.name}: total {format_number(sum(s.values))}" + (f" {unit}" if unit else "")
         for s in series
     )
-    return f"{len(labels)} points from {span}. {totals}. The table below gives every figure."
+    running = [label for label, flag in zip(labels, partial, strict=False) if flag]
+    note = (
+        f" {', '.join(running)}: the period is not over, so its figure is not final."
+        if running
+        else ""
+    )
+    return f"{len(labels)} points from {span}. {totals}.{note} The table below gives every figure."

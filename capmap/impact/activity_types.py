@@ -1,5 +1,13 @@
 """The activity types every installation starts with; admins add, change or retire them."""
 
+# The dashboard's headline total; no activity type may take this name (see services).
+HEADLINE_TOTAL_NAME = "GP appointments released"
+CONSULTATIONS_INSTEAD_OF_A_GP = "Consultations instead of a GP appointment"
+CONSULTATIONS_DESCRIPTION = (
+    "Patients seen who would otherwise have needed a GP appointment. Do not count here a "
+    "consultation already recorded as another activity, such as a structured medication review."
+)
+
 # job role slug -> [(slug, name, unit, better, GP appointments per unit, estimate, description)]
 STARTER_ACTIVITY_TYPES: dict[str, list[tuple[str, str, str, str, str, bool, str]]] = {
     "clinical-pharmacist": [
@@ -67,13 +75,15 @@ STARTER_ACTIVITY_TYPES: dict[str, list[tuple[str, str, str, str, str, bool, str]
             "Referrals to secondary care or other services that were not needed.",
         ),
         (
+            # The slug stays for existing installations; the name says what staff count, so
+            # it is no longer mistaken for the dashboard's total of appointments released.
             "gp-appointments-released",
-            "GP appointments released",
+            CONSULTATIONS_INSTEAD_OF_A_GP,
             "count",
             "higher",
             "1",
             False,
-            "Consultations handled that would otherwise have needed a GP.",
+            CONSULTATIONS_DESCRIPTION,
         ),
         (
             "admissions-avoided",

@@ -2,7 +2,14 @@
 
 from dataclasses import dataclass
 
-from capmap.core.charts import Chart, Series, bar_chart, format_number, line_chart
+from capmap.core.charts import (
+    PARTIAL_NOTE,
+    Chart,
+    Series,
+    format_number,
+    horizontal_bar_chart,
+    line_chart,
+)
 
 from .selectors import ImpactSummary
 
@@ -42,10 +49,25 @@ class ImpactPresenter:
         return f"{month_label(months[0])} to {month_label(months[-1])}"
 
     @property
+    def month_labels(self) -> list[str]:
+        """Month names; the month still running says so, as its figures are not final."""
+        return [
+            f"{month_label(m)} {PARTIAL_NOTE}" if self.summary.is_partial(m) else month_label(m)
+            for m in self.summary.months
+        ]
+
+    @property
+    def partial(self) -> list[bool]:
+        return [self.summary.is_partial(m) for m in self.summary.months]
+
+    @property
     def headline(self) -> list[Figure]:
         s = self.summary
         return [
-            Figure("GP appointments released", format_number(float(s.total_gp_appointments))),
+            Figure(
+                "GP appointments released (all activities)",
+                format_number(float(s.total_gp_appointments)),
+            ),
             Figure("GP time released (hours)", format_number(s.total_gp_hours)),
             Figure("Staff recording activity", format_number(s.people_recording)),
         ]
@@ -53,8 +75,21 @@ class ImpactPresenter:
     @property
     def assumption(self) -> str:
         return (
-            f"GP time released assumes {self.summary.minutes_per_gp_appointment} minutes a GP "
-            "appointment, as set by your organisation's admins."
+            "GP appointments released adds up the last column of the totals table: each "
+            "activity's count times the GP appointments one of them releases, so each activity "
+            f"is counted once. GP time released assumes "
+            f"{self.summary.minutes_per_gp_appointment} minutes a GP appointment, as set by "
+            "your organisation's admins."
+        )
+
+    @property
+    def partial_note(self) -> str:
+        month = self.summary.partial_month
+        if month is None:
+            return ""
+        return (
+            f"{month:%B %Y} is not over yet: its figures are so far, shown as a hollow point "
+            "on a dashed line, and not counted in the median."
         )
 
     @property
@@ -69,6 +104,16 @@ class ImpactPresenter:
             ]
             for t in self.summary.totals
         ]
+        if rows:
+            rows.append(
+                [
+                    "Total, all activities",
+                    "",
+                    "",
+                    "",
+                    format_number(float(self.summary.total_gp_appointments)),
+                ]
+            )
         return Table(
             caption=f"Totals by activity, {self.period}",
             head=["Activity", "Role", "Count", "Minutes", "GP appointments released"],
@@ -78,9 +123,9 @@ class ImpactPresenter:
     @property
     def totals_chart(self) -> Chart:
         totals = [t for t in self.summary.totals if t.activity_type.unit == "count"]
-        return bar_chart(
+        return horizontal_bar_chart(
             title="Count of each activity",
-            labels=[_short(t.activity_type.name) for t in totals],
+            labels=[_estimate(t.activity_type) for t in totals],
             values=[t.count for t in totals],
             series_name="Count",
             chart_id="impact-totals",
@@ -90,10 +135,11 @@ class ImpactPresenter:
     def gp_time_chart(self) -> Chart:
         return line_chart(
             title="GP time released each month",
-            labels=[month_label(m) for m in self.summary.months],
+            labels=self.month_labels,
             series=[Series("Hours", [round(v / 60, 1) for v in self.summary.gp_minutes_by_month])],
             unit="hours",
             chart_id="impact-gp-time",
+            partial=self.partial,
         )
 
     @property
@@ -102,9 +148,10 @@ class ImpactPresenter:
         monthly = [sum(values) for values in zip(*(t.monthly for t in totals), strict=True)]
         return line_chart(
             title="Activities recorded each month",
-            labels=[month_label(m) for m in self.summary.months],
+            labels=self.month_labels,
             series=[Series("All activities", monthly or [0] * len(self.summary.months))],
             chart_id="impact-trend",
+            partial=self.partial,
         )
 
     @property
@@ -143,7 +190,3 @@ def _estimate(activity) -> str:
     if activity.is_estimate and "estimate" not in activity.name.lower():
         return f"{activity.name} (estimate)"
     return activity.name
-
-
-def _short(name: str) -> str:
-    return name.replace("Prescribing interventions: ", "").replace(" (estimate)", "")

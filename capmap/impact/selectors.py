@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -115,12 +115,18 @@ class ImpactSummary:
     minutes_per_gp_appointment: int
     gp_minutes_by_month: list[int]
     people_recording: int
+    # The month still running on the day the summary was made, if it is in `months`.
+    partial_month: date | None = None
     role_started_on: date | None = None
     before_after: list[BeforeAfter] = field(default_factory=list)
 
     @property
     def total_gp_appointments(self) -> Decimal:
+        """Each activity counted once: its count times the GP appointments one releases."""
         return sum((t.gp_appointments for t in self.totals), Decimal(0))
+
+    def is_partial(self, month: date) -> bool:
+        return month == self.partial_month
 
     @property
     def total_gp_minutes(self) -> int:
@@ -144,7 +150,8 @@ def impact_summary(
     months: int = 12,
 ) -> ImpactSummary:
     """Totals and monthly trends of every activity in the organisation's subtree."""
-    last = (end or timezone.localdate()).replace(day=1)
+    today = end or timezone.localdate()
+    last = today.replace(day=1)
     first = add_months(last, -(months - 1))
     month_list = month_range(first, last)
     records = records_for(user, organisation).filter(
@@ -188,6 +195,7 @@ def impact_summary(
         minutes_per_gp_appointment=gp_rate,
         gp_minutes_by_month=gp_by_month,
         people_recording=records.values("person_id").distinct().count(),
+        partial_month=last if add_months(last, 1) - timedelta(days=1) > today else None,
     )
     if job_role is not None:
         _add_before_after(user, summary, last)

@@ -24,6 +24,7 @@ from capmap.people.models import JobRole, Person
 from capmap.people.validators import normalise_registration_number
 
 from . import selectors
+from .activity_types import HEADLINE_TOTAL_NAME
 from .models import (
     ActivityRecord,
     ActivityType,
@@ -242,10 +243,19 @@ def _check_may_configure(actor) -> None:
         raise NotPermitted("Only an organisation admin can set up activity types.")
 
 
+def _check_not_the_headline_total(name: str) -> None:
+    """Name the activity by what staff do, for example "Consultations instead of a GP
+    appointment": "GP appointments released" is the total the dashboard works out from
+    every activity, so an activity with that name would be read twice."""
+    if name.casefold() == HEADLINE_TOTAL_NAME.casefold():
+        raise DomainError(" ".join((_check_not_the_headline_total.__doc__ or "").split()))
+
+
 def _check_activity_type(activity_type: ActivityType) -> None:
     activity_type.name = " ".join((activity_type.name or "").split())
     if not activity_type.name:
         raise DomainError("Enter the name of the activity.")
+    _check_not_the_headline_total(activity_type.name)
     if activity_type.unit not in Unit.values:
         raise DomainError("Choose whether the activity is counted or measured in minutes.")
     if activity_type.better not in Better.values:

@@ -112,7 +112,6 @@ def priority_rules_for(scheme) -> list[Callable[[ApplicantFacts], int]]:
 
 def describe_priority(scheme) -> list[str]:
     lines = [rule.__doc__ or "" for rule in priority_rules_for(scheme)]
-    seed = scheme.lottery_seed
-    lottery = "Then a lottery"
-    lines.append(f"{lottery} (seed {seed})." if seed is not None else f"{lottery}.")
+    # The draw number is shown on the allocation page, under "Repeating this allocation".
+    lines.append("Then by a random draw, which can be repeated exactly.")
     return lines

@@ -8,6 +8,7 @@ from capmap.matching.explain import ordinal
 from capmap.people.forms import DateInput
 
 from .models import (
+    ALGORITHM_HINTS,
     LIKERT_LABELS,
     Algorithm,
     Direction,
@@ -158,8 +159,25 @@ class PrescribingForm(PlainForm):
 
 class RunAllocationForm(PlainForm):
     algorithm = forms.ChoiceField(
-        label="Method", choices=Algorithm.choices, widget=forms.RadioSelect, initial="stable"
+        label="How should places be shared out?",
+        choices=Algorithm.choices,
+        widget=forms.RadioSelect,
+        initial="stable",
+        error_messages={"required": "Choose how places should be shared out."},
     )
+
+    def algorithm_items(self) -> list[dict]:
+        """The radio items, each with a hint saying what the method means for people."""
+        chosen = str(self["algorithm"].value() or "")
+        return [
+            {
+                "value": value,
+                "text": label,
+                "hint": {"text": ALGORITHM_HINTS[Algorithm(value)]},
+                "checked": value == chosen,
+            }
+            for value, label in Algorithm.choices
+        ]
 
 
 class AdjustmentForm(PlainForm):
@@ -198,6 +216,11 @@ class SessionForm(PlainForm):
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose only competencies listed on this page: those of your "
+            "role profile and this placement.",
+            "invalid_pk_value": "Choose only competencies listed on this page.",
+        },
     )
     reflection = forms.CharField(label="Reflection", required=False, widget=forms.Textarea)
 

@@ -215,8 +215,21 @@ class Preference(models.Model):
 
 
 class Algorithm(models.TextChoices):
-    STABLE = "stable", "Stable (applicant-proposing deferred acceptance)"
-    MAX_PREFERENCE = "max-preference", "Maximum placed, then best preferences"
+    """The two allocation methods in words a programme lead uses; the README and
+    docs/adr name the algorithms behind them."""
+
+    STABLE = "stable", "Fairest for applicants' choices"
+    MAX_PREFERENCE = "max-preference", "Most people placed"
+
+
+# What each method means for people, shown under its name when a lead chooses one.
+ALGORITHM_HINTS = {
+    Algorithm.STABLE: "No applicant misses a place they wanted because it went to someone who "
+    "comes after them in priority. Some places may stay empty.",
+    Algorithm.MAX_PREFERENCE: "Places as many applicants as it can, then gives as many as it "
+    "can a higher choice. Someone may miss a place that went to a person after them in "
+    "priority.",
+}
 
 
 class RunStatus(models.TextChoices):
@@ -445,12 +458,20 @@ class Invitation(TimeStampedModel):
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the link was last e-mailed (resending replaces the token on this same row, so a
+    # person never holds two ways to answer), and how many times it has been sent.
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    times_sent = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self) -> str:
         return f"Invitation to {self.survey}"
+
+    @property
+    def sent_at(self):
+        return self.last_sent_at or self.created_at
 
     def get_additional_data(self) -> dict:
         return self.survey.get_additional_data()

@@ -13,7 +13,7 @@ from capmap.people import policy
 from . import selectors
 from .allocation import comparison, explanations
 from .eligibility import describe_priority, rule_unit
-from .models import SCHEME_WORKFLOW, AllocationRun, Audience, Scheme, SchemeStatus
+from .models import SCHEME_WORKFLOW, Algorithm, AllocationRun, Audience, Scheme, SchemeStatus
 from .report import likert_chart, run_chart
 from .selectors import feedback as feedback_selectors
 from .selectors import outcomes as outcome_selectors
@@ -110,7 +110,7 @@ def allocation_page(scheme: Scheme) -> AllocationPage:
     placements = {f"p{p.pk}": p for p in scheme.placements.select_related("host")}
     stats = comparison(run)
     longest = max((len(s.by_choice) for s in stats.values()), default=0)
-    page.comparison_head = ["", *(name for name in stats)]
+    page.comparison_head = ["", *(Algorithm(name).label for name in stats)]
     for n in range(1, longest + 1):
         page.comparison_rows.append(
             [f"{ordinal(n)} choice", *(str(s.by_choice.get(n, 0)) for s in stats.values())]
@@ -256,6 +256,7 @@ def survey_page(survey) -> dict:
         "rate": rate,
         "questions": questions,
         "answered": survey.responses.exists(),
+        "waiting": list(feedback_selectors.invitations_waiting(survey)),
     }
 
 
@@ -287,3 +288,31 @@ def measure_page(measure) -> dict:
         "chart": run_chart(measure, points) if points else None,
         "values": list(outcome_selectors.values_of(measure)),
     }
+
+
+def competency_groups(form, participation) -> list[dict]:
+    """The session form's competency boxes as one NHS.UK checkbox group a domain."""
+    chosen = {str(v) for v in (form["competencies"].value() or [])}
+    errors = form["competencies"].errors
+    groups = []
+    for index, (domain, competencies) in enumerate(
+        selectors.participant_competencies_by_domain(participation)
+    ):
+        groups.append(
+            {
+                "idPrefix": f"id_competencies_{index}",
+                "name": "competencies",
+                "fieldset": {"legend": {"text": domain, "size": "s"}},
+                "errorMessage": {"text": " ".join(errors)} if errors and index == 0 else None,
+                "items": [
+                    {
+                        "value": str(c.pk),
+                        "text": c.title,
+                        "hint": {"text": c.code} if c.code else None,
+                        "checked": str(c.pk) in chosen,
+                    }
+                    for c in competencies
+                ],
+            }
+        )
+    return groups

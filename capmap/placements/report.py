@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from capmap.core.charts import Chart, Series, bar_chart, line_chart
+from capmap.core.percentages import share_text
 from capmap.matching.explain import ordinal
 
 from . import selectors
@@ -37,8 +38,8 @@ class SchemeReport:
     sections: list[ReportSection]
 
 
-def _percent(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole) if whole else 0}%"
+def _people(part: int, whole: int) -> str:
+    return share_text(part, whole, noun=("participant", "participants"))
 
 
 def allocation_section(scheme: Scheme) -> ReportSection:
@@ -47,13 +48,18 @@ def allocation_section(scheme: Scheme) -> ReportSection:
         ("Applicants", str(report["applicants"])),
         ("Placed", str(report["placed"])),
         ("Placed in their 1st choice", str(report["first_choice"])),
-        ("1st choice share of those placed", f"{report['first_choice_share']}%"),
+        (
+            "1st choice share of those placed",
+            share_text(
+                report["first_choice"], report["placed"], noun=("person placed", "people placed")
+            ),
+        ),
         ("Participants", str(report["participants"])),
         (
             f"Participants with {scheme.sessions_required} or more confirmed sessions",
             str(report["completed"]),
         ),
-        ("Session completion", _percent(report["completed"], report["participants"])),
+        ("Session completion", _people(report["completed"], report["participants"])),
     ]
     by_choice = sorted(report["by_choice"].items(), key=lambda item: int(item[0]))
     table = ReportTable(
@@ -102,7 +108,7 @@ def feedback_section(scheme: Scheme) -> ReportSection:
         ReportTable(
             "Response rates by audience",
             ["Audience", "Invited", "Answered", "Response rate"],
-            [[r.audience, str(r.invited), str(r.answered), f"{r.percent}%"] for r in rates],
+            [[r.audience, str(r.invited), str(r.answered), r.percent_text] for r in rates],
         )
     )
     for rate in rates:
@@ -120,7 +126,7 @@ def feedback_section(scheme: Scheme) -> ReportSection:
                             s.question.text,
                             str(s.answers),
                             "" if s.mean is None else f"{s.mean:.1f}",
-                            f"{s.agree_percent}%",
+                            s.agree_text,
                         ]
                         for s in likert
                     ],

@@ -56,6 +56,11 @@ urlpatterns = [
         name="remove_question",
     ),
     path("<int:pk>/feedback/<int:survey_pk>/invite/", feedback.invite, name="invite"),
+    path(
+        "<int:pk>/feedback/<int:survey_pk>/invitations/<int:invitation_pk>/resend/",
+        feedback.resend_invitation,
+        name="resend_invitation",
+    ),
     path("<int:pk>/outcomes/", outcomes.list_measures, name="list_measures"),
     path("<int:pk>/outcomes/new/", outcomes.define_measure, name="define_measure"),
     path("<int:pk>/outcomes/<int:measure_pk>/", outcomes.show_measure, name="show_measure"),

@@ -461,6 +461,14 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             ok=(200,),
         )
     ],
+    # sent moments ago, an allowed resend is refused with a message on the survey page
+    "placements:resend_invitation": [
+        Case(
+            kw(pk="scheme", survey_pk="survey", invitation_pk="invitation"),
+            get="scheme_management:change",
+            post="scheme_management",
+        )
+    ],
     "placements:list_measures": [Case(SCHEME, get="scheme_management")],
     "placements:define_measure": [
         Case(

@@ -292,6 +292,7 @@ def _placements(w: World, today, day, competencies) -> None:
         actor=lead, survey=survey, emails=["gp@example.nhs.uk"], link_for=lambda token: token
     )
     ob["invitation_token"] = sent.link
+    ob["invitation"] = survey.invitations.get()
     ob["measure"] = outcomes.define_measure(
         actor=lead, scheme=scheme, name="Respiratory referrals", better="lower"
     )

@@ -127,3 +127,71 @@ def test_chart_macro_renders_picture_and_table():
     assert "<svg" in html and "&lt;svg" not in html
     assert "<caption" in html and "Reviews (table)" in html
     assert '<th scope="row" class="nhsuk-table__header">A</th>' in html
+
+
+def test_a_partial_period_is_a_hollow_point_on_a_dashed_line_out_of_the_median():
+    chart = charts.line_chart(
+        title="Monthly reviews",
+        labels=["Jan", "Feb", "Mar", "Apr so far (partial)"],
+        series=[Series("Reviews", [4, 8, 6, 1])],
+        partial=[False, False, False, True],
+    )
+    root = parse(chart)
+    last = root.findall(f".//{SVG}circle")[-1]
+    assert last.get("data-partial") == "true"
+    assert last.get("fill") == "#ffffff"
+    assert root.find(f".//{SVG}line[@class='app-chart__partial-line']") is not None
+    # The median of the complete months (4, 8, 6), not dragged down by the partial 1.
+    assert root.find(f".//{SVG}line[@class='app-chart__median']").get("data-value") == "6"
+    assert "not final" in chart.description
+
+
+def test_a_partial_period_with_nothing_yet_is_left_off_not_drawn_as_zero():
+    chart = charts.line_chart(
+        title="Monthly reviews",
+        labels=["Jan", "Feb", "Mar so far (partial)"],
+        series=[Series("Reviews", [4, 8, 0])],
+        partial=[False, False, True],
+    )
+    root = parse(chart)
+    assert [p.get("data-value") for p in root.findall(f".//{SVG}circle")] == ["4", "8"]
+    assert chart.table.rows[-1] == ["Mar so far (partial)", charts.NOT_YET]
+
+
+def _label_text(root) -> list[str]:
+    return [
+        " ".join(span.text or "" for span in text.findall(f"{SVG}tspan"))
+        for text in root.iter(f"{SVG}text")
+        if text.get("data-label")
+    ]
+
+
+@pytest.mark.parametrize("kind", ["bar_chart", "horizontal_bar_chart"])
+def test_a_long_label_is_wrapped_never_cut(kind):
+    labels = [
+        "Structured medication reviews",
+        "Medicines reconciliation after discharge",
+        "Hospital admissions avoided (estimate)",
+    ]
+    chart = getattr(charts, kind)(title="Totals", labels=labels, values=[3, 5, 1])
+    root = parse(chart)
+    assert _label_text(root) == labels
+    assert "…" not in str(chart.svg)
+
+
+def test_a_line_chart_month_label_is_wrapped_whole():
+    labels = [f"M{i} 2026" for i in range(11)] + ["Dec 2026 so far (partial)"]
+    chart = charts.line_chart(
+        title="Trend",
+        labels=labels,
+        series=[Series("All", list(range(12)))],
+        partial=[False] * 11 + [True],
+    )
+    assert _label_text(parse(chart))[-1] == "Dec 2026 so far (partial)"
+
+
+def test_horizontal_bars_are_as_long_as_their_values():
+    chart = charts.horizontal_bar_chart(title="Totals", labels=["A", "B"], values=[2, 4])
+    bars = parse(chart).findall(f".//{SVG}g[@class='app-chart__bars']/{SVG}rect")
+    widths = [float(b.get("width")) for b in bars]
+    assert widths[1] == pytest.approx(widths[0] * 2)

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from capmap.assessments.models import CurrentCapability
+from capmap.core.percentages import percent, small_number_warning
 from capmap.organisations.models import Organisation, OrganisationKind
 from capmap.people import policy
 from capmap.people.models import Person
@@ -257,6 +258,39 @@ def session_competencies(scheme: Scheme) -> QuerySet:
     )
 
 
+def participant_competencies(participation: Participation) -> QuerySet:
+    """What a participant may say they practised in a session: the competencies their role
+    profiles require (frameworks.selectors.applicable_role_profiles owns which apply) and
+    those the scheme's eligibility rules name for their placement, domain by domain."""
+    from capmap.frameworks.models import Competency
+    from capmap.frameworks.selectors import applicable_role_profiles
+
+    applicant = participation.application.applicant
+    profiles = applicable_role_profiles(applicant).values("pk")
+    named_by_rules = EligibilityRule.objects.filter(
+        Q(placement__isnull=True) | Q(placement=participation.placement_id),
+        scheme=participation.placement.scheme_id,
+        competency__isnull=False,
+    ).values("competency_id")
+    return (
+        Competency.objects.filter(
+            Q(role_requirements__profile__in=profiles) | Q(pk__in=named_by_rules)
+        )
+        .distinct()
+        .select_related("domain", "version__framework")
+        .order_by("version__framework__title", "domain__order", "domain_id", "order", "pk")
+    )
+
+
+def participant_competencies_by_domain(participation: Participation) -> list[tuple[str, list]]:
+    """participant_competencies grouped under their domain's name, in framework order."""
+    groups: dict[str, list] = {}
+    for competency in participant_competencies(participation):
+        domain = competency.domain.title if competency.domain else "Other competencies"
+        groups.setdefault(domain, []).append(competency)
+    return list(groups.items())
+
+
 def competency_rule_choices(scheme: Scheme) -> QuerySet:
     return session_competencies(scheme)
 
@@ -306,7 +340,10 @@ def scheme_report(scheme: Scheme) -> dict:
         "applicants": stats.get("applicants", scheme.applications.count()),
         "placed": placed,
         "first_choice": first,
-        "first_choice_share": round(100 * first / placed) if placed else 0,
+        "first_choice_share": percent(first, placed),
+        "first_choice_warning": small_number_warning(
+            placed, noun=("person placed", "people placed")
+        ),
         "participants": len(participations),
         "completed": completed,
         "by_choice": stats.get("by_choice", {}),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from capmap.core.percentages import percent, share_text
 from capmap.people import policy
 
 from ..models import (
@@ -27,6 +28,17 @@ def surveys_of(scheme: Scheme) -> QuerySet[Survey]:
         invited=Count("invitations", distinct=True),
         answered=Count("invitations", filter=Q(invitations__used_at__isnull=False), distinct=True),
     )
+
+
+def invitations_waiting(survey: Survey) -> QuerySet[Invitation]:
+    """Invitations of the survey not answered yet: the ones a lead may send again."""
+    return survey.invitations.filter(used_at__isnull=True).order_by("email", "pk")
+
+
+def get_invitation_to_resend(survey: Survey, pk: int) -> Invitation:
+    """An unanswered invitation of a survey the caller already holds through get_led_survey,
+    or Invitation.DoesNotExist."""
+    return invitations_waiting(survey).select_related("survey__scheme").get(pk=pk)
 
 
 def get_led_survey(user, scheme: Scheme, pk: int) -> Survey:
@@ -81,7 +93,12 @@ class ResponseRate:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.answered / self.invited) if self.invited else 0
+        return percent(self.answered, self.invited)
+
+    @property
+    def percent_text(self) -> str:
+        """The response rate, with the small-number warning when few were invited."""
+        return share_text(self.answered, self.invited, noun=("person invited", "people invited"))
 
 
 def response_rates(scheme: Scheme) -> list[ResponseRate]:
@@ -126,8 +143,16 @@ class QuestionSummary:
     @property
     def agree_percent(self) -> int:
         """The share who agree or strongly agree."""
-        total = sum(self.counts.values())
-        return round(100 * (self.counts[4] + self.counts[5]) / total) if total else 0
+        return percent(self._agree, sum(self.counts.values()))
+
+    @property
+    def agree_text(self) -> str:
+        """The share who agree, with the small-number warning below five answers."""
+        return share_text(self._agree, sum(self.counts.values()))
+
+    @property
+    def _agree(self) -> int:
+        return self.counts.get(4, 0) + self.counts.get(5, 0)
 
 
 def survey_summary(survey: Survey) -> list[QuestionSummary]:

@@ -407,6 +407,21 @@ def _may_log(actor, participation: Participation) -> bool:
     return participation.application.applicant.user_id == actor.pk
 
 
+def _check_competencies_are_the_participants(
+    participation: Participation, competencies: list[Competency]
+) -> None:
+    """Choose only competencies from your role profile or the placement's rules: the session
+    becomes evidence of them in your portfolio."""
+    allowed = set(selectors.participant_competencies(participation).values_list("pk", flat=True))
+    outside = [c for c in competencies if c.pk not in allowed]
+    if outside:
+        names = ", ".join(c.title for c in outside)
+        raise DomainError(
+            f"{names}: not in your role profile or this placement's rules. Choose only "
+            "competencies listed on this page; the session becomes evidence of them."
+        )
+
+
 @transaction.atomic
 def log_session(
     *,
@@ -433,6 +448,7 @@ def log_session(
         raise DomainError("Enter the number of half-day sessions, from 1 to 10.")
     if not activities.strip():
         raise DomainError("Describe what you did in the session.")
+    _check_competencies_are_the_participants(participation, competencies or [])
     with set_actor(actor):
         session = SessionLog.objects.create(
             participation=participation,

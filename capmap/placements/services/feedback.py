@@ -39,6 +39,8 @@ from ..models import (
 from ..selectors.feedback import token_hash
 
 INVITATION_DAYS = 30
+# A lead may e-mail the same person a survey link again at most once in this many minutes.
+RESEND_MINUTES = 15
 # Who the audit trail names for a claim and a response: the holder of a link is anonymous,
 # even when they happen to be signed in.
 ANONYMOUS_RESPONDENT = "Anonymous (survey link)"
@@ -213,6 +215,55 @@ def send_invitations(
             messages.append((f"{survey.title}: {survey.scheme.title}", body, None, [email]))
     mail.send_mass_mail(messages, fail_silently=False)
     return sent
+
+
+def _check_may_resend(invitation: Invitation, now) -> None:
+    """A link is sent again only to someone who has not answered, and at most once every
+    RESEND_MINUTES minutes, so nobody is flooded with e-mails."""
+    if invitation.used_at is not None:
+        raise DomainError("This person has already answered: there is nothing to resend.")
+    ready_at = invitation.sent_at + timedelta(minutes=RESEND_MINUTES)
+    if now < ready_at:
+        local = timezone.localtime(ready_at)
+        raise DomainError(
+            f"You sent this invitation less than {RESEND_MINUTES} minutes ago. "
+            f"You can send it again from {local:%H:%M}."
+        )
+
+
+@transaction.atomic
+def resend_invitation(
+    *,
+    actor,
+    invitation: Invitation,
+    link_for: Callable[[str], str],
+    days: int = INVITATION_DAYS,
+) -> SentInvitation:
+    """E-mail a new link to someone who has not answered yet. The new link replaces the old one
+    on the same invitation, so it never adds a second way to answer; the change is audited."""
+    _require_lead(actor, invitation.survey)
+    now = timezone.now()
+    _check_may_resend(invitation, now)
+    token = secrets.token_urlsafe(32)
+    with set_actor(actor):
+        invitation.token_hash = token_hash(token)
+        invitation.expires_at = now + timedelta(days=days)
+        invitation.last_sent_at = now
+        invitation.times_sent += 1
+        invitation.save(
+            update_fields=["token_hash", "expires_at", "last_sent_at", "times_sent", "updated_at"]
+        )
+    link = link_for(token)
+    survey = invitation.survey
+    body = (
+        f"A reminder: you are invited to give feedback on {survey.scheme.title}.\n\n"
+        f"Answer here (this new link replaces the one we sent before; it works once, until "
+        f"{invitation.expires_at:%-d %B %Y}, and needs no account):\n{link}\n\nThank you."
+    )
+    mail.send_mail(
+        f"Reminder: {survey.title}: {survey.scheme.title}", body, None, [invitation.email]
+    )
+    return SentInvitation(email=invitation.email, link=link)
 
 
 def check_invitation(invitation: Invitation | None) -> Invitation:

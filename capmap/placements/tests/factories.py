@@ -125,3 +125,16 @@ def running_story():
         name="Far Away Surgery", practice=True, parent=s.elsewhere, ods_code="Y99999"
     )
     return s
+
+
+def profile_requiring(person, competencies):
+    """A library role profile for the person's job role that requires the competencies."""
+    from capmap.frameworks.models import RoleProfile, RoleRequirement
+
+    version = competencies[0].version
+    profile, _ = RoleProfile.objects.get_or_create(
+        version=version, job_role=person.job_role, stage="", owner=None
+    )
+    for competency in competencies:
+        RoleRequirement.objects.get_or_create(profile=profile, competency=competency, level=1)
+    return profile

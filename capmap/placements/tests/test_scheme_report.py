@@ -89,7 +89,11 @@ def test_report_page_shows_feedback_and_outcomes(client, s):
     text = client.get(reverse("placements:show_report", args=[s.scheme.pk])).content.decode()
     assert "1 of 1 applicants placed" in text
     # Participants: 3 invited, 2 answered.
-    assert re.search(r"Participants</th>\s*<td[^>]*>3</td>\s*<td[^>]*>2</td>\s*<td[^>]*>67%", text)
+    assert re.search(
+        r"Participants</th>\s*<td[^>]*>3</td>\s*<td[^>]*>2</td>\s*<td[^>]*>"
+        r"67% \(from 3 people invited — too few to rely on\)",
+        text,
+    )
     assert "Mentor was superb" in text
     assert 'id="feedback-' in text and 'id="measure-' in text
     # Baseline mean 11, follow-up mean 7: down 4, and lower is better.
@@ -114,14 +118,14 @@ def test_pdf_and_spreadsheet_carry_the_figures_of_the_page(client, s):
     assert f"Scheme report: {s.scheme.title}" in text
     for label, value in figures.items():
         assert f"{label} {value}" in text
-    assert "Participants 3 2 67%" in text
+    assert "Participants 3 2 67% (from 3 people invited" in text
     assert "11.00 7.00 -4.00 Better than baseline." in text
     assert "Mentor was superb" in text
     rows = xlsx_rows(xlsx)
     for label, value in figures.items():
         expected = int(value) if value.isdigit() else value
         assert [label, expected] in rows
-    assert ["Participants", 3, 2, "67%"] in rows
+    assert ["Participants", 3, 2, "67% (from 3 people invited — too few to rely on)"] in rows
     assert ["Respiratory referrals", "Lower is better", 11, 7, -4, "Better than baseline."] in rows
 
 

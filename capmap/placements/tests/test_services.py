@@ -236,10 +236,12 @@ def test_participant_logs_and_mentor_confirms_a_session(s):
 def test_confirmed_session_with_competencies_becomes_session_log_evidence(s):
     from capmap.frameworks.models import Competency
     from capmap.frameworks.tests.factories import framework
+    from capmap.placements.tests.factories import profile_requiring
     from capmap.portfolio.models import EvidenceItem, EvidenceKind
 
     framework()
     competency = Competency.objects.first()
+    profile_requiring(s.alice, [competency])
     today = datetime.date.today()
     s.scheme.starts_on = today - datetime.timedelta(days=30)
     s.scheme.ends_on = today + datetime.timedelta(days=30)

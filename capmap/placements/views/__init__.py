@@ -303,8 +303,9 @@ def log_session(request, pk: int):
     participation = _found(selectors.get_participation, request.user, pk)
     if not policy.allows(request.user, policy.LOG_SESSION, participation):
         raise PermissionDenied  # the mentor and the lead see it; only the participant logs
-    scheme = participation.placement.scheme
-    form = SessionForm(request.POST or None, competencies=selectors.session_competencies(scheme))
+    form = SessionForm(
+        request.POST or None, competencies=selectors.participant_competencies(participation)
+    )
     if form.is_valid() and _attempt(
         form,
         lambda: services.log_session(
@@ -314,7 +315,12 @@ def log_session(request, pk: int):
         messages.success(request, "Session logged. Your mentor will confirm it.")
         return redirect("placements:show_participation", pk=participation.pk)
     crumbs = presenters.participation_crumbs(participation)
-    context = {"form": form, "participation": participation, "breadcrumbs": crumbs}
+    context = {
+        "form": form,
+        "participation": participation,
+        "breadcrumbs": crumbs,
+        "competency_groups": presenters.competency_groups(form, participation),
+    }
     return _page(request, "log_session", **context)
 
 

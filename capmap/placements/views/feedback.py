@@ -110,6 +110,36 @@ def invite(request, pk: int, survey_pk: int):
     return _page(request, "invite", **context, breadcrumbs=presenters.survey_crumbs(survey))
 
 
+@login_required
+def resend_invitation(request, pk: int, survey_pk: int, invitation_pk: int):
+    """Confirm, then e-mail a new link to someone who has not answered yet."""
+    scheme, survey = _led_survey(request, pk, survey_pk)
+    invitation = _found(feedback_selectors.get_invitation_to_resend, survey, invitation_pk)
+    back = reverse("placements:show_survey", args=[scheme.pk, survey.pk])
+    if request.method == "POST":
+        try:
+            feedback_services.resend_invitation(
+                actor=request.user,
+                invitation=invitation,
+                link_for=lambda token: request.build_absolute_uri(
+                    reverse("placements:answer_survey", args=[token])
+                ),
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect(back)
+        messages.success(
+            request,
+            f"Invitation sent again to {invitation.email}. The earlier link no longer works.",
+        )
+        return redirect(back)
+    context = {"survey": survey, "scheme": scheme, "invitation": invitation, "back": back}
+    context["resend_minutes"] = feedback_services.RESEND_MINUTES
+    return _page(
+        request, "resend_invitation", **context, breadcrumbs=presenters.survey_crumbs(survey)
+    )
+
+
 def _link_problem(request, error: DomainError):
     status = 404 if isinstance(error, feedback_services.InvitationNotFound) else 410
     response = _page(request, "survey_link_problem", message=str(error), hide_navigation=True)

@@ -135,7 +135,7 @@ def build_pathway_coverage(context: BuildContext) -> ReportDocument:
         ],
     )
     recruit = Table(
-        "Recruit: roles covering what no one holds (greedy set cover)",
+        "Recruit: roles covering what no one holds, each the role that covers most of what is left",
         ["Job role", "Stage", "Covers"],
         [
             [r.job_role.name, r.stage, "; ".join(_name(c) for c in r.covers)]

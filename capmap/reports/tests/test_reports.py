@@ -70,7 +70,7 @@ def test_impact_report_pdf_and_xlsx_carry_the_dashboard_figures(client, story):
     assert pdf.status == xlsx.status == ReportStatus.DONE
     text = pdf_text(pdf)
     assert "Impact in Riverside PCN" in text
-    assert "GP appointments released 37" in text and "6.2" in text
+    assert "GP appointments released (all activities) 37" in text and "6.2" in text
     assert "911" not in text
     cells = xlsx_cells(xlsx)
     assert 37 in cells and 6.2 in cells

@@ -93,7 +93,7 @@ def test_programme_lead_previews_compares_and_reads_the_scheme_report(
     # And runs an allocation preview with the stable method
     page.get_by_role("link", name="Allocation", exact=True).click()
     assert_accessible(page)
-    when_they_run_a_preview_with(page, "Stable (applicant-proposing deferred acceptance)")
+    when_they_run_a_preview_with(page, "Fairest for applicants' choices")
     # Then she sees how both methods compare, and who goes where and why
     comparison = page.locator("table", has=page.locator("caption", has_text="methods compare"))
     for outcome in ("Placed", "Unplaced"):
@@ -104,8 +104,8 @@ def test_programme_lead_previews_compares_and_reads_the_scheme_report(
     expect(page.locator("caption", has_text="Who goes where, and why")).to_be_visible()
     assert_accessible(page)
     # When she previews the other method
-    when_they_run_a_preview_with(page, "Maximum placed, then best preferences")
-    expect(page.get_by_text("Maximum placed, then best preferences, run")).to_be_visible()
+    when_they_run_a_preview_with(page, "Most people placed")
+    expect(page.get_by_text("Most people placed, run on")).to_be_visible()
     assert_accessible(page)
     # And opens the running demo scheme's report
     page.get_by_role("navigation", name="Breadcrumb").get_by_role(
