@@ -370,6 +370,44 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             data=lambda w: {"progress": "50", "status": "in_progress"},
         )
     ],
+    "development:edit_objective": [
+        Case(
+            kw(pk="objective"),
+            get="record_writing:change",
+            post="record_writing",
+            data=lambda w: {
+                "specific": "Reconcile medicines after discharge",
+                "measure": "Observed by a supervisor",
+                "competencies": [w.objects["competency"].pk],
+                "due_on": _today(90),
+            },
+        )
+    ],
+    # closing is a judgement, like agreeing the plan: never the person themself (404)
+    "development:close_objective": [
+        Case(
+            kw(pk="objective"),
+            get="verification:change",
+            post="verification",
+            data=lambda w: {"outcome": "achieved", "note": "Observed twice."},
+        )
+    ],
+    # a course of practice A's catalogue: read like its frameworks, kept by its managers
+    "development:edit_training": [
+        Case(
+            kw(pk="owned_training"),
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {
+                "title": "Alpha inhaler technique (changed)",
+                "provider": "Alpha training hub",
+                "format": "workshop",
+                "hours": "2",
+                "cost": "0",
+                "competencies": [w.objects["competency"].pk],
+            },
+        )
+    ],
     # Placements
     "placements:confirm_release": [Case(kw(application_pk="open_application"), post="application")],
     "placements:answer_survey": [

@@ -209,6 +209,15 @@ def build_world() -> World:
         due_on=today + 60 * day,
     )
     ob["plan"] = ob["objective"].plan
+    # A course in the subject's practice's own catalogue.
+    ob["owned_training"] = development.add_training_item(
+        actor=u["practice_manager"],
+        owner=o.practice_a,
+        title="Alpha inhaler technique",
+        provider="Alpha training hub",
+        format="workshop",
+        competencies=competencies[:1],
+    )
 
     # Frameworks and a pathway owned by the subject's practice.
     owned = owned_framework(owner=o.practice_a, slug="alpha-own", actor=u["practice_manager"])
