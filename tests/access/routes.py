@@ -181,8 +181,39 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             },
         )
     ],
+    # GET asks to confirm
     "frameworks:remove_pathway_capability": [
-        Case(kw(slug=("pathway", "slug"), pk="pathway_capability"), post="owned_framework")
+        Case(
+            kw(slug=("pathway", "slug"), pk="pathway_capability"),
+            get="owned_framework:change",
+            post="owned_framework",
+        )
+    ],
+    "frameworks:edit_pathway_capability": [
+        Case(
+            kw(slug=("pathway", "slug"), pk="pathway_capability"),
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {"minimum_level": "2", "people_needed": "2"},
+        )
+    ],
+    # GET asks to confirm and says what else goes
+    "frameworks:delete_competency": [
+        Case(kw(pk="draft_competency"), get="owned_framework:change", post="owned_framework")
+    ],
+    "frameworks:delete_domain": [
+        Case(kw(pk="draft_domain"), get="owned_framework:change", post="owned_framework")
+    ],
+    "frameworks:edit_scale": [
+        Case(
+            DRAFT,
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {
+                f"label_{value}": f"Level {value}"
+                for value in w.objects["draft"].scale.levels.values_list("value", flat=True)
+            },
+        )
     ],
     "frameworks:edit_competency": [
         Case(

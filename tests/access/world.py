@@ -26,7 +26,7 @@ from capmap.capability.tests.factories import verify
 from capmap.development import services as development
 from capmap.development.tests.factories import TrainingItemFactory
 from capmap.frameworks import services as frameworks
-from capmap.frameworks.models import Competency
+from capmap.frameworks.models import Competency, Domain
 from capmap.frameworks.tests.factories import framework as owned_framework
 from capmap.frameworks.tests.factories import small_package
 from capmap.impact.tests.factories import ActivityRecordFactory, activity
@@ -233,6 +233,7 @@ def build_world() -> World:
     draft = frameworks.start_new_draft(actor=u["practice_manager"], framework=owned)
     ob["draft"] = draft
     ob["draft_competency"] = Competency.objects.filter(version=draft).order_by("pk").last()
+    ob["draft_domain"] = Domain.objects.filter(version=draft).order_by("pk").first()
     # ICS B's own framework, with a competency nobody in ICS A may learn of.
     package = small_package("beta")
     package["CFItems"][1]["fullStatement"] = BETA_SECRET
