@@ -17,13 +17,22 @@ LEASIDE = ["Leaside PCN"]
 # Title, provider, format, hours, cost, link, competency codes of the starter library.
 CATALOGUE = [
     (
-        "Medicines optimisation in primary care",
+        "Structured medication reviews",
+        "CPPE",
+        TrainingFormat.E_LEARNING,
+        8,
+        0,
+        "https://www.cppe.ac.uk/",
+        ["CP.A2", "CP.A3"],
+    ),
+    (
+        "Consultation skills for pharmacy practice",
         "CPPE",
         TrainingFormat.E_LEARNING,
         6,
         0,
         "https://www.cppe.ac.uk/",
-        ["CP.B1", "CP.B2", "CP.B5"],
+        ["CP.A1", "CP.A4"],
     ),
     (
         "Clinical examination skills",
@@ -32,7 +41,34 @@ CATALOGUE = [
         7,
         120,
         "",
-        ["CP.A1", "CP.A2", "CP.A3"],
+        ["CP.B1", "CP.B2"],
+    ),
+    (
+        "Medicines safety: high-risk drugs and transfers of care",
+        "CPPE",
+        TrainingFormat.E_LEARNING,
+        5,
+        0,
+        "https://www.cppe.ac.uk/",
+        ["CP.B3", "CP.C1", "CP.C2", "CP.C3"],
+    ),
+    (
+        "Supervised long-term condition clinics",
+        "Practice",
+        TrainingFormat.SHADOWING,
+        12,
+        0,
+        "",
+        ["CP.B5"],
+    ),
+    (
+        "Independent prescribing programme",
+        "University",
+        TrainingFormat.COURSE,
+        200,
+        0,
+        "",
+        ["CP.B4"],
     ),
     (
         "Leading change in general practice",
@@ -42,15 +78,6 @@ CATALOGUE = [
         350,
         "https://www.leadershipacademy.nhs.uk/",
         ["CP.E1", "CP.E4"],
-    ),
-    (
-        "Supervised long-term condition clinics",
-        "Practice",
-        TrainingFormat.SHADOWING,
-        12,
-        0,
-        "",
-        ["CP.B4", "CP.C1"],
     ),
 ]
 

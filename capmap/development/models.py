@@ -7,6 +7,7 @@ from django.db.models import Q
 from capmap.core.models import StatusRow, TimeStampedModel
 from capmap.core.workflow import Workflow
 from capmap.frameworks.models import Competency
+from capmap.organisations.models import Organisation
 from capmap.people.models import Person
 
 
@@ -20,7 +21,8 @@ class TrainingFormat(models.TextChoices):
 
 
 class TrainingItem(TimeStampedModel):
-    """A piece of training in the shared catalogue, mapped to the competencies it builds."""
+    """A piece of training, mapped to the competencies it builds; without an owner it is in
+    the shared library every organisation reads."""
 
     title = models.CharField(max_length=200)
     provider = models.CharField(max_length=200)
@@ -30,12 +32,23 @@ class TrainingItem(TimeStampedModel):
     link = models.URLField(blank=True, default="")
     competencies = models.ManyToManyField(Competency, related_name="training_items")
     active = models.BooleanField(default=True)
+    owner = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="training_items",
+        help_text="Leave empty for the shared library every organisation can use.",
+    )
 
     class Meta:
         ordering = ["title"]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.owner.path if self.owner_id else ""}
 
 
 class DevelopmentPlan(TimeStampedModel):
@@ -95,10 +108,13 @@ class ObjectiveState(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
     ACHIEVED = "achieved", "Achieved"
+    NOT_ACHIEVED = "not_achieved", "Not achieved"
     DROPPED = "dropped", "Dropped"
 
 
 OPEN_OBJECTIVE_STATES = (ObjectiveState.NOT_STARTED, ObjectiveState.IN_PROGRESS)
+# How a supervisor or manager closes an objective.
+CLOSING_STATES = (ObjectiveState.ACHIEVED, ObjectiveState.NOT_ACHIEVED)
 
 
 class Objective(TimeStampedModel):
@@ -116,6 +132,12 @@ class Objective(TimeStampedModel):
     status = models.CharField(
         max_length=20, choices=ObjectiveState.choices, default=ObjectiveState.NOT_STARTED
     )
+    # Set when a supervisor or manager closes the objective.
+    closing_note = models.TextField(blank=True, default="")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -131,3 +153,7 @@ class Objective(TimeStampedModel):
 
     def is_overdue(self, today) -> bool:
         return self.status in OPEN_OBJECTIVE_STATES and self.due_on < today
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_OBJECTIVE_STATES

@@ -1,4 +1,5 @@
-"""Changes to development plans: propose from gaps, add objectives, agree, record progress."""
+"""Changes to development plans (propose from gaps, add, change and close objectives,
+agree, record progress) and to the training catalogue."""
 
 from __future__ import annotations
 
@@ -13,16 +14,19 @@ from capmap.core.actors import set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.workflow import transition, with_status
 from capmap.frameworks.models import Competency
+from capmap.organisations.models import Organisation
 from capmap.people import policy
 from capmap.people.models import Person
 
 from . import selectors
 from .models import (
+    CLOSING_STATES,
     DevelopmentPlan,
     Objective,
     ObjectiveState,
     PlanState,
     PlanStatus,
+    TrainingFormat,
     TrainingItem,
 )
 
@@ -142,3 +146,154 @@ def record_progress(*, actor, objective: Objective, progress: int, status: str) 
         objective.status = status
         objective.save(update_fields=["progress", "status", "updated_at"])
     return objective
+
+
+def _plan_of(objective: Objective) -> DevelopmentPlan:
+    """The objective's plan, locked, with its current status."""
+    plans = DevelopmentPlan.objects.select_for_update(of=("self",)).filter(pk=objective.plan_id)
+    return with_status(plans).get()
+
+
+def _check_open(objective: Objective, plan: DevelopmentPlan) -> None:
+    if plan.status == PlanState.CLOSED:  # type: ignore[attr-defined]  # with_status
+        raise DomainError("This plan is closed: add the objective to a new plan instead.")
+    if not objective.is_open:
+        raise DomainError("This objective is closed and can no longer change.")
+
+
+@transaction.atomic
+def update_objective(
+    *,
+    actor,
+    objective: Objective,
+    specific: str,
+    measure: str,
+    support: str,
+    competencies: list[Competency],
+    due_on: datetime.date,
+    training: Sequence[TrainingItem] = (),
+) -> Objective:
+    """Change an open objective; an agreed plan goes back to be agreed again."""
+    _check_write(actor, objective.plan.person)
+    if not competencies:
+        raise DomainError("Choose at least one competency the objective builds.")
+    plan = _plan_of(objective)
+    _check_open(objective, plan)
+    with set_actor(actor):
+        objective.specific = specific.strip()
+        objective.measure = measure.strip()
+        objective.support = support.strip()
+        objective.due_on = due_on
+        objective.save()
+        objective.competencies.set(competencies)
+        if training:
+            objective.training.set(training)
+        _propose_again(actor, plan, "Objective changed.")
+    return objective
+
+
+@transaction.atomic
+def close_objective(*, actor, objective: Objective, outcome: str, note: str) -> Objective:
+    """A supervisor or manager closes an open objective as achieved or not achieved, with
+    a note saying why; never the person themself (as with agreeing the plan)."""
+    if not policy.allows(actor, policy.AGREE_PLAN, objective.plan.person):
+        raise NotPermitted("Only the person's supervisor or manager can close an objective.")
+    if outcome not in CLOSING_STATES:
+        raise DomainError("Choose whether the objective was achieved.")
+    if not note.strip():
+        raise DomainError("Enter a note saying how the objective went.")
+    plan = _plan_of(objective)
+    _check_open(objective, plan)
+    with set_actor(actor):
+        objective.status = outcome
+        if outcome == ObjectiveState.ACHIEVED:
+            objective.progress = 100
+        objective.closing_note = note.strip()
+        objective.closed_at = timezone.now()
+        objective.closed_by = actor
+        objective.save()
+    return objective
+
+
+# --- the training catalogue ------------------------------------------------------------
+
+
+def _check_catalogue(actor, owner: Organisation | None) -> None:
+    # Whoever authors frameworks for an organisation keeps its training catalogue too
+    # (managers and admins over it); superusers keep the shared library (ADR 0005).
+    if not policy.allows(actor, policy.AUTHOR_FRAMEWORKS, owner):
+        raise NotPermitted("Only managers and admins of the owner can change its training.")
+
+
+def _usable_competencies(owner: Organisation | None, competencies: Sequence[Competency]) -> None:
+    """A course may build only competencies of frameworks its owner can use."""
+    allowed = {None} if owner is None else {None, *owner.ancestor_ids()}
+    if any(c.version.framework.owner_id not in allowed for c in competencies):
+        raise DomainError("Choose competencies from frameworks the course's owner can use.")
+
+
+def _training_fields(title: str, provider: str, format: str, hours, cost) -> dict:
+    if not title.strip():
+        raise DomainError("Enter the course title.")
+    if not provider.strip():
+        raise DomainError("Enter who provides the course.")
+    if format not in TrainingFormat.values:
+        raise DomainError("Choose the kind of training.")
+    if hours < 0 or cost < 0:
+        raise DomainError("Hours and cost cannot be less than 0.")
+    return {
+        "title": title.strip()[:200],
+        "provider": provider.strip()[:200],
+        "format": format,
+        "hours": hours,
+        "cost": cost,
+    }
+
+
+@transaction.atomic
+def add_training_item(
+    *,
+    actor,
+    owner: Organisation | None,
+    title: str,
+    provider: str,
+    format: str,
+    hours=0,
+    cost=0,
+    link: str = "",
+    competencies: Sequence[Competency] = (),
+) -> TrainingItem:
+    """Add a course to the owner's catalogue (None: the shared library)."""
+    _check_catalogue(actor, owner)
+    fields = _training_fields(title, provider, format, hours, cost)
+    _usable_competencies(owner, competencies)
+    with set_actor(actor):
+        item = TrainingItem.objects.create(owner=owner, link=link.strip(), **fields)
+        item.competencies.set(competencies)
+    return item
+
+
+@transaction.atomic
+def update_training_item(
+    *,
+    actor,
+    item: TrainingItem,
+    title: str,
+    provider: str,
+    format: str,
+    hours=0,
+    cost=0,
+    link: str = "",
+    competencies: Sequence[Competency] = (),
+) -> TrainingItem:
+    """Change a course and the competencies it builds; its owner stays."""
+    _check_catalogue(actor, item.owner)
+    fields = _training_fields(title, provider, format, hours, cost)
+    _usable_competencies(item.owner, competencies)
+    with set_actor(actor):
+        for name, value in fields.items():
+            setattr(item, name, value)
+        item.link = link.strip()
+        item.save()
+        item.competencies.set(competencies)
+    return item

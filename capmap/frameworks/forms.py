@@ -115,6 +115,11 @@ class RequirementsForm(PlainForm):
         }
 
 
+SLUG_ERRORS = {
+    "required": "Enter a short name for web addresses",
+    "invalid": "The short name can only contain letters, numbers and hyphens",
+}
+
 LEVEL_LINE = re.compile(r"^\s*(-?\d+)[\s.:]+([^|]+?)\s*(?:\|\s*(.*?)\s*)?$")
 
 
@@ -129,7 +134,8 @@ class FrameworkForm(PlainForm):
     slug = forms.SlugField(
         label="Short name for web addresses",
         max_length=120,
-        help_text="Lower-case letters, digits and hyphens, for example pcn-pharmacist.",
+        help_text="Lower-case letters, numbers and hyphens, for example pcn-pharmacist.",
+        error_messages=SLUG_ERRORS,
     )
     owner = forms.ChoiceField(label="Who owns the framework")
     description = forms.CharField(
@@ -170,7 +176,8 @@ class PathwayForm(PlainForm):
     slug = forms.SlugField(
         label="Short name for web addresses",
         max_length=120,
-        help_text="Lower-case letters, digits and hyphens, for example heart-failure.",
+        help_text="Lower-case letters, numbers and hyphens, for example heart-failure.",
+        error_messages=SLUG_ERRORS,
     )
     owner = forms.ChoiceField(
         label="Which organisation's pathway is it",
@@ -212,4 +219,61 @@ class CapabilityForm(PlainForm):
         self.fields["competency"].choices = [("", "Choose a competency")] + [
             (str(c.pk), f"{c.version.framework.title}: {c.code} {c.title}".strip()[:160])
             for c in competencies
+        ]
+
+
+class ScaleForm(forms.Form):
+    """A name and a description for each level of a draft version's scale."""
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for level in levels:
+            self.fields[f"label_{level.value}"] = forms.CharField(
+                label=f"Name of level {level.value}",
+                max_length=100,
+                initial=level.label,
+                error_messages={"required": f"Enter a name for level {level.value}"},
+            )
+            self.fields[f"descriptor_{level.value}"] = forms.CharField(
+                label=f"What level {level.value} means",
+                required=False,
+                initial=level.descriptor,
+                widget=forms.Textarea({"rows": 2}),
+            )
+            self.rows.append(
+                (level, self[f"label_{level.value}"], self[f"descriptor_{level.value}"])
+            )
+
+    def levels(self) -> dict[int, tuple[str, str]]:
+        return {
+            level.value: (
+                self.cleaned_data[f"label_{level.value}"],
+                self.cleaned_data[f"descriptor_{level.value}"],
+            )
+            for level, _label, _descriptor in self.rows
+        }
+
+
+class CapabilityChangeForm(forms.Form):
+    minimum_level = forms.TypedChoiceField(
+        label="Minimum level",
+        coerce=int,
+        error_messages={"required": "Choose the minimum level"},
+    )
+    people_needed = forms.IntegerField(
+        label="People needed in the team",
+        min_value=1,
+        max_value=1000,
+        error_messages={
+            "required": "Enter how many people in the team must hold it",
+            "invalid": "Enter the number of people as a whole number, for example 2",
+            "min_value": "At least one person must hold it",
+        },
+    )
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minimum_level"].choices = [
+            (level.value, f"{level.value} {level.label}") for level in levels
         ]

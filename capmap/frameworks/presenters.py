@@ -221,3 +221,94 @@ def capability_fields(competencies, form) -> dict:
         "minimum_level": data["minimum_level"],
         "people_needed": data["people_needed"],
     }
+
+
+def capability_name(capability) -> str:
+    competency = capability.competency
+    return f"{competency.code} {competency.title}".strip()
+
+
+def capability_change_page(form, capability) -> dict:
+    pathway = capability.pathway
+    crumb = (pathway.title, reverse("frameworks:show_pathway", args=[pathway.slug]))
+    heading = f"Change {capability_name(capability)}"
+    context = form_page(form, heading, "Save the capability", _pathway_crumbs(crumb))
+    return context | {
+        "pathway": pathway,
+        "capability": capability,
+        "intro": f"How many people in the team {pathway.title} needs, and at what level.",
+    }
+
+
+def remove_capability_page(capability) -> dict:
+    pathway = capability.pathway
+    back = reverse("frameworks:show_pathway", args=[pathway.slug])
+    return {
+        "heading": f"Remove {capability_name(capability)} from {pathway.title}?",
+        "consequences": [
+            "The pathway will no longer ask for this competency.",
+            "Team coverage of the pathway will no longer count it.",
+        ],
+        "button_text": "Remove the capability",
+        "back": back,
+        "back_text": f"Keep it and go back to {pathway.title}",
+        "refusal": "",
+        "breadcrumbs": _pathway_crumbs((pathway.title, back)),
+    }
+
+
+def node_name(node) -> str:
+    return f"{node.code} {node.title}".strip()
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def delete_node_page(node, plan) -> dict:
+    """The confirm page for deleting a draft domain or competency: what else goes."""
+    from .models import Domain
+
+    version = node.version
+    framework = version.framework
+    back = reverse("frameworks:show_framework", args=[framework.slug])
+    back = f"{back}?version={version.number}"
+    kind = "domain" if isinstance(node, Domain) else "competency"
+    consequences = []
+    if plan.subdomains:
+        consequences.append(f"Its {_plural(plan.subdomains, 'sub-domain', 'sub-domains')}.")
+    if kind == "domain":
+        consequences.append(
+            f"{_plural(plan.competencies, 'competency', 'competencies')} in it."
+            if plan.competencies
+            else "It has no competencies."
+        )
+    if plan.requirements:
+        consequences.append(
+            f"{_plural(plan.requirements, 'requirement', 'requirements')} of this draft's "
+            "role profiles."
+        )
+    refusal = ""
+    if not version.is_draft:
+        refusal = (
+            f"Version {version.number} is published, so nothing can be deleted from it. "
+            "Start a new draft from the framework's page and delete it there."
+        )
+    return {
+        "heading": f"Delete the {kind} {node_name(node)}?",
+        "lede": f"From {framework.title}, draft version {version.number}.",
+        "consequences": consequences,
+        "consequences_intro": "This also deletes:" if consequences else "",
+        "button_text": f"Delete the {kind}",
+        "back": back,
+        "back_text": "Keep it and go back to the framework",
+        "refusal": refusal,
+        "breadcrumbs": _breadcrumbs((framework.title, back)),
+    }
+
+
+def scale_page(version, form) -> dict:
+    context = edit_page(version, form, "Change the proficiency scale")
+    framework = version.framework
+    back = reverse("frameworks:show_framework", args=[framework.slug])
+    return context | {"back": f"{back}?version={version.number}"}

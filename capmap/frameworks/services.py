@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -41,7 +42,9 @@ from .models import (
 
 FORMATS = ("case", "csv")
 # Slugs that name pages of their own under /frameworks/ and /frameworks/pathways/.
-RESERVED_SLUGS = frozenset({"new", "import", "pathways", "role-profiles", "competencies", "move"})
+RESERVED_SLUGS = frozenset(
+    {"new", "import", "pathways", "role-profiles", "competencies", "domains", "move"}
+)
 
 
 class ImportRefused(DomainError):
@@ -621,3 +624,96 @@ def remove_pathway_capability(*, actor, capability: PathwayCapability) -> None:
     _check_author(actor, capability.pathway.owner)
     with set_actor(actor):
         capability.delete()
+
+
+@transaction.atomic
+def update_pathway_capability(
+    *, actor, capability: PathwayCapability, minimum_level: int, people_needed: int
+) -> PathwayCapability:
+    """Change the level or the number of people a pathway needs in one competency."""
+    _check_author(actor, capability.pathway.owner)
+    if people_needed < 1:
+        raise DomainError("A capability needs at least one person.")
+    if not ProficiencyLevel.objects.filter(
+        scale__version=capability.competency.version_id, value=minimum_level
+    ).exists():
+        raise DomainError("Choose a minimum level from the competency's proficiency scale.")
+    capability.minimum_level = minimum_level
+    capability.people_needed = people_needed
+    with set_actor(actor):
+        capability.save()
+    return capability
+
+
+# --- deleting from a draft, and its scale --------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeletionPlan:
+    """What deleting a draft domain or competency takes with it, for the confirm page."""
+
+    subdomains: int
+    competencies: int
+    requirements: int
+
+
+def _domain_tree_ids(domain: Domain) -> list[int]:
+    """The domain and every domain below it (one query a level)."""
+    found, level = [domain.pk], [domain.pk]
+    while level:
+        level = list(Domain.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        found += level
+    return found
+
+
+def deletion_plan(node: Domain | Competency) -> DeletionPlan:
+    if isinstance(node, Competency):
+        return DeletionPlan(0, 1, RoleRequirement.objects.filter(competency=node).count())
+    domain_ids = _domain_tree_ids(node)
+    competencies = Competency.objects.filter(domain_id__in=domain_ids)
+    return DeletionPlan(
+        subdomains=len(domain_ids) - 1,
+        competencies=competencies.count(),
+        requirements=RoleRequirement.objects.filter(competency__in=competencies).count(),
+    )
+
+
+@transaction.atomic
+def delete_node(*, actor, node: Domain | Competency) -> DeletionPlan:
+    """Delete a domain (with everything under it) or a competency from a draft version;
+    role profiles of the draft lose their requirements in what goes."""
+    _check_author(actor, node.version.framework.owner)
+    if not node.version.is_draft:
+        raise PublishedVersionIsFrozen(
+            "This version is published, so nothing can be deleted from it: start a new draft "
+            "and delete it there."
+        )
+    plan = deletion_plan(node)
+    try:
+        with set_actor(actor):
+            node.delete()
+    except ProtectedError:
+        raise DomainError(
+            "This cannot be deleted: a care pathway or a person's record uses it."
+        ) from None
+    return plan
+
+
+@transaction.atomic
+def set_scale_levels(
+    *, actor, version: FrameworkVersion, levels: dict[int, tuple[str, str]]
+) -> list[ProficiencyLevel]:
+    """Rename and describe the levels of a draft version's scale, by level value."""
+    _draft_of(actor, version)
+    rows = {level.value: level for level in ProficiencyLevel.objects.filter(scale__version=version)}
+    if set(levels) - set(rows):
+        raise DomainError("Those levels are not on this version's scale.")
+    if any(not label.strip() for label, _ in levels.values()):
+        raise DomainError("Enter a name for each level.")
+    with set_actor(actor):
+        for value, (label, descriptor) in levels.items():
+            row = rows[value]
+            if (row.label, row.descriptor) != (label.strip(), descriptor.strip()):
+                row.label, row.descriptor = label.strip()[:100], descriptor.strip()
+                row.save()
+    return sorted(rows.values(), key=lambda level: level.value)

@@ -15,12 +15,14 @@ from capmap.people import policy
 
 from . import presenters, selectors, services
 from .forms import (
+    CapabilityChangeForm,
     CapabilityForm,
     CompetencyForm,
     DomainForm,
     FrameworkForm,
     ImportForm,
     PathwayForm,
+    ScaleForm,
 )
 from .models import (
     CarePathway,
@@ -371,14 +373,77 @@ def add_pathway_capability(request, slug: str):
     return render(request, "frameworks/add_capability.jinja", context)
 
 
-@login_required
-@require_POST
-def remove_pathway_capability(request, slug: str, pk: int):
+def _pathway_capability(request, slug: str, pk: int) -> PathwayCapability:
     pathway = _editable_pathway(request, slug)
     try:
-        capability = selectors.get_pathway_capability(request.user, pathway, pk)
+        return selectors.get_pathway_capability(request.user, pathway, pk)
     except PathwayCapability.DoesNotExist:
         raise Http404 from None
-    services.remove_pathway_capability(actor=request.user, capability=capability)
-    messages.success(request, "Capability removed.")
-    return redirect("frameworks:show_pathway", slug=pathway.slug)
+
+
+@login_required
+def edit_pathway_capability(request, slug: str, pk: int):
+    capability = _pathway_capability(request, slug, pk)
+    initial = {
+        "minimum_level": capability.minimum_level,
+        "people_needed": capability.people_needed,
+    }
+    levels = selectors.scale_levels(capability.competency.version)
+    form = CapabilityChangeForm(request.POST or None, initial=initial, levels=levels)
+    if request.method == "POST" and form.is_valid():
+        service = services.update_pathway_capability
+        if _save(form, service, actor=request.user, capability=capability, **form.cleaned_data):
+            messages.success(request, f"{presenters.capability_name(capability)} saved.")
+            return redirect("frameworks:show_pathway", slug=slug)
+    context = presenters.capability_change_page(form, capability)
+    return render(request, "frameworks/add_capability.jinja", context)
+
+
+@login_required
+def remove_pathway_capability(request, slug: str, pk: int):
+    capability = _pathway_capability(request, slug, pk)
+    if request.method == "POST":
+        services.remove_pathway_capability(actor=request.user, capability=capability)
+        messages.success(request, f"{presenters.capability_name(capability)} removed.")
+        return redirect("frameworks:show_pathway", slug=slug)
+    context = presenters.remove_capability_page(capability)
+    return render(request, "frameworks/confirm_delete.jinja", context)
+
+
+# --- deleting from a draft, and its scale --------------------------------------------
+
+
+def _authored_node(request, kind: str, pk: int) -> Domain | Competency:
+    """The domain or competency if the user may change its framework: 404 when unseen,
+    403 when read-only."""
+    try:
+        node = selectors.get_node(request.user, kind, pk)
+    except (Domain.DoesNotExist, Competency.DoesNotExist):
+        raise Http404 from None
+    if not policy.allows(request.user, policy.AUTHOR_FRAMEWORKS, node.version.framework.owner):
+        raise PermissionDenied
+    return node
+
+
+@login_required
+def delete_node(request, kind: str, pk: int):
+    node = _authored_node(request, kind, pk)
+    version = node.version
+    if request.method == "POST":
+        done = f"{presenters.node_name(node)} deleted."
+        return _run(request, version, services.delete_node, done, node=node)
+    context = presenters.delete_node_page(node, services.deletion_plan(node))
+    return render(request, "frameworks/confirm_delete.jinja", context)
+
+
+@login_required
+def edit_scale(request, slug: str, number: int):
+    version = _authored_version(request, slug, number)
+    form = ScaleForm(request.POST or None, levels=selectors.scale_levels(version))
+    if request.method == "POST" and form.is_valid():
+        service = services.set_scale_levels
+        if _save(form, service, actor=request.user, version=version, levels=form.levels()):
+            messages.success(request, "Scale saved.")
+            url = reverse("frameworks:show_framework", args=[slug])
+            return redirect(f"{url}?version={version.number}")
+    return render(request, "frameworks/edit_scale.jinja", presenters.scale_page(version, form))

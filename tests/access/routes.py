@@ -181,8 +181,39 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             },
         )
     ],
+    # GET asks to confirm
     "frameworks:remove_pathway_capability": [
-        Case(kw(slug=("pathway", "slug"), pk="pathway_capability"), post="owned_framework")
+        Case(
+            kw(slug=("pathway", "slug"), pk="pathway_capability"),
+            get="owned_framework:change",
+            post="owned_framework",
+        )
+    ],
+    "frameworks:edit_pathway_capability": [
+        Case(
+            kw(slug=("pathway", "slug"), pk="pathway_capability"),
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {"minimum_level": "2", "people_needed": "2"},
+        )
+    ],
+    # GET asks to confirm and says what else goes
+    "frameworks:delete_competency": [
+        Case(kw(pk="draft_competency"), get="owned_framework:change", post="owned_framework")
+    ],
+    "frameworks:delete_domain": [
+        Case(kw(pk="draft_domain"), get="owned_framework:change", post="owned_framework")
+    ],
+    "frameworks:edit_scale": [
+        Case(
+            DRAFT,
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {
+                f"label_{value}": f"Level {value}"
+                for value in w.objects["draft"].scale.levels.values_list("value", flat=True)
+            },
+        )
     ],
     "frameworks:edit_competency": [
         Case(
@@ -368,6 +399,44 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             kw(pk="objective"),
             post="record_writing",
             data=lambda w: {"progress": "50", "status": "in_progress"},
+        )
+    ],
+    "development:edit_objective": [
+        Case(
+            kw(pk="objective"),
+            get="record_writing:change",
+            post="record_writing",
+            data=lambda w: {
+                "specific": "Reconcile medicines after discharge",
+                "measure": "Observed by a supervisor",
+                "competencies": [w.objects["competency"].pk],
+                "due_on": _today(90),
+            },
+        )
+    ],
+    # closing is a judgement, like agreeing the plan: never the person themself (404)
+    "development:close_objective": [
+        Case(
+            kw(pk="objective"),
+            get="verification:change",
+            post="verification",
+            data=lambda w: {"outcome": "achieved", "note": "Observed twice."},
+        )
+    ],
+    # a course of practice A's catalogue: read like its frameworks, kept by its managers
+    "development:edit_training": [
+        Case(
+            kw(pk="owned_training"),
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {
+                "title": "Alpha inhaler technique (changed)",
+                "provider": "Alpha training hub",
+                "format": "workshop",
+                "hours": "2",
+                "cost": "0",
+                "competencies": [w.objects["competency"].pk],
+            },
         )
     ],
     # Placements

@@ -26,7 +26,7 @@ from capmap.capability.tests.factories import verify
 from capmap.development import services as development
 from capmap.development.tests.factories import TrainingItemFactory
 from capmap.frameworks import services as frameworks
-from capmap.frameworks.models import Competency
+from capmap.frameworks.models import Competency, Domain
 from capmap.frameworks.tests.factories import framework as owned_framework
 from capmap.frameworks.tests.factories import small_package
 from capmap.impact.tests.factories import ActivityRecordFactory, activity
@@ -209,6 +209,15 @@ def build_world() -> World:
         due_on=today + 60 * day,
     )
     ob["plan"] = ob["objective"].plan
+    # A course in the subject's practice's own catalogue.
+    ob["owned_training"] = development.add_training_item(
+        actor=u["practice_manager"],
+        owner=o.practice_a,
+        title="Alpha inhaler technique",
+        provider="Alpha training hub",
+        format="workshop",
+        competencies=competencies[:1],
+    )
 
     # Frameworks and a pathway owned by the subject's practice.
     owned = owned_framework(owner=o.practice_a, slug="alpha-own", actor=u["practice_manager"])
@@ -224,6 +233,7 @@ def build_world() -> World:
     draft = frameworks.start_new_draft(actor=u["practice_manager"], framework=owned)
     ob["draft"] = draft
     ob["draft_competency"] = Competency.objects.filter(version=draft).order_by("pk").last()
+    ob["draft_domain"] = Domain.objects.filter(version=draft).order_by("pk").first()
     # ICS B's own framework, with a competency nobody in ICS A may learn of.
     package = small_package("beta")
     package["CFItems"][1]["fullStatement"] = BETA_SECRET

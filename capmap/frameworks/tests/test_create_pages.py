@@ -92,7 +92,8 @@ def test_a_custom_scale_is_stored_as_written(client, orgs):
     ("slug", "levels", "message"),
     [
         ("taken", "0 Not yet\n1 Developing", "already taken"),
-        ("new", "0 Not yet\n1 Developing", "reserved"),
+        ("new", "0 Not yet\n1 Developing", "used by Capmap itself"),
+        ("Not a slug!", "0 Not yet\n1 Developing", "can only contain letters, numbers and hyphens"),
         ("fine", "0 Not yet", "at least two levels"),
         ("fine", "1 Developing\n0 Not yet", "lowest to highest"),
         ("fine", "0 Not yet\nDeveloping", "Line 2"),
