@@ -67,7 +67,7 @@ def test_a_person_sees_their_circle_with_their_self_rating_and_growth(client, st
     # Signed off more than a year ago, so growth compares with 12 months ago by default.
     assert 'value="12" selected' in body
     assert "1 of 6 competencies have a higher verified level today" in body
-    assert 'href="/capability/people/%d/circle.svg"' % s["ours"].pk in body
+    assert f'href="{reverse("capability:export_circle", args=[s["ours"].pk])}"' in body
 
 
 def test_growth_can_compare_with_the_first_sign_off(client, story):
