@@ -386,14 +386,14 @@ def _segment(
     return "".join(parts)
 
 
-def _band(number: int, colour: str, start: float, end: float) -> str:
+def _band(number: int, colour: str, start: float, end: float, size: int = 17) -> str:
     parts = [
         f'<path d="{annular_sector(OUTER + 3, OUTER + BAND, start, end)}" fill="{colour}" '
         f'stroke="{WHITE}" stroke-width="3"/>'
     ]
     x, y = _point(OUTER + 3 + (BAND - 3) / 2, (start + end) / 2)
     attributes = _attrs(
-        x=x, y=y + 6, text_anchor="middle", font_size=17, font_weight="bold", fill=WHITE
+        x=x, y=y + size * 0.35, text_anchor="middle", font_size=size, font_weight="bold", fill=WHITE
     )
     parts.append(f"<text {attributes}>{number}</text>")
     return "".join(parts)
@@ -436,9 +436,9 @@ def _rings(top_level: int, ring: float) -> str:
         radius = INNER + ring * (level - 0.5)
         attributes = _attrs(
             x=0,
-            y=-radius + 5,
+            y=-radius + 5.5,
             text_anchor="middle",
-            font_size=13,
+            font_size=15,
             fill=TEXT,
             stroke=WHITE,
             stroke_width=3,
@@ -492,7 +492,9 @@ def circle_of_competence(
     ]
     # The numbered bands first, so a self-rating dot on the outer ring sits on top.
     for index, (start, end) in enumerate(bounds):
-        parts.append(_band(index + 1, DOMAIN_COLOURS[index % len(DOMAIN_COLOURS)], start, end))
+        colour = DOMAIN_COLOURS[index % len(DOMAIN_COLOURS)]
+        # Without names beside it (a phone), the number is the label: make it larger.
+        parts.append(_band(index + 1, colour, start, end, size=17 if labelled else 23))
     for index, (sector, (start, _end)) in enumerate(zip(sectors, bounds, strict=True)):
         colour = DOMAIN_COLOURS[index % len(DOMAIN_COLOURS)]
         for position, segment in enumerate(sector.segments):

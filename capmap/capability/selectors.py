@@ -285,6 +285,7 @@ class TeamCapability:
     people: int
     lines: list[TeamLine]
     top_level: int
+    unverified: int = 0  # people with no verified level at all yet
 
 
 def team_job_roles(user, organisation: Organisation) -> list[tuple[JobRole, int]]:
@@ -311,13 +312,13 @@ def team_capability(
         levels_by[need.competency].append(need.current or 0)
         required_by[need.competency].append(need.required)
     count = people.count()
+    verified = len({person for person, _ in current_levels(people)})
     competencies = competency_headers(levels_by)
     lines = [
         TeamLine(c, sorted(levels_by[c.pk]), _most_common(required_by[c.pk])) for c in competencies
     ]
-    return TeamCapability(
-        organisation, job_role, count, lines, top_level({c.version_id for c in competencies})
-    )
+    top = top_level({c.version_id for c in competencies})
+    return TeamCapability(organisation, job_role, count, lines, top, count - verified)
 
 
 def _most_common(values: list[int]) -> int:
