@@ -22,6 +22,9 @@ DEMO_ICS = "North East Thameside ICS"
 SIGNER_EMAIL = "daniel.osei@demo.capmap.uk"
 # Offsets from the required level, taken in turn, so the demo shows gaps and strengths.
 PATTERN = [0, 0, -1, 0, 1, 0, -2, 0, 0, -1, 1, 0, 0, -1]
+# Every third level was first signed off a step lower ten months ago, so the circle at an
+# earlier date shows growth.
+GROWN_EVERY = 3
 
 
 @transaction.atomic
@@ -38,10 +41,19 @@ def load_demo_capability() -> bool:
     needs = sorted(selectors.needs_of(people), key=lambda n: (n.person, n.competency))
     rows = [(n.person, n.competency, n.required) for n in needs]
     then = timezone.now() - datetime.timedelta(days=60)
+    earlier = timezone.now() - datetime.timedelta(days=300)
     for index, (person_id, competency_id, required) in enumerate(rows):
         level = max(0, min(4, required + PATTERN[(index + person_id) % len(PATTERN)]))
         if not level:
             continue
+        if level > 1 and index % GROWN_EVERY == 0:
+            CapabilityEvent.objects.create(
+                person_id=person_id,
+                competency_id=competency_id,
+                level=level - 1,
+                valid_from=earlier,
+                signed_by=signer,
+            )
         event = CapabilityEvent.objects.create(
             person_id=person_id,
             competency_id=competency_id,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from django.urls import reverse
@@ -11,7 +13,14 @@ from markupsafe import Markup
 from capmap.core.spreadsheets import Sheet, SheetTable
 
 from . import circle
-from .selectors import Heatmap, HeatmapCell, PathwayCoverage, PersonCapability, TrainingNeed
+from .selectors import (
+    Heatmap,
+    HeatmapCell,
+    PathwayCoverage,
+    PersonCapability,
+    TeamCapability,
+    TrainingNeed,
+)
 
 SYMBOLS = {"short": "▼", "met": "✓", "above": "▲", "none": "·"}
 KEY = [
@@ -141,30 +150,139 @@ class TrainingNeedsPresenter:
         )
 
 
+def _domain_key(competency) -> tuple:
+    return (competency.version_id, competency.domain_id)
+
+
+def _domain_title(competency) -> str:
+    return competency.domain.title if competency.domain_id else "Other"
+
+
+def _name(competency) -> str:
+    return f"{competency.code} {competency.title}".strip()
+
+
+def group_by_domain(items, segment_of) -> list[circle.Sector]:
+    """Sectors in the order the lines come (framework, domain, competency), one a domain."""
+    sectors: list[circle.Sector] = []
+    keys: list[tuple] = []
+    for item in items:
+        competency = item.competency
+        if not keys or keys[-1] != _domain_key(competency):
+            keys.append(_domain_key(competency))
+            sectors.append(circle.Sector(_domain_title(competency), []))
+        sectors[-1].segments.append(segment_of(item))
+    return sectors
+
+
+@dataclass(frozen=True)
+class GrowthRow:
+    competency: str
+    then: int
+    now: int
+
+    @property
+    def change(self) -> str:
+        difference = self.now - self.then
+        return (
+            f"+{difference}" if difference > 0 else str(difference) if difference else "No change"
+        )
+
+
 class CirclePresenter:
-    def __init__(self, capability: PersonCapability) -> None:
+    """One person's circle today (large with labels, and compact for phones), their
+    self-ratings where the viewer may see them, and the circle at an earlier date."""
+
+    def __init__(self, capability: PersonCapability, then: PersonCapability | None = None):
         self.capability = capability
         self.person = capability.person
-        sectors: list[circle.Sector] = []
-        keys: list[tuple] = []
-        for line in capability.lines:
-            competency = line.competency
-            key = (competency.version_id, competency.domain_id)
-            if not keys or keys[-1] != key:
-                keys.append(key)
-                title = competency.domain.title if competency.domain_id else "Other"
-                sectors.append(circle.Sector(title, []))
-            sectors[-1].segments.append(
-                circle.Segment(
-                    f"{competency.code} {competency.title}".strip(), line.current, line.required
+        self.then = then
+        title = f"Circle of competence: {self.person.full_name}"
+        sectors = group_by_domain(
+            capability.lines,
+            lambda line: circle.Segment(
+                _name(line.competency),
+                line.current,
+                line.required,
+                self_rated=line.self_rated,
+                code=line.competency.code,
+            ),
+        )
+        self.sectors = sectors
+        top = capability.top_level
+        self.circle = circle.circle_of_competence(sectors, top_level=top, title=title)
+        self.compact = circle.circle_of_competence(
+            sectors, top_level=top, title=title, chart_id="circle-compact", labelled=False
+        )
+        self.with_self = any(line.self_rated is not None for line in capability.lines)
+        self.gaps = capability.gaps
+        self.growth: list[GrowthRow] = []
+        if then is not None:
+            self.then_circle, self.now_circle = (
+                circle.circle_of_competence(
+                    group_by_domain(
+                        lines,
+                        lambda line: circle.Segment(
+                            _name(line.competency), line.current, line.required
+                        ),
+                    ),
+                    top_level=top,
+                    title=heading,
+                    chart_id=chart_id,
+                    labelled=False,
+                    focusable=False,
+                )
+                for lines, heading, chart_id in (
+                    (then.lines, f"Verified levels on {then.on:%-d %B %Y}", "circle-then"),
+                    (capability.lines, "Verified levels today", "circle-now"),
                 )
             )
-        self.circle = circle.circle_of_competence(
-            sectors,
-            top_level=capability.top_level,
-            title=f"Circle of competence: {self.person.full_name}",
+            earlier = {line.competency.pk: line.current or 0 for line in then.lines}
+            self.growth = [
+                GrowthRow(
+                    _name(line.competency), earlier.get(line.competency.pk, 0), line.current or 0
+                )
+                for line in capability.lines
+            ]
+
+    @property
+    def grown(self) -> int:
+        return sum(1 for row in self.growth if row.now > row.then)
+
+
+def standalone_svg(drawn: circle.Circle) -> bytes:
+    """The picture as a file of its own: an XML declaration and the SVG."""
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(drawn.svg)).encode()
+
+
+class TeamCirclePresenter:
+    """A team's circle: the median verified level per competency and the middle half."""
+
+    SMALL_TEAM = 5
+
+    def __init__(self, team: TeamCapability) -> None:
+        self.team = team
+        role = team.job_role.name if team.job_role else "all roles"
+        self.title = f"Team circle: {role}, {team.organisation.name}"
+        sectors = group_by_domain(
+            team.lines,
+            lambda line: circle.Segment(
+                _name(line.competency),
+                line.median,
+                line.required,
+                spread=line.quartiles,
+                code=line.competency.code,
+                people=len(line.levels),
+            ),
         )
-        self.gaps = capability.gaps
+        self.sectors = sectors
+        kwargs = {"top_level": team.top_level, "title": self.title, "team": True}
+        self.circle = circle.circle_of_competence(sectors, chart_id="team-circle", **kwargs)
+        self.compact = circle.circle_of_competence(
+            sectors, chart_id="team-circle-compact", labelled=False, **kwargs
+        )
+        self.small = 0 < team.people < self.SMALL_TEAM
+        self.below = [line for line in team.lines if line.median < line.required]
 
 
 class CoveragePresenter:
@@ -178,3 +296,43 @@ class CoveragePresenter:
         ]
         self.recruit = coverage.recruit
         self.not_coverable = coverage.not_coverable
+
+
+# --- Growth: which earlier date the circle is compared with ------------------------------
+
+COMPARE_MONTHS = (3, 6, 12, 24)
+
+
+def months_ago(today: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day when it is shorter)."""
+    month = today.month - 1 - months
+    year, month = today.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(today.day, last))
+
+
+def compare_choices(first: date | None, today: date) -> list[tuple[str, str]]:
+    choices = [
+        (str(n), f"{n} months ago ({months_ago(today, n):%-d %B %Y})") for n in COMPARE_MONTHS
+    ]
+    if first is not None:
+        choices.insert(0, ("first", f"The first sign-off ({first:%-d %B %Y})"))
+    return choices
+
+
+def default_compare(first: date | None, today: date) -> str:
+    """Twelve months back when the record goes that far; otherwise the first sign-off."""
+    if first is None or first <= months_ago(today, 12):
+        return "12"
+    return "first"
+
+
+def compare_date(choice: str, *, first: date | None, today: date) -> date | None:
+    """The earlier date to draw, or None when nothing was ever signed off."""
+    if first is None:
+        return None
+    if choice not in {value for value, _ in compare_choices(first, today)}:
+        choice = default_compare(first, today)
+    if choice == "first":
+        return first
+    return months_ago(today, int(choice))

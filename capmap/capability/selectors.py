@@ -8,9 +8,11 @@ people. A person's requirements come from the role profiles that apply to them
 
 from __future__ import annotations
 
-from collections import defaultdict
+import statistics
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import (
     Count,
@@ -20,7 +22,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from capmap.assessments.models import CurrentCapability
+from capmap.assessments.models import CapabilityEvent, CurrentCapability, SelfRating
+from capmap.assessments.selectors import capability_as_of
 from capmap.frameworks import selectors as framework_selectors
 from capmap.frameworks.models import (
     CarePathway,
@@ -185,6 +188,7 @@ class CompetencyLine:
     required: int | None
     current: int | None
     essential: bool
+    self_rated: int | None = None
 
     @property
     def shortfall(self) -> int:
@@ -196,6 +200,7 @@ class PersonCapability:
     person: Person
     lines: list[CompetencyLine]
     top_level: int
+    on: date | None = None  # None: today's verified levels
 
     @property
     def gaps(self) -> list[CompetencyLine]:
@@ -203,22 +208,124 @@ class PersonCapability:
         return sorted(short, key=lambda line: (not line.essential, -line.shortfall))
 
 
-def person_capability(user, person: Person) -> PersonCapability:
-    """The person's requirements and verified levels; the caller has already opened
-    `person` through `get_person`, so it is in scope."""
+def person_capability(user, person: Person, *, on: date | None = None) -> PersonCapability:
+    """The person's requirements and verified levels, today or at the end of `on`, with
+    their latest self-ratings when the user may see their record. The caller has already
+    opened `person` through `get_person`, so it is in scope."""
     people = Person.objects.filter(pk=person.pk)
     needs = {need.competency: need for need in needs_of(people)}
+    # The levels at a date come from the sign-offs up to it: one owner, assessments'.
+    held = (
+        {pk: need.current for pk, need in needs.items()}
+        if on is None
+        else capability_as_of(person, on)
+    )
+    own = latest_self_ratings(person) if policy.allows(user, policy.VIEW_RECORD, person) else {}
     competencies = competency_headers(needs)
     lines = [
         CompetencyLine(
             competency=c,
             required=needs[c.pk].required,
-            current=needs[c.pk].current,
+            current=held.get(c.pk),
             essential=needs[c.pk].essential,
+            self_rated=own.get(c.pk),
         )
         for c in competencies
     ]
-    return PersonCapability(person, lines, top_level({c.version_id for c in competencies}))
+    return PersonCapability(person, lines, top_level({c.version_id for c in competencies}), on)
+
+
+def latest_self_ratings(person: Person) -> dict[int, int]:
+    """The person's own level per competency id, from the latest round they rated."""
+    rows = (
+        SelfRating.objects.filter(assessment__person=person)
+        .order_by("rated_at", "pk")
+        .values_list("competency_id", "level")
+    )
+    return dict(rows)
+
+
+def first_verified_on(person: Person) -> date | None:
+    """The day of the person's first sign-off, if any (the default 'then' of growth)."""
+    first = (
+        CapabilityEvent.objects.filter(person=person)
+        .order_by("valid_from")
+        .values_list("valid_from", flat=True)
+        .first()
+    )
+    return timezone.localdate(first) if first else None
+
+
+# --- A team's circle: the median and spread of verified levels ---------------------------
+
+
+@dataclass
+class TeamLine:
+    competency: Competency
+    levels: list[int]  # one per person who needs it; 0 where nothing is verified
+    required: int
+
+    @property
+    def median(self) -> float:
+        return float(statistics.median(self.levels)) if self.levels else 0.0
+
+    @property
+    def quartiles(self) -> tuple[float, float]:
+        """The middle half of the team: lower and upper quartile (inclusive method)."""
+        if len(self.levels) < 2:
+            value = float(self.levels[0]) if self.levels else 0.0
+            return value, value
+        q1, _q2, q3 = statistics.quantiles(self.levels, n=4, method="inclusive")
+        return q1, q3
+
+
+@dataclass
+class TeamCapability:
+    organisation: Organisation
+    job_role: JobRole | None
+    people: int
+    lines: list[TeamLine]
+    top_level: int
+    unverified: int = 0  # people with no verified level at all yet
+
+
+def team_job_roles(user, organisation: Organisation) -> list[tuple[JobRole, int]]:
+    """Job roles of the staff in post the user may see, with how many hold each, most first."""
+    counts = (
+        team_people(user, organisation)
+        .values("job_role_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "job_role__name")
+    )
+    roles = JobRole.objects.in_bulk([row["job_role_id"] for row in counts])
+    return [(roles[row["job_role_id"]], row["n"]) for row in counts]
+
+
+def team_capability(
+    user, organisation: Organisation, *, job_role: JobRole | None, stage: str = ""
+) -> TeamCapability:
+    """For the staff of one job role (and stage) the user may see in the organisation's
+    subtree: every competency their role profiles require, with each person's level."""
+    people = team_people(user, organisation, job_role=job_role, stage=stage)
+    levels_by: dict[int, list[int]] = defaultdict(list)
+    required_by: dict[int, list[int]] = defaultdict(list)
+    for need in needs_of(people):
+        levels_by[need.competency].append(need.current or 0)
+        required_by[need.competency].append(need.required)
+    count = people.count()
+    verified = len({person for person, _ in current_levels(people)})
+    competencies = competency_headers(levels_by)
+    lines = [
+        TeamLine(c, sorted(levels_by[c.pk]), _most_common(required_by[c.pk])) for c in competencies
+    ]
+    top = top_level({c.version_id for c in competencies})
+    return TeamCapability(organisation, job_role, count, lines, top, count - verified)
+
+
+def _most_common(values: list[int]) -> int:
+    """The level most of the team is asked for; the higher one when two tie."""
+    counts = Counter(values)
+    return max(counts, key=lambda value: (counts[value], value))
 
 
 # --- A team: the heatmap ---------------------------------------------------------------

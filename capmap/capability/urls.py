@@ -25,5 +25,8 @@ urlpatterns = [
         views.show_pathway_coverage,
         name="show_pathway_coverage",
     ),
+    path("organisations/<int:pk>/circle/", views.show_team_circle, name="show_team_circle"),
+    path("organisations/<int:pk>/circle.svg", views.export_team_circle, name="export_team_circle"),
     path("people/<int:pk>/", views.show_circle, name="show_circle"),
+    path("people/<int:pk>/circle.svg", views.export_circle, name="export_circle"),
 ]

@@ -4,15 +4,27 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 
 from capmap.core.spreadsheets import write_workbook
 from capmap.frameworks.models import CarePathway
 from capmap.organisations.models import Organisation
 from capmap.people.models import Person
 
-from . import selectors
+from . import circle, selectors
 from .forms import HeatmapFilterForm, TrainingNeedsFilterForm
-from .presenters import CirclePresenter, CoveragePresenter, HeatmapPresenter, TrainingNeedsPresenter
+from .presenters import (
+    CirclePresenter,
+    CoveragePresenter,
+    HeatmapPresenter,
+    TeamCirclePresenter,
+    TrainingNeedsPresenter,
+    compare_choices,
+    compare_date,
+    default_compare,
+    standalone_svg,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -130,22 +142,51 @@ def export_training_needs(request, pk: int):
     return _xlsx(needs.sheet(), f"training-needs-{organisation.pk}.xlsx")
 
 
-@login_required
-def show_circle(request, pk: int):
+def _person(request, pk: int) -> Person:
     try:
-        person = selectors.get_person(request.user, pk)
+        return selectors.get_person(request.user, pk)
     except Person.DoesNotExist:
         raise Http404 from None
-    presenter = CirclePresenter(selectors.person_capability(request.user, person))
-    crumbs = _crumbs(_capability_crumb())
+
+
+def _svg_file(drawn, filename: str) -> HttpResponse:
+    response = HttpResponse(standalone_svg(drawn), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def show_circle(request, pk: int):
+    person = _person(request, pk)
+    today = timezone.localdate()
+    first = selectors.first_verified_on(person)
+    choice = request.GET.get("compare") or default_compare(first, today)
+    then_on = compare_date(choice, first=first, today=today)
+    then = selectors.person_capability(request.user, person, on=then_on) if then_on else None
+    presenter = CirclePresenter(selectors.person_capability(request.user, person), then)
     context = {
         "person": person,
         "circle": presenter,
+        "compare": {"value": choice, "choices": compare_choices(first, today)},
         # The circle is verified levels; the plan behind it is the person's own record.
         "can_see_plan": request.user.has_perm("people.view_record", person),
-        "breadcrumbs": crumbs,
+        "breadcrumbs": _crumbs(_capability_crumb()),
     }
     return render(request, "capability/show_circle.jinja", context)
+
+
+@login_required
+def export_circle(request, pk: int):
+    person = _person(request, pk)
+    presenter = CirclePresenter(selectors.person_capability(request.user, person))
+    drawn = circle.circle_of_competence(
+        presenter.sectors,
+        top_level=presenter.capability.top_level,
+        title=presenter.circle.title,
+        standalone=True,
+        focusable=False,
+    )
+    return _svg_file(drawn, f"circle-of-competence-{slugify(person.full_name)}.svg")
 
 
 @login_required
@@ -173,3 +214,39 @@ def show_pathway_coverage(request, pk: int, slug: str):
     return render(
         request, "capability/show_pathway_coverage.jinja", context | {"breadcrumbs": crumbs}
     )
+
+
+def _team_circle(request, pk: int):
+    organisation = _organisation(request, pk)
+    roles = selectors.team_job_roles(request.user, organisation)
+    chosen = _int(request.GET["job_role"]) if request.GET.get("job_role") else None
+    job_role = next((r for r, _ in roles if r.pk == chosen), roles[0][0] if roles else None)
+    if chosen is not None and (job_role is None or job_role.pk != chosen):
+        raise Http404
+    team = selectors.team_capability(request.user, organisation, job_role=job_role)
+    return organisation, roles, TeamCirclePresenter(team)
+
+
+@login_required
+def show_team_circle(request, pk: int):
+    organisation, roles, presenter = _team_circle(request, pk)
+    crumbs = _crumbs(
+        _capability_crumb(), (organisation.name, reverse("capability:show_heatmap", args=[pk]))
+    )
+    context = {"organisation": organisation, "roles": roles, "team": presenter}
+    return render(request, "capability/show_team_circle.jinja", context | {"breadcrumbs": crumbs})
+
+
+@login_required
+def export_team_circle(request, pk: int):
+    organisation, _, presenter = _team_circle(request, pk)
+    drawn = circle.circle_of_competence(
+        presenter.sectors,
+        top_level=presenter.team.top_level,
+        title=presenter.title,
+        team=True,
+        standalone=True,
+        focusable=False,
+    )
+    role = presenter.team.job_role.name if presenter.team.job_role else "team"
+    return _svg_file(drawn, f"team-circle-{organisation.pk}-{slugify(role)}.svg")

@@ -377,6 +377,9 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
         Case(kw(pk="org:practice_a", slug=("pathway", "slug")), get="team")
     ],
     "capability:show_circle": [Case(SUBJECT, get="verified_levels")],
+    "capability:export_circle": [Case(SUBJECT, get="verified_levels")],
+    "capability:show_team_circle": [Case(PRACTICE, get="team")],
+    "capability:export_team_circle": [Case(PRACTICE, get="team")],
     # Development
     "development:show_plan": [Case(SUBJECT, get="person_record")],
     "development:propose_plan": [Case(SUBJECT, post="record_writing")],
