@@ -26,4 +26,9 @@ urlpatterns = [
         name="show_pathway_coverage",
     ),
     path("people/<int:pk>/", views.show_circle, name="show_circle"),
+    path(
+        "people/<int:pk>/competencies/<int:competency>/",
+        views.show_competency_history,
+        name="show_competency_history",
+    ),
 ]
