@@ -346,6 +346,9 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
         Case(kw(pk="org:practice_a", slug=("pathway", "slug")), get="team")
     ],
     "capability:show_circle": [Case(SUBJECT, get="verified_levels")],
+    "capability:show_competency_history": [
+        Case(kw(pk="subject", competency="competency"), get="verified_levels")
+    ],
     # Development
     "development:show_plan": [Case(SUBJECT, get="person_record")],
     "development:propose_plan": [Case(SUBJECT, post="record_writing")],
