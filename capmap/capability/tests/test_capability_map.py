@@ -258,4 +258,5 @@ def test_practitioner_is_sent_to_their_own_circle(client, team):
     amy.save(update_fields=["user"])
     body = _get(client, user, "capability:list_teams").content.decode()
     assert "cannot see any team" not in body
+    assert body.count("<h1") == 1 and "Your circle of competence" in body
     assert reverse("capability:show_circle", args=[t["amy"].pk]) in body
