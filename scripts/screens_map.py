@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENS = ROOT / "docs" / "screens"
 CHROMIUM = "/usr/bin/chromium"
 EMAIL = "samir.haddad@demo.capmap.uk"
-PASSWORD = "capmap-demo-2026"
+PASSWORD = "capmap-demo-2026"  # noqa: S105 - the published demo password
 TEAM = "Leaside PCN"
 
 
@@ -95,7 +95,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         data = sys.argv[1] if len(sys.argv) > 1 else scratch
         env = os.environ | {"CAPMAP_DATA_DIR": data}
-        server = subprocess.Popen(
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [sys.executable, "-m", "capmap.cli", "demo", "--addrport", f"127.0.0.1:{port}"],
             cwd=ROOT,
             env=env,
