@@ -8,7 +8,7 @@ no verified level counts as level 0.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -109,6 +109,23 @@ def closest_people(
     ]
     candidates.sort(key=lambda c: (c.gap, _order(c.person)))
     return candidates[:limit]
+
+
+F = TypeVar("F", bound=Hashable)  # a framework
+
+
+def role_could_take_on(
+    competency: C,
+    framework: F,
+    *,
+    required: Collection[C],
+    frameworks: Collection[F],
+    held: Collection[C],
+) -> bool:
+    """We suggest training only people whose role could take this on: their role profile
+    asks for it at some level, their role profile comes from the same framework, or they
+    already hold a verified level in it."""
+    return competency in required or framework in frameworks or competency in held
 
 
 @dataclass

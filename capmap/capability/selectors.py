@@ -31,6 +31,7 @@ from capmap.frameworks.models import (
     PathwayCapability,
     ProficiencyLevel,
     Requirement,
+    RoleProfile,
     RoleRequirement,
     VersionStatus,
 )
@@ -64,6 +65,17 @@ def get_person(user, pk: int) -> Person:
         Person.objects.filter(policy.allowed_q(user, policy.VIEW_LEVELS))
         .select_related("job_role", "employer")
         .get(pk=pk)
+    )
+
+
+def own_person(user) -> Person | None:
+    """The user's own staff record in post, if they have one they may see."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Person.objects.filter(policy.allowed_q(user, policy.VIEW_LEVELS), user=user)
+        .order_by("-start_date", "-pk")
+        .first()
     )
 
 
@@ -354,6 +366,24 @@ class HeatmapRow:
     def gaps(self) -> int:
         return sum(1 for cell in self.cells if cell.shortfall)
 
+    @property
+    def required(self) -> int:
+        """How many of the columns this person's role requires."""
+        return sum(1 for cell in self.cells if cell.required)
+
+    @property
+    def met(self) -> int:
+        """How many of those requirements the person meets at the level required."""
+        return sum(1 for cell in self.cells if cell.required and not cell.shortfall)
+
+
+@dataclass(frozen=True)
+class ColumnTotal:
+    """How many of the people who need a competency meet it, of how many need it."""
+
+    met: int
+    required: int
+
 
 @dataclass
 class Heatmap:
@@ -372,6 +402,16 @@ class Heatmap:
             else:
                 groups.append((title, 1))
         return groups
+
+    @property
+    def column_totals(self) -> list[ColumnTotal]:
+        """Per column: people who meet the competency, of the people who need it."""
+        totals = []
+        for index in range(len(self.competencies)):
+            cells = [row.cells[index] for row in self.rows if row.cells[index].required]
+            met = sum(1 for cell in cells if not cell.shortfall)
+            totals.append(ColumnTotal(met, len(cells)))
+        return totals
 
 
 SORTS = {
@@ -392,7 +432,9 @@ def team_heatmap(
 ) -> Heatmap:
     """People as rows, the competencies anyone of them needs as columns (grouped by domain).
 
-    With a pathway, the columns are the pathway's capabilities, required at its minimum.
+    With a pathway, the columns are the pathway's capabilities, required at its minimum,
+    and the rows the people it applies to: those whose role profiles require one of its
+    capabilities, or who already hold a verified level in one.
     """
     people_qs = team_people(user, organisation, job_role=job_role, stage=stage)
     people = list(
@@ -402,14 +444,15 @@ def team_heatmap(
     )
     current = current_levels(people_qs)
     required: dict[tuple[int, int], int] = {}
+    profiles = Profiles(p.job_role_id for p in people)
     if pathway is not None:
         minimums = dict(pathway.capabilities.values_list("competency_id", "minimum_level"))
+        people = [p for p in people if _pathway_applies(p, minimums, profiles, current)]
         for person in people:
             for competency_id, minimum in minimums.items():
                 required[(person.pk, competency_id)] = minimum
         column_ids = set(minimums)
     else:
-        profiles = Profiles(p.job_role_id for p in people)
         for p in people:
             for competency_id, level, _ in profiles.requirements(
                 p.job_role_id, p.stage, p.employer.path
@@ -425,6 +468,63 @@ def team_heatmap(
         heatmap.rows.append(HeatmapRow(person, cells))
     heatmap.rows.sort(key=SORTS.get(sort, SORTS["name"]))
     return heatmap
+
+
+def _pathway_applies(
+    person: Person, minimums: dict[int, int], profiles: Profiles, current: dict
+) -> bool:
+    """A pathway applies to someone whose role requires one of its capabilities, or who
+    already holds a verified level in one."""
+    if any((person.pk, competency_id) in current for competency_id in minimums):
+        return True
+    return any(
+        competency_id in minimums
+        for competency_id, _, _ in profiles.requirements(
+            person.job_role_id, person.stage, person.employer.path
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RoleChoice:
+    """A job role of the team whose role profiles require something, and its headcount."""
+
+    job_role: JobRole
+    people: int
+
+
+def heatmap_roles(user, organisation: Organisation) -> list[RoleChoice]:
+    """The team's job roles that a role profile applies to, most people first.
+
+    The heatmap shows one role at a time; the first of these is its default. Roles no
+    profile applies to (nothing required of them) would show only empty columns.
+    """
+    groups = list(
+        team_people(user, organisation)
+        .values_list("job_role_id", "stage", "employer__path")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    profiles = Profiles(role for role, _, _, _ in groups)
+    counts: dict[int, int] = defaultdict(int)
+    for role, stage, path, n in groups:
+        if next(iter(profiles.requirements(role, stage, path)), None) is not None:
+            counts[role] += n
+    roles = JobRole.objects.in_bulk(list(counts))
+    choices = [RoleChoice(roles[pk], n) for pk, n in counts.items()]
+    return sorted(choices, key=lambda c: (-c.people, c.job_role.name))
+
+
+def team_stages(user, organisation: Organisation) -> list[str]:
+    """The stages people of the team are at (junior, senior...), for the stage filter."""
+    stages = (
+        team_people(user, organisation)
+        .exclude(stage="")
+        .values_list("stage", flat=True)
+        .distinct()
+        .order_by("stage")
+    )
+    return list(stages)
 
 
 # --- An organisation subtree: gap analysis and training needs ------------------------
@@ -580,12 +680,16 @@ def pathway_coverage(
     """Who holds each capability the pathway needs, and how to close what is short.
 
     Train: for each capability short of people, the people closest to it (smallest gap
-    in levels). Recruit: the job roles (at a stage) whose role profiles require enough
-    of the uncovered capabilities, chosen by greedy set cover.
+    in levels) among those whose role could take it on (gaps.role_could_take_on).
+    Recruit: the job roles (at a stage) whose role profiles require enough of the
+    uncovered capabilities, chosen by greedy set cover.
     """
-    capabilities = list(pathway.capabilities.select_related("competency").order_by("order"))
+    capabilities = list(
+        pathway.capabilities.select_related("competency__version").order_by("order")
+    )
     people_qs = team_people(user, organisation)
-    people = {p.pk: p for p in people_qs.select_related("job_role")}
+    people = {p.pk: p for p in people_qs.select_related("job_role", "employer")}
+    roles = _RolesOfPeople(people.values())
     ids = [c.competency_id for c in capabilities]
     levels: dict[int, dict[int, int]] = defaultdict(dict)
     for person_id, competency_id, level in CurrentCapability.objects.filter(
@@ -607,7 +711,13 @@ def pathway_coverage(
             )
         )
         if line.short_by:
-            everyone = {pk: levels[line.competency].get(pk) for pk in people}
+            framework = capability.competency.version.framework_id
+            held = levels[line.competency]
+            everyone = {
+                pk: held.get(pk)
+                for pk in people
+                if roles.could_take_on(pk, line.competency, framework, held)
+            }
             train[line.competency] = [
                 TrainCandidate(people[c.person], everyone[c.person] or 0, c.gap)
                 for c in gaps.closest_people(everyone, line.minimum, limit=candidates)
@@ -622,6 +732,39 @@ def pathway_coverage(
         recruit,
         [uncovered[pk].competency for pk in sorted(missing)],
     )
+
+
+class _RolesOfPeople:
+    """What each person's role profiles require and which frameworks they come from."""
+
+    def __init__(self, people: Iterable[Person]) -> None:
+        people = list(people)
+        profiles = Profiles(p.job_role_id for p in people)
+        framework_of = dict(
+            RoleProfile.objects.filter(pk__in=profiles.applicable.candidate_ids()).values_list(
+                "pk", "version__framework_id"
+            )
+        )
+        self.required: dict[int, set[int]] = {}
+        self.frameworks: dict[int, set[int]] = {}
+        for p in people:
+            path = p.employer.path
+            self.required[p.pk] = {
+                c for c, _, _ in profiles.requirements(p.job_role_id, p.stage, path)
+            }
+            self.frameworks[p.pk] = {
+                framework_of[pk]
+                for pk in profiles.applicable.profile_ids(p.job_role_id, p.stage, path)
+            }
+
+    def could_take_on(self, person: int, competency: int, framework: int, held) -> bool:
+        return gaps.role_could_take_on(
+            competency,
+            framework,
+            required=self.required[person],
+            frameworks=self.frameworks[person],
+            held={competency} if person in held else set(),
+        )
 
 
 def _recruit(uncovered: dict[int, CoverageRow]) -> tuple[list[RecruitRole], frozenset]:

@@ -29,4 +29,9 @@ urlpatterns = [
     path("organisations/<int:pk>/circle.svg", views.export_team_circle, name="export_team_circle"),
     path("people/<int:pk>/", views.show_circle, name="show_circle"),
     path("people/<int:pk>/circle.svg", views.export_circle, name="export_circle"),
+    path(
+        "people/<int:pk>/competencies/<int:competency>/",
+        views.show_competency_history,
+        name="show_competency_history",
+    ),
 ]

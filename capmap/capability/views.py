@@ -8,14 +8,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from capmap.core.spreadsheets import write_workbook
-from capmap.frameworks.models import CarePathway
+from capmap.frameworks.models import CarePathway, Competency
 from capmap.organisations.models import Organisation
 from capmap.people.models import Person
 
-from . import circle, selectors
+from . import circle, history, selectors
 from .forms import HeatmapFilterForm, TrainingNeedsFilterForm
 from .presenters import (
     CirclePresenter,
+    CompetencyHistoryPresenter,
     CoveragePresenter,
     HeatmapPresenter,
     TeamCirclePresenter,
@@ -61,28 +62,33 @@ def _capability_crumb() -> tuple[str, str]:
 @login_required
 def list_teams(request):
     organisations = selectors.team_organisations(request.user)
-    context = {"organisations": organisations, "breadcrumbs": _crumbs()}
+    context = {
+        "organisations": organisations,
+        # Someone who sees no team (a practitioner) still has a circle of their own.
+        "own_person": selectors.own_person(request.user),
+        "breadcrumbs": _crumbs(),
+    }
     return render(request, "capability/list_teams.jinja", context)
 
 
 def _heatmap(request, pk: int):
     organisation = _organisation(request, pk)
-    pathways = selectors.pathways_for(request.user)
     form = HeatmapFilterForm(
         request.GET or None,
         organisations=selectors.team_organisations(request.user),
-        pathways=pathways,
+        roles=selectors.heatmap_roles(request.user, organisation),
+        pathways=selectors.pathways_for(request.user),
+        stages=selectors.team_stages(request.user, organisation),
     )
-    filters = form.cleaned_data if form.is_valid() else {}
+    view = form.view()
     heatmap = selectors.team_heatmap(
         request.user,
         organisation,
-        job_role=filters.get("job_role"),
-        stage=filters.get("stage") or "",
-        pathway=filters.get("pathway"),
-        sort=filters.get("sort") or "name",
+        job_role=view.job_role,
+        pathway=view.pathway,
+        **form.filters(),
     )
-    return organisation, form, HeatmapPresenter(heatmap)
+    return organisation, form, HeatmapPresenter(heatmap, view)
 
 
 @login_required
@@ -97,6 +103,24 @@ def show_heatmap(request, pk: int):
 def export_heatmap(request, pk: int):
     organisation, _, heatmap = _heatmap(request, pk)
     return _xlsx(heatmap.sheet(), f"team-heatmap-{organisation.pk}.xlsx")
+
+
+@login_required
+def show_competency_history(request, pk: int, competency: int):
+    """One heatmap cell: the person's sign-offs and self-ratings in one competency."""
+    try:
+        person = selectors.get_person(request.user, pk)
+        found = history.get_competency(request.user, competency)
+    except (Person.DoesNotExist, Competency.DoesNotExist):
+        raise Http404 from None
+    presenter = CompetencyHistoryPresenter(history.competency_history(request.user, person, found))
+    crumbs = _crumbs(
+        _capability_crumb(),
+        (person.employer.name, reverse("capability:show_heatmap", args=[person.employer_id])),
+        (person.full_name, reverse("capability:show_circle", args=[person.pk])),
+    )
+    context = {"history": presenter, "breadcrumbs": crumbs}
+    return render(request, "capability/show_competency_history.jinja", context)
 
 
 @login_required

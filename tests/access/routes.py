@@ -380,6 +380,9 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     "capability:export_circle": [Case(SUBJECT, get="verified_levels")],
     "capability:show_team_circle": [Case(PRACTICE, get="team")],
     "capability:export_team_circle": [Case(PRACTICE, get="team")],
+    "capability:show_competency_history": [
+        Case(kw(pk="subject", competency="competency"), get="verified_levels")
+    ],
     # Development
     "development:show_plan": [Case(SUBJECT, get="person_record")],
     "development:propose_plan": [Case(SUBJECT, post="record_writing")],
