@@ -26,12 +26,35 @@ def _error_page(
     return render(request, "core/error.jinja", context, status=status)
 
 
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error_page(
+        request,
+        400,
+        "Sorry, Capmap could not read that request",
+        "Go back and try again. If you followed a link, start again from the home page.",
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    # The form was open too long, or cookies are blocked: say what to do, not why in Django's words.
+    return _error_page(
+        request,
+        403,
+        "Your form could not be sent",
+        "This happens when a page has been open for a long time, or when your browser blocks "
+        "cookies. Go back, reload the page and send the form again.",
+    )
+
+
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    # A view may say why in plain words: PermissionDenied("Only ... can ...") is shown as is.
+    reason = str(exception) if exception is not None else ""
     return _error_page(
         request,
         403,
         "You do not have access to this page",
-        "Your role does not allow this. Ask an admin of your organisation if you need access.",
+        reason
+        or "Your role does not allow this. Ask an admin of your organisation if you need access.",
     )
 
 

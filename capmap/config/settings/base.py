@@ -16,6 +16,7 @@ SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-change-me")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "capmap.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
