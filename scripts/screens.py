@@ -53,7 +53,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_up(url: str, seconds: float = 180) -> None:
+def _wait_until_up(url: str, seconds: float = 600) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -66,7 +66,8 @@ def _wait_until_up(url: str, seconds: float = 180) -> None:
 
 @contextmanager
 def demo_server() -> Iterator[str]:
-    """A fresh demo on a free port, in a temporary data folder; stopped on the way out."""
+    """A fresh demo on a free port, in a temporary data folder; stopped on the way out.
+    Loading the demo takes a minute or more (longer on a busy machine)."""
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="capmap-screens-") as data:
         env = {**os.environ, "CAPMAP_DATA_DIR": data, "DATABASE_URL": ""}
