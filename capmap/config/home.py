@@ -250,7 +250,7 @@ def _outermost_teams(user) -> list[Organisation]:
 
 
 def _role_line(organisation: Organisation, line: capability.RoleCoverage) -> Line:
-    query = urlencode({"job_role": line.job_role.pk})
+    query = urlencode({"show": f"role:{line.job_role.slug}"})
     href = f"{reverse('capability:show_heatmap', args=[organisation.pk])}?{query}"
     text = (
         f"{line.meeting} of {line.people} {_verb(line.meeting, 'meets', 'meet')} every "

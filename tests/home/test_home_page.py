@@ -171,7 +171,7 @@ def test_manager_sees_how_many_of_each_role_meet_their_profile_and_the_biggest_g
         f"1 of 2 meets every essential requirement; biggest gap: {first} (1 person short)"
     )
     assert line.href == (
-        f"/capability/organisations/{w.orgs.pcn_a.pk}/?job_role={w.pharmacist.job_role_id}"
+        f"/capability/organisations/{w.orgs.pcn_a.pk}/?show=role%3A{w.pharmacist.job_role.slug}"
     )
 
 
