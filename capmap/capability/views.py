@@ -243,11 +243,18 @@ def show_pathway_coverage(request, pk: int, slug: str):
 def _team_circle(request, pk: int):
     organisation = _organisation(request, pk)
     roles = selectors.team_job_roles(request.user, organisation)
-    chosen = _int(request.GET["job_role"]) if request.GET.get("job_role") else None
-    job_role = next((r for r, _ in roles if r.pk == chosen), roles[0][0] if roles else None)
-    if chosen is not None and (job_role is None or job_role.pk != chosen):
-        raise Http404
-    team = selectors.team_capability(request.user, organisation, job_role=job_role)
+    if request.GET.get("job_role"):
+        chosen = _int(request.GET["job_role"])
+        job_role = next((r for r, _ in roles if r.pk == chosen), None)
+        if job_role is None:
+            raise Http404
+        team = selectors.team_capability(request.user, organisation, job_role=job_role)
+    else:
+        # By default the largest role that has a role profile, so there is a circle to draw.
+        for job_role, _ in roles or [(None, 0)]:
+            team = selectors.team_capability(request.user, organisation, job_role=job_role)
+            if team.lines:
+                break
     return organisation, roles, TeamCirclePresenter(team)
 
 

@@ -37,7 +37,7 @@ def test_programme_lead_goes_from_ics_heatmap_to_a_pcn_a_circle_and_a_plan(
     # Then she opens Maya's circle of competence, drawn with a table alternative
     page.get_by_role("link", name="Maya Chaudhry").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Circle of competence: Maya Chaudhry")
-    expect(page.locator("svg.app-circle")).to_be_visible()
+    expect(page.locator("#circle-svg")).to_be_visible()
     expect(page.get_by_role("heading", name="Gaps against the role profile")).to_be_visible()
     assert_accessible(page)
     # And from there Maya's development plan, proposed from her gaps
