@@ -12,8 +12,10 @@ from tests.system.steps import when_they_follow_the_menu_to
 
 
 @pytest.fixture
-def capability_demo(demo_story) -> None:
+def capability_demo(demo_story, page: Page) -> None:
     load_demo_development()
+    # The demo's largest pages render slowly on a shared two-core machine.
+    page.context.set_default_timeout(30_000)
 
 
 def given_samir_on_his_networks_map(signed_in_page, *, phone: bool = False) -> Page:
@@ -27,7 +29,7 @@ def given_samir_on_his_networks_map(signed_in_page, *, phone: bool = False) -> P
 
 
 def the_map(page: Page):
-    return page.get_by_role("region", name="people by competency")
+    return page.get_by_role("region", name=re.compile(r"(people|person) by competency"))
 
 
 def then_the_largest_role_is_shown_with_its_totals(page: Page) -> None:
@@ -51,14 +53,15 @@ def then_focus_on_a_column_header_shows_its_name(page: Page) -> None:
     name = the_map(page).locator(".app-heat-col__name").first
     box = name.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 10, box
-    expect(page.get_by_role("columnheader").filter(has=code)).to_contain_text(
-        name.text_content() or "?"
-    )
+    # The header cell holds the name as text, so it is read with every cell below it.
+    expect(code.locator("xpath=..")).to_contain_text(name.text_content() or "?")
 
 
 def then_the_name_column_stays_when_the_table_scrolls(page: Page) -> None:
     region = the_map(page)
     maya = region.get_by_role("link", name="Maya Chaudhry")
+    maya.scroll_into_view_if_needed()
+    region.evaluate("element => { element.scrollLeft = 0; }")
     before = maya.bounding_box()
     region.evaluate("element => { element.scrollLeft = 600; }")
     assert region.evaluate("element => element.scrollLeft") > 0, "the table should scroll"
@@ -112,9 +115,10 @@ def test_pcn_manager_reads_the_map_on_a_phone(capability_demo, signed_in_page, a
     # Then the page itself does not scroll sideways: the table scrolls in its own region
     then_the_largest_role_is_shown_with_its_totals(page)
     assert_accessible(page)
-    # And the names stay in view while the table scrolls
-    then_the_name_column_stays_when_the_table_scrolls(page)
+    # And a column's name shows on focus, and the names stay while the table scrolls
     then_focus_on_a_column_header_shows_its_name(page)
+    page.evaluate("() => document.activeElement.blur()")
+    then_the_name_column_stays_when_the_table_scrolls(page)
     # And a cell's history reads without sideways scrolling too
     when_they_open_mayas_first_cell(page)
     then_they_read_her_history_in_that_competency(page)
