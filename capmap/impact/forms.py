@@ -26,17 +26,30 @@ class DashboardFilterForm(PlainForm):
 
 
 class RecordActivityForm(PlainForm):
-    activity_type = forms.ModelChoiceField(label="Activity", queryset=ActivityType.objects.none())
+    activity_type = forms.ModelChoiceField(
+        label="Activity",
+        queryset=ActivityType.objects.none(),
+        error_messages={"required": "Choose the activity."},
+    )
     period_kind = forms.ChoiceField(
-        label="Period", choices=PeriodKind.choices, widget=forms.RadioSelect, initial="month"
+        label="Period",
+        choices=PeriodKind.choices,
+        widget=forms.RadioSelect,
+        initial="month",
+        error_messages={"required": "Choose a week or a month."},
     )
     period_start = forms.DateField(
         label="Any day in the week or month",
-        error_messages={"required": "Enter a day in the week or month"},
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="We record it against the Monday of that week, or the 1st of that month.",
+        error_messages={"required": "Enter a day in the week or month."},
     )
-    count = forms.IntegerField(label="How many", min_value=0, max_value=100_000)
+    count = forms.IntegerField(
+        label="How many",
+        min_value=0,
+        max_value=100_000,
+        error_messages={"required": "Enter how many, or 0 if there were none."},
+    )
     minutes = forms.IntegerField(
         label="Minutes spent (optional)", min_value=0, required=False, initial=0
     )
@@ -52,12 +65,16 @@ class ImportActivityForm(PlainForm):
         label="CSV file",
         help_text="Columns: person (e-mail or registration number), activity, period "
         "(2026-03 for a month, or the Monday of a week like 2026-03-02), count, minutes.",
+        error_messages={"required": "Choose the CSV file to upload."},
     )
 
 
 class AssumptionForm(PlainForm):
     minutes_per_gp_appointment = forms.IntegerField(
-        label="Minutes in a GP appointment", min_value=1, max_value=120
+        label="Minutes in a GP appointment",
+        min_value=1,
+        max_value=120,
+        error_messages={"required": "Enter the minutes in a GP appointment, like 10."},
     )
 
 

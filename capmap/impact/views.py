@@ -49,7 +49,11 @@ def _crumbs(*items: tuple[str, str]) -> list[dict]:
 @login_required
 def list_impact_organisations(request):
     organisations = selectors.impact_organisations(request.user)
-    context = {"organisations": organisations, "breadcrumbs": _crumbs()}
+    context = {
+        "organisations": organisations,
+        "may_see_activity_types": selectors.may_see_activity_types(request.user),
+        "breadcrumbs": _crumbs(),
+    }
     return render(request, "impact/list_impact_organisations.jinja", context)
 
 

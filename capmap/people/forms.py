@@ -72,8 +72,16 @@ class PeopleFilterForm(PlainForm):
 
 
 class PersonForm(PlainForm):
-    first_name = forms.CharField(label="First name", max_length=100)
-    last_name = forms.CharField(label="Last name", max_length=100)
+    first_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        error_messages={"required": "Enter the person's first name."},
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter the person's last name."},
+    )
     email = forms.EmailField(label="E-mail address", required=False)
     user_email = forms.EmailField(
         label="Linked user account (optional)",
@@ -82,7 +90,10 @@ class PersonForm(PlainForm):
         "if they have an account in your organisations.",
     )
     job_role = forms.ModelChoiceField(
-        label="Job role", queryset=selectors.job_roles(), empty_label="Choose a job role"
+        label="Job role",
+        queryset=selectors.job_roles(),
+        empty_label="Choose a job role",
+        error_messages={"required": "Choose the person's job role."},
     )
     stage = forms.CharField(
         label="Stage (optional)",
@@ -103,7 +114,10 @@ class PersonForm(PlainForm):
         label="Agenda for Change band", choices=AfcBand.choices, required=False
     )
     employer = OrganisationChoiceField(
-        label="Employer", queryset=Organisation.objects.none(), empty_label="Choose an employer"
+        label="Employer",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an employer",
+        error_messages={"required": "Choose the organisation that employs the person."},
     )
     sites = OrganisationsChoiceField(
         label="Sites (optional)",
@@ -112,7 +126,11 @@ class PersonForm(PlainForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Where they work, if not only at their employer.",
     )
-    start_date = forms.DateField(label="Start date", widget=DateInput())
+    start_date = forms.DateField(
+        label="Start date",
+        widget=DateInput(),
+        error_messages={"required": "Enter the date the person started, like 1 4 2025."},
+    )
     end_date = forms.DateField(label="End date (optional)", widget=DateInput(), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -150,13 +168,24 @@ class PersonForm(PlainForm):
 
 
 class EndEmploymentForm(PlainForm):
-    end_date = forms.DateField(label="Last day of employment", widget=DateInput())
+    end_date = forms.DateField(
+        label="Last day of employment",
+        widget=DateInput(),
+        error_messages={"required": "Enter the last day the person worked here."},
+    )
 
 
 class JobRoleForm(PlainForm):
-    name = forms.CharField(label="Name of the role", max_length=120)
+    name = forms.CharField(
+        label="Name of the role",
+        max_length=120,
+        error_messages={"required": "Enter the name of the job role."},
+    )
     staff_group = forms.ChoiceField(
-        label="Staff group", choices=StaffGroup.choices, widget=forms.RadioSelect
+        label="Staff group",
+        choices=StaffGroup.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the staff group the role belongs to."},
     )
     registration_body = forms.ChoiceField(
         label="Usual registration body", choices=RegistrationBody.choices, required=False
@@ -169,8 +198,8 @@ class JobRoleForm(PlainForm):
 class StaffImportForm(PlainForm):
     file = forms.FileField(
         label="Upload a file",
-        error_messages={"required": "Choose the file to upload"},
         help_text="A CSV (UTF-8) or Excel (.xlsx) file with the template's columns.",
+        error_messages={"required": "Choose the spreadsheet to upload."},
     )
     organisation = OrganisationChoiceField(
         label="Employer for rows with no ODS code (optional)",

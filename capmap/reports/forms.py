@@ -7,10 +7,19 @@ from .registry import all_kinds
 
 
 class RequestReportForm(PlainForm):
-    kind = forms.ChoiceField(label="Report")
-    organisation = forms.ModelChoiceField(label="Organisation", queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label="Report", error_messages={"required": "Choose a report."})
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": "Choose the organisation the report is about."},
+    )
     format = forms.ChoiceField(
-        label="Format", choices=ReportFormat.choices, widget=forms.RadioSelect, initial="pdf"
+        label="Format",
+        choices=ReportFormat.choices,
+        widget=forms.RadioSelect,
+        initial="pdf",
+        error_messages={"required": "Choose PDF or spreadsheet."},
     )
 
     def __init__(self, *args, organisations=None, **kwargs):

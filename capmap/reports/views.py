@@ -33,15 +33,24 @@ def _crumbs(*items) -> list[dict]:
     ]
 
 
+def _reports_page(request, form: RequestReportForm, *, status: int = 200):
+    # Someone with no organisation to report on (a practitioner) may still have their own
+    # portfolio and scope of practice: the page offers that rather than an empty list.
+    context = {
+        "form": form,
+        "may_report_on_organisations": form.fields["organisation"].queryset.exists(),
+        "own_record": getattr(request.user, "person", None),
+        "reports": selectors.reports_for(request.user)[:50],
+        "kinds": all_kinds(),
+        "breadcrumbs": _crumbs(),
+    }
+    return render(request, "reports/list_reports.jinja", context, status=status)
+
+
 @login_required
 def list_reports(request):
     form = RequestReportForm(organisations=selectors.report_organisations(request.user))
-    context = {
-        "form": form,
-        "reports": selectors.reports_for(request.user)[:50],
-        "kinds": all_kinds(),
-    }
-    return render(request, "reports/list_reports.jinja", context | {"breadcrumbs": _crumbs()})
+    return _reports_page(request, form)
 
 
 @login_required
@@ -60,14 +69,7 @@ def request_report(request):
         else:
             messages.success(request, "Your report has been requested. It is being prepared.")
             return redirect("reports:show_report", public_id=report.public_id)
-    context = {
-        "form": form,
-        "reports": selectors.reports_for(request.user)[:50],
-        "kinds": all_kinds(),
-    }
-    return render(
-        request, "reports/list_reports.jinja", context | {"breadcrumbs": _crumbs()}, status=400
-    )
+    return _reports_page(request, form, status=400)
 
 
 @login_required

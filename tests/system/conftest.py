@@ -8,6 +8,8 @@ removed).
 """
 
 import os
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -90,8 +92,19 @@ class BrowserProblems:
             self.problems.append(f"failed to load {request.url}: {request.failure}")
 
 
+@pytest.fixture(scope="session")
+def warm_live_server(django_db_setup, live_server) -> None:
+    """Render a page once before any test's browser asks for one: the first render compiles
+    the page templates, which on a busy machine takes longer than a test waits. The not-found
+    page draws the whole layout and needs no database, which is not yet shared here."""
+    try:
+        urllib.request.urlopen(f"{live_server.url}/no-such-page/", timeout=120)
+    except urllib.error.HTTPError as error:
+        assert error.code == 404, error
+
+
 @pytest.fixture
-def page(browser: Browser, live_server, demo_story) -> Iterator[Page]:
+def page(browser: Browser, live_server, warm_live_server, demo_story) -> Iterator[Page]:
     """A fresh browser tab at desktop width; the test fails if the browser logged an
     error, threw, or could not load a script, style or image on any page it visited."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=DESKTOP)

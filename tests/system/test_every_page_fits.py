@@ -69,7 +69,9 @@ def problem_with(page: Page, path: str) -> str | None:
 
 
 @pytest.mark.parametrize("persona_key", PERSONAS)
-def test_every_page_a_persona_reaches_fits_a_phone(signed_in_page, persona_key):
+def test_every_page_a_persona_reaches_fits_a_phone(page, signed_in_page, persona_key):
+    # The walk opens some thirty pages, the first of them while the server is still cold.
+    page.set_default_navigation_timeout(30_000)
     # Given a demo persona signed in on a 375 px phone
     page = signed_in_page(persona_key)
     page.set_viewport_size(PHONE)

@@ -52,7 +52,8 @@ def list_schemes(request):
         request,
         "list_schemes",
         schemes=selectors.schemes_for(request.user).order_by("-starts_on"),
-        may_create=policy.allows_anywhere(request.user, policy.RUN_SCHEMES),
+        # The same test as the create page's, so the button never leads to a refusal.
+        may_create=selectors.organisations_to_own_schemes(request.user).exists(),
         to_release=selectors.schemes_with_unreleased(request.user).count(),
         mine=selectors.participations_for(request.user).filter(
             application__applicant__user=request.user
@@ -62,11 +63,17 @@ def list_schemes(request):
     )
 
 
+CANNOT_CREATE_SCHEME = (
+    "Placement schemes are run by a primary care network, a trust or an integrated care "
+    "system. Ask a manager or admin there to create the scheme, or to give you a manager role."
+)
+
+
 @login_required
 def create_scheme(request):
     owners = selectors.organisations_to_own_schemes(request.user)
     if not owners.exists():
-        raise Http404
+        raise PermissionDenied(CANNOT_CREATE_SCHEME)
     form = SchemeForm(request.POST or None, owners=owners)
     holder = {}
     if form.is_valid() and _attempt(
