@@ -6,7 +6,8 @@
 
 Without --base-url it loads the demo into a throw-away database (a temporary
 CAPMAP_DATA_DIR), serves it with `capmap demo` on a free port, and stops it at the end.
-To add a shot, add a `Shot` to SHOTS: (file name without .png, persona, path, width).
+To add a shot, add a `Shot` to SHOTS: (file name without .png, persona, path, width, and
+the links to follow from that path when the page's address holds a database id).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Shot:
     persona: str  # a demo persona key: practitioner, supervisor, pcn_manager...
     path: str  # the page, as the persona reaches it
     width: int = DESKTOP
+    follow: tuple[str, ...] = ()  # then these links, by accessible name, in order
 
 
 SHOTS: list[Shot] = [
@@ -44,6 +46,17 @@ SHOTS: list[Shot] = [
     Shot("home-supervisor-phone", "supervisor", "/", PHONE),
     Shot("home-pcn_manager", "pcn_manager", "/"),
     Shot("home-programme_lead", "programme_lead", "/"),
+    Shot("circle-person", "practitioner", "/capability/", follow=("Your circle of competence",)),
+    Shot(
+        "circle-person-phone",
+        "practitioner",
+        "/capability/",
+        PHONE,
+        follow=("Your circle of competence",),
+    ),
+    Shot("circle-team", "pcn_manager", "/capability/", follow=("Team circle of Leaside PCN",)),
+    Shot("capability-map", "pcn_manager", "/capability/", follow=("Leaside PCN",)),
+    Shot("capability-map-phone", "pcn_manager", "/capability/", PHONE, follow=("Leaside PCN",)),
 ]
 
 
@@ -119,6 +132,8 @@ def take(shots: list[Shot], base_url: str) -> None:
             page.locator('input[name="password"]').press("Enter")
             page.wait_for_url(lambda url: "/accounts/login/" not in url)
             page.goto(shot.path)
+            for link in shot.follow:
+                page.get_by_role("link", name=link, exact=True).first.click()
             page.wait_for_load_state("networkidle")
             target = OUT / f"{shot.name}.png"
             page.screenshot(path=str(target), full_page=True)
