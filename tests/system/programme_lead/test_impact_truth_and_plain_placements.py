@@ -7,6 +7,8 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from capmap.impact.demo import load_demo_activity
+from capmap.organisations.models import Organisation, OrganisationKind
 from capmap.placements.demo import SCHEME_TITLE, load_demo_scheme
 from capmap.placements.models import Audience, Invitation, Scheme
 from capmap.placements.services import feedback as feedback_services
@@ -25,7 +27,9 @@ JARGON = ("deferred acceptance", "max-preference", "lottery", "seed", "stable")
 def test_impact_dashboard_marks_this_month_as_partial_and_names_every_activity(
     signed_in_page, assert_accessible
 ):
-    # Given Grace, signed in
+    # Given twelve months of the demo's activity figures, and Grace signed in
+    for ics in Organisation.objects.filter(kind=OrganisationKind.ICS):
+        load_demo_activity(ics_name=ics.name)
     page = signed_in_page("programme_lead")
     # When she opens her ICS's impact dashboard
     when_they_follow_the_menu_to(page, "Impact")
@@ -74,7 +78,7 @@ def test_allocation_page_speaks_plain_english(signed_in_page, assert_accessible)
     # And the draw number waits under "Repeating this allocation"
     draw = page.get_by_text("Draw number (for repeating this allocation)")
     expect(draw).to_be_hidden()
-    page.get_by_text("Repeating this allocation").click()
+    page.get_by_text("Repeating this allocation", exact=True).click()
     expect(draw).to_be_visible()
     assert_accessible(page)
     at_phone_width(page)
