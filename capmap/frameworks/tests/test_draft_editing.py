@@ -208,4 +208,3 @@ def test_a_pathway_capability_is_changed_and_removed_after_confirming(client, w)
     assert "Remove the capability" in client.get(remove).content.decode()
     assert client.post(remove).status_code == 302
     assert not w["pathway"].capabilities.exists()
-
