@@ -108,7 +108,8 @@ def page(browser: Browser, live_server, warm_live_server, demo_story) -> Iterato
     """A fresh browser tab at desktop width; the test fails if the browser logged an
     error, threw, or could not load a script, style or image on any page it visited."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=DESKTOP)
-    context.set_default_timeout(10_000)
+    # Generous: CI shares two cores between the server, the browser and the tests.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     watcher = BrowserProblems(page)
     yield page

@@ -133,6 +133,13 @@ def test_heatmap_shows_the_largest_role_by_default(client, team):
     assert "1 of 2" in body  # first column: one of the two pharmacists meets it
 
 
+def test_the_map_of_one_role_leads_to_that_roles_team_circle(client, team):
+    t = team
+    body = _get(client, t["manager"], "capability:show_heatmap", t["t"].pcn_a.pk).content.decode()
+    circle = reverse("capability:show_team_circle", args=[t["t"].pcn_a.pk])
+    assert f'href="{circle}?job_role={t["pharmacist"].pk}"' in body
+
+
 def test_all_roles_stays_available(client, team):
     t = team
     response = _get(

@@ -3,8 +3,6 @@ levels) and changes what a care pathway asks of the team. Every page is checked 
 at 1280 px and at 375 px.
 """
 
-import urllib.request
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -16,15 +14,8 @@ from capmap.organisations.models import Organisation
 from tests.system.conftest import DESKTOP, at_phone_width
 
 
-def warm_up(live_server) -> None:
-    """Serve the sign-in page once before the browser's 10 s timeout applies: the first
-    request compiles the templates, which takes several seconds on a busy machine."""
-    urllib.request.urlopen(live_server.url + "/accounts/login/", timeout=120).read()
-
-
 @pytest.fixture
 def leaside(demo_story, live_server) -> Organisation:
-    warm_up(live_server)
     return Organisation.objects.get(name="Leaside PCN")
 
 

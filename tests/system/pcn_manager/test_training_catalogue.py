@@ -3,8 +3,6 @@ competencies it builds, then finds it by search. Every page is checked with axe 
 1280 px and at 375 px.
 """
 
-import urllib.request
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -13,16 +11,9 @@ from tests.system.conftest import DESKTOP, at_phone_width
 from tests.system.steps import when_they_follow_the_menu_to
 
 
-def warm_up(live_server) -> None:
-    """Serve the sign-in page once before the browser's 10 s timeout applies: the first
-    request compiles the templates, which takes several seconds on a busy machine."""
-    urllib.request.urlopen(live_server.url + "/accounts/login/", timeout=120).read()
-
-
 @pytest.fixture
 def catalogue_demo(demo_story, live_server) -> None:
     load_demo_development()
-    warm_up(live_server)
 
 
 def at_both_widths(page: Page, assert_accessible) -> None:

@@ -4,8 +4,6 @@ Daniel mentors Maya, whose demo plan proposes three objectives from her biggest 
 Every page is checked with axe at 1280 px and at 375 px.
 """
 
-import urllib.request
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -14,16 +12,9 @@ from capmap.people.models import Person
 from tests.system.conftest import DESKTOP, at_phone_width
 
 
-def warm_up(live_server) -> None:
-    """Serve the sign-in page once before the browser's 10 s timeout applies: the first
-    request compiles the templates, which takes several seconds on a busy machine."""
-    urllib.request.urlopen(live_server.url + "/accounts/login/", timeout=120).read()
-
-
 @pytest.fixture
 def plan_demo(demo_story, live_server) -> int:
     load_demo_development()
-    warm_up(live_server)
     return Person.objects.get(first_name="Maya", last_name="Chaudhry").pk
 
 
