@@ -146,7 +146,7 @@ def test_import_page_lists_row_errors(client, story):
     )
     page = client.post("/impact/import/", {"file": upload}).content.decode()
     assert "Nothing was imported" in page
-    assert re.search(r">2</td>", page)
+    assert re.search(r">2</div></td>", page)  # row 2, in the responsive table
 
 
 def test_manager_of_another_pcn_cannot_import_activity_for_our_staff(client, story):

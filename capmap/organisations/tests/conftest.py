@@ -53,6 +53,9 @@ def row_headers(response) -> list[str]:
     texts = []
     for cell in cells:
         cell = re.sub(r'<span class="nhsuk-u-visually-hidden">.*?</span>', "", cell, flags=re.S)
+        # A responsive table repeats its column heading in each cell for phones, hidden from
+        # screen readers (aria-hidden): it is not the row's name.
+        cell = re.sub(r'<span class="nhsuk-table__heading"[^>]*>.*?</span>', "", cell, flags=re.S)
         texts.append(html_lib.unescape(" ".join(re.sub(r"<[^>]+>", " ", cell).split())))
     return texts
 

@@ -37,7 +37,7 @@ def test_members_of_a_practice_do_not_include_the_pcn_members(t, pcn_admin, as_u
     MembershipFactory(organisation=t.practice_a, role=Role.PRACTITIONER)
     html = as_user(pcn_admin).get(url(t.practice_a)).content.decode()
     assert f'<td class="nhsuk-table__cell">{pcn_admin.email}</td>' not in html
-    assert html.count('<td class="nhsuk-table__cell">Practitioner</td>') == 1
+    assert html.count('<div class="app-cell-value">Practitioner</div>') == 1
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.SUPERVISOR, Role.PRACTITIONER])

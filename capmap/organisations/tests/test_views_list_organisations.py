@@ -1,5 +1,7 @@
 """The organisation tree page: what the caller can see, searched and filtered without JS."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -32,11 +34,16 @@ def test_ics_admin_sees_the_whole_tree_indented_with_kind_code_and_staff(t, ics_
         "Eastbrook Hospitals",
     ]:
         assert name in html
-    assert '<th scope="row" class="nhsuk-table__header app-tree-depth-2">' in html
+    assert '<th scope="row" class="nhsuk-table__header app-tree-depth-2" role="rowheader">' in html
     assert "F86001" in html
     assert "GP practice" in html
     assert "<caption" in html
-    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">2</td>' in html
+    assert re.search(
+        r'<td class="nhsuk-table__cell nhsuk-table__cell--numeric" role="cell">'
+        r'<span class="nhsuk-table__heading" aria-hidden="true">Staff </span>'
+        r'<div class="app-cell-value">2</div></td>',
+        html,
+    )
 
 
 def test_tree_is_in_tree_order_parents_before_children(t, ics_admin, as_user):
@@ -51,7 +58,7 @@ def test_pcn_manager_sees_their_pcn_at_the_top_and_nothing_of_the_other_pcn(t, a
     response = as_user(manager).get(URL)
     html = response.content.decode()
     assert row_headers(response) == ["Riverside PCN", "Riverside Surgery"]
-    assert '<th scope="row" class="nhsuk-table__header ">' in html  # the PCN, not indented
+    assert '<th scope="row" class="nhsuk-table__header " role="rowheader">' in html  # not indented
     assert "app-tree-depth-1" in html  # its practice, one step in
     assert "Hillside" not in html
     assert "North East Test ICS" not in html

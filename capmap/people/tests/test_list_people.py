@@ -100,10 +100,10 @@ def test_paginates_25_a_page_and_keeps_the_search_in_page_links(client, t):
     PersonFactory.create_batch(30, employer=t.practice_a, stage="senior")
     manager = manager_of(t.pcn_a)
     page = _page(client, manager, q="")
-    assert page.count('<tr class="nhsuk-table__row">') == 26  # header + 25
+    assert page.count('<tr class="nhsuk-table__row" role="row">') == 26  # header + 25
     assert "nhsuk-pagination" in page
     second = _page(client, manager, page=2, sort="role")
-    assert second.count('<tr class="nhsuk-table__row">') == 6
+    assert second.count('<tr class="nhsuk-table__row" role="row">') == 6
     assert "sort=role" in second
 
 
