@@ -222,7 +222,7 @@ class CapabilityForm(PlainForm):
         ]
 
 
-class ScaleForm(forms.Form):
+class ScaleForm(PlainForm):
     """A name and a description for each level of a draft version's scale."""
 
     def __init__(self, *args, levels, **kwargs):
@@ -255,7 +255,7 @@ class ScaleForm(forms.Form):
         }
 
 
-class CapabilityChangeForm(forms.Form):
+class CapabilityChangeForm(PlainForm):
     minimum_level = forms.TypedChoiceField(
         label="Minimum level",
         coerce=int,

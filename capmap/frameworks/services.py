@@ -493,7 +493,7 @@ def _check_slug(slug: str, model) -> str:
         raise DomainError(_NOT_A_SHORT_NAME.format(slug=slug))
     if slug in RESERVED_SLUGS:
         raise DomainError(
-            f"The short name {slug} is reserved for Capmap's own pages: choose another."
+            f"The short name {slug} is used by Capmap itself: choose another."
         )
     if model.objects.filter(slug=slug).exists():
         raise DomainError(f"The short name {slug} is already taken: choose another.")
