@@ -93,14 +93,16 @@ class BrowserProblems:
 
 
 @pytest.fixture(scope="session")
-def warm_live_server(django_db_setup, live_server) -> None:
+def warm_live_server(django_db_setup, django_db_blocker, live_server) -> None:
     """Render a page once before any test's browser asks for one: the first render compiles
-    the page templates, which on a busy machine takes longer than a test waits. The not-found
-    page draws the whole layout and needs no database, which is not yet shared here."""
-    try:
-        urllib.request.urlopen(f"{live_server.url}/no-such-page/", timeout=120)
-    except urllib.error.HTTPError as error:
-        assert error.code == 404, error
+    the page templates, which on a busy machine takes longer than a test waits. The
+    not-found page draws the whole layout; the session and sign-in middleware may touch
+    the database, which pytest-django only allows inside a test, so allow it here."""
+    with django_db_blocker.unblock():
+        try:
+            urllib.request.urlopen(f"{live_server.url}/no-such-page/", timeout=120)
+        except urllib.error.HTTPError as error:
+            assert error.code == 404, error
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def test_programme_lead_goes_from_ics_heatmap_to_a_pcn_a_circle_and_a_plan(
     expect(page.get_by_role("link", name="Maya Chaudhry")).to_be_visible()
     assert_accessible(page)
     # And narrows it to Leaside PCN with the organisation filter
-    page.get_by_label("Organisation").select_option(label="Leaside PCN")
+    page.get_by_label("Team").select_option(label="Leaside PCN")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Team capability: Leaside PCN")
     # Then she opens Maya's circle of competence, drawn with a table alternative
