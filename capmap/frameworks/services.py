@@ -492,9 +492,7 @@ def _check_slug(slug: str, model) -> str:
     if not slug or slugify(slug) != slug:
         raise DomainError(_NOT_A_SHORT_NAME.format(slug=slug))
     if slug in RESERVED_SLUGS:
-        raise DomainError(
-            f"The short name {slug} is used by Capmap itself: choose another."
-        )
+        raise DomainError(f"The short name {slug} is used by Capmap itself: choose another.")
     if model.objects.filter(slug=slug).exists():
         raise DomainError(f"The short name {slug} is already taken: choose another.")
     return slug
