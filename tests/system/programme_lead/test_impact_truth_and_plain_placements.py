@@ -2,8 +2,10 @@
 page in plain English, and a survey link sent again to someone who has not answered."""
 
 import datetime
+import importlib
 import re
 
+from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -27,7 +29,10 @@ JARGON = ("deferred acceptance", "max-preference", "lottery", "seed", "stable")
 def test_impact_dashboard_marks_this_month_as_partial_and_names_every_activity(
     signed_in_page, assert_accessible
 ):
-    # Given twelve months of the demo's activity figures, and Grace signed in
+    # Given the starter activity types (a migration seeds them; an earlier browser test's
+    # flush may have removed them), twelve months of the demo's figures, and Grace signed in
+    seeding = importlib.import_module("capmap.impact.migrations.0002_starter_activity_types")
+    seeding.add_starter_activity_types(apps, None)
     for ics in Organisation.objects.filter(kind=OrganisationKind.ICS):
         load_demo_activity(ics_name=ics.name)
     page = signed_in_page("programme_lead")
