@@ -68,7 +68,7 @@ class CasePackage:
     roots: list[CaseNode] = field(default_factory=list)
     # Associations that are not the tree, each as [position in the package, association].
     other_associations: list[list[Any]] = field(default_factory=list)
-    definitions: dict[str, Any] | None = None
+    definitions: dict[str, Any] | list[Any] | None = None  # [] is PHP's empty map
     rubrics: list[Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # unknown top-level keys
     sections: list[str] = field(default_factory=lambda: list(CASE_SECTIONS[:4]))
@@ -301,7 +301,8 @@ def parse_package(data: Any) -> CasePackage:
     rubrics = data.get("CFRubrics")
     if "CFRubrics" in data and not isinstance(rubrics, list):
         raise CaseError("CFRubrics must be a list.")
-    if "CFDefinitions" in data and not isinstance(definitions, dict):
+    # PHP writes an empty map as [], and the CASE 1.0 schema allows it: kept as received.
+    if "CFDefinitions" in data and not (isinstance(definitions, dict) or definitions == []):
         raise CaseError("CFDefinitions must be an object.")
     package = CasePackage(
         document=document,

@@ -73,11 +73,23 @@ def guess_format(raw: bytes, filename: str = "") -> str:
     return "case" if raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[") else "csv"
 
 
+def _size(limit: int) -> str:
+    megabytes = limit / (1024 * 1024)
+    if megabytes >= 1:
+        return f"{megabytes:g} MB"
+    return f"{limit:,} bytes"
+
+
 def read_upload(raw: bytes, *, filename: str = "", file_format: str | None = None) -> ImportPreview:
     """Parse and check a file without storing anything; raises ImportRefused."""
     limit = settings.CAPMAP_MAX_IMPORT_BYTES
     if len(raw) > limit:
-        raise ImportRefused([f"The file is larger than {limit // (1024 * 1024)} MB."])
+        raise ImportRefused(
+            [
+                f"The file is larger than {_size(limit)}, the most Capmap imports. Split it, or "
+                "ask your system administrator to raise CAPMAP_MAX_IMPORT_BYTES."
+            ]
+        )
     if not raw.strip():
         raise ImportRefused(["The file is empty."])
     chosen = file_format or guess_format(raw, filename)
