@@ -72,6 +72,8 @@ class CasePackage:
     rubrics: list[Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # unknown top-level keys
     sections: list[str] = field(default_factory=lambda: list(CASE_SECTIONS[:4]))
+    # Identifiers of associations the package repeated exactly, merged into one each.
+    merged_duplicates: list[str] = field(default_factory=list)
 
     @property
     def identifier(self) -> str:
@@ -225,6 +227,8 @@ def parse_package(data: Any) -> CasePackage:
 
     tree_links: list[tuple[int, dict[str, Any], str, str]] = []
     others: list[list[Any]] = []
+    received: dict[str, str] = {}  # association identifier -> its canonical JSON
+    merged: list[str] = []
     for index, association in enumerate(raw_associations):
         label = f"CFAssociations entry {index + 1}"
         if not isinstance(association, dict):
@@ -234,12 +238,23 @@ def parse_package(data: Any) -> CasePackage:
         if not isinstance(identifier, str) or not identifier:
             problems.append(f"{label} has no identifier.")
             continue
+        if identifier in received:
+            # Published packages sometimes repeat an association exactly: one is enough.
+            if _canonical(association) == received[identifier]:
+                merged.append(identifier)
+                continue
+            problems.append(
+                f"The association {identifier} appears twice with different content "
+                f"({seen[identifier]} and {label}). Keep the right one and import again."
+            )
+            continue
         if identifier in seen:
             problems.append(
                 f"The identifier {identifier} is used twice ({label} and {seen[identifier]})."
             )
             continue
         seen[identifier] = label
+        received[identifier] = _canonical(association)
         kind = association.get("associationType")
         origin = _node_id(association.get("originNodeURI"))
         destination = _node_id(association.get("destinationNodeURI"))
@@ -312,8 +327,14 @@ def parse_package(data: Any) -> CasePackage:
         rubrics=rubrics,
         extra={k: v for k, v in data.items() if k not in CASE_SECTIONS},
         sections=[k for k in CASE_SECTIONS if k in data],
+        merged_duplicates=merged,
     )
     return package
+
+
+def _canonical(value: Any) -> str:
+    """The same JSON text for the same content (key order aside; 1, 1.0 and true differ)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _take_indicators(extra: dict[str, Any]) -> list[str]:

@@ -65,9 +65,23 @@ def import_page(form, preview, problems: list[str]) -> dict:
         "form": form,
         "preview": preview,
         "tree": tree,
+        "merged": merged_duplicates_note(preview.package) if preview is not None else "",
         "problems": [{"text": p} for p in problems],
         "breadcrumbs": _breadcrumbs(),
     }
+
+
+def merged_duplicates_note(package) -> str:
+    """What the preview and the command say about associations the file repeated exactly."""
+    merged = package.merged_duplicates
+    if not merged:
+        return ""
+    shown = ", ".join(merged[:10]) + (f" and {len(merged) - 10} more" if len(merged) > 10 else "")
+    if len(merged) == 1:
+        return f"The file repeats 1 association exactly; it will be imported once: {shown}."
+    return (
+        f"The file repeats {len(merged)} associations exactly; each will be imported once: {shown}."
+    )
 
 
 def publish_page(version, changes) -> dict:

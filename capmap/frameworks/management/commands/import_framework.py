@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from capmap.core.actors import SYSTEM
-from capmap.frameworks.services import ImportRefused, import_framework
+from capmap.frameworks.presenters import merged_duplicates_note
+from capmap.frameworks.services import ImportRefused, import_framework, read_upload
 from capmap.organisations.models import Organisation
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         try:
+            preview = read_upload(raw, filename=path.name, file_format=format)
             framework = import_framework(
                 actor=SYSTEM,
                 raw=raw,
@@ -52,4 +54,7 @@ class Command(BaseCommand):
                 f"{path.name} was not imported, nothing was stored:\n  - "
                 + "\n  - ".join(error.problems)
             ) from None
+        note = merged_duplicates_note(preview.package)
+        if note:
+            self.stderr.write(note)  # stdout stays the slug alone, for scripts
         self.stdout.write(framework.slug)
