@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
+from urllib.parse import quote
 
 from capmap.core import bounded_json
 
@@ -591,3 +592,168 @@ def rubric_from_levels(
             ],
         }
     ]
+
+
+# --- what the CASE 1.0 schema requires ------------------------------------------
+
+CASE_API_PATH = "/ims/case/v1p0"
+# Where the CASE 1.0 REST binding serves each kind of definition, by CFDefinitions key.
+DEFINITION_PATHS = {
+    "CFConcepts": "CFConcepts",
+    "CFSubjects": "CFSubjects",
+    "CFLicenses": "CFLicenses",
+    "CFItemTypes": "CFItemTypes",
+    "CFAssociationGroupings": "CFAssociationGroupings",
+}
+
+
+@dataclass(frozen=True)
+class CaseAddresses:
+    """The URIs this deployment gives CASE objects: its CASE 1.0 REST API's addresses."""
+
+    api: str  # e.g. https://capmap.example.nhs.uk/ims/case/v1p0
+
+    @classmethod
+    def for_site(cls, base_url: str) -> CaseAddresses:
+        return cls(base_url.rstrip("/") + CASE_API_PATH)
+
+    def of(self, kind: str, identifier: str) -> str:
+        return f"{self.api}/{kind}/{path_segment(identifier)}"
+
+
+def path_segment(identifier: str) -> str:
+    """An identifier as a path segment (CASE identifiers are UUIDs; others are escaped)."""
+    return quote(identifier, safe="")
+
+
+def complete_for_schema(
+    data: dict[str, Any], *, addresses: CaseAddresses, changed: str
+) -> dict[str, Any]:
+    """The package with the `uri` and `lastChangeDateTime` the CASE 1.0 schema requires,
+    wherever it lacks them; what was received is never overwritten.
+
+    Node references (originNodeURI, destinationNodeURI, CFDocumentURI) get the URI of the
+    item or document they name, or this deployment's address for an identifier outside
+    the package. `changed` is an ISO 8601 time, used where a time is missing.
+    """
+    result = dict(data)
+    document = dict(result.get("CFDocument") or {})
+    _fill(document, addresses.of("CFDocuments", str(document.get("identifier", ""))), changed)
+    result["CFDocument"] = document
+    uris: dict[str, tuple[str, str]] = {
+        str(document.get("identifier")): (document["uri"], str(document.get("title") or ""))
+    }
+
+    items = []
+    for raw in result.get("CFItems") or []:
+        item = dict(raw) if isinstance(raw, dict) else raw
+        if isinstance(item, dict):
+            identifier = str(item.get("identifier", ""))
+            _fill(item, addresses.of("CFItems", identifier), changed)
+            title = item.get("humanCodingScheme") or item.get("fullStatement") or identifier
+            uris[identifier] = (item["uri"], str(title))
+        items.append(item)
+    if "CFItems" in result:
+        result["CFItems"] = items
+
+    def reference(value: Any) -> Any:
+        if not isinstance(value, dict) or not isinstance(value.get("identifier"), str):
+            return value
+        filled = dict(value)
+        known_uri, known_title = uris.get(
+            filled["identifier"], (addresses.of("CFItems", filled["identifier"]), "")
+        )
+        filled.setdefault("uri", known_uri)
+        if not isinstance(filled.get("title"), str):
+            filled["title"] = known_title or filled["identifier"]
+        return filled
+
+    associations = []
+    for raw in result.get("CFAssociations") or []:
+        association = dict(raw) if isinstance(raw, dict) else raw
+        if isinstance(association, dict):
+            identifier = str(association.get("identifier", ""))
+            _fill(association, addresses.of("CFAssociations", identifier), changed)
+            for key in ("originNodeURI", "destinationNodeURI", "CFDocumentURI"):
+                if key in association:
+                    association[key] = reference(association[key])
+            whole = _whole_number(association.get("sequenceNumber"))
+            if whole is not None:  # some tools write "2" or 2.0; CASE 1.0 says integer
+                association["sequenceNumber"] = whole
+        associations.append(association)
+    if "CFAssociations" in result:
+        result["CFAssociations"] = associations
+
+    if isinstance(result.get("CFDefinitions"), dict):
+        definitions = dict(result["CFDefinitions"])
+        for key, kind in DEFINITION_PATHS.items():
+            if isinstance(definitions.get(key), list):
+                definitions[key] = [
+                    _filled(entry, lambda e, kind=kind: addresses.of(kind, e), changed)
+                    for entry in definitions[key]
+                ]
+        result["CFDefinitions"] = definitions
+
+    if isinstance(result.get("CFRubrics"), list):
+        result["CFRubrics"] = [_rubric(r, addresses, changed) for r in result["CFRubrics"]]
+    return result
+
+
+def _whole_number(value: Any) -> int | None:
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if _is_number(value) and float(value).is_integer():
+        return int(value)
+    return None
+
+
+# Optional fields CASE 1.0 allows to be null; any other null (some tools write
+# "description": null) means the field is absent, and goes out absent.
+NULLABLE = frozenset({"statusStartDate", "statusEndDate", "licenseURI", "CFAssociationGroupingURI"})
+
+
+def _fill(entry: dict[str, Any], uri: str, changed: str) -> None:
+    for key in [k for k, v in entry.items() if v is None and k not in NULLABLE]:
+        del entry[key]
+    if not isinstance(entry.get("uri"), str) or not entry["uri"]:
+        entry["uri"] = uri
+    if not isinstance(entry.get("lastChangeDateTime"), str) or not entry["lastChangeDateTime"]:
+        entry["lastChangeDateTime"] = changed
+
+
+def _filled(entry: Any, uri_of: Any, changed: str) -> Any:
+    if not isinstance(entry, dict):
+        return entry
+    filled = dict(entry)
+    _fill(filled, uri_of(str(filled.get("identifier", ""))), changed)
+    return filled
+
+
+def _rubric(rubric: Any, addresses: CaseAddresses, changed: str) -> Any:
+    """A rubric and its criteria and levels; the parts are addressed within their rubric."""
+    if not isinstance(rubric, dict):
+        return rubric
+    filled = dict(rubric)
+    _fill(filled, addresses.of("CFRubrics", str(filled.get("identifier", ""))), changed)
+    whole = filled["uri"]
+    criteria = []
+    for criterion in filled.get("CFRubricCriteria") or []:
+        criterion = _filled(criterion, lambda i: f"{whole}#{path_segment(i)}", changed)
+        if isinstance(criterion, dict) and isinstance(
+            criterion.get("CFRubricCriterionLevels"), list
+        ):
+            criterion["CFRubricCriterionLevels"] = [
+                _filled(level, lambda i: f"{whole}#{path_segment(i)}", changed)
+                for level in criterion["CFRubricCriterionLevels"]
+            ]
+        criteria.append(criterion)
+    if "CFRubricCriteria" in filled:
+        filled["CFRubricCriteria"] = criteria
+    return filled
+
+
+def dump_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from datetime import UTC
+
+from django.conf import settings
+from django.db.models import Max
 
 from .case import (
     CAPMAP_NAMESPACE,
     CASE_SECTIONS,
+    CaseAddresses,
     CaseNode,
     CasePackage,
     ScaleLevel,
+    complete_for_schema,
+    package_to_dict,
     rubric_from_levels,
 )
 from .models import (
@@ -148,7 +155,7 @@ def package_for_version(version: FrameworkVersion) -> CasePackage:
         "identifier": version.case_identifier,
         "creator": framework.owner.name if framework.owner_id else "Capmap starter library",
         "title": framework.title,
-        "lastChangeDateTime": version.updated_at.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+        "lastChangeDateTime": last_change(version),
         "version": str(version.number),
         "adoptionStatus": version.get_status_display(),
         "language": "en",
@@ -164,3 +171,25 @@ def package_for_version(version: FrameworkVersion) -> CasePackage:
         ),
         sections=list(CASE_SECTIONS),
     )
+
+
+def last_change(version: FrameworkVersion) -> str:
+    """When the version or any of its domains and competencies last changed (UTC, ISO 8601)."""
+    times = [
+        version.updated_at,
+        Domain.objects.filter(version=version).aggregate(t=Max("updated_at"))["t"],
+        Competency.objects.filter(version=version).aggregate(t=Max("updated_at"))["t"],
+    ]
+    latest = max(t for t in times if t is not None)
+    return latest.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def case_addresses() -> CaseAddresses:
+    return CaseAddresses.for_site(settings.CAPMAP_BASE_URL)
+
+
+def case_export(version: FrameworkVersion) -> dict:
+    """The version as a CFPackage that validates against the CASE 1.0 schema: as received,
+    with this deployment's URIs and the version's last change where CASE needs them."""
+    package = package_to_dict(package_for_version(version))
+    return complete_for_schema(package, addresses=case_addresses(), changed=last_change(version))

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from capmap.people import policy
 
 from . import packaging
-from .case import dump_package
+from .case import dump_json
 from .csv_template import dump_csv
 from .models import (
     CarePathway,
@@ -103,10 +103,13 @@ def export_text(user, slug: str, file_format: str, number: int | None = None) ->
             raise FrameworkVersion.DoesNotExist
     else:
         version = framework.versions.get(number=number)
-    package = packaging.package_for_version(version)
     if file_format == "csv":
-        return f"{framework.slug}-v{version.number}.csv", dump_csv(package)
-    return f"{framework.slug}-v{version.number}.case.json", dump_package(package)
+        return f"{framework.slug}-v{version.number}.csv", dump_csv(
+            packaging.package_for_version(version)
+        )
+    return f"{framework.slug}-v{version.number}.case.json", dump_json(
+        packaging.case_export(version)
+    )
 
 
 def _profile_visible_q(user):

@@ -6,7 +6,7 @@ import dj_database_url
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_site_url, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -287,6 +287,9 @@ CAPMAP_MAX_IMPORT_BYTES = env_int("CAPMAP_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 # Hard caps on an imported table (capmap/core/tabular.py), checked before a row is parsed.
 CAPMAP_IMPORT_MAX_ROWS = env_int("CAPMAP_IMPORT_MAX_ROWS", 100_000, minimum=1)
 CAPMAP_IMPORT_MAX_COLUMNS = env_int("CAPMAP_IMPORT_MAX_COLUMNS", 100, minimum=1)
+# The address people and other systems reach this deployment at: the stable, absolute URIs
+# of published CASE frameworks (/ims/case/v1p0/...) are made from it.
+CAPMAP_BASE_URL = env_site_url("CAPMAP_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Background tasks ---------------------------------------------------------
 TASKS = {

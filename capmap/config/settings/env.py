@@ -49,3 +49,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_site_url(name: str, default: str) -> str:
+    """An absolute http(s) address of the site, without a trailing slash."""
+    from urllib.parse import urlsplit
+
+    raw = os.environ.get(name, default).strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name} must be the site's address, like https://capmap.example.nhs.uk, not {raw!r}."
+        )
+    return raw.rstrip("/")

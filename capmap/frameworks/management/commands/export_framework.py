@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from capmap.frameworks import packaging
-from capmap.frameworks.case import dump_package
+from capmap.frameworks.case import dump_json
 from capmap.frameworks.csv_template import dump_csv
 from capmap.frameworks.models import Framework
 from capmap.frameworks.selectors import current_version
@@ -31,8 +31,10 @@ class Command(BaseCommand):
             version = framework.versions.filter(number=number).first()
         if version is None:
             raise CommandError(f"{slug} has no version {number or ''}".strip() + ".")
-        package = packaging.package_for_version(version)
-        text = dump_csv(package) if format == "csv" else dump_package(package)
+        if format == "csv":
+            text = dump_csv(packaging.package_for_version(version))
+        else:
+            text = dump_json(packaging.case_export(version))
         if out:
             Path(out).write_text(text, encoding="utf-8", newline="")
         else:
