@@ -12,6 +12,7 @@ from capmap.core.exceptions import DomainError, NotPermitted
 from . import scoping
 from .models import Membership, Organisation, Role
 from .tree_rules import parent_problem
+from .validators import normalise_ods_code
 
 
 def _check_parent(kind: str, parent: Organisation | None) -> None:
@@ -63,7 +64,7 @@ def create_organisation(
         name=name.strip(),
         kind=kind,
         parent=parent,
-        ods_code=ods_code.strip().upper(),
+        ods_code=normalise_ods_code(ods_code),
         hard_to_recruit=hard_to_recruit,
     )
     _check_ods_code_free(organisation.ods_code)
@@ -97,7 +98,7 @@ def update_organisation(
             raise ValidationError({"parent": "An organisation cannot sit inside itself."})
         _check_parent(organisation.kind, parent)
     organisation.name = name.strip()
-    organisation.ods_code = ods_code.strip().upper()
+    organisation.ods_code = normalise_ods_code(ods_code)
     organisation.hard_to_recruit = hard_to_recruit
     _check_ods_code_free(organisation.ods_code, organisation)
     old_path = organisation.path
