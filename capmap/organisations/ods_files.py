@@ -435,14 +435,12 @@ def file_kind(name: str, content: bytes) -> str:
     first = _text(content[:4096], name).splitlines()[:1]
     if first and first[0].upper().startswith("PUBLICATION,"):
         return PRACTICE_MAP
-    if first:
-        code = next(csv.reader(first), [""])[0].strip()
-        if len(code) == 6:
-            return EPRACCUR
-        if len(code) == 3:
-            return ETR
-        if len(code) == 5:
-            return ETS
+    cells = next(csv.reader(first), []) if first else []
+    # A headerless ODS standard file: an ODS code first, and some twenty columns or more.
+    if len(cells) >= 20 and _CODE.match(cells[0].strip()):
+        by_length = {6: EPRACCUR, 3: ETR, 5: ETS}
+        if len(cells[0].strip()) in by_length:
+            return by_length[len(cells[0].strip())]
     raise OdsFileRefused(
         f"{name} is none of the ODS files Capmap reads: epraccur.csv, etr.csv, ets.csv, "
         "ePCN.xlsx or gp-reg-pat-prac-map.csv (or its ZIP)."
