@@ -7,7 +7,7 @@ from capmap.core.forms import PlainForm
 
 from .models import ALLOWED_PARENT_KINDS, Organisation, OrganisationKind, Role
 from .tree_rules import parent_problem
-from .validators import validate_ods_code
+from .validators import normalise_ods_code, validate_ods_code
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -51,7 +51,7 @@ class OrganisationForm(PlainForm):
         label="ODS code (optional)",
         required=False,
         max_length=10,
-        help_text="The Organisation Data Service code, for example RF4 or F86001.",
+        help_text="The Organisation Data Service code, for example RF4, 7A1 or F86001.",
         validators=[],
     )
     parent = OrganisationChoiceField(
@@ -100,7 +100,7 @@ class OrganisationForm(PlainForm):
         return name
 
     def clean_ods_code(self) -> str:
-        code = self.cleaned_data["ods_code"].strip().upper()
+        code = normalise_ods_code(self.cleaned_data["ods_code"])
         validate_ods_code(code)
         return code
 

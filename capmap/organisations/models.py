@@ -52,6 +52,22 @@ class Organisation(TimeStampedModel):
     hard_to_recruit = models.BooleanField(
         default=False, help_text="Flag practices in areas that find it hard to recruit."
     )
+    # From the NHS ODS files (`capmap import-organisations`); empty for one typed in.
+    postcode = models.CharField(max_length=10, blank=True, default="")
+    opened_on = models.DateField("open date", null=True, blank=True)
+    closed_on = models.DateField(
+        "close date",
+        null=True,
+        blank=True,
+        help_text="Closed organisations are kept, with the date they closed.",
+    )
+    commissioner_code = models.CharField(
+        "commissioner",
+        max_length=10,
+        blank=True,
+        default="",
+        help_text="The ODS code of the sub-ICB location (formerly the CCG) that commissions it.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -63,6 +79,10 @@ class Organisation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
     @property
     def depth(self) -> int:

@@ -6,12 +6,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from capmap.core.actors import set_actor
+from capmap.core.actors import require_actor, set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 
 from . import scoping
 from .models import Membership, Organisation, Role
+from .ods_files import OdsFileRefused, read_ods_files
+from .ods_import import OdsImportPlan, apply_ods_plan, may_import_organisations, plan_ods_import
 from .tree_rules import parent_problem
+from .validators import normalise_ods_code
 
 
 def _check_parent(kind: str, parent: Organisation | None) -> None:
@@ -63,7 +66,7 @@ def create_organisation(
         name=name.strip(),
         kind=kind,
         parent=parent,
-        ods_code=ods_code.strip().upper(),
+        ods_code=normalise_ods_code(ods_code),
         hard_to_recruit=hard_to_recruit,
     )
     _check_ods_code_free(organisation.ods_code)
@@ -97,7 +100,7 @@ def update_organisation(
             raise ValidationError({"parent": "An organisation cannot sit inside itself."})
         _check_parent(organisation.kind, parent)
     organisation.name = name.strip()
-    organisation.ods_code = ods_code.strip().upper()
+    organisation.ods_code = normalise_ods_code(ods_code)
     organisation.hard_to_recruit = hard_to_recruit
     _check_ods_code_free(organisation.ods_code, organisation)
     old_path = organisation.path
@@ -211,3 +214,42 @@ def revoke_membership(*, actor, membership: Membership) -> None:
     with set_actor(actor):
         membership.delete()
     scoping.forget_scope(membership.user)
+
+
+# --- Importing the NHS ODS files ------------------------------------------------------------
+
+
+class OdsImportRejected(DomainError):
+    """Lines of the files had mistakes; nothing was saved. `plan.problems` lists each one."""
+
+    def __init__(self, plan: OdsImportPlan):
+        self.plan = plan
+        count = len(plan.problems)
+        noun = "line needs" if count == 1 else "lines need"
+        super().__init__(f"Nothing was imported: {count} {noun} correcting.")
+
+
+def preview_organisations_import(*, actor, files: list[tuple[str, bytes]]) -> OdsImportPlan:
+    """What importing the files would do, writing nothing; problems are in the plan."""
+    require_actor(actor)
+    if not may_import_organisations(actor):
+        raise NotPermitted("Only admins of an integrated care system can import ODS files.")
+    try:
+        picture = read_ods_files(files)
+    except OdsFileRefused as refused:
+        raise DomainError(str(refused)) from None
+    return plan_ods_import(actor=actor, picture=picture)
+
+
+@transaction.atomic
+def import_organisations(*, actor, files: list[tuple[str, bytes]]) -> OdsImportPlan:
+    """Build or update the tree from NHS ODS files: every organisation, or none.
+
+    Raises OdsImportRejected when any line has a problem, DomainError when a whole file
+    cannot be read. Closed organisations are marked with their close date, never deleted.
+    """
+    plan = preview_organisations_import(actor=actor, files=files)
+    if plan.problems:
+        raise OdsImportRejected(plan)
+    apply_ods_plan(actor=actor, plan=plan)
+    return plan
