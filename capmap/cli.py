@@ -12,6 +12,7 @@ ALIASES = {
     "export-framework": "export_framework",
     "remind-assessments": "remind_assessments",
     "send-reminders": "send_reminders",
+    "import-population": "import_population",
 }
 
 
