@@ -13,6 +13,7 @@ ALIASES = {
     "remind-assessments": "remind_assessments",
     "send-reminders": "send_reminders",
     "import-organisations": "import_organisations",
+    "import-population": "import_population",
 }
 
 

@@ -4,7 +4,7 @@
     python3 scripts/check_layers.py [PROJECT_ROOT]
 
 Order, top to bottom: config, demo > api, reports > placements, impact, development >
-capability > assessments > portfolio > frameworks > accounts > people > organisations >
+population > capability > assessments > portfolio > frameworks > accounts > people > organisations >
 core, matching. An app may import its own modules and any app below it; `matching`
 imports no Django app. Tests and migrations are not checked. Exit 1 when any import
 runs upward.
@@ -18,6 +18,7 @@ LAYERS = [
     {"config", "demo"},
     {"api", "reports"},
     {"placements", "impact", "development"},
+    {"population"},
     {"capability"},
     {"assessments"},
     {"portfolio"},

@@ -95,6 +95,12 @@ SECTIONS = [
         _holds(policy.VIEW_ORGANISATION),
     ),
     _Section(
+        "Population need",
+        "population:list_need",
+        "Patients on QOF registers against the people verified to care for them.",
+        _holds(policy.VIEW_PEOPLE),
+    ),
+    _Section(
         "Reports",
         "reports:list_reports",
         "PDF and spreadsheet reports, made in the background.",

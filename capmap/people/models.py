@@ -1,9 +1,11 @@
 """Staff records, job roles, professional registration and supervision relationships."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -88,6 +90,14 @@ class Person(TimeStampedModel):
     sites = models.ManyToManyField(Organisation, blank=True, related_name="site_staff")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    fte = models.DecimalField(
+        "whole-time equivalent",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("2.00"))],
+        help_text="1.00 is full time (37.5 hours a week); 0.50 is half time.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -126,3 +126,9 @@ POLICY: dict[str, Rule] = {
     # Another ICS's person: nobody of ICS A.
     "other_tenant": _rule({"other_ics_admin"}, {"other_ics_admin"}),
 }
+
+# --- Population need (branch qof) ---------------------------------------------------------
+# QOF figures are imported by those who manage organisations (ICS admins); someone else's
+# upload preview is found by nobody, and those who may not import are refused first (403).
+POPULATION_IMPORTERS = frozenset({"ics_admin", "other_ics_admin"})
+POLICY["other_population_upload"] = _rule(SIGNED_IN - POPULATION_IMPORTERS)

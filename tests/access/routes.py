@@ -656,3 +656,27 @@ ROUTE_LISTS: dict[str, Listing] = {
     "api-v1:list_people": Listing("staff_record", _name("subject")),
     "api-v1:list_organisations": Listing("organisation", lambda w: w.orgs.practice_a.name),
 }
+
+# --- Population need (branch qof) ---------------------------------------------------------
+ROUTE_OBJECTS.update(
+    {
+        "population:show_need": [Case(PRACTICE, get="team")],
+        "population:export_need": [Case(PRACTICE, get="team")],
+        "population:preview_population_import": [
+            Case(
+                kw(token="=0123456789abcdef"),
+                get="other_population_upload:change",
+                post="other_population_upload",
+            )
+        ],
+        "population:edit_pathway_registers": [
+            Case(
+                kw(slug=("pathway", "slug")),
+                get="owned_framework:change",
+                post="owned_framework",
+                data=lambda w: {"registers": ["DM", "NDH"]},
+            )
+        ],
+    }
+)
+ROUTE_LISTS["population:list_need"] = Listing("team", lambda w: w.orgs.practice_a.name)

@@ -1,0 +1,170 @@
+"""Reads for population need: QOF registers against verified capability, per practice,
+PCN and ICB the caller may see, scoped as the capability pages are (view_people)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from capmap.capability import selectors as capability
+from capmap.frameworks.models import CarePathway
+from capmap.organisations.models import Organisation, OrganisationKind
+from capmap.people import policy
+
+from .models import PathwayRegister, RegisterCount
+
+NEED_KINDS = (OrganisationKind.ICS, OrganisationKind.PCN, OrganisationKind.PRACTICE)
+
+
+def need_organisations(user) -> QuerySet[Organisation]:
+    """ICBs, PCNs and practices whose need and capability the user may see."""
+    return capability.team_organisations(user).filter(kind__in=NEED_KINDS)
+
+
+def get_need_organisation(user, pk: int) -> Organisation:
+    """The organisation, or Organisation.DoesNotExist when it is out of the user's scope."""
+    return need_organisations(user).get(pk=pk)
+
+
+def years() -> list[str]:
+    """QOF years with figures, latest first (public figures: no scope needed to list them)."""
+    found = RegisterCount.objects.order_by().values_list("year", flat=True).distinct()
+    return sorted(set(found), reverse=True)
+
+
+def pathway_registers(user) -> dict[CarePathway, list[str]]:
+    """The pathways the user may see that serve at least one QOF register, with those."""
+    links: dict[CarePathway, list[str]] = defaultdict(list)
+    rows = PathwayRegister.objects.filter(pathway__in=capability.pathways_for(user))
+    for link in rows.select_related("pathway").order_by("pathway__title", "register"):
+        links[link.pathway].append(link.register)
+    return dict(links)
+
+
+def registers_of(user, pathway: CarePathway) -> list[str]:
+    return sorted(
+        PathwayRegister.objects.filter(pathway=pathway).values_list("register", flat=True)
+    )
+
+
+def population_imports(user):
+    """Imports of QOF figures into the user's tree (the import page lists them)."""
+    from .models import PopulationImport
+
+    return PopulationImport.objects.filter(
+        policy.allowed_q(user, policy.MANAGE_ORGANISATIONS, via="scope__")
+    ).select_related("scope")[:10]
+
+
+@dataclass
+class NeedRow:
+    organisation: Organisation
+    pathway: CarePathway
+    registers: list[str]
+    patients: int
+    headcount: int
+    fte: float
+    previous_patients: int | None = None
+
+    @property
+    def per_person(self) -> float | None:
+        """Patients on the pathway's registers for each person verified to deliver it."""
+        return self.patients / self.headcount if self.headcount else None
+
+    @property
+    def per_fte(self) -> float | None:
+        return self.patients / self.fte if self.fte else None
+
+    @property
+    def change(self) -> int | None:
+        if self.previous_patients is None:
+            return None
+        return self.patients - self.previous_patients
+
+    @property
+    def gap_rank(self) -> tuple:
+        """Largest gap first: patients and nobody capable, then most patients per capable
+        person, then most patients."""
+        nobody = self.headcount == 0 and self.patients > 0
+        return (
+            not nobody,
+            -(self.per_person or 0),
+            -self.patients,
+            self.organisation.name,
+            self.pathway.title,
+        )
+
+
+@dataclass
+class NeedReport:
+    organisation: Organisation
+    year: str | None
+    previous_year: str | None
+    rows: list[NeedRow] = field(default_factory=list)
+    years: list[str] = field(default_factory=list)
+    pathways: int = 0
+
+
+def _ancestor_ids(path: str) -> list[int]:
+    return [int(part) for part in path.split("/") if part]
+
+
+def need_against_capability(user, organisation: Organisation, *, year: str = "") -> NeedReport:
+    """For the organisation and every ICB, PCN and practice in it the user may see, and
+    each pathway linked to QOF registers: patients on those registers in the year, the
+    change since the previous year with figures, and the people verified to deliver the
+    pathway (headcount and FTE, capability.capable_people). Ranked, largest gap first.
+    A fixed number of queries whatever the size of the tree."""
+    available = years()
+    if year not in available:
+        year = available[0] if available else ""
+    earlier = [y for y in available if y < year]
+    report = NeedReport(organisation, year or None, earlier[0] if earlier else None)
+    report.years = available
+    links = pathway_registers(user)
+    report.pathways = len(links)
+    if not year or not links:
+        return report
+    targets = {
+        o.pk: o
+        for o in need_organisations(user)
+        .filter(path__startswith=organisation.path)
+        .order_by("path")
+    }
+    wanted = {code for codes in links.values() for code in codes}
+    counts: dict[tuple[str, int, str], int] = defaultdict(int)  # (year, org, register)
+    reported: dict[str, set[int]] = defaultdict(set)  # year -> organisations with figures
+    figures = RegisterCount.objects.filter(
+        year__in=[y for y in (year, report.previous_year) if y],
+        register__in=wanted,
+        practice__path__startswith=organisation.path,
+    ).values_list("year", "practice__path", "register", "patients")
+    for row_year, path, register, patients in figures:
+        for pk in _ancestor_ids(path):
+            if pk in targets:
+                counts[(row_year, pk, register)] += patients
+                reported[row_year].add(pk)
+    capable = capability.capable_people(user, organisation, links)
+    for pathway, registers in links.items():
+        people = capable.get(pathway.pk, [])
+        for pk, target in targets.items():
+            if pk not in reported[year]:
+                continue  # no figures (a trust, or a practice without QOF): no need to show
+            inside = [p for p in people if p.employer_path.startswith(target.path)]
+            row = NeedRow(
+                target,
+                pathway,
+                registers,
+                sum(counts[(year, pk, code)] for code in registers),
+                len(inside),
+                round(sum(p.fte for p in inside), 2),
+            )
+            if report.previous_year and pk in reported[report.previous_year]:
+                row.previous_patients = sum(
+                    counts[(report.previous_year, pk, code)] for code in registers
+                )
+            report.rows.append(row)
+    report.rows.sort(key=lambda row: row.gap_rank)
+    return report
