@@ -12,6 +12,9 @@ ALIASES = {
     "export-framework": "export_framework",
     "remind-assessments": "remind_assessments",
     "send-reminders": "send_reminders",
+    "subject-access": "subject_access",
+    "erase-person": "erase_person",
+    "apply-retention": "apply_retention",
 }
 
 

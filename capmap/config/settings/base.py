@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "capmap.reports",
     "capmap.api",
     "capmap.demo",
+    "capmap.privacy",
 ]
 
 MIDDLEWARE = [
