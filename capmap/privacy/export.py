@@ -61,7 +61,20 @@ def record(kind: DataKind, obj: models.Model, fields: list[models.Field]) -> dic
             row[f.name] = sorted(rel.pk for rel in getattr(obj, f.name).all())
         else:
             row[_key(f)] = _json_value(f.value_from_object(obj))
+    if kind.model == collect.AUDIT:
+        _hide_secrets_in_audit(row, obj)
     return row
+
+
+def _hide_secrets_in_audit(row: dict, entry) -> None:
+    """An audit entry about a row shows its changes: the row's secret fields (an invited
+    respondent's e-mail address, a token hash) are left out there too."""
+    label = f"{entry.content_type.app_label}.{entry.content_type.model}"
+    secret = next((k.secret for k in KINDS if k.model.lower() == label), ())
+    row["serialized_data"] = None
+    if secret and isinstance(row.get("changes"), dict):
+        row["changes"] = {k: v for k, v in row["changes"].items() if k not in secret}
+        row["changes_text"] = ""
 
 
 JSON_TYPES = {
@@ -238,6 +251,8 @@ def write_export(person: Person, out: IO[bytes] | Path, progress: Progress | Non
                 items = []
                 for start in range(0, len(pks), 1000):
                     chunk = manager.filter(pk__in=pks[start : start + 1000]).order_by("pk")
+                    if kind.model == collect.AUDIT:
+                        chunk = chunk.select_related("content_type")
                     for obj in chunk.prefetch_related(*prefetch):
                         items.append(record(kind, obj, fields))
                         if kind.model == "portfolio.EvidenceItem" and part == "about_you":
