@@ -23,6 +23,7 @@ urlpatterns = [
     path("development/", include("capmap.development.urls")),
     path("placements/", include("capmap.placements.urls")),
     path("reports/", include("capmap.reports.urls")),
+    path("privacy/", include("capmap.privacy.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
