@@ -14,6 +14,9 @@ ALIASES = {
     "send-reminders": "send_reminders",
     "import-organisations": "import_organisations",
     "import-population": "import_population",
+    "subject-access": "subject_access",
+    "erase-person": "erase_person",
+    "apply-retention": "apply_retention",
 }
 
 

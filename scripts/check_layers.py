@@ -3,7 +3,7 @@
 
     python3 scripts/check_layers.py [PROJECT_ROOT]
 
-Order, top to bottom: config, demo > api, reports > placements, impact, development >
+Order, top to bottom: config, demo > privacy > api, reports > placements, impact, development >
 population > capability > assessments > portfolio > frameworks > accounts > people > organisations >
 core, matching. An app may import its own modules and any app below it; `matching`
 imports no Django app. Tests and migrations are not checked. Exit 1 when any import
@@ -16,6 +16,7 @@ from pathlib import Path
 
 LAYERS = [
     {"config", "demo"},
+    {"privacy"},
     {"api", "reports"},
     {"placements", "impact", "development"},
     {"population"},

@@ -24,6 +24,7 @@ urlpatterns = [
     path("placements/", include("capmap.placements.urls")),
     path("reports/", include("capmap.reports.urls")),
     path("population/", include("capmap.population.urls")),
+    path("privacy/", include("capmap.privacy.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

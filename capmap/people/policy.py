@@ -329,6 +329,14 @@ RULES: dict[str, Rule] = {
     VIEW_FRAMEWORK: Rule((Superuser(), SharedLibrary(), Over(VIEW_ORGANISATION, "owner__path"))),
     AUTHOR_FRAMEWORKS: Rule((Superuser(), Over(AUTHOR_FRAMEWORKS))),
 }
+# People's rights over their data (capmap.privacy): the person exports their own record;
+# an admin over their employer (manage_organisations) exports, corrects or erases it.
+EXPORT_PERSONAL_DATA = "export_personal_data"
+ERASE_PERSON = "erase_person"
+APPROVE_CORRECTION = "approve_correction"
+RULES[EXPORT_PERSONAL_DATA] = Rule((Oneself(), Over(MANAGE_ORGANISATIONS, "employer__path")))
+RULES[ERASE_PERSON] = Rule((Over(MANAGE_ORGANISATIONS, "employer__path"),), never_self="user")
+RULES[APPROVE_CORRECTION] = Rule((Over(MANAGE_ORGANISATIONS, "employer__path"),), never_self="user")
 # Role permissions over an organisation are actions too (the organisation-tree half);
 # authoring frameworks has its own rule above, as superusers keep the shared library.
 ROLE_ACTIONS = tuple(sorted(set().union(*scoping.ROLE_PERMISSIONS.values()) - {AUTHOR_FRAMEWORKS}))

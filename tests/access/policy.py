@@ -107,6 +107,12 @@ POLICY: dict[str, Rule] = {
     "report": _rule({"practice_manager"}, {"practice_manager"}),
     # A report the ended mentor asked for: they may no longer see its subject.
     "report_of_ended_mentor": _rule(()),
+    # People's rights over their data (capmap.privacy): the person and admins over their
+    # employer (manage_organisations) export; only those admins erase, never the person.
+    "person_data": _rule({"subject", "ics_admin"}, {"subject", "ics_admin"}),
+    "erasure": _rule({"ics_admin"}, {"ics_admin"}),
+    # The ICS admin's export of the subject: only its requester, while they may export.
+    "privacy_export": _rule({"ics_admin"}),
     # Practice A's own framework and pathway: view_organisation over it; managers author.
     "owned_framework": _rule(ORGANISATION_VIEWERS, PEOPLE_MANAGERS),
     # The shared library: everybody signed in; only superusers change it.

@@ -614,6 +614,26 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             label="ended mentor",
         ),
     ],
+    # People's rights over their data
+    "privacy:show_person_data": [Case(SUBJECT_AS_PERSON, get="person_data")],
+    "privacy:request_export": [Case(SUBJECT_AS_PERSON, post="person_data")],
+    "privacy:erase_person": [
+        Case(
+            SUBJECT_AS_PERSON,
+            get="erasure:change",
+            post="erasure",
+            data=lambda w: {"confirm": "on"},
+        )
+    ],
+    "privacy:show_export": [
+        Case(kw(public_id=("privacy_export", "public_id")), get="privacy_export")
+    ],
+    "privacy:show_export_progress": [
+        Case(kw(public_id=("privacy_export", "public_id")), get="privacy_export")
+    ],
+    "privacy:download_export": [
+        Case(kw(public_id=("privacy_export", "public_id")), get="privacy_export")
+    ],
 }
 
 # API paths (as the OpenAPI document writes them) with an object in them.

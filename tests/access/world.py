@@ -261,6 +261,7 @@ def build_world() -> World:
 
     _placements(w, today, day, competencies)
     _reports(w)
+    _privacy(w)
     return w
 
 
@@ -385,3 +386,20 @@ def _reports(w: World) -> None:
         )
         report.file.save("portfolio.pdf", ContentFile(PDF), save=True)
         ob[name] = report
+
+
+def _privacy(w: World) -> None:
+    """A finished subject access export of the subject, asked for by the ICS admin."""
+    from capmap.privacy.models import ExportStatus, SubjectAccessExport
+
+    export = SubjectAccessExport.objects.create(
+        person=w.objects["subject"],
+        requested_by=w.users["ics_admin"],
+        status=ExportStatus.DONE,
+        progress=100,
+        size_bytes=22,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    export.file.save("export.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=True)
+    w.objects["privacy_export"] = export

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "capmap.api",
     "capmap.demo",
     "capmap.population",
+    "capmap.privacy",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,94 @@
+"""Subject access exports and the erasure log.
+
+An erasure is recorded by primary keys and a pseudonym, never by the personal data it
+removed, so the log can be kept (and re-applied after a restore) without undoing itself.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from capmap.people.models import Person
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+class SubjectAccessExport(models.Model):
+    """Everything Capmap holds about one person, asked for by them or an admin over them."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        Person, null=True, on_delete=models.SET_NULL, related_name="subject_access_exports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_message = models.CharField(max_length=200, blank=True, default="")
+    error_message = models.CharField(max_length=300, blank=True, default="")
+    file = models.FileField(upload_to="privacy/exports/", max_length=300, blank=True, default="")
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="privacy_export_progress_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Subject access export {self.public_id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED}
+
+    @property
+    def filename(self) -> str:
+        stamp = self.created_at.strftime("%Y-%m-%d") if self.created_at else ""
+        return f"subject-access-{self.person_id or 'erased'}-{stamp}.zip"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.person.employer.path if self.person else ""}
+
+
+class ErasureRecord(models.Model):
+    """One erasure: who was erased (by keys and pseudonym), by whom, when, and what it did.
+
+    Kept for good, also in a log file beside the database, so `capmap restore` of an older
+    backup erases the person again and says so.
+    """
+
+    person_id_erased = models.PositiveBigIntegerField(unique=True)
+    user_id_erased = models.PositiveBigIntegerField(null=True, blank=True)
+    pseudonym = models.CharField(max_length=40, unique=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    erased_by_label = models.CharField(max_length=200, blank=True, default="")
+    reason = models.CharField(max_length=300, blank=True, default="")
+    erased_at = models.DateTimeField()
+    # {"deleted": {"app.Model": n}, "pseudonymised": {...}, "kept": {...}, "files": n}
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-erased_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Erasure of {self.pseudonym}"

@@ -1,0 +1,244 @@
+"""People's rights over their data: asking for a subject access export, making it in the
+background, downloading it, and erasing a person. Permission-checked, audited, atomic."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from capmap.core.actors import is_system, require_actor, set_actor, user_or_none
+from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.people import policy
+from capmap.people.models import Person
+
+from . import erasure
+from .export import write_export
+from .models import ErasureRecord, ExportStatus, SubjectAccessExport
+
+logger = logging.getLogger(__name__)
+
+
+def export_days() -> int:
+    """Days an export file is kept before `capmap apply-retention` removes it."""
+    return int(getattr(settings, "CAPMAP_EXPORT_RETENTION_DAYS", 7))
+
+
+# --- Subject access --------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_export(*, actor, person: Person) -> SubjectAccessExport:
+    """Queue an export of everything held about the person; a worker makes the ZIP."""
+    from .tasks import produce_subject_access_export
+
+    require_actor(actor)
+    if not policy.allows(actor, policy.EXPORT_PERSONAL_DATA, person):
+        raise NotPermitted("You cannot export this person's data.")
+    with set_actor(actor):
+        export = SubjectAccessExport.objects.create(
+            person=person, requested_by=user_or_none(actor), progress_message="Waiting for a worker"
+        )
+    produce_subject_access_export.enqueue(export.pk)
+    export.refresh_from_db()
+    return export
+
+
+def _set_progress(export_id: int, percent: int, message: str) -> None:
+    SubjectAccessExport.objects.filter(pk=export_id).update(
+        progress=max(0, min(100, percent)), progress_message=message[:200]
+    )
+
+
+def make_export(*, export_id: int) -> SubjectAccessExport | None:
+    """Build and store the ZIP. Run again after a crash it starts over; once done it stops."""
+    export = (
+        SubjectAccessExport.objects.select_related("person", "requested_by")
+        .filter(pk=export_id)
+        .first()
+    )
+    if export is None or export.status in {ExportStatus.DONE, ExportStatus.EXPIRED}:
+        return export
+    SubjectAccessExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.RUNNING, progress=1, progress_message="Starting", error_message=""
+    )
+    try:
+        # Checked again: the requester's roles may have changed since they asked.
+        if export.person is None or (
+            export.requested_by is not None
+            and not policy.allows(export.requested_by, policy.EXPORT_PERSONAL_DATA, export.person)
+        ):
+            raise NotPermitted("You can no longer export this person's data.")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "export.zip"
+            write_export(
+                export.person,
+                path,
+                lambda percent, message: _set_progress(export.pk, percent, message),
+            )
+            return _store(export, path)
+    except Exception as error:
+        logger.exception("Subject access export %s failed", export.pk)
+        message = (
+            str(error) if isinstance(error, DomainError) else "Something went wrong making it."
+        )
+        SubjectAccessExport.objects.filter(pk=export.pk).update(
+            status=ExportStatus.FAILED,
+            finished_at=timezone.now(),
+            error_message=message[:300],
+            progress_message="",
+        )
+        return None
+
+
+@transaction.atomic
+def _store(export: SubjectAccessExport, path: Path) -> SubjectAccessExport:
+    export = SubjectAccessExport.objects.select_for_update().get(pk=export.pk)
+    if export.file:
+        export.file.delete(save=False)
+    with path.open("rb") as handle:
+        export.file.save(f"{export.public_id}.zip", File(handle), save=False)
+    now = timezone.now()
+    export.size_bytes = path.stat().st_size
+    export.status = ExportStatus.DONE
+    export.progress = 100
+    export.progress_message = "Ready"
+    export.finished_at = now
+    export.expires_at = now + timedelta(days=export_days())
+    with set_actor(export.requested_by or _system()):
+        export.save()
+    return export
+
+
+def _system():
+    from capmap.core.actors import SYSTEM
+
+    return SYSTEM
+
+
+@transaction.atomic
+def record_download(*, actor, export: SubjectAccessExport) -> SubjectAccessExport:
+    """Permission is checked again at download time; each download is in the audit trail."""
+    if export.status != ExportStatus.DONE or not export.file or export.person is None:
+        raise DomainError("This export is not ready or has expired.")
+    if export.expires_at and export.expires_at <= timezone.now():
+        raise DomainError("This export has expired. Ask for a new one.")
+    if not policy.allows(actor, policy.EXPORT_PERSONAL_DATA, export.person):
+        raise NotPermitted("You can no longer export this person's data.")
+    export = SubjectAccessExport.objects.select_for_update().get(pk=export.pk)
+    export.downloads = F("downloads") + 1
+    with set_actor(actor):
+        export.save(update_fields=["downloads"])
+    export.refresh_from_db()
+    return export
+
+
+def export_to_file(*, person: Person, out: Path) -> dict:
+    """The command line's export (the system acts): the ZIP written straight to a file."""
+    with set_actor(_system()):
+        return write_export(person, out)
+
+
+def prune_expired_exports(*, now: datetime | None = None, apply: bool = True) -> int:
+    """Remove export files past their expiry; safe to run twice."""
+    now = now or timezone.now()
+    due = SubjectAccessExport.objects.filter(status=ExportStatus.DONE, expires_at__lte=now)
+    if not apply:
+        return due.count()
+    count = 0
+    for export in due.iterator():
+        with transaction.atomic():
+            if export.file.name:
+                export.file.storage.delete(export.file.name)
+            SubjectAccessExport.objects.filter(pk=export.pk, status=ExportStatus.DONE).update(
+                status=ExportStatus.EXPIRED, file="", progress_message="Expired"
+            )
+        count += 1
+    return count
+
+
+# --- Erasure ---------------------------------------------------------------------------
+
+
+def preview_erasure(*, actor, person: Person) -> erasure.ErasurePlan:
+    if not policy.allows(actor, policy.ERASE_PERSON, person):
+        raise NotPermitted("You cannot erase this person.")
+    return erasure.plan_erasure(person)
+
+
+@transaction.atomic
+def erase_person(*, actor, person: Person, reason: str = "") -> ErasureRecord:
+    """Erase the person all or nothing; run again, it finishes what is left and changes
+    nothing else. The erasure is recorded (and logged to a file) so a restore re-applies it."""
+    require_actor(actor)
+    if not policy.allows(actor, policy.ERASE_PERSON, person):
+        raise NotPermitted("You cannot erase this person.")
+    person = Person.objects.select_for_update().select_related("user", "employer").get(pk=person.pk)
+    plan = erasure.plan_erasure(person)
+    user_id = person.user_id
+    summary = erasure.carry_out(plan)
+    record = ErasureRecord.objects.filter(person_id_erased=person.pk).first()
+    with set_actor(actor):
+        if record is None:
+            record = ErasureRecord.objects.create(
+                person_id_erased=person.pk,
+                user_id_erased=user_id,
+                pseudonym=plan.pseudonym,
+                erased_by=user_or_none(actor),
+                erased_by_label="system" if is_system(actor) else f"user {actor.pk}",
+                reason=reason[:300],
+                erased_at=timezone.now(),
+                summary=summary,
+            )
+            line = _log_line(record)
+            transaction.on_commit(lambda: append_to_log_file(line))
+    return record
+
+
+def _log_line(record: ErasureRecord) -> dict:
+    return {
+        "person_id": record.person_id_erased,
+        "user_id": record.user_id_erased,
+        "pseudonym": record.pseudonym,
+        "erased_at": record.erased_at.isoformat(),
+        "erased_by": record.erased_by_label,
+        "reason": record.reason,
+        "summary": record.summary,
+    }
+
+
+def log_file() -> Path:
+    """The erasure log beside the database: it outlives a restore of an older backup."""
+    default = Path(getattr(settings, "DATA_DIR", ".")) / "erasure-log.jsonl"
+    return Path(getattr(settings, "CAPMAP_ERASURE_LOG", default))
+
+
+def append_to_log_file(line: dict) -> None:
+    path = log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(line) + "\n")
+    except OSError:
+        logger.exception("Could not write the erasure log file %s", path)
+
+
+def read_log_file() -> list[dict]:
+    path = log_file()
+    if not path.is_file():
+        return []
+    lines = []
+    for text in path.read_text(encoding="utf-8").splitlines():
+        try:
+            lines.append(json.loads(text))
+        except json.JSONDecodeError:
+            continue
+    return lines
