@@ -3,11 +3,11 @@
 
     python3 scripts/check_layers.py [PROJECT_ROOT]
 
-Order, top to bottom: config, demo > api, reports > placements, impact, development >
-capability > assessments > portfolio > frameworks > accounts > people > organisations >
-core, matching. An app may import its own modules and any app below it; `matching`
-imports no Django app. Tests and migrations are not checked. Exit 1 when any import
-runs upward.
+Order, top to bottom: config, demo > api, reports > placements, impact, development,
+credentials > capability > assessments > portfolio > frameworks > accounts > people >
+organisations > core, matching. An app may import its own modules and any app below it;
+`matching` imports no Django app. Tests and migrations are not checked. Exit 1 when any
+import runs upward.
 """
 
 import ast
@@ -17,7 +17,7 @@ from pathlib import Path
 LAYERS = [
     {"config", "demo"},
     {"api", "reports"},
-    {"placements", "impact", "development"},
+    {"placements", "impact", "development", "credentials"},
     {"capability"},
     {"assessments"},
     {"portfolio"},
