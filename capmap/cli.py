@@ -12,6 +12,7 @@ ALIASES = {
     "export-framework": "export_framework",
     "remind-assessments": "remind_assessments",
     "send-reminders": "send_reminders",
+    "verify-credential": "verify_credential",
 }
 
 

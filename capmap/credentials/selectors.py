@@ -137,6 +137,16 @@ def deployment_status_list(url: str) -> dict[str, Any] | None:
     return publishing.signed_status_list(found) if found else None
 
 
-def verify_here(raw: str | bytes | dict[str, Any]) -> Report:
-    """Verify offline, knowing this deployment's keys and status lists."""
-    return verify(raw, resolvers=[deployment_key], status_lists=deployment_status_list)
+def verify_here(
+    raw: str | bytes | dict[str, Any],
+    *,
+    extra_status_lists: dict[str, dict[str, Any]] | None = None,
+) -> Report:
+    """Verify offline, knowing this deployment's keys and status lists (and any saved
+    status list credentials of other issuers, by their id)."""
+    saved = {} if extra_status_lists is None else extra_status_lists
+
+    def status_lists(url: str) -> dict[str, Any] | None:
+        return saved.get(url) or deployment_status_list(url)
+
+    return verify(raw, resolvers=[deployment_key], status_lists=status_lists)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pyld import jsonld
+
 from . import vcjwt
 from .dataintegrity import KeyResolver, ProofError, resolve_offline, verify_proof
 from .documents import UnknownContext
@@ -235,7 +237,7 @@ def verify(
         report.key_confirmed = key.confirmed
     except (ProofError, UnknownContext) as error:
         report.problems.append(str(error))
-    except Exception as error:  # pyld's own errors on malformed JSON-LD
+    except jsonld.JsonLdError as error:  # pyld's own errors on malformed JSON-LD
         report.problems.append(f"The credential is not well-formed JSON-LD: {error}"[:300])
     if isinstance(value, dict):
         report.credential = value
