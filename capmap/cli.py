@@ -17,6 +17,7 @@ ALIASES = {
     "subject-access": "subject_access",
     "erase-person": "erase_person",
     "apply-retention": "apply_retention",
+    "verify-credential": "verify_credential",
 }
 
 

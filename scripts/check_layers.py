@@ -3,11 +3,11 @@
 
     python3 scripts/check_layers.py [PROJECT_ROOT]
 
-Order, top to bottom: config, demo > privacy > api, reports > placements, impact, development >
-population > capability > assessments > portfolio > frameworks > accounts > people > organisations >
-core, matching. An app may import its own modules and any app below it; `matching`
-imports no Django app. Tests and migrations are not checked. Exit 1 when any import
-runs upward.
+Order, top to bottom: config, demo > privacy > api, reports > placements, impact, development,
+credentials > population > capability > assessments > portfolio > frameworks > accounts >
+people > organisations > core, matching. An app may import its own modules and any app below
+it; `matching` imports no Django app. Tests and migrations are not checked. Exit 1 when any
+import runs upward.
 """
 
 import ast
@@ -18,7 +18,7 @@ LAYERS = [
     {"config", "demo"},
     {"privacy"},
     {"api", "reports"},
-    {"placements", "impact", "development"},
+    {"placements", "impact", "development", "credentials"},
     {"population"},
     {"capability"},
     {"assessments"},

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "capmap.demo",
     "capmap.population",
     "capmap.privacy",
+    "capmap.credentials",
 ]
 
 MIDDLEWARE = [
@@ -318,3 +319,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Credentials (branch creds) ---------------------------------------------------
+# The address the deployment is reached at: credential, issuer and status-list ids are
+# built from it (and did:web from its host), so set it before the first credential.
+CAPMAP_PUBLIC_URL = env_str("CAPMAP_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The largest credential file the public verification page reads.
+CAPMAP_MAX_CREDENTIAL_BYTES = env_int("CAPMAP_MAX_CREDENTIAL_BYTES", 256 * 1024, minimum=1024)

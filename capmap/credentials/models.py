@@ -1,0 +1,132 @@
+"""Open Badges 3.0 credentials Capmap issues: each organisation's signing keys, its
+revocation status lists, the credentials themselves and their revocations, and the
+issuers an organisation recognises when it accepts credentials from elsewhere."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from capmap.assessments.models import CapabilityEvent
+from capmap.core.models import ImmutableRow
+from capmap.frameworks.models import Competency
+from capmap.organisations.models import Organisation
+from capmap.people.models import Person
+
+
+class IssuerKey(models.Model):
+    """An Ed25519 key pair of an issuing organisation. The private seed is stored
+    encrypted (see keys.py). A rotated key is retired, never deleted, so credentials it
+    signed still verify."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="credential_keys"
+    )
+    public_key = models.CharField(max_length=64, unique=True, help_text="Multikey, z6Mk...")
+    encrypted_seed = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(retired_at__isnull=True),
+                name="one_current_issuer_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_key[:16]}… of {self.organisation}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.organisation.path}
+
+
+class StatusList(models.Model):
+    """One W3C Bitstring Status List of an issuer (131,072 entries; a full list is
+    followed by the next number)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="credential_status_lists"
+    )
+    number = models.PositiveIntegerField(default=1)
+    next_index = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="one_status_list_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Status list {self.number} of {self.organisation}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.organisation.path}
+
+
+class SourceKind(models.TextChoices):
+    COMPETENCY_SIGN_OFF = "competency_sign_off", "Competency sign-off"
+    ASSESSMENT_SIGN_OFF = "assessment_sign_off", "Assessment sign-off"
+
+
+class IssuedCredential(ImmutableRow):
+    """A signed credential as issued: written once; a revocation is a row of its own."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="issued_credentials"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=30, choices=SourceKind.choices)
+    capability_event = models.OneToOneField(
+        CapabilityEvent, on_delete=models.PROTECT, related_name="+"
+    )
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    level = models.IntegerField()
+    achievement_name = models.TextField()
+    level_name = models.CharField(max_length=200)
+    key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="+")
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
+    status_index = models.PositiveIntegerField()
+    document = models.JSONField(help_text="The signed credential (Data Integrity proof).")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="one_credential_per_status_bit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement_name} ({self.level_name}) for {self.person}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.organisation.path}
+
+
+class Revocation(ImmutableRow):
+    """A credential withdrawn: why, when and by whom (None: the system, on a correction)."""
+
+    credential = models.OneToOneField(
+        IssuedCredential, on_delete=models.PROTECT, related_name="revocation"
+    )
+    reason = models.TextField()
+    revoked_at = models.DateTimeField(auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Revocation of {self.credential}"
+
+    def get_additional_data(self) -> dict:
+        return self.credential.get_additional_data()

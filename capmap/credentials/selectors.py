@@ -1,0 +1,152 @@
+"""Reads for credentials: the holder's own credentials, what is public by design (issuer
+profiles, status lists, a credential behind its unguessable link), and verification
+against this deployment's keys and status lists."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from capmap.assessments.models import CapabilityEvent, CurrentCapability
+from capmap.organisations.models import Organisation
+from capmap.people.models import Person
+
+from . import publishing
+from .models import IssuedCredential, IssuerKey, StatusList
+from .vc.dataintegrity import ResolvedKey
+from .vc.verify import Report, verify
+
+
+def holder_person(actor: Any) -> Person | None:
+    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "pk", None):
+        return None
+    return Person.objects.filter(user=actor).select_related("employer").first()
+
+
+def credentials_of_holder(actor: Any) -> QuerySet[IssuedCredential]:
+    """The signed-in person's own credentials, newest first (nobody else's)."""
+    person = holder_person(actor)
+    if person is None:
+        return IssuedCredential.objects.none()
+    return (
+        IssuedCredential.objects.filter(person=person)
+        .select_related("organisation", "revocation")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def holder_credential(actor: Any, public_id: Any) -> IssuedCredential | None:
+    return credentials_of_holder(actor).filter(public_id=public_id).first()
+
+
+@dataclass(frozen=True)
+class Issuable:
+    event_id: int
+    competency: str
+    level: int
+    signed_at: Any
+
+
+def levels_without_credential(actor: Any) -> list[Issuable]:
+    """The holder's current verified levels that have no credential yet."""
+    person = holder_person(actor)
+    if person is None:
+        return []
+    issued = IssuedCredential.objects.filter(person=person).values("capability_event_id")
+    rows = (
+        CurrentCapability.objects.filter(person=person)
+        .exclude(event_id__in=issued)
+        .select_related("competency")
+        .order_by("competency__code", "competency__title")
+    )
+    return [
+        Issuable(
+            r.event_id, f"{r.competency.code} {r.competency.title}".strip(), r.level, r.signed_at
+        )
+        for r in rows
+    ]
+
+
+def holder_event(actor: Any, event_id: int) -> CapabilityEvent | None:
+    person = holder_person(actor)
+    if person is None:
+        return None
+    return CapabilityEvent.objects.filter(pk=event_id, person=person).first()
+
+
+def shared_credential(public_id: Any) -> IssuedCredential | None:
+    """A credential behind its shareable link (public by design: whoever has the link)."""
+    return (
+        IssuedCredential.objects.filter(public_id=public_id)
+        .select_related("organisation", "revocation")
+        .first()
+    )
+
+
+def issuer_organisation(organisation_id: int) -> Organisation | None:
+    """An organisation that has issued (has a signing key): its profile is public."""
+    if not IssuerKey.objects.filter(organisation_id=organisation_id).exists():
+        return None
+    return Organisation.objects.filter(pk=organisation_id).first()
+
+
+def status_list(organisation_id: int, number: int) -> StatusList | None:
+    return (
+        StatusList.objects.filter(organisation_id=organisation_id, number=number)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def credentials_of_person(person: Person) -> QuerySet[IssuedCredential]:
+    """Every credential issued to a person (the command line's export; no web caller)."""
+    return IssuedCredential.objects.filter(person=person).order_by("issued_at", "pk")
+
+
+# --- verification against this deployment ------------------------------------------------
+
+
+def deployment_key(verification_method: str) -> ResolvedKey | None:
+    """A key Capmap holds (current or retired): confirmed as its issuer's."""
+    multikey = verification_method.removeprefix("did:key:").split("#")[0]
+    key = IssuerKey.objects.filter(public_key=multikey).first()
+    if key is None:
+        return None
+    return ResolvedKey(
+        publishing.key_bytes(key),
+        "the issuer's keys published by this Capmap",
+        publishing.issuer_url(key.organisation_id),
+        confirmed=True,
+    )
+
+
+STATUS_PATH = re.compile(r"/credentials/status/(\d+)/(\d+)$")
+
+
+def deployment_status_list(url: str) -> dict[str, Any] | None:
+    base = publishing.public_url()
+    if not url.startswith(base):
+        return None
+    match = STATUS_PATH.search(url[len(base) :])
+    if match is None:
+        return None
+    found = status_list(int(match.group(1)), int(match.group(2)))
+    return publishing.signed_status_list(found) if found else None
+
+
+def verify_here(
+    raw: str | bytes | dict[str, Any],
+    *,
+    extra_status_lists: dict[str, dict[str, Any]] | None = None,
+) -> Report:
+    """Verify offline, knowing this deployment's keys and status lists (and any saved
+    status list credentials of other issuers, by their id)."""
+    saved = {} if extra_status_lists is None else extra_status_lists
+
+    def status_lists(url: str) -> dict[str, Any] | None:
+        return saved.get(url) or deployment_status_list(url)
+
+    return verify(raw, resolvers=[deployment_key], status_lists=status_lists)

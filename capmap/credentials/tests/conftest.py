@@ -1,0 +1,9 @@
+import pytest
+
+from capmap.assessments.tests.factories import world
+
+
+@pytest.fixture
+def w(db, settings):
+    settings.CAPMAP_PUBLIC_URL = "https://capmap.example.nhs.uk"
+    return world()

@@ -1,0 +1,256 @@
+"""One offline verification of a credential (JSON with a Data Integrity proof, or a
+VC-JWT): proof, status list, validity dates and the OB 3.0 schema, with the answer in
+plain English. Lookups that need the deployment (its keys, its status lists) are passed
+in, so the same code serves the web page, the command line and the tests."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pyld import jsonld
+
+from . import vcjwt
+from .dataintegrity import KeyResolver, ProofError, resolve_offline, verify_proof
+from .documents import UnknownContext
+from .schema import schema_problems
+from .statuslist import StatusListError, bit_is_set
+
+# Given a status list credential's URL, the (signed) status list credential, or None.
+StatusListSource = Callable[[str], "dict[str, Any] | None"]
+
+OPEN_BADGE_TYPES = {"AchievementCredential", "OpenBadgeCredential"}
+REVOKED = "Revoked: the issuer has withdrawn this credential; it no longer holds."
+
+
+class Unreadable(ValueError):
+    """The input is neither a JSON credential nor a VC-JWT."""
+
+
+@dataclass
+class Report:
+    credential: dict[str, Any] = field(default_factory=dict)
+    form: str = ""
+    proof_ok: bool = False
+    revoked: bool = False
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    key_source: str = ""
+    key_controller: str = ""
+    key_confirmed: bool = False
+
+    @property
+    def verified(self) -> bool:
+        return self.proof_ok and not self.problems
+
+    @property
+    def issuer_id(self) -> str:
+        issuer = self.credential.get("issuer")
+        return str(issuer.get("id", "")) if isinstance(issuer, dict) else str(issuer or "")
+
+    @property
+    def issuer(self) -> str:
+        issuer = self.credential.get("issuer")
+        name = _text(issuer.get("name")) if isinstance(issuer, dict) else ""
+        return f"{name} ({self.issuer_id})" if name else self.issuer_id
+
+    @property
+    def issuer_name(self) -> str:
+        issuer = self.credential.get("issuer")
+        return (_text(issuer.get("name")) if isinstance(issuer, dict) else "") or self.issuer_id
+
+    @property
+    def achievement(self) -> str:
+        subject = _first(self.credential.get("credentialSubject"))
+        achievement = subject.get("achievement") if isinstance(subject, dict) else None
+        if isinstance(achievement, dict):
+            return _text(achievement.get("name"))
+        return _text(self.credential.get("name"))
+
+    @property
+    def level(self) -> str:
+        """The name of the level reached, from the result's achievedLevel."""
+        subject = _first(self.credential.get("credentialSubject"))
+        if not isinstance(subject, dict):
+            return ""
+        achievement = subject.get("achievement") or {}
+        wanted = {
+            r.get("achievedLevel") for r in _list(subject.get("result")) if isinstance(r, dict)
+        }
+        for description in _list(achievement.get("resultDescription")):
+            for level in _list(description.get("rubricCriterionLevel")):
+                if isinstance(level, dict) and level.get("id") in wanted:
+                    return _text(level.get("name"))
+        return ""
+
+    @property
+    def valid_from(self) -> str:
+        return str(self.credential.get("validFrom") or self.credential.get("issuanceDate") or "")
+
+    def as_json(self) -> dict[str, Any]:
+        """The stable shape of `capmap verify-credential --json`."""
+        return {
+            "verified": self.verified,
+            "revoked": self.revoked,
+            "issuer": self.issuer,
+            "achievement": self.achievement,
+            "problems": list(self.problems),
+        }
+
+    def sentences(self) -> list[str]:
+        """What is certified, by whom, and whether it still holds, in plain English."""
+        if not self.credential:
+            return ["This could not be read as a credential."]
+        what = self.achievement or "an achievement"
+        if self.level:
+            what += f", at {self.level}"
+        lines = [f"{self.issuer_name} certifies {what}."]
+        if self.valid_from:
+            lines.append(f"It was issued on {self.valid_from[:10]}.")
+        if self.verified:
+            lines.append("The signature holds, and the credential still holds.")
+        elif self.revoked:
+            lines.append(REVOKED)
+        elif not self.proof_ok:
+            lines.append("Do not rely on it: the signature does not hold.")
+        else:
+            lines.append("Do not rely on it: it does not pass every check.")
+        return lines
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):  # a language map
+        return str(value.get("en") or next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else value
+
+
+def _instant(text: Any) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse(raw: str | bytes) -> tuple[dict[str, Any] | str, str]:
+    """(credential or token, form) from file or pasted text; Unreadable if neither."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Unreadable("The file is not text: upload the credential's JSON file.") from None
+    text = raw.strip()
+    if vcjwt.looks_like_jwt(text):
+        return text, "VC-JWT"
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise Unreadable(
+            "This is not a credential: paste the credential's JSON, or a VC-JWT."
+        ) from None
+    if not isinstance(value, dict):
+        raise Unreadable("This is not a credential: the JSON must be one object.")
+    return value, "JSON with a Data Integrity proof"
+
+
+def _check_dates(report: Report, now: datetime) -> None:
+    cred = report.credential
+    start = _instant(cred.get("validFrom") or cred.get("issuanceDate"))
+    end = _instant(cred.get("validUntil") or cred.get("expirationDate"))
+    if start and start > now:
+        report.problems.append(f"Not valid yet: it holds only from {start:%d %B %Y}.")
+    if end and end < now:
+        report.problems.append(f"Expired on {end:%d %B %Y}.")
+
+
+def _check_status(
+    report: Report, resolvers: list[KeyResolver], status_lists: StatusListSource | None
+) -> None:
+    for entry in _list(report.credential.get("credentialStatus")):
+        if not isinstance(entry, dict):
+            continue
+        if entry.get("type") != "BitstringStatusListEntry":
+            report.notes.append(f"Its status of type {entry.get('type')} was not checked.")
+            continue
+        url = str(entry.get("statusListCredential", ""))
+        listed = status_lists(url) if status_lists else None
+        if listed is None:
+            report.notes.append(
+                f"Its status list ({url}) is not held here, so whether it has been revoked "
+                "could not be checked offline."
+            )
+            continue
+        try:
+            verify_proof(listed, resolvers)
+        except (ProofError, UnknownContext) as error:
+            report.problems.append(f"The status list's signature does not hold: {error}")
+            continue
+        subject = _first(listed.get("credentialSubject")) or {}
+        try:
+            index = int(entry.get("statusListIndex", -1))
+            is_set = bit_is_set(subject.get("encodedList", ""), index)
+        except (StatusListError, ValueError, TypeError) as error:
+            report.problems.append(f"The status could not be read: {error}")
+            continue
+        if is_set:
+            if entry.get("statusPurpose") == "suspension":
+                report.problems.append("Suspended: the issuer has suspended this credential.")
+            else:
+                report.revoked = True
+                report.problems.append(REVOKED)
+
+
+def verify(
+    raw: str | bytes | dict[str, Any],
+    *,
+    resolvers: list[KeyResolver] | None = None,
+    status_lists: StatusListSource | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """Check everything that can be checked offline. Raises Unreadable for non-credentials."""
+    resolvers = [*(resolvers or []), resolve_offline]
+    value, form = (raw, "JSON with a Data Integrity proof") if isinstance(raw, dict) else parse(raw)
+    report = Report(form=form)
+    try:
+        if isinstance(value, str):
+            report.credential, key, _ = vcjwt.decode(value, resolvers)
+        else:
+            report.credential = value
+            key = verify_proof(value, resolvers).key
+        report.proof_ok = True
+        report.key_source, report.key_controller = key.source, key.controller
+        report.key_confirmed = key.confirmed
+    except (ProofError, UnknownContext) as error:
+        report.problems.append(str(error))
+    except jsonld.JsonLdError as error:  # pyld's own errors on malformed JSON-LD
+        report.problems.append(f"The credential is not well-formed JSON-LD: {error}"[:300])
+    if isinstance(value, dict):
+        report.credential = value
+    if report.proof_ok and not (report.key_confirmed and report.key_controller == report.issuer_id):
+        report.notes.append(
+            f"The signing key was found through {report.key_source}; it is not confirmed "
+            "to belong to the issuer. Trust it only if you recognise this issuer."
+        )
+    _check_dates(report, now or datetime.now(UTC))
+    _check_status(report, resolvers, status_lists)
+    types = set(_list(report.credential.get("type")))
+    if types & OPEN_BADGE_TYPES:
+        report.problems.extend(schema_problems(report.credential))
+    else:
+        report.notes.append("It is not an Open Badge, so the OB 3.0 schema was not applied.")
+    return report
