@@ -614,6 +614,15 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             label="ended mentor",
         ),
     ],
+    # finish11: the world's participant has logged a session, so an allowed resend of the
+    # offer is refused with a message on the scheme page
+    "placements:resend_offer": [
+        Case(
+            kw(pk="scheme", participation_pk="participation"),
+            get="scheme_management:change",
+            post="scheme_management",
+        )
+    ],
 }
 
 # API paths (as the OpenAPI document writes them) with an object in them.
