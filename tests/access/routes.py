@@ -623,6 +623,10 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             post="scheme_management",
         )
     ],
+    # finish11: practice A's course no plan names: its managers delete it after confirming
+    "development:remove_training": [
+        Case(kw(pk="owned_training"), get="owned_framework:change", post="owned_framework")
+    ],
 }
 
 # API paths (as the OpenAPI document writes them) with an object in them.
