@@ -25,6 +25,15 @@ class ObjectiveView:
         }
         return self.objective.get_status_display(), colours[self.objective.status]
 
+    @property
+    def training_text(self) -> str:
+        """The courses the objective names; a course taken out of the catalogue since is
+        kept here, marked retired."""
+        return "; ".join(
+            item.title if item.active else f"{item.title} (retired)"
+            for item in self.objective.training.all()
+        )
+
 
 class PlanPresenter:
     def __init__(self, plan: DevelopmentPlan | None, today) -> None:

@@ -297,3 +297,26 @@ def update_training_item(
         item.save()
         item.competencies.set(competencies)
     return item
+
+
+def training_in_use(item: TrainingItem) -> int:
+    """How many objectives of development plans name the course."""
+    return Objective.training.through.objects.filter(trainingitem=item).count()
+
+
+@transaction.atomic
+def remove_training_item(*, actor, item: TrainingItem) -> bool:
+    """Take a course out of the catalogue. A course named in development plans is retired:
+    hidden from new choices, kept (marked retired) on those plans. A course no plan names is
+    deleted. Returns True when it was deleted; audited either way."""
+    _check_catalogue(actor, item.owner)
+    item = TrainingItem.objects.select_for_update().get(pk=item.pk)
+    with set_actor(actor):
+        if training_in_use(item):
+            if not item.active:
+                raise DomainError(f"{item.title} is already retired.")
+            item.active = False
+            item.save(update_fields=["active", "updated_at"])
+            return False
+        item.delete()
+    return True

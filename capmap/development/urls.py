@@ -8,6 +8,7 @@ urlpatterns = [
     path("training/", views.list_training, name="list_training"),
     path("training/new/", views.add_training, name="add_training"),
     path("training/<int:pk>/edit/", views.edit_training, name="edit_training"),
+    path("training/<int:pk>/remove/", views.remove_training, name="remove_training"),
     path("people/<int:pk>/plan/", views.show_plan, name="show_plan"),
     path("people/<int:pk>/plan/propose/", views.propose_plan, name="propose_plan"),
     path("people/<int:pk>/plan/agree/", views.agree_plan, name="agree_plan"),

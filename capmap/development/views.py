@@ -130,6 +130,34 @@ def edit_training(request, pk: int):
 
 
 @login_required
+def remove_training(request, pk: int):
+    """Confirm, then retire a course plans name, or delete one no plan names."""
+    try:
+        item = selectors.get_training_item(request.user, pk)
+    except TrainingItem.DoesNotExist:
+        raise Http404 from None
+    if not policy.allows(request.user, policy.AUTHOR_FRAMEWORKS, item.owner):
+        raise PermissionDenied
+    catalogue = reverse("development:list_training")
+    if request.method == "POST":
+        try:
+            deleted = services.remove_training_item(actor=request.user, item=item)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            done = "deleted" if deleted else "retired: plans that name it keep it"
+            messages.success(request, f"{item.title} {done}.")
+        return redirect(catalogue)
+    context = {
+        "item": item,
+        "in_use": services.training_in_use(item),
+        "back": reverse("development:edit_training", args=[item.pk]),
+        "breadcrumbs": _crumbs(("Training catalogue", catalogue)),
+    }
+    return render(request, "development/remove_training.jinja", context)
+
+
+@login_required
 def show_plan(request, pk: int):
     person = _person(request, pk)
     plan = PlanPresenter(selectors.current_plan(person), selectors.today())

@@ -339,6 +339,11 @@ class Participation(TimeStampedModel):
     supervision = models.OneToOneField(
         Supervision, null=True, on_delete=models.SET_NULL, related_name="participation"
     )
+    # The offer e-mail goes out when the allocation is confirmed (created_at); a lead may send
+    # it again while the participant has logged no session. When it was last sent again, and
+    # how many times it has been sent in all.
+    offer_last_sent_at = models.DateTimeField(null=True, blank=True)
+    offers_sent = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["application__applicant__last_name", "pk"]
@@ -346,6 +351,10 @@ class Participation(TimeStampedModel):
     @property
     def person(self) -> Person:
         return self.application.applicant
+
+    @property
+    def offer_sent_at(self):
+        return self.offer_last_sent_at or self.created_at
 
     def get_additional_data(self) -> dict:
         return {"organisation_path": self.application.applicant.employer.path}

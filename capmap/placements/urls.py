@@ -42,6 +42,11 @@ urlpatterns = [
         views.confirm_allocation,
         name="confirm_allocation",
     ),
+    path(
+        "<int:pk>/participants/<int:participation_pk>/resend-offer/",
+        views.resend_offer,
+        name="resend_offer",
+    ),
     path("<int:pk>/feedback/", feedback.list_surveys, name="list_surveys"),
     path("<int:pk>/feedback/new/", feedback.create_survey, name="create_survey"),
     path("<int:pk>/feedback/<int:survey_pk>/", feedback.show_survey, name="show_survey"),

@@ -634,6 +634,19 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     "privacy:download_export": [
         Case(kw(public_id=("privacy_export", "public_id")), get="privacy_export")
     ],
+    # finish11: the world's participant has logged a session, so an allowed resend of the
+    # offer is refused with a message on the scheme page
+    "placements:resend_offer": [
+        Case(
+            kw(pk="scheme", participation_pk="participation"),
+            get="scheme_management:change",
+            post="scheme_management",
+        )
+    ],
+    # finish11: practice A's course no plan names: its managers delete it after confirming
+    "development:remove_training": [
+        Case(kw(pk="owned_training"), get="owned_framework:change", post="owned_framework")
+    ],
 }
 
 # API paths (as the OpenAPI document writes them) with an object in them.

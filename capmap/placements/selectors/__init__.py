@@ -203,8 +203,14 @@ def participations_of(scheme: Scheme) -> QuerySet[Participation]:
     return (
         Participation.objects.filter(placement__scheme=scheme)
         .select_related("application__applicant__employer", "placement__host", "placement__mentor")
-        .annotate(confirmed_sessions=confirmed_half_days)
+        .annotate(confirmed_sessions=confirmed_half_days, logged_sessions=Count("sessions"))
     )
+
+
+def get_offer_to_resend(scheme: Scheme, pk: int) -> Participation:
+    """A participation of a scheme the caller already holds through get_led_scheme, or
+    Participation.DoesNotExist."""
+    return participations_of(scheme).select_related("placement__scheme").get(pk=pk)
 
 
 def get_participation(user, pk: int) -> Participation:

@@ -40,6 +40,7 @@ from ..models import (
     SchemeStatus,
     SessionLog,
 )
+from .offers import offer_body, offer_subject
 
 
 def _require_lead(actor, scheme: Scheme) -> None:
@@ -389,13 +390,9 @@ def _notify_allocation(scheme, run, applications, placements) -> None:
         else:
             placement = placements[int(pid[1:])]
             mentees.setdefault(placement.pk, []).append(person.full_name)
-            body = (
-                f"You have a placement in {scheme.title}: {placement.title} at "
-                f"{placement.host.name}, with {placement.mentor.get_full_name() or 'your mentor'}. "
-                f"It runs from {scheme.starts_on:%d %B %Y} to {scheme.ends_on:%d %B %Y}."
-            )
+            body = offer_body(scheme, placement)
         if person.email:
-            messages.append((f"{scheme.title}: your placement", body, sender, [person.email]))
+            messages.append((offer_subject(scheme), body, sender, [person.email]))
     for pk, names in mentees.items():
         mentor = placements[pk].mentor
         body = f"You will mentor {', '.join(names)} in {placements[pk].title} ({scheme.title})."

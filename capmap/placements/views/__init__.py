@@ -22,6 +22,7 @@ from ..forms import (
     SessionForm,
 )
 from ..report import scheme_report
+from ..services import offers
 
 
 def _found(lookup, *args):
@@ -296,6 +297,27 @@ def confirm_allocation(request, pk: int, run_pk: int):
         request, f"Allocation confirmed: {len(placed)} placed. Everyone has been told."
     )
     return redirect("placements:show_scheme", pk=scheme.pk)
+
+
+@login_required
+def resend_offer(request, pk: int, participation_pk: int):
+    """Confirm, then e-mail the placement offer again to a participant who has not started."""
+    scheme = _found(selectors.get_led_scheme, request.user, pk)
+    participation = _found(selectors.get_offer_to_resend, scheme, participation_pk)
+    back = reverse("placements:show_scheme", args=[scheme.pk]) + "#participants"
+    if request.method == "POST":
+        try:
+            offers.resend_offer(actor=request.user, participation=participation)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            name = participation.person.full_name
+            messages.success(request, f"Placement offer sent again to {name}.")
+        return redirect(back)
+    context = {"scheme": scheme, "participation": participation, "back": back}
+    context["resend_minutes"] = offers.RESEND_MINUTES
+    context["breadcrumbs"] = presenters.scheme_crumbs(scheme)
+    return _page(request, "resend_offer", **context)
 
 
 @login_required
