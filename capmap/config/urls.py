@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from capmap.api.case import case_api
 from capmap.api.endpoints import api
 from capmap.core import urls as core_urls
 from capmap.core import views as core_views
@@ -27,6 +28,7 @@ urlpatterns = [
     path("privacy/", include("capmap.privacy.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
+    path("ims/case/v1p0/", case_api.urls),  # CASE 1.0 REST binding, public, read only
 ]
 
 handler400 = core_views.bad_request

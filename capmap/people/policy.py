@@ -419,3 +419,13 @@ def organisations(actor: Any, permission: str = VIEW_ORGANISATION) -> QuerySet[O
 
 def actions() -> Iterable[str]:
     return RULES.keys()
+
+
+# --- Published to everyone -----------------------------------------------------------
+
+
+def published_q(via: str = "") -> Q:
+    """What is published to anyone, signed in or not: the shared library (the rule's
+    SharedLibrary grant, whose answer does not depend on who asks). The CASE 1.0 API serves
+    the published versions of these frameworks; an organisation's own are never among them."""
+    return SharedLibrary().q(None, via)

@@ -131,6 +131,10 @@ POLICY: dict[str, Rule] = {
     "staff_import": _rule(SIGNED_IN, IMPORTERS),
     # Another ICS's person: nobody of ICS A.
     "other_tenant": _rule({"other_ics_admin"}, {"other_ics_admin"}),
+    # The CASE 1.0 API (case branch): the published shared library, to anyone signed in or
+    # not; an organisation's own framework or a draft, to nobody (404 for everyone).
+    "published_case": _rule(PERSONAS),
+    "unpublished_case": _rule(()),
 }
 
 # --- Population need (branch qof) ---------------------------------------------------------
@@ -138,3 +142,5 @@ POLICY: dict[str, Rule] = {
 # upload preview is found by nobody, and those who may not import are refused first (403).
 POPULATION_IMPORTERS = frozenset({"ics_admin", "other_ics_admin"})
 POLICY["other_population_upload"] = _rule(SIGNED_IN - POPULATION_IMPORTERS)
+# Kinds whose answer to someone signed out is the policy's, not a sign-in page.
+OPEN_TO_ANONYMOUS = frozenset({"public_link", "published_case", "unpublished_case"})

@@ -649,6 +649,58 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     ],
 }
 
+
+# The CASE 1.0 API (case branch): routes of its own NinjaAPI, named case-v1p0:...
+def _library_version(w):
+    return w.objects["library_framework"].versions.get(number=1)
+
+
+def _child_of(name):
+    """The isChildOf association Capmap writes for a node (derived from its identifier)."""
+    import uuid
+
+    from capmap.frameworks.case import CAPMAP_NAMESPACE
+
+    return lambda w: str(
+        uuid.uuid5(CAPMAP_NAMESPACE, f"{w.objects[name].case_identifier}/isChildOf")
+    )
+
+
+def _scale_rubric(w):
+    import uuid
+
+    from capmap.frameworks.case import CAPMAP_NAMESPACE
+
+    return str(uuid.uuid5(CAPMAP_NAMESPACE, f"{_library_version(w).case_identifier}/scale"))
+
+
+LIBRARY_DOCUMENT = kw(sourcedId=lambda w: _library_version(w).case_identifier)
+OWNED_DOCUMENT = kw(
+    sourcedId=lambda w: w.objects["owned_framework"].versions.get(number=1).case_identifier
+)
+LIBRARY_ITEM = kw(sourcedId=("competency", "case_identifier"))
+DRAFT_ITEM = kw(sourcedId=("draft_competency", "case_identifier"))
+ROUTE_OBJECTS.update(
+    {
+        f"case-v1p0:{name}": [
+            Case(published, get="published_case"),
+            Case(private, get="unpublished_case", label="own or draft"),
+        ]
+        for name, published, private in (
+            ("get_cf_document", LIBRARY_DOCUMENT, OWNED_DOCUMENT),
+            ("get_cf_package", LIBRARY_DOCUMENT, OWNED_DOCUMENT),
+            ("get_cf_item", LIBRARY_ITEM, DRAFT_ITEM),
+            ("get_cf_item_associations", LIBRARY_ITEM, DRAFT_ITEM),
+            (
+                "get_cf_association",
+                kw(sourcedId=_child_of("competency")),
+                kw(sourcedId=_child_of("draft_competency")),
+            ),
+            ("get_cf_rubric", kw(sourcedId=_scale_rubric), kw(sourcedId="=not-a-rubric")),
+        )
+    }
+)
+
 # API paths (as the OpenAPI document writes them) with an object in them.
 API_OBJECTS: dict[str, list[Case]] = {
     "/api/v1/people/{person_id}": [
