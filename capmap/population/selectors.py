@@ -34,6 +34,27 @@ def years() -> list[str]:
     return sorted(set(found), reverse=True)
 
 
+@dataclass
+class PathwayLinks:
+    pathway: CarePathway
+    registers: list[str]
+    can_change: bool
+
+
+def pathway_links(user) -> list[PathwayLinks]:
+    """Every pathway the user may see, the registers it serves, and whether the user may
+    change them (the pathway's own authoring rule)."""
+    links = {pathway.pk: codes for pathway, codes in pathway_registers(user).items()}
+    return [
+        PathwayLinks(
+            pathway,
+            links.get(pathway.pk, []),
+            policy.allows(user, policy.AUTHOR_FRAMEWORKS, pathway.owner),
+        )
+        for pathway in capability.pathways_for(user).select_related("owner")
+    ]
+
+
 def pathway_registers(user) -> dict[CarePathway, list[str]]:
     """The pathways the user may see that serve at least one QOF register, with those."""
     links: dict[CarePathway, list[str]] = defaultdict(list)
@@ -148,18 +169,22 @@ def need_against_capability(user, organisation: Organisation, *, year: str = "")
                 reported[row_year].add(pk)
     capable = capability.capable_people(user, organisation, links)
     for pathway, registers in links.items():
-        people = capable.get(pathway.pk, [])
+        headcount: dict[int, int] = defaultdict(int)
+        fte: dict[int, float] = defaultdict(float)
+        for person in capable.get(pathway.pk, []):
+            for pk in _ancestor_ids(person.employer_path):
+                headcount[pk] += 1
+                fte[pk] += person.fte
         for pk, target in targets.items():
             if pk not in reported[year]:
                 continue  # no figures (a trust, or a practice without QOF): no need to show
-            inside = [p for p in people if p.employer_path.startswith(target.path)]
             row = NeedRow(
                 target,
                 pathway,
                 registers,
                 sum(counts[(year, pk, code)] for code in registers),
-                len(inside),
-                round(sum(p.fte for p in inside), 2),
+                headcount[pk],
+                round(fte[pk], 2),
             )
             if report.previous_year and pk in reported[report.previous_year]:
                 row.previous_patients = sum(

@@ -78,7 +78,9 @@ def plan_population_import(*, actor, content: bytes, year: str) -> PopulationPla
     parsed = qof.read_prevalence(content)
     plan = PopulationPlan(year=year, mistakes=parsed.mistakes)
     known = fetch_in_chunks(_practices_in_scope(actor), "ods_code", parsed.practice_codes)
-    plan.practice_ids = {practice.ods_code.upper(): practice.pk for practice in known}
+    plan.practice_ids = {
+        str(o.ods_code).upper(): o.pk for o in known if isinstance(o, Organisation)
+    }
     for row in parsed.rows:
         if row.practice_code in plan.practice_ids:
             plan.rows.append(row)

@@ -50,7 +50,7 @@ def list_need(request):
         "pagination": pagination(page, request.GET),
         "years": selectors.years(),
         "can_import": services.can_import_population(request.user),
-        "pathways": selectors.pathway_registers(request.user),
+        "pathways": selectors.pathway_links(request.user),
         "register_names": register_names,
         "breadcrumbs": _crumbs()[:1],
     }

@@ -125,3 +125,14 @@ def test_only_a_system_administrator_changes_a_library_pathways_registers(client
     library = pathway("library-pathway", [])
     client.force_login(MembershipFactory(organisation=OrganisationFactory(), role=Role.ADMIN).user)
     assert client.get(f"/population/pathways/{library.slug}/registers/").status_code == 403
+
+
+def test_the_need_page_lists_pathways_with_a_change_link_for_their_owner(owned_pathway, client):
+    own, manager, practice, _ = owned_pathway
+    link = f'href="/population/pathways/{own.slug}/registers/"'
+    client.force_login(manager)
+    page = client.get("/population/").content.decode()
+    assert "Respiratory care" in page and "No register yet" in page and link in page
+    client.force_login(MembershipFactory(organisation=practice, role=Role.VIEWER).user)
+    page = client.get("/population/").content.decode()
+    assert "Respiratory care" in page and link not in page
