@@ -76,6 +76,9 @@ class ErasureRecord(models.Model):
     """
 
     person_id_erased = models.PositiveBigIntegerField(unique=True)
+    # sha256 of the staff record's key and creation time: matches the same record in a
+    # backup, never another installation's record that happens to share the key.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     user_id_erased = models.PositiveBigIntegerField(null=True, blank=True)
     pseudonym = models.CharField(max_length=40, unique=True)
     erased_by = models.ForeignKey(

@@ -3,6 +3,7 @@ background, downloading it, and erasing a person. Permission-checked, audited, a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import tempfile
@@ -190,6 +191,7 @@ def erase_person(*, actor, person: Person, reason: str = "") -> ErasureRecord:
         if record is None:
             record = ErasureRecord.objects.create(
                 person_id_erased=person.pk,
+                fingerprint=fingerprint(person),
                 user_id_erased=user_id,
                 pseudonym=plan.pseudonym,
                 erased_by=user_or_none(actor),
@@ -198,14 +200,25 @@ def erase_person(*, actor, person: Person, reason: str = "") -> ErasureRecord:
                 erased_at=timezone.now(),
                 summary=summary,
             )
-            line = _log_line(record)
+            line = log_line(record)
             transaction.on_commit(lambda: append_to_log_file(line))
     return record
 
 
-def _log_line(record: ErasureRecord) -> dict:
+def fingerprint(person: Person) -> str:
+    """Tells the same staff record in a backup from another with the same key (a backup of
+    another installation): its key and creation time, which identify no one."""
+    return hashlib.sha256(f"{person.pk}|{person.created_at.isoformat()}".encode()).hexdigest()
+
+
+def all_erasures():
+    return ErasureRecord.objects.all()
+
+
+def log_line(record: ErasureRecord) -> dict:
     return {
         "person_id": record.person_id_erased,
+        "fingerprint": record.fingerprint,
         "user_id": record.user_id_erased,
         "pseudonym": record.pseudonym,
         "erased_at": record.erased_at.isoformat(),
@@ -242,3 +255,31 @@ def read_log_file() -> list[dict]:
         except json.JSONDecodeError:
             continue
     return lines
+
+
+def reapply_erasure(line: dict) -> bool:
+    """Apply one logged erasure again after a restore. True when the restored data still
+    held the person identifiable (so they were erased again); the log row is put back."""
+    from capmap.core.actors import SYSTEM
+
+    person = Person.objects.filter(pk=line.get("person_id")).select_related("user").first()
+    if person is not None and fingerprint(person) != line.get("fingerprint"):
+        return False  # a different staff record under the same key
+    with transaction.atomic():
+        if not ErasureRecord.objects.filter(person_id_erased=line["person_id"]).exists():
+            ErasureRecord.objects.create(
+                person_id_erased=line["person_id"],
+                fingerprint=line.get("fingerprint", ""),
+                user_id_erased=line.get("user_id"),
+                pseudonym=line["pseudonym"],
+                erased_by_label=line.get("erased_by", ""),
+                reason=line.get("reason", ""),
+                erased_at=datetime.fromisoformat(line["erased_at"]),
+                summary=line.get("summary", {}),
+            )
+        if person is None:
+            return False
+        if person.first_name == erasure.ERASED_FIRST_NAME and person.last_name == line["pseudonym"]:
+            return False
+        erase_person(actor=SYSTEM, person=person, reason=line.get("reason", ""))
+    return True
