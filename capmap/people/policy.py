@@ -334,6 +334,8 @@ RULES: dict[str, Rule] = {
 EXPORT_PERSONAL_DATA = "export_personal_data"
 ERASE_PERSON = "erase_person"
 APPROVE_CORRECTION = "approve_correction"
+PROPOSE_CORRECTION = "propose_correction"
+RULES[PROPOSE_CORRECTION] = Rule((Oneself(),))
 RULES[EXPORT_PERSONAL_DATA] = Rule((Oneself(), Over(MANAGE_ORGANISATIONS, "employer__path")))
 RULES[ERASE_PERSON] = Rule((Over(MANAGE_ORGANISATIONS, "employer__path"),), never_self="user")
 RULES[APPROVE_CORRECTION] = Rule((Over(MANAGE_ORGANISATIONS, "employer__path"),), never_self="user")

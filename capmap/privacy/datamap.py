@@ -437,6 +437,14 @@ KINDS: tuple[DataKind, ...] = (
         actors=("requested_by",),
     ),
     DataKind(
+        "privacy.CorrectionRequest",
+        "Corrections proposed",
+        Action.DELETE,
+        "No retention need; the changes they made stay in the audit trail, pseudonymised.",
+        subject="person",
+        actors=("proposed_by", "decided_by"),
+    ),
+    DataKind(
         "privacy.ErasureRecord",
         "Erasures carried out",
         Action.KEEP,

@@ -2,6 +2,8 @@ from django import forms
 
 from capmap.core.forms import PlainForm
 
+from .models import CorrectableField
+
 
 class EraseForm(PlainForm):
     reason = forms.CharField(
@@ -16,4 +18,12 @@ class EraseForm(PlainForm):
         error_messages={
             "required": "Select the box to confirm you understand this cannot be undone"
         },
+    )
+
+
+class CorrectionForm(PlainForm):
+    field = forms.ChoiceField(label="What is wrong?", choices=CorrectableField.choices)
+    value = forms.CharField(label="The correct value", max_length=200)
+    note = forms.CharField(
+        label="Anything the admin should know (optional)", required=False, max_length=300
     )

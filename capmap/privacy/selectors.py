@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from capmap.people import policy
 from capmap.people.models import Person
 
-from .models import ErasureRecord, SubjectAccessExport
+from .models import CorrectionRequest, ErasureRecord, SubjectAccessExport
 
 
 def person_by_email(email: str) -> Person:
@@ -48,3 +48,18 @@ def get_export(user, public_id) -> SubjectAccessExport:
 
 def erasure_of(person: Person) -> ErasureRecord | None:
     return ErasureRecord.objects.filter(person_id_erased=person.pk).first()
+
+
+def corrections_of(person: Person) -> QuerySet[CorrectionRequest]:
+    return CorrectionRequest.objects.filter(person=person)
+
+
+def may_decide_corrections(user, person: Person) -> bool:
+    return policy.allows(user, policy.APPROVE_CORRECTION, person)
+
+
+def correction_to_decide(user, pk: int) -> CorrectionRequest:
+    rows = CorrectionRequest.objects.filter(
+        policy.allowed_q(user, policy.APPROVE_CORRECTION, via="person__")
+    )
+    return rows.select_related("person").get(pk=pk)

@@ -3,13 +3,16 @@ background, downloading it, and erasing a person. Permission-checked, audited, a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import tempfile
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F
@@ -22,7 +25,16 @@ from capmap.people.models import Person
 
 from . import erasure
 from .export import write_export
-from .models import ErasureRecord, ExportStatus, SubjectAccessExport
+from .models import (
+    DEFAULT_RETENTION_YEARS,
+    CorrectableField,
+    CorrectionRequest,
+    CorrectionStatus,
+    ErasureRecord,
+    ExportStatus,
+    RetentionSchedule,
+    SubjectAccessExport,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +202,7 @@ def erase_person(*, actor, person: Person, reason: str = "") -> ErasureRecord:
         if record is None:
             record = ErasureRecord.objects.create(
                 person_id_erased=person.pk,
+                fingerprint=fingerprint(person),
                 user_id_erased=user_id,
                 pseudonym=plan.pseudonym,
                 erased_by=user_or_none(actor),
@@ -198,14 +211,25 @@ def erase_person(*, actor, person: Person, reason: str = "") -> ErasureRecord:
                 erased_at=timezone.now(),
                 summary=summary,
             )
-            line = _log_line(record)
+            line = log_line(record)
             transaction.on_commit(lambda: append_to_log_file(line))
     return record
 
 
-def _log_line(record: ErasureRecord) -> dict:
+def fingerprint(person: Person) -> str:
+    """Tells the same staff record in a backup from another with the same key (a backup of
+    another installation): its key and creation time, which identify no one."""
+    return hashlib.sha256(f"{person.pk}|{person.created_at.isoformat()}".encode()).hexdigest()
+
+
+def all_erasures():
+    return ErasureRecord.objects.all()
+
+
+def log_line(record: ErasureRecord) -> dict:
     return {
         "person_id": record.person_id_erased,
+        "fingerprint": record.fingerprint,
         "user_id": record.user_id_erased,
         "pseudonym": record.pseudonym,
         "erased_at": record.erased_at.isoformat(),
@@ -242,3 +266,164 @@ def read_log_file() -> list[dict]:
         except json.JSONDecodeError:
             continue
     return lines
+
+
+def reapply_erasure(line: dict) -> bool:
+    """Apply one logged erasure again after a restore. True when the restored data still
+    held the person identifiable (so they were erased again); the log row is put back."""
+    from capmap.core.actors import SYSTEM
+
+    person = Person.objects.filter(pk=line.get("person_id")).select_related("user").first()
+    if person is not None and fingerprint(person) != line.get("fingerprint"):
+        return False  # a different staff record under the same key
+    with transaction.atomic():
+        if not ErasureRecord.objects.filter(person_id_erased=line["person_id"]).exists():
+            ErasureRecord.objects.create(
+                person_id_erased=line["person_id"],
+                fingerprint=line.get("fingerprint", ""),
+                user_id_erased=line.get("user_id"),
+                pseudonym=line["pseudonym"],
+                erased_by_label=line.get("erased_by", ""),
+                reason=line.get("reason", ""),
+                erased_at=datetime.fromisoformat(line["erased_at"]),
+                summary=line.get("summary", {}),
+            )
+        if person is None:
+            return False
+        if person.first_name == erasure.ERASED_FIRST_NAME and person.last_name == line["pseudonym"]:
+            return False
+        erase_person(actor=SYSTEM, person=person, reason=line.get("reason", ""))
+    return True
+
+
+# --- Correction --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_correction(
+    *, actor, person: Person, field: str, value: str, note: str = ""
+) -> CorrectionRequest:
+    """The person proposes a correction to their own staff record; an admin decides."""
+    require_actor(actor)
+    if not policy.allows(actor, policy.PROPOSE_CORRECTION, person):
+        raise NotPermitted("You can propose corrections only to your own record.")
+    if field not in CorrectableField.values:
+        raise DomainError("Choose what to correct.")
+    value = value.strip()
+    current = str(getattr(person, field) or "")
+    if value == current:
+        raise DomainError("The new value is the same as the one held. Enter the correct value.")
+    with set_actor(actor):
+        return CorrectionRequest.objects.create(
+            person=person,
+            field=field,
+            current_value=current[:200],
+            proposed_value=value[:200],
+            note=note.strip()[:300],
+            proposed_by=actor,
+        )
+
+
+@transaction.atomic
+def decide_correction(*, actor, correction: CorrectionRequest, approve: bool) -> CorrectionRequest:
+    """An admin over the person approves (the record changes, old and new values in the
+    audit trail) or rejects a pending correction."""
+    require_actor(actor)
+    correction = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
+    person = Person.objects.select_for_update().get(pk=correction.person_id)
+    if not policy.allows(actor, policy.APPROVE_CORRECTION, person):
+        raise NotPermitted("You cannot decide corrections to this record.")
+    if correction.status != CorrectionStatus.PENDING:
+        raise DomainError("This correction has already been decided.")
+    with set_actor(actor):
+        if approve:
+            setattr(person, correction.field, correction.proposed_value)
+            try:
+                person.full_clean()
+            except ValidationError as error:
+                messages = [m for ms in error.message_dict.values() for m in ms]
+                raise DomainError(" ".join(messages)) from None
+            person.save()
+        correction.status = CorrectionStatus.APPROVED if approve else CorrectionStatus.REJECTED
+        correction.decided_by = user_or_none(actor)
+        correction.decided_at = timezone.now()
+        correction.save()
+    return correction
+
+
+# --- Retention ---------------------------------------------------------------------------
+
+
+@dataclass
+class RetentionReport:
+    due: list[tuple[Person, int]]  # (person, years of the schedule that applies)
+    exports: int
+    reports: int
+
+    def as_text(self) -> str:
+        lines = [f"People past their retention schedule: {len(self.due)}"]
+        for person, years in self.due:
+            lines.append(
+                f"  staff record {person.pk} at {person.employer.name}: left "
+                f"{person.end_date:%d %B %Y}, kept {years} year(s)"
+            )
+        lines.append(f"Expired subject access exports to remove: {self.exports}")
+        lines.append(f"Expired report files to remove: {self.reports}")
+        return "\n".join(lines)
+
+
+def _years_for(organisation, schedules: dict[int, int]) -> int:
+    """The schedule of the organisation or the nearest one above it, else the default."""
+    for pk in reversed(organisation.ancestor_ids()):
+        if pk in schedules:
+            return schedules[pk]
+    return DEFAULT_RETENTION_YEARS
+
+
+def retention_due(*, today: date | None = None) -> RetentionReport:
+    """What `capmap apply-retention` would do today (nothing is changed)."""
+    from capmap.reports.models import ReportRequest, ReportStatus
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    schedules = dict(
+        RetentionSchedule.objects.values_list("organisation_id", "years_after_employment")
+    )
+    erased = ErasureRecord.objects.values_list("person_id_erased", flat=True)
+    left = (
+        Person.objects.filter(end_date__isnull=False, end_date__lt=today)
+        .exclude(pk__in=list(erased))
+        .select_related("employer", "user")
+        .order_by("end_date", "pk")
+    )
+    due = []
+    for person in left.iterator():
+        years = _years_for(person.employer, schedules)
+        end = person.end_date
+        try:
+            until = end.replace(year=end.year + years)
+        except ValueError:  # 29 February
+            until = end.replace(year=end.year + years, day=28)
+        if until < today:
+            due.append((person, years))
+    reports = ReportRequest.objects.filter(status=ReportStatus.DONE, expires_at__lte=now).count()
+    return RetentionReport(
+        due=due, exports=prune_expired_exports(now=now, apply=False), reports=reports
+    )
+
+
+def apply_retention(*, today: date | None = None) -> RetentionReport:
+    """Erase everyone past their schedule and remove expired files; safe to run twice."""
+    from capmap.core.actors import SYSTEM
+    from capmap.reports.services import prune_expired_reports
+
+    report = retention_due(today=today)
+    for person, years in report.due:
+        erase_person(
+            actor=SYSTEM,
+            person=person,
+            reason=f"Retention schedule: {years} year(s) after employment ended",
+        )
+    prune_expired_exports()
+    prune_expired_reports()
+    return report

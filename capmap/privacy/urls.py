@@ -9,6 +9,8 @@ urlpatterns = [
     path("people/<int:person>/", views.show_person_data, name="show_person_data"),
     path("people/<int:person>/exports/", views.request_export, name="request_export"),
     path("people/<int:person>/erase/", views.erase_person, name="erase_person"),
+    path("people/<int:person>/corrections/", views.propose_correction, name="propose_correction"),
+    path("corrections/<int:pk>/decide/", views.decide_correction, name="decide_correction"),
     path("exports/<uuid:public_id>/", views.show_export, name="show_export"),
     path(
         "exports/<uuid:public_id>/progress/",

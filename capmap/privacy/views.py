@@ -3,17 +3,18 @@ export (request, progress, download) and the erasure preview and confirmation.""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from capmap.core.exceptions import DomainError
+from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.people.models import Person
 
 from . import presenters, selectors, services
-from .forms import EraseForm
-from .models import SubjectAccessExport
+from .forms import CorrectionForm, EraseForm
+from .models import CorrectionRequest, SubjectAccessExport
 
 
 def _crumbs(person: Person | None = None) -> list[dict]:
@@ -48,7 +49,7 @@ def my_data(request):
 
 
 @login_required
-def show_person_data(request, person: int):
+def show_person_data(request, person: int, correction_form=None, status: int = 200):
     record = _person(request, person)
     context = {
         "person": record,
@@ -56,9 +57,12 @@ def show_person_data(request, person: int):
         "exports": selectors.exports_of(request.user, record)[:20],
         "may_erase": selectors.may_erase(request.user, record),
         "erasure": selectors.erasure_of(record),
+        "corrections": selectors.corrections_of(record)[:50],
+        "may_decide": selectors.may_decide_corrections(request.user, record),
+        "correction_form": correction_form or CorrectionForm(),
         "breadcrumbs": [{"href": reverse("core:home"), "text": "Home"}],
     }
-    return render(request, "privacy/show_person_data.jinja", context)
+    return render(request, "privacy/show_person_data.jinja", context, status=status)
 
 
 @login_required
@@ -122,3 +126,47 @@ def erase_person(request, person: int):
     return render(
         request, "privacy/erase_person.jinja", context, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_POST
+def propose_correction(request, person: int):
+    record = _person(request, person)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.propose_correction(
+                actor=request.user,
+                person=record,
+                field=form.cleaned_data["field"],
+                value=form.cleaned_data["value"],
+                note=form.cleaned_data["note"],
+            )
+        except NotPermitted:
+            raise PermissionDenied from None
+        except DomainError as error:
+            form.add_error("value", str(error))
+        else:
+            messages.success(request, "Your correction has been sent to an admin to approve.")
+            return redirect("privacy:show_person_data", record.pk)
+    return show_person_data(request, record.pk, correction_form=form, status=400)
+
+
+@login_required
+@require_POST
+def decide_correction(request, pk: int):
+    try:
+        correction = selectors.correction_to_decide(request.user, pk)
+    except CorrectionRequest.DoesNotExist:
+        raise Http404 from None
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.decide_correction(actor=request.user, correction=correction, approve=approve)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "The correction has been approved." if approve else "The correction was not approved.",
+        )
+    return redirect("privacy:show_person_data", correction.person_id)

@@ -111,6 +111,10 @@ POLICY: dict[str, Rule] = {
     # employer (manage_organisations) export; only those admins erase, never the person.
     "person_data": _rule({"subject", "ics_admin"}, {"subject", "ics_admin"}),
     "erasure": _rule({"ics_admin"}, {"ics_admin"}),
+    # Only the person proposes corrections to their record (an admin who sees it: 403);
+    # admins over their employer decide a pending one.
+    "correction_proposal": _rule({"subject", "ics_admin"}, {"subject"}),
+    "privacy_correction": _rule({"ics_admin"}, {"ics_admin"}),
     # The ICS admin's export of the subject: only its requester, while they may export.
     "privacy_export": _rule({"ics_admin"}),
     # Practice A's own framework and pathway: view_organisation over it; managers author.

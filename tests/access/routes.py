@@ -625,6 +625,20 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             data=lambda w: {"confirm": "on"},
         )
     ],
+    "privacy:propose_correction": [
+        Case(
+            SUBJECT_AS_PERSON,
+            post="correction_proposal",
+            data=lambda w: {"field": "stage", "value": "senior"},
+        )
+    ],
+    "privacy:decide_correction": [
+        Case(
+            kw(pk="privacy_correction"),
+            post="privacy_correction",
+            data=lambda w: {"decision": "approve"},
+        )
+    ],
     "privacy:show_export": [
         Case(kw(public_id=("privacy_export", "public_id")), get="privacy_export")
     ],

@@ -403,3 +403,12 @@ def _privacy(w: World) -> None:
     )
     export.file.save("export.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=True)
     w.objects["privacy_export"] = export
+    from capmap.privacy.models import CorrectionRequest
+
+    w.objects["privacy_correction"] = CorrectionRequest.objects.create(
+        person=w.objects["subject"],
+        field="stage",
+        current_value=w.objects["subject"].stage,
+        proposed_value="senior",
+        proposed_by=w.users["subject"],
+    )

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 
+from capmap.core.signals import after_restore, before_restore
 from capmap.organisations.models import Organisation
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -72,6 +73,10 @@ class Command(BaseCommand):
             # Migrations seed reference rows (job roles, activity types) that the backup
             # holds too; emptying first makes the backup the only source. The post-migrate
             # signal puts back the content types and permissions the backup refers to.
+            # Apps above this one carry state across (the erasure log: an older backup must
+            # not bring an erased person back unnoticed).
+            carried = {id(receiver): value for receiver, value in before_restore.send(Command)}
             call_command("flush", interactive=False, verbosity=0)
             # The audit trail comes back as it was; loading writes no entries of its own.
             call_command("loaddata", str(path), format="json", verbosity=0)
+            after_restore.send(Command, carried=carried, say=self.stdout.write)
