@@ -4,6 +4,7 @@ from django.urls import include, path
 from capmap.api.endpoints import api
 from capmap.core import urls as core_urls
 from capmap.core import views as core_views
+from capmap.credentials import views as credential_views
 
 from . import home
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("reports/", include("capmap.reports.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
+    path("credentials/", include("capmap.credentials.urls")),
+    path(".well-known/did.json", credential_views.show_did_document, name="did_document"),
 ]
 
 handler400 = core_views.bad_request

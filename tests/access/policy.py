@@ -125,4 +125,6 @@ POLICY: dict[str, Rule] = {
     "staff_import": _rule(SIGNED_IN, IMPORTERS),
     # Another ICS's person: nobody of ICS A.
     "other_tenant": _rule({"other_ics_admin"}, {"other_ics_admin"}),
+    # A credential issued to the subject: only its holder downloads it (branch creds).
+    "own_credential": _rule({"subject"}),
 }

@@ -37,6 +37,8 @@ PUBLIC_ROUTES = {
     "placements:survey_thanks",
     "placements:answer_survey",
     "api-v1:openapi-json",
+    "credentials:verify_credential",  # anyone verifies a credential (branch creds)
+    "did_document",  # /.well-known/did.json
 }
 
 # Cells where the product still answers differently from the policy table. The matrix
