@@ -112,6 +112,12 @@ SECTIONS = [
         "Who changed what, and when.",
         _holds(policy.VIEW_AUDIT),
     ),
+    _Section(
+        "My credentials",
+        "credentials:list_my_credentials",
+        "Your signed-off competencies as credentials you keep and share.",
+        _has_staff_record,
+    ),
 ]
 
 

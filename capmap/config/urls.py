@@ -5,6 +5,7 @@ from capmap.api.case import case_api
 from capmap.api.endpoints import api
 from capmap.core import urls as core_urls
 from capmap.core import views as core_views
+from capmap.credentials import views as credential_views
 
 from . import home
 
@@ -29,6 +30,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("ims/case/v1p0/", case_api.urls),  # CASE 1.0 REST binding, public, read only
+    path("credentials/", include("capmap.credentials.urls")),
+    path(".well-known/did.json", credential_views.show_did_document, name="did_document"),
 ]
 
 handler400 = core_views.bad_request

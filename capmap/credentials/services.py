@@ -27,6 +27,7 @@ from capmap.people.models import Person, Supervision
 
 from . import keys, publishing
 from .models import IssuedCredential, IssuerKey, Revocation, SourceKind, StatusList
+from .vc import vcjwt
 from .vc.dataintegrity import sign
 from .vc.multibase import did_key_verification_method, public_key_multibase
 from .vc.ob3 import Alignment, Award, achievement_credential
@@ -262,3 +263,12 @@ def revoke_superseded(*, event: CapabilityEvent) -> list[Revocation]:
     )
     reason = f"Corrected: a later sign-off verified level {event.level}."
     return [revoke_credential(actor=SYSTEM, credential=c, reason=reason) for c in stale]
+
+
+def credential_as_jwt(*, credential: IssuedCredential) -> str:
+    """The same credential as a VC-JWT, signed by the key that signed it (no state change;
+    here because it opens the private key)."""
+    seed = keys.open_seed(credential.key.encrypted_seed)
+    public = publishing.key_bytes(credential.key)
+    unsigned = {k: v for k, v in credential.document.items() if k != "proof"}
+    return vcjwt.encode(unsigned, seed=seed, public_key=public)

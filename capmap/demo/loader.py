@@ -5,7 +5,8 @@ adds what a newer version of Capmap brings.
 """
 
 from capmap.assessments.demo import load_demo_assessments
-from capmap.demo.story import ICS_NAME, load_demo_story
+from capmap.credentials.demo import load_demo_credentials
+from capmap.demo.story import ICS_NAME, load_demo_story, persona
 from capmap.development.demo import load_demo_development
 from capmap.frameworks.library import load_starter_library
 from capmap.impact.demo import load_demo_activity
@@ -27,4 +28,6 @@ def load_demo() -> list[str]:
         added.append("a placement scheme with its allocation")
     if load_demo_activity(ics_name=ICS_NAME):
         added.append("twelve months of activity figures")
+    if load_demo_credentials(email=persona("practitioner")[0]):
+        added.append("the practitioner's sign-offs as verifiable credentials")
     return added

@@ -139,6 +139,8 @@ POLICY: dict[str, Rule] = {
     # not; an organisation's own framework or a draft, to nobody (404 for everyone).
     "published_case": _rule(PERSONAS),
     "unpublished_case": _rule(()),
+    # A credential issued to the subject: only its holder downloads it (branch creds).
+    "own_credential": _rule({"subject"}),
 }
 
 # --- Population need (branch qof) ---------------------------------------------------------

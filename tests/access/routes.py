@@ -779,3 +779,78 @@ ROUTE_OBJECTS.update(
     }
 )
 ROUTE_LISTS["population:list_need"] = Listing("team", lambda w: w.orgs.practice_a.name)
+
+# --- credentials (branch creds) ------------------------------------------------------------
+
+
+def _subject_credential(w):
+    """A credential issued to the subject, made on first use in each test (a test's own
+    transaction is rolled back, so it is made again when it is gone)."""
+    from capmap.assessments.models import CapabilityEvent, CurrentCapability
+    from capmap.core.actors import SYSTEM
+    from capmap.credentials.models import IssuedCredential
+    from capmap.credentials.services import issue_credential
+
+    made = w.objects.get("credential")
+    if made is None or not IssuedCredential.objects.filter(public_id=made.public_id).exists():
+        subject, mentor = w.objects["subject"], w.users["mentor_during"]
+        event = CapabilityEvent.objects.create(
+            person=subject,
+            competency=w.objects["competency"],
+            level=2,
+            valid_from=timezone.now(),
+            signed_by=mentor,
+        )
+        CurrentCapability.objects.update_or_create(
+            person=subject,
+            competency=event.competency,
+            defaults={
+                "level": 2,
+                "signed_by": mentor,
+                "signed_at": event.valid_from,
+                "event": event,
+            },
+        )
+        w.objects["credential"] = issue_credential(actor=SYSTEM, event=event)
+    return w.objects["credential"]
+
+
+def _credential_id(w):
+    return _subject_credential(w).public_id
+
+
+ROUTE_OBJECTS.update(
+    {
+        "credentials:download_credential": [
+            Case(kw(public_id=_credential_id), get="own_credential")
+        ],
+        "credentials:download_jwt": [Case(kw(public_id=_credential_id), get="own_credential")],
+        # Public by design: the link is the credential's id; issuer profiles and status
+        # lists are what verifiers anywhere fetch.
+        "credentials:show_shared_credential": [
+            Case(kw(public_id=_credential_id), get="public_link")
+        ],
+        "credentials:show_issuer": [
+            Case(
+                kw(organisation_id=lambda w: _subject_credential(w).organisation_id),
+                get="public_link",
+            )
+        ],
+        "credentials:show_status_list": [
+            Case(
+                kw(
+                    organisation_id=lambda w: _subject_credential(w).organisation_id,
+                    number="=1",
+                ),
+                get="public_link",
+            )
+        ],
+    }
+)
+ROUTE_LISTS.update(
+    {
+        "credentials:list_my_credentials": Listing(
+            "own_credential", lambda w: str(_subject_credential(w).public_id)
+        ),
+    }
+)

@@ -119,3 +119,14 @@ def test_key_sealed_under_another_secret_opens_only_with_it_as_a_fallback(w, set
         keys.open_seed(sealed)
     settings.SECRET_KEY_FALLBACKS = [old]
     assert keys.open_seed(sealed) == b"k" * 32
+
+
+def test_demo_issues_the_practitioners_levels_once(w):
+    from capmap.credentials.demo import load_demo_credentials
+
+    signed_off(w)
+    assert load_demo_credentials(email=w.pharmacist_user.email)
+    assert not load_demo_credentials(email=w.pharmacist_user.email)
+    assert not load_demo_credentials(email="nobody@example.org")
+    credential = IssuedCredential.objects.get(person=w.pharmacist)
+    assert selectors.verify_here(credential.document).verified

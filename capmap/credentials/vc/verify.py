@@ -5,6 +5,7 @@ in, so the same code serves the web page, the command line and the tests."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -178,6 +179,26 @@ def _check_dates(report: Report, now: datetime) -> None:
         report.problems.append(f"Expired on {end:%d %B %Y}.")
 
 
+# Content hash of a status list credential -> its proof problem ("" when it holds). A
+# verifier checking many credentials of one issuer checks the list's proof once.
+_LIST_PROOFS: dict[str, str] = {}
+
+
+def _status_list_problem(listed: dict[str, Any], resolvers: list[KeyResolver]) -> str:
+    content = json.dumps(listed, sort_keys=True) + repr([id(r) for r in resolvers])
+    digest = hashlib.sha256(content.encode()).hexdigest()
+    if digest not in _LIST_PROOFS:
+        try:
+            verify_proof(listed, resolvers)
+            problem = ""
+        except (ProofError, UnknownContext) as error:
+            problem = str(error)
+        if len(_LIST_PROOFS) > 256:
+            _LIST_PROOFS.clear()
+        _LIST_PROOFS[digest] = problem
+    return _LIST_PROOFS[digest]
+
+
 def _check_status(
     report: Report, resolvers: list[KeyResolver], status_lists: StatusListSource | None
 ) -> None:
@@ -195,10 +216,9 @@ def _check_status(
                 "could not be checked offline."
             )
             continue
-        try:
-            verify_proof(listed, resolvers)
-        except (ProofError, UnknownContext) as error:
-            report.problems.append(f"The status list's signature does not hold: {error}")
+        problem = _status_list_problem(listed, resolvers)
+        if problem:
+            report.problems.append(f"The status list's signature does not hold: {problem}")
             continue
         subject = _first(listed.get("credentialSubject")) or {}
         try:

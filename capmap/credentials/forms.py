@@ -1,0 +1,42 @@
+from django import forms
+from django.conf import settings
+
+from capmap.core.forms import PlainForm
+
+
+class VerifyCredentialForm(PlainForm):
+    """Paste a credential or upload its file: one of the two."""
+
+    text = forms.CharField(
+        label="Paste the credential",
+        help_text="The credential's JSON, or a VC-JWT (text starting eyJ).",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    file = forms.FileField(
+        label="Or upload the credential file",
+        help_text="A .json or .jwt file.",
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        limit = settings.CAPMAP_MAX_CREDENTIAL_BYTES
+        if upload is not None and upload.size > limit:
+            self.add_error(
+                "file", f"The file is larger than {limit // 1024} KB: a credential is smaller."
+            )
+        elif len((data.get("text") or "").encode()) > limit:
+            self.add_error(
+                "text", f"The text is longer than {limit // 1024} KB: a credential is shorter."
+            )
+        elif upload is None and not (data.get("text") or "").strip():
+            self.add_error("text", "Paste the credential, or choose its file to upload.")
+        return data
+
+    def raw(self) -> bytes:
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            return upload.read(settings.CAPMAP_MAX_CREDENTIAL_BYTES + 1)
+        return self.cleaned_data["text"].encode()

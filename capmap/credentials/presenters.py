@@ -1,0 +1,57 @@
+"""What the credential pages show: a verification answer as headings, rows and tags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import IssuedCredential
+from .vc.verify import Report
+
+
+@dataclass(frozen=True)
+class VerificationPresenter:
+    report: Report
+
+    @property
+    def heading(self) -> str:
+        if self.report.verified:
+            return "This credential is genuine and still holds"
+        if self.report.revoked:
+            return "This credential has been revoked"
+        return "This credential cannot be relied on"
+
+    @property
+    def tag(self) -> dict[str, str]:
+        if self.report.verified:
+            return {"text": "Verified", "classes": "nhsuk-tag--green"}
+        if self.report.revoked:
+            return {"text": "Revoked", "classes": "nhsuk-tag--red"}
+        return {"text": "Not verified", "classes": "nhsuk-tag--red"}
+
+    @property
+    def rows(self) -> list[dict]:
+        r = self.report
+        pairs = [
+            ("What is certified", r.achievement or "Not stated"),
+            ("Level reached", r.level or "Not stated"),
+            ("Issued by", r.issuer or "Not stated"),
+            ("Issued on", r.valid_from[:10] or "Not stated"),
+            ("Form", r.form),
+            ("Signing key found through", r.key_source or "No key found"),
+        ]
+        return [{"key": {"text": k}, "value": {"text": v}} for k, v in pairs]
+
+
+@dataclass(frozen=True)
+class CredentialRow:
+    credential: IssuedCredential
+
+    @property
+    def status(self) -> dict[str, str]:
+        if getattr(self.credential, "revocation", None) is not None:
+            return {"text": "Revoked", "classes": "nhsuk-tag--red"}
+        return {"text": "Valid", "classes": "nhsuk-tag--green"}
+
+
+def credential_rows(credentials) -> list[CredentialRow]:
+    return [CredentialRow(c) for c in credentials]

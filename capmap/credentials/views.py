@@ -1,0 +1,170 @@
+"""Credential pages: the holder's own list and downloads, and what is public by design
+(the verification page, a credential's shareable link, issuer profiles, status lists)."""
+
+import io
+import json
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from capmap.core.exceptions import DomainError
+
+from . import publishing, selectors, services
+from .forms import VerifyCredentialForm
+from .presenters import VerificationPresenter, credential_rows
+from .vc.verify import Unreadable
+
+VERIFY_LIMIT_PER_MINUTE = 30
+LD_JSON = "application/ld+json"
+
+
+def _crumbs(*items: tuple[str, str]) -> list[dict]:
+    return [{"href": reverse("core:home"), "text": "Home"}] + [
+        {"href": href, "text": text} for text, href in items
+    ]
+
+
+@login_required
+def list_my_credentials(request):
+    context = {
+        "rows": credential_rows(selectors.credentials_of_holder(request.user)),
+        "issuable": selectors.levels_without_credential(request.user),
+        "has_record": selectors.holder_person(request.user) is not None,
+        "breadcrumbs": _crumbs(),
+    }
+    return render(request, "credentials/list_my_credentials.jinja", context)
+
+
+@login_required
+@require_POST
+def issue_my_credentials(request):
+    event_id = request.POST.get("event", "")
+    try:
+        if event_id.isdigit():
+            event = selectors.holder_event(request.user, int(event_id))
+            if event is None:
+                raise Http404
+            services.issue_credential(actor=request.user, event=event)
+            messages.success(request, "Your credential has been issued.")
+        else:
+            person = selectors.holder_person(request.user)
+            if person is None:
+                raise Http404
+            made = services.issue_missing_credentials(actor=request.user, person=person)
+            messages.success(request, f"{len(made)} credentials issued.")
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("credentials:list_my_credentials")
+
+
+def _own(request, public_id):
+    credential = selectors.holder_credential(request.user, public_id)
+    if credential is None:
+        raise Http404
+    return credential
+
+
+@login_required
+def download_credential(request, public_id):
+    credential = _own(request, public_id)
+    response = HttpResponse(json.dumps(credential.document, indent=2), content_type=LD_JSON)
+    name = publishing.credential_file_name(credential)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def download_credential_jwt(request, public_id):
+    credential = _own(request, public_id)
+    token = services.credential_as_jwt(credential=credential)
+    response = HttpResponse(token, content_type="application/vc+jwt")
+    name = publishing.credential_file_name(credential).replace(".json", ".jwt")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def download_all_credentials(request):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for credential in selectors.credentials_of_holder(request.user):
+            archive.writestr(
+                publishing.credential_file_name(credential),
+                json.dumps(credential.document, indent=2),
+            )
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="my-credentials.zip"'
+    return response
+
+
+def _over_limit(request) -> bool:
+    """At most VERIFY_LIMIT_PER_MINUTE checks a minute from one address (cheap guard)."""
+    key = f"credentials-verify:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key) > VERIFY_LIMIT_PER_MINUTE
+    except ValueError:
+        return False
+
+
+def verify_credential(request):
+    """The public verification page: paste or upload, no account needed."""
+    form = VerifyCredentialForm(request.POST or None, request.FILES or None)
+    result, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        if _over_limit(request):
+            form.add_error(None, "Too many checks from your address: wait a minute and try again.")
+            status = 429
+        else:
+            try:
+                result = VerificationPresenter(selectors.verify_here(form.raw()))
+            except Unreadable as error:
+                form.add_error("file" if request.FILES else "text", str(error))
+    context = {"form": form, "result": result, "breadcrumbs": _crumbs()}
+    return render(request, "credentials/verify_credential.jinja", context, status=status)
+
+
+@require_GET
+def show_shared_credential(request, public_id):
+    """A credential's shareable link (its id): whoever has the link sees it verified now."""
+    credential = selectors.shared_credential(public_id)
+    if credential is None:
+        raise Http404
+    if LD_JSON in request.headers.get("Accept", ""):
+        return JsonResponse(credential.document, content_type=LD_JSON)
+    context = {
+        "result": VerificationPresenter(selectors.verify_here(credential.document)),
+        "credential": credential,
+        "breadcrumbs": _crumbs(("Verify a credential", reverse("credentials:verify_credential"))),
+    }
+    return render(request, "credentials/show_shared_credential.jinja", context)
+
+
+@require_GET
+def show_issuer(request, organisation_id: int):
+    organisation = selectors.issuer_organisation(organisation_id)
+    if organisation is None:
+        raise Http404
+    return JsonResponse(publishing.issuer_profile(organisation), content_type=LD_JSON)
+
+
+@require_GET
+def show_status_list(request, organisation_id: int, number: int):
+    status_list = selectors.status_list(organisation_id, number)
+    if status_list is None:
+        raise Http404
+    response = JsonResponse(publishing.signed_status_list(status_list), content_type=LD_JSON)
+    response["Cache-Control"] = "max-age=300"
+    return response
+
+
+@require_GET
+def show_did_document(request):
+    """/.well-known/did.json: did:web of the deployment with every issuer key."""
+    return JsonResponse(publishing.did_document(), content_type="application/did+json")
