@@ -20,6 +20,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return settings.ACCOUNT_ALLOW_SIGNUPS
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth counts wrong passwords per "site domain + address", and without the sites
+        # framework the domain is the Host the request came in on, port and all. Each host
+        # name Capmap answers to (or each server, reached by its own address) would then
+        # give five more tries: count per address alone.
+        login = credentials.get("email", credentials.get("username", ""))
+        return f"login:{str(login).lower()}"
+
     def get_password_change_redirect_url(self, request) -> str:
         # Back to the Security page, where the change is confirmed in a banner.
         return reverse("mfa_index")

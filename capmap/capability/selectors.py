@@ -470,6 +470,84 @@ def team_heatmap(
     return heatmap
 
 
+@dataclass(frozen=True, slots=True)
+class PersonGaps:
+    """One person's totals against their role profiles: what the heatmap's row adds up to."""
+
+    person: Person
+    required: int
+    gaps: int
+    levels_short: int
+
+
+@dataclass(frozen=True, slots=True)
+class DomainGaps:
+    domain: str
+    required: int
+    gaps: int
+    levels_short: int
+
+
+@dataclass
+class TeamGaps:
+    people: list[PersonGaps]
+    domains: list[DomainGaps]
+    competencies: int
+
+    @property
+    def levels_short(self) -> int:
+        return sum(row.levels_short for row in self.people)
+
+
+def team_gaps(user, organisation: Organisation) -> TeamGaps:
+    """The team heatmap's totals (per person, per domain) without its cells.
+
+    It walks each person's requirements only, against the verified levels read in one
+    query, where the heatmap makes a cell for every person and every column: for an ICS
+    of 5,000 staff that is half a million steps instead of over a million cells.
+    People come most levels short first, as the heatmap sorted by gaps.
+    """
+    people_qs = team_people(user, organisation)
+    people = list(
+        people_qs.select_related("job_role", "employer").only(
+            "first_name", "last_name", "stage", "job_role__name", "employer__path"
+        )
+    )
+    current = current_levels(people_qs)
+    profiles = Profiles(p.job_role_id for p in people)
+    by_profile: dict[tuple[int, str, str], list[tuple[int, int]]] = {}
+    per_competency: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    rows = []
+    for person in people:
+        key = (person.job_role_id, person.stage, person.employer.path)
+        if key not in by_profile:
+            by_profile[key] = [(c, level) for c, level, _ in profiles.requirements(*key)]
+        requirements = by_profile[key]
+        short_in = short_by = 0
+        for competency_id, level in requirements:
+            short = gaps.shortfall(level, current.get((person.pk, competency_id)))
+            totals = per_competency[competency_id]
+            totals[0] += 1
+            if short:
+                short_in += 1
+                short_by += short
+                totals[1] += 1
+                totals[2] += short
+        rows.append(PersonGaps(person, len(requirements), short_in, short_by))
+    rows.sort(key=lambda row: (-row.levels_short, row.person.last_name, row.person.pk))
+    by_domain: dict[str, list[int]] = {}
+    for competency in competency_headers(per_competency):
+        domain = competency.domain.title if competency.domain_id else "Other"
+        totals = by_domain.setdefault(domain, [0, 0, 0])
+        for index, value in enumerate(per_competency[competency.pk]):
+            totals[index] += value
+    return TeamGaps(
+        people=rows,
+        domains=[DomainGaps(domain, *totals) for domain, totals in by_domain.items()],
+        competencies=len(per_competency),
+    )
+
+
 def _pathway_applies(
     person: Person, minimums: dict[int, int], profiles: Profiles, current: dict
 ) -> bool:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -73,37 +74,54 @@ def _cell(value):
     return neutralise(str(value))
 
 
+# Column widths are judged from this many rows of each table: enough to fit the data,
+# and the rows need not be read twice when a table streams them.
+WIDTH_SAMPLE = 200
+
+
+def _widths(spec: Sheet) -> dict[int, int]:
+    widths: dict[int, int] = {}
+    for table in spec.tables:
+        rows = table.rows if isinstance(table.rows, Sequence) else []
+        for row in [table.head, *rows[:WIDTH_SAMPLE]]:
+            for i, value in enumerate(row, start=1):
+                widths[i] = max(widths.get(i, 8), min(len(str(value or "")), 60))
+    return widths
+
+
 def write_workbook(sheets: Sequence[Sheet]) -> bytes:
-    """Each sheet: an optional heading and notes, then each table under its bold caption."""
-    workbook = Workbook(write_only=False)
-    workbook.remove(workbook.active)
+    """Each sheet: an optional heading and notes, then each table under its bold caption.
+
+    openpyxl's write-only mode streams rows to the file instead of keeping a cell object
+    for each one: 5,000 staff write in a fraction of the time, and memory stays flat.
+    """
+    workbook = Workbook(write_only=True)
     used: set[str] = set()
-    bold = Font(bold=True)
+    bold, large = Font(bold=True), Font(bold=True, size=14)
+
+    def styled(value, font: Font) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=_cell(value))
+        cell.font = font
+        return cell
+
     for spec in sheets:
         sheet = workbook.create_sheet(_sheet_title(spec.title, used))
-        widths: dict[int, int] = {}
+        # Widths must be set before the first row in write-only mode.
+        for column, width in _widths(spec).items():
+            sheet.column_dimensions[get_column_letter(column)].width = width + 2
         written = bool(spec.heading or spec.notes)
         if spec.heading:
-            sheet.append([_cell(spec.heading)])
-            sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=14)
+            sheet.append([styled(spec.heading, large)])
         for note in spec.notes:
             sheet.append([_cell(note)])
         for table in spec.tables:
             if written:
                 sheet.append([])
-            sheet.append([_cell(table.caption)])
+            sheet.append([styled(table.caption, bold)])
             written = True
-            sheet.cell(sheet.max_row, 1).font = bold
-            sheet.append([_cell(h) for h in table.head])
-            for column in range(1, len(table.head) + 1):
-                sheet.cell(sheet.max_row, column).font = bold
+            sheet.append([styled(h, bold) for h in table.head])
             for row in table.rows:
-                values = [_cell(v) for v in row]
-                sheet.append(values)
-                for i, value in enumerate(values, start=1):
-                    widths[i] = max(widths.get(i, 8), min(len(str(value or "")), 60))
-        for column, width in widths.items():
-            sheet.column_dimensions[get_column_letter(column)].width = width + 2
+                sheet.append([_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -184,3 +184,21 @@ def test_someone_who_signs_in_with_nhs_account_only_can_set_a_password(client):
 
     user.refresh_from_db()
     assert user.check_password(new_password)
+
+
+def test_lock_out_holds_whichever_host_name_the_wrong_passwords_came_in_on(client):
+    # Behind a load balancer, or when the service answers to two names, the five tries are
+    # counted for the address, not for each name.
+    UserFactory(email="robin@example.nhs.uk")
+    for attempt in range(5):
+        host = "127.0.0.1:8001" if attempt % 2 else "localhost:8002"
+        client.post(
+            "/accounts/login/",
+            {"login": "robin@example.nhs.uk", "password": "not-the-password"},
+            HTTP_HOST=host,
+        )
+
+    response = sign_in(client, "robin@example.nhs.uk", PASSWORD)
+
+    assert "_auth_user_id" not in client.session
+    assert "Too many wrong passwords have been entered" in response.content.decode()

@@ -6,7 +6,7 @@ import dj_database_url
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_site_url, env_str
+from .env import cache_from_environment, env_bool, env_int, env_list, env_site_url, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -57,6 +57,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed (the 50-person heatmap: ~10x smaller). BREACH, which reads secrets
+    # from the sizes of compressed pages, is answered by Django itself: every CSRF token
+    # in a page is masked afresh on each response, and GZipMiddleware adds random-length
+    # padding (Django 4.2+). Static files never get here: WhiteNoise answers them above,
+    # already compressed at collectstatic time.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,9 +106,17 @@ TEMPLATES = [
 
 def _database_from_url(url: str) -> dict:
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
+        config = dj_database_url.parse(url)
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database address: {error}") from None
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # A new PostgreSQL connection per request costs more than most pages (issue 15: it
+        # nearly halved signed-in throughput). Keep each one for a minute, and check it
+        # still answers before a request uses it, so a restarted server costs no errors.
+        config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+        config["CONN_HEALTH_CHECKS"] = True
+    else:
+        config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web process read while the task worker writes.
         config["OPTIONS"] = {
@@ -163,10 +177,11 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LOGIN_RATE_LIMIT", "30/5m/ip,5/5m/key"),
     "reset_password": "5/m/ip,3/m/key",
 }
-# Rate limits count in the cache. This in-memory cache counts per process, which holds
-# the limit on one server; with several web processes, each counts on its own (so an
-# attacker gets at most one allowance per process).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits and lock-outs count in the cache (allauth's ratelimit uses Django's cache).
+# Without REDIS_URL the cache is in each process's memory, which holds the limit on one
+# server process only; with REDIS_URL every server and worker counts in the same Redis,
+# so five wrong passwords lock the address whichever server they reached.
+CACHES = {"default": cache_from_environment()}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Capmap"
@@ -293,6 +308,14 @@ CAPMAP_IMPORT_MAX_COLUMNS = env_int("CAPMAP_IMPORT_MAX_COLUMNS", 100, minimum=1)
 # The address people and other systems reach this deployment at: the stable, absolute URIs
 # of published CASE frameworks (/ims/case/v1p0/...) are made from it.
 CAPMAP_BASE_URL = env_site_url("CAPMAP_BASE_URL", "http://127.0.0.1:8000")
+
+# --- The web server (`capmap serve`) ------------------------------------------------
+# gunicorn worker processes on this machine: about 2 x cores + 1 for a server of its own.
+CAPMAP_WEB_WORKERS = env_int("CAPMAP_WEB_WORKERS", 2, minimum=1)
+# Threads in each worker: more lets slow requests (report downloads) overlap.
+CAPMAP_WEB_THREADS = env_int("CAPMAP_WEB_THREADS", 1, minimum=1)
+# A request still running after this many seconds is ended and its worker restarted.
+CAPMAP_WEB_TIMEOUT = env_int("CAPMAP_WEB_TIMEOUT", 60, minimum=1)
 
 # --- Background tasks ---------------------------------------------------------
 TASKS = {

@@ -62,3 +62,29 @@ def env_site_url(name: str, default: str) -> str:
             f"{name} must be the site's address, like https://capmap.example.nhs.uk, not {raw!r}."
         )
     return raw.rstrip("/")
+
+
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def cache_from_environment() -> dict:
+    """Django's cache: Redis (shared by every process) when REDIS_URL is set, else in memory."""
+    url = env_str("REDIS_URL", "").strip()
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if not url.startswith(REDIS_SCHEMES):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix://, not {url!r}."
+        )
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        # Several installations (or test runs) may share one Redis: keep their keys apart.
+        "KEY_PREFIX": env_str("CAPMAP_CACHE_PREFIX", "capmap"),
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            # A Redis that stops answering must fail a request quickly, not hang it.
+            "SOCKET_CONNECT_TIMEOUT": 2,
+            "SOCKET_TIMEOUT": 2,
+        },
+    }

@@ -19,4 +19,12 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CAPMAP_REQUIRE_MFA_FOR_ADMINS = env_bool("CAPMAP_REQUIRE_MFA_FOR_ADMINS", True)
+# collectstatic writes each file under a name with its hash, gzip and Brotli copies beside
+# it; WhiteNoise serves those with a cache lifetime of a year (the name changes with the
+# content) and never looks in the app folders at request time.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

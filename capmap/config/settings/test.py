@@ -9,3 +9,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The suite opens and drops its own databases: persistent connections would hold them open.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

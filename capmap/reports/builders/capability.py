@@ -1,7 +1,5 @@
 """Capability reports: the team capability map, training needs and pathway coverage."""
 
-from collections import defaultdict
-
 from django.utils import timezone
 
 from capmap.capability import selectors
@@ -25,7 +23,7 @@ def _name(competency) -> str:
 
 def build_team_capability(context: BuildContext) -> ReportDocument:
     context.progress(20, "Reading verified levels")
-    heatmap = selectors.team_heatmap(context.user, context.organisation, sort="gaps")
+    team = selectors.team_gaps(context.user, context.organisation)
     context.progress(60, "Adding up gaps")
     people = Table(
         "People by levels short",
@@ -35,34 +33,24 @@ def build_team_capability(context: BuildContext) -> ReportDocument:
                 row.person.full_name,
                 row.person.job_role.name,
                 row.person.stage,
-                sum(1 for cell in row.cells if cell.required),
+                row.required,
                 row.gaps,
-                row.total_shortfall,
+                row.levels_short,
             ]
-            for row in heatmap.rows
+            for row in team.people
         ],
     )
-    by_domain: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for index, competency in enumerate(heatmap.competencies):
-        domain = competency.domain.title if competency.domain_id else "Other"
-        for row in heatmap.rows:
-            cell = row.cells[index]
-            if cell.required:
-                totals = by_domain[domain]
-                totals[0] += 1
-                totals[1] += 1 if cell.shortfall else 0
-                totals[2] += cell.shortfall
     domains = Table(
         "Gaps by domain",
         ["Domain", "Requirements", "Below required level", "Levels short"],
-        [[domain, *totals] for domain, totals in by_domain.items()],
+        [[d.domain, d.required, d.gaps, d.levels_short] for d in team.domains],
     )
     summary = Section(
         "Summary",
         figures=[
-            ("People in post", str(len(heatmap.rows))),
-            ("Competencies required", str(len(heatmap.competencies))),
-            ("Levels short in all", str(sum(row.total_shortfall for row in heatmap.rows))),
+            ("People in post", str(len(team.people))),
+            ("Competencies required", str(team.competencies)),
+            ("Levels short in all", str(team.levels_short)),
         ],
     )
     sections = [summary, Section("People", tables=[people]), Section("Domains", tables=[domains])]

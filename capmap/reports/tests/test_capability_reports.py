@@ -64,3 +64,32 @@ def test_pathway_coverage_report_names_holders_in_scope_only(client, story):
     cells = xlsx_cells(xlsx)
     assert ours.full_name in cells and "Single point of failure" in cells
     assert not any("Theirside" in str(c) for c in cells)
+
+
+def test_team_capability_totals_are_the_heatmaps_totals(story):
+    # The report adds up requirements without building the heatmap: same figures.
+    from capmap.capability import selectors
+
+    t, manager, ours, c = story
+    second = PersonFactory(
+        employer=t.practice_a, job_role=ours.job_role, stage="junior", last_name="Second"
+    )
+    verify(second, c[2], 1)
+    heatmap = selectors.team_heatmap(manager, t.pcn_a, sort="gaps")
+    team = selectors.team_gaps(manager, t.pcn_a)
+
+    assert [(r.person.pk, r.required, r.gaps, r.levels_short) for r in team.people] == [
+        (r.person.pk, r.required, r.gaps, r.total_shortfall) for r in heatmap.rows
+    ]
+    assert team.competencies == len(heatmap.competencies)
+    assert team.levels_short == sum(r.total_shortfall for r in heatmap.rows) == 21
+
+
+def test_team_capability_workbook_reads_back_with_every_person_and_domain(client, story):
+    t, manager, ours, _ = story
+    client.force_login(manager)
+    report = ask(client, kind="team-capability", organisation=t.pcn_a.pk, format="xlsx")
+    cells = xlsx_cells(report)
+    for expected in ("People by levels short", "Gaps by domain", "Levels short in all"):
+        assert expected in cells
+    assert ours.full_name in cells

@@ -42,20 +42,20 @@ print(report.pk)
 class Database:
     """The workers' own database, which this test reads directly to follow them."""
 
-    def __init__(self, tmp_path: Path):
+    def __init__(self, tmp_path: Path, suffix: str = "worker_test"):
         suite_url = os.environ.get("DATABASE_URL", "")
         self.postgres = suite_url.startswith(("postgres://", "postgresql://"))
         if self.postgres:
             import psycopg
 
             base, _, name = suite_url.rpartition("/")
-            self.name = f"{name or 'capmap'}_worker_test"
+            self.name = f"{name or 'capmap'}_{suffix}"
             self.url = f"{base}/{self.name}"
             with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
                 admin.execute(f'CREATE DATABASE "{self.name}"')
         else:
-            self.path = tmp_path / "worker.sqlite3"
+            self.path = tmp_path / f"{suffix}.sqlite3"
             self.url = f"sqlite:///{self.path}"
 
     def drop(self) -> None:
@@ -67,13 +67,17 @@ class Database:
                 admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     def one(self, query: str, params: tuple = ()):
+        rows = self.all(query, params)
+        return rows[0] if rows else None
+
+    def all(self, query: str, params: tuple = ()) -> list:
         if self.postgres:
             import psycopg
 
             with psycopg.connect(self.url) as db:
-                return db.execute(query.replace("?", "%s"), params).fetchone()
+                return db.execute(query.replace("?", "%s"), params).fetchall()
         with sqlite3.connect(self.path, timeout=20) as db:
-            return db.execute(query, params).fetchone()
+            return db.execute(query, params).fetchall()
 
 
 def environment(tmp_path: Path, database: Database) -> dict:

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo already loaded.")
         self.stdout.write(self.sign_ins_table())
         if not no_serve:
-            call_command("serve", addrport)
+            call_command("serve", addrport, development=True)
 
     @staticmethod
     def sign_ins_table() -> str:
