@@ -432,6 +432,17 @@ def my_unfinished_assessments(user) -> QuerySet[Assessment]:
     )
 
 
+def my_assessments_awaiting_sign_off(user) -> QuerySet[Assessment]:
+    """The user's own self-assessments submitted and not yet signed off or returned: they
+    wait on the supervisor."""
+    if not user.is_authenticated:
+        return Assessment.objects.none()
+    return assessments_for(user).filter(
+        person__user=user,
+        state=State.SUBMITTED,  # type: ignore[misc]  # annotated, as above
+    )
+
+
 def cycles_to_start(user) -> QuerySet[AssessmentCycle]:
     """Open cycles of the user's employer (or an organisation above it) in which they have
     no assessment yet: the self-assessments they are asked to start."""
