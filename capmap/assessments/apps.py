@@ -24,3 +24,10 @@ class AssessmentsConfig(AppConfig):
             models.CurrentCapability,
         ):
             auditlog.register(model, exclude_fields=AUDIT_EXCLUDE)
+
+        # A level of a scale that ratings or verified levels use is never removed.
+        from capmap.frameworks.level_uses import register
+
+        from .selectors import level_uses_in_assessments
+
+        register(level_uses_in_assessments)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from capmap.core.workflow import with_status
 from capmap.frameworks import selectors as framework_selectors
+from capmap.frameworks.level_uses import plural
 from capmap.frameworks.models import (
     Competency,
     CompetencyMapping,
@@ -431,6 +432,17 @@ def my_unfinished_assessments(user) -> QuerySet[Assessment]:
     )
 
 
+def my_assessments_awaiting_sign_off(user) -> QuerySet[Assessment]:
+    """The user's own self-assessments submitted and not yet signed off or returned: they
+    wait on the supervisor."""
+    if not user.is_authenticated:
+        return Assessment.objects.none()
+    return assessments_for(user).filter(
+        person__user=user,
+        state=State.SUBMITTED,  # type: ignore[misc]  # annotated, as above
+    )
+
+
 def cycles_to_start(user) -> QuerySet[AssessmentCycle]:
     """Open cycles of the user's employer (or an organisation above it) in which they have
     no assessment yet: the self-assessments they are asked to start."""
@@ -452,3 +464,19 @@ def cycles_to_start(user) -> QuerySet[AssessmentCycle]:
 def unread_notifications(user, limit: int = 5) -> list[Notification]:
     """The newest unread notifications, at most `limit`."""
     return list(notifications_for(user).filter(read_at__isnull=True)[:limit])
+
+
+def level_uses_in_assessments(version_id: int, value: int) -> list[str]:
+    """Ratings and verified levels given at a level of a version's scale: such a level is
+    never removed (registered with frameworks.level_uses in AssessmentsConfig.ready)."""
+    kinds = (
+        (SelfRating, "self-rating", "self-ratings"),
+        (AssessorRating, "supervisor rating", "supervisor ratings"),
+        (CapabilityEvent, "verified level", "verified levels"),
+    )
+    uses = []
+    for model, one, many in kinds:
+        count = model.objects.filter(competency__version_id=version_id, level=value).count()
+        if count:
+            uses.append(plural(count, one, many))
+    return uses

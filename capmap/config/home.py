@@ -93,6 +93,7 @@ class HomePage:
     schemes: list[SchemeSummary] = field(default_factory=list)
     organisations: str = ""
     sections: list[Link] = field(default_factory=list)
+    with_supervisor: list[Task] = field(default_factory=list)
 
 
 # --- What waits for the person ----------------------------------------------------------
@@ -238,6 +239,34 @@ def tasks_for(user) -> list[Task]:
         *_own_assessment_tasks(user),
         *_survey_and_report_tasks(user),
     ]
+
+
+def with_supervisor_for(user) -> list[Task]:
+    """What of the person's own waits on their supervisor: self-assessments submitted for
+    sign-off and evidence awaiting review."""
+    tasks = []
+    submitted = assessments.my_assessments_awaiting_sign_off(user).count()
+    if submitted:
+        tasks.append(
+            Task(
+                f"{counted(submitted, 'self-assessment')} {_verb(submitted, 'waits', 'wait')} "
+                "for your supervisor to sign off",
+                reverse("assessments:list_my_assessments"),
+                "Nothing to do for now: you will be told when they sign it off or return it.",
+            )
+        )
+    person = assessments.my_person(user) if user.is_authenticated else None
+    evidence = portfolio.my_evidence_awaiting_review(user).count() if person else 0
+    if evidence:
+        tasks.append(
+            Task(
+                f"{counted(evidence, 'piece')} of your evidence "
+                f"{_verb(evidence, 'waits', 'wait')} for your supervisor to review",
+                reverse("portfolio:list_evidence", args=[person.pk]),  # type: ignore[union-attr]
+                "They accept it or tell you what is missing.",
+            )
+        )
+    return tasks
 
 
 # --- The teams a manager looks after -----------------------------------------------------
@@ -403,6 +432,7 @@ def home_page(user) -> HomePage:
         notifications=assessments.unread_notifications(user),
         unread=assessments.unread_count(user),
         sections=landing_links(user),
+        with_supervisor=with_supervisor_for(user),
     )
     if policy.allows_anywhere(user, policy.VIEW_PEOPLE):
         page.teams = teams_for(user)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from capmap.impact import selectors as impact_selectors
 from capmap.people import policy
 
 
@@ -92,7 +93,7 @@ SECTIONS = [
         "Impact",
         "impact:list_impact_organisations",
         "What each role adds: activity, trends and GP time released.",
-        _holds(policy.VIEW_ORGANISATION),
+        impact_selectors.may_use_impact,
     ),
     _Section(
         "Population need",

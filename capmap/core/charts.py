@@ -248,33 +248,63 @@ def bar_chart(
     chart_id: str = "",
 ) -> Chart:
     """One bar a label; each bar carries its label and value for assistive technology."""
-    labels = [str(label) for label in labels]
-    numbers = _values(values)
-    chart_id = chart_id or _slug(title)
-    maximum = nice_ceiling(max(numbers, default=0))
+    labels, numbers, chart_id, maximum = _one_series(title, labels, values, chart_id)
     parts, band, extra = _axes(maximum, labels, unit)
     parts.append('<g class="app-chart__bars">')
     width = band * 0.7
     for i, (label, value) in enumerate(zip(labels, numbers, strict=True)):
         top = _y(value, maximum)
-        attributes = _attrs(
-            x=MARGIN_LEFT + band * i + (band - width) / 2,
-            y=top,
-            width=width,
-            height=_y(0, maximum) - top,
-            fill=PALETTE[0],
-            data_label=label,
-            data_value=format_number(value),
-        )
-        parts.append(
-            f"<rect {attributes}><title>{escape(label)}: {format_number(value)}</title></rect>"
-        )
+        x = MARGIN_LEFT + band * i + (band - width) / 2
+        parts.append(_bar(x, top, width, _y(0, maximum) - top, label, value))
     parts.append("</g>")
-    description = description or _describe(labels, [Series(series_name, numbers)], unit)
-    svg = _frame(chart_id, title, description, parts, HEIGHT + extra)
-    return Chart(
-        "bar", title, description, labels, [Series(series_name, numbers)], unit, chart_id, svg
+    series = Series(series_name, numbers)
+    return _one_series_chart(
+        "bar", title, description, series, labels, unit, chart_id, parts, HEIGHT + extra
     )
+
+
+def _one_series(
+    title: str, labels: Sequence[str], values: Sequence[float], chart_id: str
+) -> tuple[list[str], list[float], str, float]:
+    """What every one-series chart starts from: labels as text, values as numbers, its id
+    and the top of its axis."""
+    numbers = _values(values)
+    return (
+        [str(label) for label in labels],
+        numbers,
+        chart_id or _slug(title),
+        nice_ceiling(max(numbers, default=0)),
+    )
+
+
+def _bar(x: float, y: float, width: float, height: float, label: str, value: float) -> str:
+    """One bar, carrying its label and value for assistive technology."""
+    attributes = _attrs(
+        x=float(x),
+        y=float(y),
+        width=float(width),
+        height=float(height),
+        fill=PALETTE[0],
+        data_label=label,
+        data_value=format_number(value),
+    )
+    return f"<rect {attributes}><title>{escape(label)}: {format_number(value)}</title></rect>"
+
+
+def _one_series_chart(
+    kind: str,
+    title: str,
+    description: str,
+    series: Series,
+    labels: list[str],
+    unit: str,
+    chart_id: str,
+    parts: list[str],
+    height: float,
+) -> Chart:
+    description = description or _describe(labels, [series], unit)
+    svg = _frame(chart_id, title, description, parts, height)
+    return Chart(kind, title, description, labels, [series], unit, chart_id, svg)
 
 
 def median(values: Sequence[float]) -> float:
@@ -398,10 +428,7 @@ def horizontal_bar_chart(
     chart_id: str = "",
 ) -> Chart:
     """One bar a row, each named in full on its left: for long names, which never get cut."""
-    labels = [str(label) for label in labels]
-    numbers = _values(values)
-    chart_id = chart_id or _slug(title)
-    maximum = nice_ceiling(max(numbers, default=0))
+    labels, numbers, chart_id, maximum = _one_series(title, labels, values, chart_id)
     label_w, value_w = 220, 48
     left, right = label_w + 8, WIDTH - MARGIN_RIGHT - value_w
     wrapped = [wrap_label(label, label_w) for label in labels]
@@ -422,33 +449,14 @@ def horizontal_bar_chart(
         first_line = top + row_h / 2 - LINE_HEIGHT * (len(lines) - 1) / 2 + 4
         parts.append(_lines(label_w, first_line, lines, anchor="end", label=label))
         width = (right - left) * value / maximum
-        attributes = _attrs(
-            x=float(left),
-            y=top + 5,
-            width=float(width),
-            height=float(row_h - 10),
-            fill=PALETTE[0],
-            data_label=label,
-            data_value=format_number(value),
-        )
-        parts.append(
-            f"<rect {attributes}><title>{escape(label)}: {format_number(value)}</title></rect>"
-        )
+        parts.append(_bar(left, top + 5, width, row_h - 10, label, value))
         parts.append(_text(left + width + 4, top + row_h / 2 + 4, format_number(value), "start"))
         top += row_h
     parts.append("</g>")
-    description = description or _describe(labels, [Series(series_name, numbers)], unit)
     height = MARGIN_TOP + plot_h + (40 if unit else 28)
-    svg = _frame(chart_id, title, description, parts, height)
-    return Chart(
-        "horizontal-bar",
-        title,
-        description,
-        labels,
-        [Series(series_name, numbers)],
-        unit,
-        chart_id,
-        svg,
+    series = Series(series_name, numbers)
+    return _one_series_chart(
+        "horizontal-bar", title, description, series, labels, unit, chart_id, parts, height
     )
 
 

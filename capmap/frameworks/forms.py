@@ -255,6 +255,19 @@ class ScaleForm(PlainForm):
         }
 
 
+class NewLevelForm(PlainForm):
+    """A new level on top of a draft version's scale."""
+
+    label = forms.CharField(
+        label="Name of the new level",
+        max_length=100,
+        error_messages={"required": "Enter a name for the new level"},
+    )
+    descriptor = forms.CharField(
+        label="What the level means", required=False, widget=forms.Textarea({"rows": 3})
+    )
+
+
 class CapabilityChangeForm(PlainForm):
     minimum_level = forms.TypedChoiceField(
         label="Minimum level",

@@ -326,3 +326,21 @@ def scale_page(version, form) -> dict:
     framework = version.framework
     back = reverse("frameworks:show_framework", args=[framework.slug])
     return context | {"back": f"{back}?version={version.number}"}
+
+
+def remove_level_page(version, level, refusal: str) -> dict:
+    """The confirm page for removing a level of a draft's scale, or why it cannot be."""
+    back = reverse("frameworks:edit_scale", args=[version.framework.slug, version.number])
+    context = publish_page(version, None)
+    return context | {
+        "heading": f"Remove level {level.value} {level.label}?",
+        "lede": f"{version.framework.title}, draft version {version.number}.",
+        "refusal_heading": "This level cannot be removed",
+        "refusal": refusal,
+        "consequences_intro": "Nothing uses this level: no role profile, care pathway, "
+        "rating or verified level.",
+        "consequences": [],
+        "button_text": "Remove the level",
+        "back": back,
+        "back_text": "Back to the scale",
+    }

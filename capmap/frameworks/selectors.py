@@ -20,6 +20,7 @@ from .models import (
     Framework,
     FrameworkVersion,
     PathwayCapability,
+    ProficiencyLevel,
     RoleProfile,
     RoleRequirement,
     VersionStatus,
@@ -90,6 +91,14 @@ def version_tree(version: FrameworkVersion) -> list[TreeRow]:
 
 def scale_levels(version: FrameworkVersion):
     return packaging.scale_levels(version)
+
+
+def get_scale_level(version: FrameworkVersion, value: int) -> ProficiencyLevel:
+    """A level of a version the caller already holds through a scoped selector, or
+    ProficiencyLevel.DoesNotExist."""
+    return ProficiencyLevel.objects.select_related("scale__version").get(
+        scale__version=version, value=value
+    )
 
 
 def export_text(user, slug: str, file_format: str, number: int | None = None) -> tuple[str, str]:

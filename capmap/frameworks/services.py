@@ -24,6 +24,7 @@ from capmap.people import policy
 from . import packaging
 from .case import CaseError, CasePackage, load_package
 from .csv_template import load_csv
+from .level_uses import level_uses
 from .models import (
     CarePathway,
     Competency,
@@ -33,6 +34,7 @@ from .models import (
     FrameworkVersion,
     PathwayCapability,
     ProficiencyLevel,
+    ProficiencyScale,
     PublishedVersionIsFrozen,
     RoleProfile,
     RoleRequirement,
@@ -727,3 +729,55 @@ def set_scale_levels(
                 row.label, row.descriptor = label.strip()[:100], descriptor.strip()
                 row.save()
     return sorted(rows.values(), key=lambda level: level.value)
+
+
+# --- adding and removing levels of a draft's scale -------------------------------------
+
+MIN_LEVELS = 2
+
+
+@transaction.atomic
+def add_scale_level(
+    *, actor, version: FrameworkVersion, label: str, descriptor: str = ""
+) -> ProficiencyLevel:
+    """Add a level above the highest of a draft version's scale (levels already given to
+    people keep their meaning, so a new level goes on top)."""
+    _draft_of(actor, version)
+    if not label.strip():
+        raise DomainError("Enter a name for the new level.")
+    scale = ProficiencyScale.objects.select_for_update().get(version=version)
+    highest = scale.levels.order_by("-value").values_list("value", flat=True).first() or 0
+    with set_actor(actor):
+        return ProficiencyLevel.objects.create(
+            scale=scale,
+            value=highest + 1,
+            label=label.strip()[:100],
+            descriptor=descriptor.strip(),
+        )
+
+
+def level_removal_refusal(version: FrameworkVersion, value: int) -> str:
+    """Why the level cannot be removed, as a sentence; empty when it can."""
+    count = ProficiencyLevel.objects.filter(scale__version=version).count()
+    if count <= MIN_LEVELS:
+        return f"A scale needs at least {MIN_LEVELS} levels, so level {value} cannot be removed."
+    uses = level_uses(version.pk, value)
+    if uses:
+        return (
+            f"Level {value} is in use by {', '.join(uses)}, so it cannot be removed. "
+            "Change those to another level first."
+        )
+    return ""
+
+
+@transaction.atomic
+def remove_scale_level(*, actor, level: ProficiencyLevel) -> None:
+    """Remove a level of a draft version's scale that nothing uses."""
+    version = level.scale.version
+    _draft_of(actor, version)
+    ProficiencyScale.objects.select_for_update().get(pk=level.scale_id)
+    refusal = level_removal_refusal(version, level.value)
+    if refusal:
+        raise DomainError(refusal)
+    with set_actor(actor):
+        level.delete()

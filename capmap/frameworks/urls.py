@@ -46,6 +46,16 @@ urlpatterns = [
     path("<slug:slug>/v<int:number>/domains/", views.add_domain, name="add_domain"),
     path("<slug:slug>/v<int:number>/scale/", views.edit_scale, name="edit_scale"),
     path(
+        "<slug:slug>/v<int:number>/scale/levels/new/",
+        views.add_scale_level,
+        name="add_scale_level",
+    ),
+    path(
+        "<slug:slug>/v<int:number>/scale/levels/<int:value>/remove/",
+        views.remove_scale_level,
+        name="remove_scale_level",
+    ),
+    path(
         "<slug:slug>/v<int:number>/role-profiles/",
         views.add_role_profile,
         name="add_role_profile",

@@ -21,6 +21,7 @@ from .forms import (
     DomainForm,
     FrameworkForm,
     ImportForm,
+    NewLevelForm,
     PathwayForm,
     ScaleForm,
 )
@@ -31,6 +32,7 @@ from .models import (
     Framework,
     FrameworkVersion,
     PathwayCapability,
+    ProficiencyLevel,
     RoleProfile,
 )
 
@@ -447,3 +449,45 @@ def edit_scale(request, slug: str, number: int):
             url = reverse("frameworks:show_framework", args=[slug])
             return redirect(f"{url}?version={version.number}")
     return render(request, "frameworks/edit_scale.jinja", presenters.scale_page(version, form))
+
+
+def _scale_back(version: FrameworkVersion) -> str:
+    return reverse("frameworks:edit_scale", args=[version.framework.slug, version.number])
+
+
+@login_required
+def add_scale_level(request, slug: str, number: int):
+    version = _authored_version(request, slug, number)
+    form = NewLevelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        level = _save(
+            form, services.add_scale_level, actor=request.user, version=version, **form.cleaned_data
+        )
+        if level is not None:
+            messages.success(request, f"Level {level.value} {level.label} added to the scale.")
+            return redirect(_scale_back(version))
+    context = presenters.edit_page(version, form, "Add a level to the scale")
+    context["levels"] = selectors.scale_levels(version)
+    context["back"] = _scale_back(version)
+    return render(request, "frameworks/add_scale_level.jinja", context)
+
+
+@login_required
+def remove_scale_level(request, slug: str, number: int, value: int):
+    version = _authored_version(request, slug, number)
+    try:
+        level = selectors.get_scale_level(version, value)
+    except ProficiencyLevel.DoesNotExist:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            services.remove_scale_level(actor=request.user, level=level)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Level {level.value} {level.label} removed from the scale.")
+        return redirect(_scale_back(version))
+    context = presenters.remove_level_page(
+        version, level, services.level_removal_refusal(version, value)
+    )
+    return render(request, "frameworks/confirm_delete.jinja", context)

@@ -270,3 +270,15 @@ def activity_types_by_role() -> list[tuple[JobRole, list[ActivityType]]]:
     for activity_type in all_activity_types():
         grouped.setdefault(activity_type.job_role, []).append(activity_type)
     return list(grouped.items())
+
+
+def may_use_impact(user) -> bool:
+    """Whether Impact offers the user anything: a dashboard (view_people somewhere), setting
+    up activity types (admins), or recording activity (record_activity: their own or their
+    staff's) for someone whose job role has activity types to record."""
+    if not user.is_authenticated:
+        return False
+    if policy.allows_anywhere(user, policy.VIEW_PEOPLE) or may_configure_activity_types(user):
+        return True
+    recordable = people_actor_may_record_for(user).filter(job_role__activity_types__active=True)
+    return recordable.exists()

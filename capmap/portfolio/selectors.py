@@ -18,6 +18,16 @@ def evidence_for(user) -> QuerySet[EvidenceItem]:
     return with_status(items.select_related("person__employer", "added_by"))
 
 
+def my_evidence_awaiting_review(user) -> QuerySet[EvidenceItem]:
+    """The user's own evidence submitted and not yet reviewed: it waits on the supervisor."""
+    if not user.is_authenticated:
+        return EvidenceItem.objects.none()
+    return evidence_for(user).filter(
+        person__user=user,
+        status=EvidenceReview.SUBMITTED,  # type: ignore[misc]  # annotated by with_status
+    )
+
+
 def evidence_of(user, person: Person) -> QuerySet[EvidenceItem]:
     return evidence_for(user).filter(person=person).prefetch_related("competencies")
 

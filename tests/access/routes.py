@@ -661,6 +661,28 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     "development:remove_training": [
         Case(kw(pk="owned_training"), get="owned_framework:change", post="owned_framework")
     ],
+    # finish11: practice A's draft scale: its managers add a level, remove its unused top one
+    "frameworks:add_scale_level": [
+        Case(
+            DRAFT,
+            get="owned_framework:change",
+            post="owned_framework",
+            data=lambda w: {"label": "Expert", "descriptor": ""},
+        )
+    ],
+    "frameworks:remove_scale_level": [
+        Case(
+            kw(
+                slug=("owned_framework", "slug"),
+                number=("draft", "number"),
+                value=lambda w: max(
+                    w.objects["draft"].scale.levels.values_list("value", flat=True)
+                ),
+            ),
+            get="owned_framework:change",
+            post="owned_framework",
+        )
+    ],
 }
 
 
