@@ -69,12 +69,13 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    from capmap.core.actors import SYSTEM
     from capmap.frameworks.models import Competency, Domain
     from capmap.frameworks.services import import_framework
 
     raw = json.dumps(generated_package()).encode()
     started = time.perf_counter()
-    framework = import_framework(actor=None, raw=raw, filename="bench.json")
+    framework = import_framework(actor=SYSTEM, raw=raw, filename="bench.json")
     seconds = time.perf_counter() - started
     version = framework.versions.get()
     stored = Domain.objects.filter(version=version).count()

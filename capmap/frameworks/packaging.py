@@ -143,7 +143,7 @@ def package_for_version(version: FrameworkVersion) -> CasePackage:
     if version.source == VersionSource.CASE:
         stored = version.case_package_extra or {}
         return CasePackage(
-            document=dict(version.case_document),
+            document=document_for(version),
             roots=roots,
             other_associations=list(version.case_associations or []),
             definitions=version.case_definitions,
@@ -151,17 +151,7 @@ def package_for_version(version: FrameworkVersion) -> CasePackage:
             extra=dict(stored.get("extra", {})),
             sections=list(stored.get("sections", CASE_SECTIONS[:4])),
         )
-    document = {
-        "identifier": version.case_identifier,
-        "creator": framework.owner.name if framework.owner_id else "Capmap starter library",
-        "title": framework.title,
-        "lastChangeDateTime": last_change(version),
-        "version": str(version.number),
-        "adoptionStatus": version.get_status_display(),
-        "language": "en",
-    }
-    if framework.description:
-        document["description"] = framework.description
+    document = document_for(version)
     rubric_id = str(uuid.uuid5(CAPMAP_NAMESPACE, f"{version.case_identifier}/scale"))
     return CasePackage(
         document=document,
@@ -171,6 +161,34 @@ def package_for_version(version: FrameworkVersion) -> CasePackage:
         ),
         sections=list(CASE_SECTIONS),
     )
+
+
+def document_for(version: FrameworkVersion) -> dict:
+    """The version's CFDocument: as received for an imported package, else written here."""
+    if version.source == VersionSource.CASE:
+        return dict(version.case_document)
+    framework = version.framework
+    document = {
+        "identifier": version.case_identifier,
+        "creator": framework.owner.name if framework.owner else "Capmap starter library",
+        "title": framework.title,
+        "lastChangeDateTime": last_change(version),
+        "version": str(version.number),
+        "adoptionStatus": version.get_status_display(),
+        "language": "en",
+    }
+    if framework.description:
+        document["description"] = framework.description
+    return document
+
+
+def case_document(version: FrameworkVersion) -> dict:
+    """The CFDocument alone as case_export() writes it, without reading the tree."""
+    package = {"CFDocument": document_for(version)}
+    completed = complete_for_schema(
+        package, addresses=case_addresses(), changed=last_change(version)
+    )
+    return completed["CFDocument"]
 
 
 def last_change(version: FrameworkVersion) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from capmap.people import policy
@@ -33,6 +35,21 @@ def published_versions() -> QuerySet[FrameworkVersion]:
     )
 
 
+EXPORT_CACHE_SECONDS = 3600
+
+
+def _export(version: FrameworkVersion) -> dict[str, Any]:
+    """The published version's package. A published version never changes (the models
+    refuse it), and retiring it changes `updated_at`, so the package is cached by both."""
+    stamp = version.updated_at.timestamp()
+    key = f"capmap:case-export:{version.pk}:{stamp}:{settings.CAPMAP_BASE_URL}"
+    package = cache.get(key)
+    if package is None:
+        package = packaging.case_export(version)
+        cache.set(key, package, EXPORT_CACHE_SECONDS)
+    return package
+
+
 def _version_of_document(identifier: str) -> FrameworkVersion:
     version = published_versions().filter(case_identifier=identifier).first()
     if version is None:
@@ -41,11 +58,11 @@ def _version_of_document(identifier: str) -> FrameworkVersion:
 
 
 def documents() -> list[dict[str, Any]]:
-    return [_document(packaging.case_export(v)) for v in published_versions()]
+    return [_document(packaging.case_document(v)) for v in published_versions()]
 
 
-def _document(package: dict[str, Any]) -> dict[str, Any]:
-    document = dict(package["CFDocument"])
+def _document(document: dict[str, Any]) -> dict[str, Any]:
+    document = dict(document)
     document.setdefault(
         "CFPackageURI",
         {
@@ -58,11 +75,11 @@ def _document(package: dict[str, Any]) -> dict[str, Any]:
 
 
 def document(identifier: str) -> dict[str, Any]:
-    return _document(packaging.case_export(_version_of_document(identifier)))
+    return _document(packaging.case_document(_version_of_document(identifier)))
 
 
 def package(identifier: str) -> dict[str, Any]:
-    return packaging.case_export(_version_of_document(identifier))
+    return _export(_version_of_document(identifier))
 
 
 def _package_with_item(identifier: str) -> dict[str, Any]:
@@ -74,7 +91,7 @@ def _package_with_item(identifier: str) -> dict[str, Any]:
     )
     if version_id is None:
         raise NotPublished(identifier)
-    return packaging.case_export(visible.get(pk=version_id))
+    return _export(visible.get(pk=version_id))
 
 
 def _document_link(package: dict[str, Any]) -> dict[str, Any]:
@@ -127,7 +144,7 @@ def association(identifier: str) -> dict[str, Any]:
     """An association of a published framework. Tree associations made in Capmap have
     derived identifiers, so the frameworks' packages are searched (the library is small)."""
     for version in published_versions():
-        package = packaging.case_export(version)
+        package = _export(version)
         found = _find(package.get("CFAssociations", []), identifier)
         if found is not None:
             return _with_document(found, package)
@@ -136,7 +153,7 @@ def association(identifier: str) -> dict[str, Any]:
 
 def rubric(identifier: str) -> dict[str, Any]:
     for version in published_versions():
-        package = packaging.case_export(version)
+        package = _export(version)
         found = _find(package.get("CFRubrics") or [], identifier)
         if found is not None:
             return found
