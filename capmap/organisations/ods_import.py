@@ -154,7 +154,10 @@ def plan_ods_import(*, actor, picture: OdsPicture) -> OdsImportPlan:
     placed: dict[str, str] = {}  # code -> kind, of the organisations this import places
     root_of: dict[str, str] = {}  # code -> its ICB's code, as placed by this import
 
+    left_out_for: dict[str, str] = {}  # code -> why this import leaves it out
+
     def leave_out(record: OdsRecord, reason: str) -> None:
+        left_out_for[record.code] = reason
         plan.left_out.append(LeftOut(record.code, record.name, reason, record.source, record.kind))
 
     for level in LEVELS:
@@ -169,6 +172,10 @@ def plan_ods_import(*, actor, picture: OdsPicture) -> OdsImportPlan:
                         "organisation in Capmap or leave this file out.",
                     )
                 )
+                continue
+            if record.parent_code in left_out_for and record.code not in existing:
+                # Its parent is left out (outside the actor's ICSs, say): so is it, and why.
+                leave_out(record, left_out_for[record.parent_code])
                 continue
             parent_code = _parent_code(record, placed, existing)
             if record.kind == ICB:

@@ -125,4 +125,7 @@ POLICY: dict[str, Rule] = {
     "staff_import": _rule(SIGNED_IN, IMPORTERS),
     # Another ICS's person: nobody of ICS A.
     "other_tenant": _rule({"other_ics_admin"}, {"other_ics_admin"}),
+    # Someone else's ODS import preview (branch ods): nobody may open it. Those who may not
+    # import ODS files (only ICS admins may) are refused (403) before the token is read.
+    "other_ods_session": _rule(SIGNED_IN - {"ics_admin", "other_ics_admin"}),
 }

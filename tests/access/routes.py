@@ -614,6 +614,12 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             label="ended mentor",
         ),
     ],
+    # ODS import (branch ods): another session's preview token is nobody's to open
+    "organisations:preview_organisations_import": [
+        Case(
+            kw(token="=0123456789abcdef"), get="other_ods_session:change", post="other_ods_session"
+        )
+    ],
 }
 
 # API paths (as the OpenAPI document writes them) with an object in them.
