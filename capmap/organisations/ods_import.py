@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -144,7 +145,10 @@ def plan_ods_import(*, actor, picture: OdsPicture) -> OdsImportPlan:
     records = picture.records
     codes = set(records) | {r.parent_code for r in records.values() if r.parent_code}
     existing = {
-        org.ods_code: org for org in fetch_in_chunks(Organisation.objects.all(), "ods_code", codes)
+        org.ods_code: org
+        for org in cast(
+            list[Organisation], fetch_in_chunks(Organisation.objects.all(), "ods_code", codes)
+        )
     }
     managed = _managed_icb_codes(actor)
     managed_paths = (
@@ -261,7 +265,9 @@ def apply_ods_plan(*, actor, plan: OdsImportPlan) -> None:
     }
     parent_codes = {row.parent_code for row in plan.rows if row.parent_code}
     missing = parent_codes - set(by_code)
-    for org in fetch_in_chunks(Organisation.objects.all(), "ods_code", missing):
+    for org in cast(
+        list[Organisation], fetch_in_chunks(Organisation.objects.all(), "ods_code", missing)
+    ):
         by_code[org.ods_code] = org
     audit: list[LogEntry] = []
     created: list[Organisation] = []
