@@ -1,8 +1,11 @@
 """Forms for the organisation pages; services keep the rules, forms parse and explain."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 
+from capmap.core.filetypes import XLSX, ZIP, sniff
 from capmap.core.forms import PlainForm
 
 from .models import ALLOWED_PARENT_KINDS, Organisation, OrganisationKind, Role
@@ -174,4 +177,71 @@ class AuditFilterForm(PlainForm):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date.")
+        return data
+
+
+# --- Importing the NHS ODS files ------------------------------------------------------------
+
+# Each upload field: the name its file takes in the import (and in its messages), and what
+# its content must be: "csv" (text), "xlsx" (an Excel workbook), or "csv-or-zip".
+ODS_UPLOADS = {
+    "epraccur": ("epraccur.csv", "csv"),
+    "etr": ("etr.csv", "csv"),
+    "ets": ("ets.csv", "csv"),
+    "epcn": ("ePCN.xlsx", "xlsx"),
+    "practice_map": ("gp-reg-pat-prac-map.csv", "csv-or-zip"),
+}
+
+
+class OdsImportForm(PlainForm):
+    epraccur = forms.FileField(
+        label="GP practices (epraccur.csv)",
+        required=False,
+        help_text="NHS Digital's GP practices file, as published: no header row.",
+    )
+    etr = forms.FileField(
+        label="NHS trusts (etr.csv)", required=False, help_text="As published: no header row."
+    )
+    ets = forms.FileField(
+        label="NHS trust sites (ets.csv)",
+        required=False,
+        help_text="As published: no header row.",
+    )
+    epcn = forms.FileField(
+        label="Primary care networks (ePCN.xlsx)",
+        required=False,
+        help_text="The workbook with the sheets PCN Details and PCN Core Partner Details.",
+    )
+    practice_map = forms.FileField(
+        label="Practice to PCN, sub-ICB and ICB map (gp-reg-pat-prac-map.csv or its ZIP)",
+        required=False,
+        help_text="From “Patients registered at a GP practice”. It places practices in PCNs "
+        "and PCNs in ICBs: without it only organisations already in Capmap are updated.",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        limit = settings.CAPMAP_MAX_IMPORT_BYTES
+        self.files_to_import: list[tuple[str, bytes]] = []
+        for field, (name, kind) in ODS_UPLOADS.items():
+            upload = data.get(field)
+            if not upload:
+                continue
+            if upload.size > limit:
+                self.add_error(field, f"The file must be smaller than {filesizeformat(limit)}.")
+                continue
+            content = upload.read()
+            found = sniff(content, upload.name)
+            if kind == "xlsx" and found != XLSX:
+                self.add_error(field, "Choose the Excel workbook ePCN.xlsx, as published.")
+            elif kind == "csv" and found is not None:
+                self.add_error(field, f"Choose the CSV file {name}, as published.")
+            elif kind == "csv-or-zip" and found not in (None, ZIP):
+                self.add_error(field, "Choose the mapping file as a CSV file or its ZIP.")
+            else:
+                if found == ZIP:
+                    name = name.replace(".csv", ".zip")
+                self.files_to_import.append((name, content))
+        if not self.errors and not self.files_to_import:
+            raise ValidationError("Choose at least one ODS file to upload.")
         return data

@@ -306,7 +306,7 @@ def _sheet_rows(sheet, name: str) -> Iterator[tuple[int, tuple]]:
 
 
 def _read_epcn(reading: _Reading, picture: OdsPicture, name: str, content: bytes) -> None:
-    from openpyxl import load_workbook  # only this file type needs it
+    from openpyxl import load_workbook  # type: ignore[import-untyped]  # only ePCN needs it
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -481,8 +481,8 @@ def _merge(reading: _Reading, picture: OdsPicture) -> None:
     def leave_out(record: OdsRecord, reason: str) -> None:
         picture.left_out.append(LeftOut(record.code, record.name, reason, record.source))
 
-    for icb in reading.mapped_icbs.values():
-        records[icb.code] = icb
+    for board in reading.mapped_icbs.values():
+        records[board.code] = board
 
     # PCNs: the registration map lists today's PCNs and their ICB; ePCN adds dates,
     # postcodes and the PCNs the map does not list (closed ones, or a newer ePCN).

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -144,7 +145,10 @@ def plan_ods_import(*, actor, picture: OdsPicture) -> OdsImportPlan:
     records = picture.records
     codes = set(records) | {r.parent_code for r in records.values() if r.parent_code}
     existing = {
-        org.ods_code: org for org in fetch_in_chunks(Organisation.objects.all(), "ods_code", codes)
+        org.ods_code: org
+        for org in cast(
+            list[Organisation], fetch_in_chunks(Organisation.objects.all(), "ods_code", codes)
+        )
     }
     managed = _managed_icb_codes(actor)
     managed_paths = (
@@ -154,7 +158,10 @@ def plan_ods_import(*, actor, picture: OdsPicture) -> OdsImportPlan:
     placed: dict[str, str] = {}  # code -> kind, of the organisations this import places
     root_of: dict[str, str] = {}  # code -> its ICB's code, as placed by this import
 
+    left_out_for: dict[str, str] = {}  # code -> why this import leaves it out
+
     def leave_out(record: OdsRecord, reason: str) -> None:
+        left_out_for[record.code] = reason
         plan.left_out.append(LeftOut(record.code, record.name, reason, record.source, record.kind))
 
     for level in LEVELS:
@@ -169,6 +176,10 @@ def plan_ods_import(*, actor, picture: OdsPicture) -> OdsImportPlan:
                         "organisation in Capmap or leave this file out.",
                     )
                 )
+                continue
+            if record.parent_code in left_out_for and record.code not in existing:
+                # Its parent is left out (outside the actor's ICSs, say): so is it, and why.
+                leave_out(record, left_out_for[record.parent_code])
                 continue
             parent_code = _parent_code(record, placed, existing)
             if record.kind == ICB:
@@ -254,7 +265,9 @@ def apply_ods_plan(*, actor, plan: OdsImportPlan) -> None:
     }
     parent_codes = {row.parent_code for row in plan.rows if row.parent_code}
     missing = parent_codes - set(by_code)
-    for org in fetch_in_chunks(Organisation.objects.all(), "ods_code", missing):
+    for org in cast(
+        list[Organisation], fetch_in_chunks(Organisation.objects.all(), "ods_code", missing)
+    ):
         by_code[org.ods_code] = org
     audit: list[LogEntry] = []
     created: list[Organisation] = []

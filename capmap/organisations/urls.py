@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, memberships, organisations
+from .views import audit, memberships, ods_import, organisations
 
 app_name = "organisations"
 
@@ -23,4 +23,10 @@ urlpatterns = [
         name="remove_member",
     ),
     path("audit/", audit.list_audit_events, name="list_audit_events"),
+    path("import/", ods_import.import_organisations, name="import_organisations"),
+    path(
+        "import/<str:token>/",
+        ods_import.preview_organisations_import,
+        name="preview_organisations_import",
+    ),
 ]

@@ -683,6 +683,12 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             post="owned_framework",
         )
     ],
+    # ODS import (branch ods): another session's preview token is nobody's to open
+    "organisations:preview_organisations_import": [
+        Case(
+            kw(token="=0123456789abcdef"), get="other_ods_session:change", post="other_ods_session"
+        )
+    ],
 }
 
 

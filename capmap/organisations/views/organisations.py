@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import presenters, scoping, selectors, services
 from ..forms import OrganisationForm, OrganisationSearchForm
+from ..ods_import import may_import_organisations
 from ._shared import organisation_or_404, posted, run_service
 
 MANAGE = scoping.MANAGE_ORGANISATIONS
@@ -28,6 +29,7 @@ def list_organisations(request: HttpRequest) -> HttpResponse:
         "rows": presenters.tree_rows(request.user, organisations),
         "filtered": bool(query.get("q") or query.get("kind")),
         "can_add": scoping.can_anywhere(request.user, MANAGE),
+        "can_import": may_import_organisations(request.user),
         "breadcrumbs": presenters.breadcrumbs_for(None)[:1],
     }
     return render(request, "organisations/list_organisations.jinja", context)
