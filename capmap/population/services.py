@@ -19,6 +19,12 @@ from . import qof
 from .models import PathwayRegister, PopulationImport, RegisterCount
 
 BATCH = 2_000
+# Identifiers in double quotes, which SQLite and PostgreSQL both read as names.
+INSERT_COUNT = (
+    'INSERT INTO "population_registercount" '
+    '("practice_id", "year", "register", "patients", "list_type", "list_size") '
+    "VALUES (%s, %s, %s, %s, %s, %s)"
+)
 
 
 class PopulationRejected(DomainError):
@@ -104,12 +110,7 @@ def _insert_counts(plan: PopulationPlan) -> None:
     bulk_create spends most of a national import building model instances (about 25 s
     for England against a few seconds this way). Counts carry no audit of their own: the
     PopulationImport row records the import."""
-    quote = connection.ops.quote_name
-    columns = ("practice_id", "year", "register", "patients", "list_type", "list_size")
-    sql = (
-        f"INSERT INTO {quote(RegisterCount._meta.db_table)} "
-        f"({', '.join(quote(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+    sql = INSERT_COUNT
     values = [
         (
             plan.practice_ids[row.practice_code],
