@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from capmap.core.actors import is_system, require_actor, set_actor, user_or_none
 from capmap.core.exceptions import DomainError, NotPermitted
@@ -19,6 +19,16 @@ from . import qof
 from .models import PathwayRegister, PopulationImport, RegisterCount
 
 BATCH = 2_000
+# Identifiers in double quotes, which SQLite and PostgreSQL both read as names.
+INSERT_COUNT = (
+    'INSERT INTO "population_registercount" '
+    '("practice_id", "year", "register", "patients", "list_type", "list_size") '
+    "VALUES (%s, %s, %s, %s, %s, %s)"
+)
+COPY_COUNTS = (
+    'COPY "population_registercount" '
+    '("practice_id", "year", "register", "patients", "list_type", "list_size") FROM STDIN'
+)
 
 
 class PopulationRejected(DomainError):
@@ -99,6 +109,33 @@ def _existing(actor, year: str):
     return existing.filter(practice__in=_practices_in_scope(actor))
 
 
+def _insert_counts(plan: PopulationPlan) -> None:
+    """Write the counts with one prepared INSERT run over batches of rows: the ORM's
+    bulk_create spends most of a national import building model instances (about 25 s
+    for England against a few seconds this way). Counts carry no audit of their own: the
+    PopulationImport row records the import."""
+    sql = INSERT_COUNT
+    values = [
+        (
+            plan.practice_ids[row.practice_code],
+            plan.year,
+            row.register,
+            row.patients,
+            row.list_type,
+            row.list_size,
+        )
+        for row in plan.rows
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: one stream instead of a round trip a row
+            with cursor.cursor.copy(COPY_COUNTS) as copy:
+                for value in values:
+                    copy.write_row(value)
+            return
+        for start in range(0, len(values), BATCH):
+            cursor.executemany(sql, values[start : start + BATCH])
+
+
 def _scope(actor) -> Organisation | None:
     if is_system(actor):
         return None
@@ -115,20 +152,7 @@ def import_population(*, actor, content: bytes, year: str) -> PopulationPlan:
     if plan.mistakes:
         raise PopulationRejected(plan)
     _existing(actor, plan.year).delete()
-    RegisterCount.objects.bulk_create(
-        (
-            RegisterCount(
-                practice_id=plan.practice_ids[row.practice_code],
-                year=plan.year,
-                register=row.register,
-                patients=row.patients,
-                list_type=row.list_type,
-                list_size=row.list_size,
-            )
-            for row in plan.rows
-        ),
-        batch_size=BATCH,
-    )
+    _insert_counts(plan)
     with set_actor(actor):
         PopulationImport.objects.create(
             year=plan.year,
