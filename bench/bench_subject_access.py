@@ -37,9 +37,9 @@ def main() -> None:
     from capmap.privacy.export import write_export
 
     # Candidates: most verified-level events about them, most ratings given by them.
-    about = (
-        CapabilityEvent.objects.values("person").annotate(n=Count("pk")).order_by("-n")
-    )[: args.candidates]
+    about = (CapabilityEvent.objects.values("person").annotate(n=Count("pk")).order_by("-n"))[
+        : args.candidates
+    ]
     by = (
         SelfRating.objects.exclude(rated_by=None)
         .values("rated_by")
@@ -54,8 +54,10 @@ def main() -> None:
     started = time.perf_counter()
     counted = [(collect.rows_of(p).count(), p) for p in Person.objects.filter(pk__in=ids)]
     busiest_rows, person = max(counted, key=lambda pair: pair[0])
-    print(f"Busiest of {len(counted)} candidates: staff record {person.pk} with {busiest_rows:,} rows"
-          f" (found in {time.perf_counter() - started:.1f} s)")
+    print(
+        f"Busiest of {len(counted)} candidates: staff record {person.pk} with "
+        f"{busiest_rows:,} rows (found in {time.perf_counter() - started:.1f} s)"
+    )
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "export.zip"
         started = time.perf_counter()
