@@ -36,7 +36,7 @@ def main() -> None:
     from capmap.privacy import collect, erasure
     from capmap.privacy.export import write_export
 
-    # Candidates: most verified-level events about them, most ratings given by them.
+    # Candidates: most verified-level events about them, most ratings and sign-offs by them.
     about = (CapabilityEvent.objects.values("person").annotate(n=Count("pk")).order_by("-n"))[
         : args.candidates
     ]
@@ -46,10 +46,15 @@ def main() -> None:
         .annotate(n=Count("pk"))
         .order_by("-n")
     )[: args.candidates]
+    signers = (
+        CapabilityEvent.objects.exclude(signed_by=None)
+        .values("signed_by")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )[: args.candidates]
+    users = [row["rated_by"] for row in by] + [row["signed_by"] for row in signers]
     ids = {row["person"] for row in about} | set(
-        Person.objects.filter(user_id__in=[row["rated_by"] for row in by]).values_list(
-            "pk", flat=True
-        )
+        Person.objects.filter(user_id__in=users).values_list("pk", flat=True)
     )
     started = time.perf_counter()
     counted = [(collect.rows_of(p).count(), p) for p in Person.objects.filter(pk__in=ids)]
@@ -58,6 +63,9 @@ def main() -> None:
         f"Busiest of {len(counted)} candidates: staff record {person.pk} with "
         f"{busiest_rows:,} rows (found in {time.perf_counter() - started:.1f} s)"
     )
+    from weasyprint import HTML  # loaded once before timing: a worker has it loaded
+
+    HTML(string="<p>warm</p>").write_pdf()
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "export.zip"
         started = time.perf_counter()
