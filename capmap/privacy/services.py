@@ -193,7 +193,11 @@ def erase_person(*, actor, person: Person, reason: str = "") -> ErasureRecord:
     require_actor(actor)
     if not policy.allows(actor, policy.ERASE_PERSON, person):
         raise NotPermitted("You cannot erase this person.")
-    person = Person.objects.select_for_update().select_related("user", "employer").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("user", "employer")
+        .get(pk=person.pk)
+    )
     plan = erasure.plan_erasure(person)
     user_id = person.user_id
     summary = erasure.carry_out(plan)
