@@ -193,7 +193,11 @@ def erase_person(*, actor, person: Person, reason: str = "") -> ErasureRecord:
     require_actor(actor)
     if not policy.allows(actor, policy.ERASE_PERSON, person):
         raise NotPermitted("You cannot erase this person.")
-    person = Person.objects.select_for_update().select_related("user", "employer").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("user", "employer")
+        .get(pk=person.pk)
+    )
     plan = erasure.plan_erasure(person)
     user_id = person.user_id
     summary = erasure.carry_out(plan)
@@ -273,7 +277,7 @@ def reapply_erasure(line: dict) -> bool:
     held the person identifiable (so they were erased again); the log row is put back."""
     from capmap.core.actors import SYSTEM
 
-    person = Person.objects.filter(pk=line.get("person_id")).select_related("user").first()
+    person = Person.objects.filter(pk=int(line["person_id"])).select_related("user").first()
     if person is not None and fingerprint(person) != line.get("fingerprint"):
         return False  # a different staff record under the same key
     with transaction.atomic():
@@ -400,6 +404,8 @@ def retention_due(*, today: date | None = None) -> RetentionReport:
     for person in left.iterator():
         years = _years_for(person.employer, schedules)
         end = person.end_date
+        if end is None:  # excluded by the query; said again for the type checker
+            continue
         try:
             until = end.replace(year=end.year + years)
         except ValueError:  # 29 February
