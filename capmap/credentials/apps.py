@@ -17,3 +17,5 @@ class CredentialsConfig(AppConfig):
         auditlog.register(models.StatusList, exclude_fields=AUDIT_EXCLUDE)
         auditlog.register(models.IssuedCredential, exclude_fields=[*AUDIT_EXCLUDE, "document"])
         auditlog.register(models.Revocation, exclude_fields=AUDIT_EXCLUDE)
+        auditlog.register(models.RecognisedIssuer, exclude_fields=AUDIT_EXCLUDE)
+        auditlog.register(models.AcceptedCredential, exclude_fields=[*AUDIT_EXCLUDE, "document"])

@@ -40,3 +40,34 @@ class VerifyCredentialForm(PlainForm):
         if upload is not None:
             return upload.read(settings.CAPMAP_MAX_CREDENTIAL_BYTES + 1)
         return self.cleaned_data["text"].encode()
+
+
+class AcceptCredentialForm(PlainForm):
+    file = forms.FileField(
+        label="Credential file",
+        help_text="The .json or .jwt file the person received from their previous employer.",
+        error_messages={"required": "Choose the credential file to import."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.CAPMAP_MAX_CREDENTIAL_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is larger than {limit // 1024} KB: a credential is smaller."
+            )
+        return upload
+
+
+class RecogniseIssuerForm(PlainForm):
+    issuer_id = forms.CharField(
+        label="Issuer id",
+        max_length=500,
+        help_text="As the credential names it: a web address or a DID.",
+        error_messages={"required": "Enter the issuer's id, as the credential names it."},
+    )
+    name = forms.CharField(
+        label="Issuer name",
+        max_length=200,
+        error_messages={"required": "Enter the issuer's name."},
+    )

@@ -130,3 +130,59 @@ class Revocation(ImmutableRow):
 
     def get_additional_data(self) -> dict:
         return self.credential.get_additional_data()
+
+
+class RecognisedIssuer(models.Model):
+    """An issuer whose credentials count towards an organisation's requirements."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="recognised_issuers"
+    )
+    issuer_id = models.CharField(max_length=500, help_text="The issuer's id (a URL or DID).")
+    name = models.CharField(max_length=200)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "issuer_id"], name="one_recognition_per_issuer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.organisation.path}
+
+
+class AcceptedCredential(ImmutableRow):
+    """A credential from elsewhere, imported as evidence for a person, with what the
+    verifier said when it was imported."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    document = models.JSONField()
+    issuer_id = models.CharField(max_length=500)
+    issuer_name = models.CharField(max_length=300)
+    achievement = models.TextField()
+    level = models.CharField(max_length=300, blank=True, default="")
+    verified = models.BooleanField()
+    revoked = models.BooleanField()
+    problems = models.JSONField(default=list)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-accepted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.achievement} from {self.issuer_name}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.person.employer.path}

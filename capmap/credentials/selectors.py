@@ -150,3 +150,48 @@ def verify_here(
         return saved.get(url) or deployment_status_list(url)
 
     return verify(raw, resolvers=[deployment_key], status_lists=status_lists)
+
+
+# --- accepting credentials from elsewhere ------------------------------------------------
+
+
+def person_for_accepting(actor: Any, person_id: int) -> Person | None:
+    """The person, when the actor may see their staff record."""
+    from capmap.people import policy
+
+    person = Person.objects.filter(pk=person_id).select_related("employer").first()
+    if person is None or not policy.allows(actor, policy.VIEW_PERSON, person):
+        return None
+    return person
+
+
+def accepted_rows(person: Person) -> list:
+    """The person's imported credentials, each with whether its issuer is recognised by
+    their employer or an organisation above it (the caller has checked access)."""
+    from .accepting import AcceptedRow
+    from .models import AcceptedCredential, RecognisedIssuer
+
+    recognised = set(
+        RecognisedIssuer.objects.filter(
+            organisation_id__in=person.employer.ancestor_ids()
+        ).values_list("issuer_id", flat=True)
+    )
+    return [
+        AcceptedRow(a, a.issuer_id in recognised)
+        for a in AcceptedCredential.objects.filter(person=person)
+    ]
+
+
+def organisation_for_issuers(actor: Any, organisation_id: int) -> Organisation | None:
+    from capmap.people import policy
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not policy.allows(actor, policy.VIEW_PEOPLE, organisation):
+        return None
+    return organisation
+
+
+def recognised_issuers(organisation: Organisation) -> QuerySet:
+    from .models import RecognisedIssuer
+
+    return RecognisedIssuer.objects.filter(organisation_id__in=organisation.ancestor_ids())

@@ -18,4 +18,10 @@ urlpatterns = [
         views.show_status_list,
         name="show_status_list",
     ),
+    path("people/<int:person_id>/accepted/", views.accept_credential, name="accept_credential"),
+    path(
+        "organisations/<int:organisation_id>/recognised-issuers/",
+        views.list_recognised_issuers,
+        name="list_recognised_issuers",
+    ),
 ]

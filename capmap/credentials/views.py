@@ -8,6 +8,7 @@ import zipfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from capmap.core.exceptions import DomainError
 
-from . import publishing, selectors, services
-from .forms import VerifyCredentialForm
+from . import accepting, publishing, selectors, services
+from .forms import AcceptCredentialForm, RecogniseIssuerForm, VerifyCredentialForm
 from .presenters import VerificationPresenter, credential_rows
 from .vc.verify import Unreadable
 
@@ -168,3 +169,69 @@ def show_status_list(request, organisation_id: int, number: int):
 def show_did_document(request):
     """/.well-known/did.json: did:web of the deployment with every issuer key."""
     return JsonResponse(publishing.did_document(), content_type="application/did+json")
+
+
+def _may(actor, action, obj) -> bool:
+    from capmap.people import policy
+
+    return policy.allows(actor, getattr(policy, action), obj)
+
+
+@login_required
+def accept_credential(request, person_id: int):
+    """A manager imports a credential from elsewhere as evidence for a person."""
+    person = selectors.person_for_accepting(request.user, person_id)
+    if person is None:
+        raise Http404
+    may_import = _may(request.user, "CHANGE_PERSON", person)
+    form = AcceptCredentialForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not may_import:
+            raise PermissionDenied
+        if form.is_valid():
+            raw = form.cleaned_data["file"].read()
+            try:
+                accepting.accept_credential(actor=request.user, person=person, raw=raw)
+            except DomainError as error:
+                form.add_error("file", str(error))
+            else:
+                messages.success(request, "The credential has been imported.")
+                return redirect("credentials:accept_credential", person_id=person.pk)
+    context = {
+        "person": person,
+        "rows": selectors.accepted_rows(person),
+        "form": form,
+        "may_import": may_import,
+        "breadcrumbs": _crumbs(),
+    }
+    return render(request, "credentials/accept_credential.jinja", context)
+
+
+@login_required
+def list_recognised_issuers(request, organisation_id: int):
+    organisation = selectors.organisation_for_issuers(request.user, organisation_id)
+    if organisation is None:
+        raise Http404
+    may_change = _may(request.user, "MANAGE_PEOPLE", organisation)
+    form = RecogniseIssuerForm(request.POST or None)
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                accepting.recognise_issuer(
+                    actor=request.user, organisation=organisation, **form.cleaned_data
+                )
+            except DomainError as error:
+                form.add_error("issuer_id", str(error))
+            else:
+                messages.success(request, "The issuer is now recognised.")
+                return redirect("credentials:list_recognised_issuers", organisation.pk)
+    context = {
+        "organisation": organisation,
+        "issuers": selectors.recognised_issuers(organisation),
+        "form": form,
+        "may_change": may_change,
+        "breadcrumbs": _crumbs(),
+    }
+    return render(request, "credentials/list_recognised_issuers.jinja", context)

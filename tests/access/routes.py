@@ -875,6 +875,40 @@ ROUTE_OBJECTS.update(
         ],
     }
 )
+
+
+def _credential_upload(w):
+    import io
+    from pathlib import Path
+
+    import capmap.credentials
+
+    path = Path(capmap.credentials.__file__).parent / "tests/fixtures/1edtech-validator/simple.json"
+    upload = io.BytesIO(path.read_bytes())
+    upload.name = "credential.json"
+    return {"file": upload}
+
+
+ROUTE_OBJECTS.update(
+    {
+        "credentials:accept_credential": [
+            Case(
+                kw(person_id="subject"),
+                get="staff_record",
+                post="staff_record",
+                data=_credential_upload,
+            )
+        ],
+        "credentials:list_recognised_issuers": [
+            Case(
+                kw(organisation_id="org:practice_a"),
+                get="team",
+                post="team",
+                data=lambda w: {"issuer_id": "https://example.org/issuers/1", "name": "Example"},
+            )
+        ],
+    }
+)
 ROUTE_LISTS.update(
     {
         "credentials:list_my_credentials": Listing(

@@ -28,7 +28,7 @@ def _unb64(text: str) -> bytes:
 
 
 def _okp_key(public_key: bytes, seed: bytes | None = None) -> OKPKey:
-    data = {"kty": "OKP", "crv": "Ed25519", "x": _b64(public_key)}
+    data: dict[str, str | list[str]] = {"kty": "OKP", "crv": "Ed25519", "x": _b64(public_key)}
     if seed is not None:
         data["d"] = _b64(seed)
     return OKPKey.import_key(data)

@@ -1,0 +1,75 @@
+"""A manager imports a credential from elsewhere as evidence; it counts only when it
+verifies, is not revoked and its issuer is recognised. Outsiders get nothing."""
+
+import io
+import json
+from pathlib import Path
+
+from django.urls import reverse
+
+from capmap.credentials import services
+from capmap.credentials.models import AcceptedCredential, RecognisedIssuer
+
+from .helpers import signed_off
+
+SIMPLE = Path(__file__).resolve().parent / "fixtures" / "1edtech-validator" / "simple.json"
+
+
+def upload(data: bytes, name: str = "credential.json"):
+    f = io.BytesIO(data)
+    f.name = name
+    return f
+
+
+def test_manager_imports_a_credential_that_counts_once_its_issuer_is_recognised(w, client):
+    client.force_login(w.manager)
+    url = reverse("credentials:accept_credential", args=[w.pharmacist.pk])
+    response = client.post(url, {"file": upload(SIMPLE.read_bytes())})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Teamwork" in page and "Example Corp" in page
+    assert "Its issuer is not on your recognised issuers list." in page
+    issuers = reverse("credentials:list_recognised_issuers", args=[w.orgs.pcn_a.pk])
+    client.post(issuers, {"issuer_id": "https://example.com/issuers/876543", "name": "Example"})
+    assert RecognisedIssuer.objects.filter(organisation=w.orgs.pcn_a).count() == 1
+    page = client.get(url).content.decode()
+    assert ">Counts<" in page
+
+
+def test_a_revoked_credential_never_counts(w, client):
+    credential = services.issue_credential(actor=w.pharmacist_user, event=signed_off(w))
+    services.revoke_credential(actor=w.mentor, credential=credential, reason="Withdrawn")
+    client.force_login(w.manager)
+    client.post(
+        reverse("credentials:list_recognised_issuers", args=[w.orgs.pcn_a.pk]),
+        {"issuer_id": credential.document["issuer"]["id"], "name": "Us"},
+    )
+    url = reverse("credentials:accept_credential", args=[w.pharmacist.pk])
+    client.post(url, {"file": upload(json.dumps(credential.document).encode())})
+    accepted = AcceptedCredential.objects.get()
+    assert accepted.revoked and not accepted.verified
+    assert "Revoked by its issuer." in client.get(url).content.decode()
+
+
+def test_a_tampered_credential_is_refused_with_the_reason(w, client):
+    client.force_login(w.manager)
+    tampered = SIMPLE.read_bytes().replace(b"Teamwork Badge", b"Leadership Badge")
+    url = reverse("credentials:accept_credential", args=[w.pharmacist.pk])
+    page = client.post(url, {"file": upload(tampered)}).content.decode()
+    assert "changed since it was signed" in page
+    assert not AcceptedCredential.objects.exists()
+
+
+def test_other_organisation_gets_nothing_and_a_viewer_cannot_import(w, client):
+    url = reverse("credentials:accept_credential", args=[w.pharmacist.pk])
+    issuers = reverse("credentials:list_recognised_issuers", args=[w.orgs.pcn_a.pk])
+    client.force_login(w.other_admin)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"file": upload(SIMPLE.read_bytes())}).status_code == 404
+    assert client.get(issuers).status_code == 404
+    assert client.post(issuers, {"issuer_id": "x", "name": "y"}).status_code == 404
+    client.force_login(w.viewer)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"file": upload(SIMPLE.read_bytes())}).status_code == 403
+    assert client.post(issuers, {"issuer_id": "x", "name": "y"}).status_code == 403
+    assert not AcceptedCredential.objects.exists() and not RecognisedIssuer.objects.exists()
