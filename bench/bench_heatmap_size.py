@@ -49,8 +49,15 @@ def main() -> None:
         pk: sum(n for employer, n in paths if employer.startswith(path))
         for pk, path in Organisation.objects.values_list("pk", "path")
     }
-    teams = [(abs(n - args.people), pk, n) for pk, n in sizes.items()]
-    _, team_pk, _ = min(teams)
+    # The heatmap shows the staff in post: count those for the teams big enough.
+    from capmap.capability.selectors import team_people
+
+    in_post = {
+        pk: team_people(lead, Organisation.objects.get(pk=pk)).count()
+        for pk, n in sizes.items()
+        if args.people <= n <= 4 * args.people
+    }
+    _, team_pk = min((abs(n - args.people), pk) for pk, n in in_post.items())
     team = Organisation.objects.get(pk=team_pk)
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(lead)
@@ -60,7 +67,8 @@ def main() -> None:
     cells = page.count(b"<td")
     if os.environ.get("HEATMAP_OUT"):
         Path(os.environ["HEATMAP_OUT"]).write_bytes(page)
-    print(f"team {team.name!r}: {sizes[team_pk]} staff listed, {cells} table cells")
+    rows = page.count(b'scope="row"') - 1  # less the totals row
+    print(f"team {team.name!r}: {in_post[team_pk]} staff in post, {rows} rows, {cells} cells")
     print(f"heatmap page  {len(page):>9,} bytes  {len(page) / 1000:7.1f} KB  ({seconds:.2f} s)")
     print(f"gzipped       {len(gzip.compress(page)):>9,} bytes")
     print(f"bytes a cell  {len(page) / max(cells, 1):9.1f}")

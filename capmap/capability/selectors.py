@@ -165,6 +165,17 @@ def current_levels(people: QuerySet[Person]) -> dict[tuple[int, int], int]:
     return {(p, c): level for p, c, level in rows}
 
 
+def current_levels_by_person(people: QuerySet[Person]) -> dict[int, dict[int, int]]:
+    """The same verified levels as current_levels, as {person: {competency: level}}."""
+    rows = CurrentCapability.objects.filter(person__in=people.values("pk")).values_list(
+        "person_id", "competency_id", "level"
+    )
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
+    for person, competency, level in rows.iterator(chunk_size=10_000):
+        levels[person][competency] = level
+    return levels
+
+
 def competency_headers(ids) -> list[Competency]:
     """Competencies in framework, domain and own order, with their domain and framework."""
     return list(
@@ -513,31 +524,36 @@ def team_gaps(user, organisation: Organisation) -> TeamGaps:
             "first_name", "last_name", "stage", "job_role__name", "employer__path"
         )
     )
-    current = current_levels(people_qs)
+    current = current_levels_by_person(people_qs)
     profiles = Profiles(p.job_role_id for p in people)
     by_profile: dict[tuple[int, str, str], list[tuple[int, int]]] = {}
-    per_competency: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    needed: Counter[int] = Counter()  # competency -> people who need it
+    short_people: Counter[int] = Counter()
+    short_levels: Counter[int] = Counter()
     rows = []
+    nothing: dict[int, int] = {}
     for person in people:
         key = (person.job_role_id, person.stage, person.employer.path)
         if key not in by_profile:
             by_profile[key] = [(c, level) for c, level, _ in profiles.requirements(*key)]
         requirements = by_profile[key]
+        needed.update(c for c, _ in requirements)
+        held = current.get(person.pk, nothing)
         short_in = short_by = 0
         for competency_id, level in requirements:
-            short = gaps.shortfall(level, current.get((person.pk, competency_id)))
-            totals = per_competency[competency_id]
-            totals[0] += 1
-            if short:
+            # gaps.shortfall, inlined: this loop runs once per person and requirement.
+            short = level - (held.get(competency_id) or 0)
+            if short > 0:
                 short_in += 1
                 short_by += short
-                totals[1] += 1
-                totals[2] += short
+                short_people[competency_id] += 1
+                short_levels[competency_id] += short
         rows.append(PersonGaps(person, len(requirements), short_in, short_by))
+    per_competency = {c: (n, short_people[c], short_levels[c]) for c, n in needed.items()}
     rows.sort(key=lambda row: (-row.levels_short, row.person.last_name, row.person.pk))
     by_domain: dict[str, list[int]] = {}
     for competency in competency_headers(per_competency):
-        domain = competency.domain.title if competency.domain_id else "Other"
+        domain = competency.domain.title if competency.domain is not None else "Other"
         totals = by_domain.setdefault(domain, [0, 0, 0])
         for index, value in enumerate(per_competency[competency.pk]):
             totals[index] += value

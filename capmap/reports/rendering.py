@@ -30,6 +30,11 @@ def _value(cell):
 
 
 def render_xlsx(document: ReportDocument) -> bytes:
+    return write_workbook(xlsx_sheets(document))
+
+
+def xlsx_sheets(document: ReportDocument) -> list[Sheet]:
+    """One sheet a section: its figures, tables and the tables behind its charts."""
     notes = [document.subtitle, f"Made {document.generated_at:%-d %B %Y %H:%M}"]
     sheets = []
     for index, section in enumerate(document.sections):
@@ -61,7 +66,7 @@ def render_xlsx(document: ReportDocument) -> bytes:
                 notes=(notes + section.paragraphs) if index == 0 else section.paragraphs,
             )
         )
-    return write_workbook(sheets)
+    return sheets
 
 
 RENDERERS = {"pdf": render_pdf, "xlsx": render_xlsx}
