@@ -3,7 +3,7 @@
 
 Rotating SECRET_KEY: put the old value in SECRET_KEY_FALLBACKS; seeds sealed under it
 still open, and `rotate_issuer_key` makes a new key sealed under the new secret.
-docs/adr/0009-verifiable-credentials.md says why.
+docs/adr/0011-verifiable-credentials.md says why.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from .vc.statuslist import status_list_credential
 
 
 def public_url() -> str:
-    return settings.CAPMAP_PUBLIC_URL
+    return settings.CAPMAP_BASE_URL
 
 
 def issuer_url(organisation_id: int) -> str:

@@ -137,7 +137,7 @@ def _record(reminder: Reminder, week: str) -> bool:
 
 
 def _email(user, reminders: list[Reminder]) -> None:
-    site = getattr(settings, "CAPMAP_SITE_URL", "")  # addresses stay relative without it
+    site = settings.CAPMAP_BASE_URL
     lines = [f"- {r.text}\n  {site}{r.link}" for r in reminders]
     subject = f"Capmap: {len(reminders)} reminder{'s' if len(reminders) != 1 else ''} this week"
     body = "Things waiting for you in Capmap:\n\n" + "\n".join(lines)

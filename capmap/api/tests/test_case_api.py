@@ -175,7 +175,9 @@ def test_every_case_operation_conforms_to_its_openapi_document(library):
                 @given(case=operation.as_strategy(generation_mode=mode))
                 @settings(max_examples=5, database=None, suppress_health_check=list(HealthCheck))
                 def check(case):
-                    case.call_and_validate()
+                    # The WSGI client does not undo gzip (which a real client does), so ask
+                    # for the plain body: the conformance checked is of the content.
+                    case.call_and_validate(headers={"Accept-Encoding": "identity"})
 
                 check()
     finally:

@@ -44,6 +44,8 @@ def test_every_operation_conforms_to_the_openapi_document(w, connection_kept_ope
                 suppress_health_check=list(HealthCheck),
             )
             def check(case):
-                case.call_and_validate()
+                # The WSGI client does not undo gzip as a real client does: ask for the plain
+                # body, since what is checked is the content.
+                case.call_and_validate(headers={"Accept-Encoding": "identity"})
 
             check()

@@ -305,8 +305,9 @@ CAPMAP_MAX_IMPORT_BYTES = env_int("CAPMAP_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 # Hard caps on an imported table (capmap/core/tabular.py), checked before a row is parsed.
 CAPMAP_IMPORT_MAX_ROWS = env_int("CAPMAP_IMPORT_MAX_ROWS", 100_000, minimum=1)
 CAPMAP_IMPORT_MAX_COLUMNS = env_int("CAPMAP_IMPORT_MAX_COLUMNS", 100, minimum=1)
-# The address people and other systems reach this deployment at: the stable, absolute URIs
-# of published CASE frameworks (/ims/case/v1p0/...) are made from it.
+# The address people and other systems reach this deployment at: the one owner of every
+# absolute address we write (CASE URIs under /ims/case/v1p0/, credential and issuer ids,
+# links in e-mails).
 CAPMAP_BASE_URL = env_site_url("CAPMAP_BASE_URL", "http://127.0.0.1:8000")
 
 # --- The web server (`capmap serve`) ------------------------------------------------
@@ -343,9 +344,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
-# --- Credentials (branch creds) ---------------------------------------------------
-# The address the deployment is reached at: credential, issuer and status-list ids are
-# built from it (and did:web from its host), so set it before the first credential.
-CAPMAP_PUBLIC_URL = env_str("CAPMAP_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# --- Credentials ----------------------------------------------------------------
+# Credential, issuer and status-list ids are built from CAPMAP_BASE_URL (and did:web from
+# its host), so it must be set before the first credential is issued.
 # The largest credential file the public verification page reads.
 CAPMAP_MAX_CREDENTIAL_BYTES = env_int("CAPMAP_MAX_CREDENTIAL_BYTES", 256 * 1024, minimum=1024)

@@ -5,5 +5,5 @@ from capmap.assessments.tests.factories import world
 
 @pytest.fixture
 def w(db, settings):
-    settings.CAPMAP_PUBLIC_URL = "https://capmap.example.nhs.uk"
+    settings.CAPMAP_BASE_URL = "https://capmap.example.nhs.uk"
     return world()
