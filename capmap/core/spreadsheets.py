@@ -12,10 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 # A cell starting with one of these is read as a formula (or DDE) by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -75,6 +71,11 @@ def _cell(value):
 
 def write_workbook(sheets: Sequence[Sheet]) -> bytes:
     """Each sheet: an optional heading and notes, then each table under its bold caption."""
+    # openpyxl is imported when a workbook is written, not at every `capmap` start.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=False)
     workbook.remove(workbook.active)
     used: set[str] = set()
