@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from capmap.core.actors import require_actor, set_actor
 from capmap.core.audit import AuditBatch, snapshot
-from capmap.core.bulk import insert_rows, update_rows
+from capmap.core.bulk import insert_rows, many_objects, update_rows
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.importing import (
     CREATE,
@@ -246,13 +246,14 @@ def import_staff(
         raise NotPermitted("You cannot import staff.")
     if organisation is not None and not policy.allows(actor, policy.MANAGE_PEOPLE, organisation):
         raise NotPermitted(f"You cannot import staff into {organisation}.")
-    plan = importing.plan_import(actor=actor, rows=rows, default_organisation=organisation)
-    if plan.errors:
-        raise ImportRejected(plan)
-    if dry_run:
-        return plan
-    with set_actor(actor):
-        _write_in_bulk(plan)
+    with many_objects():
+        plan = importing.plan_import(actor=actor, rows=rows, default_organisation=organisation)
+        if plan.errors:
+            raise ImportRejected(plan)
+        if dry_run:
+            return plan
+        with set_actor(actor):
+            _write_in_bulk(plan)
     return plan
 
 
