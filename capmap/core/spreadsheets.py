@@ -12,11 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 # A cell starting with one of these is read as a formula (or DDE) by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -95,6 +90,12 @@ def write_workbook(sheets: Sequence[Sheet]) -> bytes:
     openpyxl's write-only mode streams rows to the file instead of keeping a cell object
     for each one: 5,000 staff write in a fraction of the time, and memory stays flat.
     """
+    # openpyxl is imported when a workbook is written, not at every `capmap` start.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     used: set[str] = set()
     bold, large = Font(bold=True), Font(bold=True, size=14)

@@ -36,8 +36,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra, maximum_flow
 
 from .allocation import Allocation
 from .instance import Instance
@@ -90,6 +88,10 @@ def _min_cost_max_flow(
     pair_cost: np.ndarray,
 ) -> np.ndarray:
     """Primal-dual min-cost max-flow; returns which pairs carry flow (a boolean array)."""
+    # SciPy takes ~1 s to import: only when this solver runs, not at every `capmap` start.
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import dijkstra, maximum_flow
+
     source = n_applicants + n_placements
     sink = source + 1
     n_nodes = sink + 1

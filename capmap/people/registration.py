@@ -20,9 +20,15 @@ class TopLevel:
 
     def __init__(self) -> None:
         self.roots = list(Organisation.objects.filter(parent__isnull=True))
+        self._found: dict[str, Organisation | None] = {}
 
     def of(self, organisation: Organisation) -> Organisation | None:
-        return next((root for root in self.roots if organisation.is_within(root)), None)
+        # Remembered by path: an import asks this once a row about a few organisations.
+        if organisation.path not in self._found:
+            self._found[organisation.path] = next(
+                (root for root in self.roots if organisation.is_within(root)), None
+            )
+        return self._found[organisation.path]
 
 
 def holders(

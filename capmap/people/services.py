@@ -5,11 +5,20 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.text import slugify
 
 from capmap.core.actors import require_actor, set_actor
+from capmap.core.audit import AuditBatch, snapshot
+from capmap.core.bulk import insert_rows, many_objects, update_rows
 from capmap.core.exceptions import DomainError, NotPermitted
-from capmap.core.importing import ImportRejected, PlannedRow, apply_all_or_nothing
+from capmap.core.importing import (
+    CREATE,
+    UPDATE,
+    ImportRejected,
+    PlannedRow,
+    fetch_in_chunks,
+)
 from capmap.core.tabular import Row
 from capmap.organisations.models import Organisation
 
@@ -237,14 +246,87 @@ def import_staff(
         raise NotPermitted("You cannot import staff.")
     if organisation is not None and not policy.allows(actor, policy.MANAGE_PEOPLE, organisation):
         raise NotPermitted(f"You cannot import staff into {organisation}.")
-    plan = importing.plan_import(actor=actor, rows=rows, default_organisation=organisation)
-    if dry_run:
+    with many_objects():
+        plan = importing.plan_import(actor=actor, rows=rows, default_organisation=organisation)
         if plan.errors:
             raise ImportRejected(plan)
-        return plan
+        if dry_run:
+            return plan
+        with set_actor(actor):
+            _write_in_bulk(plan)
+    return plan
 
-    def apply(planned: PlannedRow) -> None:
-        planned.existing = _write(planned.existing or Person(), planned.details)
 
-    with set_actor(actor):
-        return apply_all_or_nothing(plan, apply)
+# The fields a staff import sets; `sites` is written through its own table.
+IMPORTED_FIELDS = [name for name in importing.FIELD_LABELS if name != "sites"]
+BATCH = 1000
+
+
+def _write_in_bulk(plan: importing.ImportPlan) -> None:
+    """Store a checked plan: new people and changed fields in a few bulk statements, each
+    change audited as a save would be (capmap.core.audit), all in one transaction."""
+    audit = AuditBatch()
+    creates = [planned for planned in plan.rows if planned.action == CREATE]
+    updates = [planned for planned in plan.rows if planned.action == UPDATE]
+    now = timezone.now()
+    with transaction.atomic():
+        created = Person.objects.bulk_create(
+            [_person(Person(created_at=now), planned.details, now) for planned in creates],
+            batch_size=BATCH,
+        )
+        links = Person.sites.through
+        new_links = []
+        for person, planned in zip(created, creates, strict=True):
+            planned.existing = person
+            audit.created(person)
+            sites = sorted(planned.details.sites, key=_site_order)
+            audit.m2m(person, "sites", "add", sites)
+            new_links += [{"person_id": person.pk, "organisation_id": site.pk} for site in sites]
+        changed = []
+        for planned in updates:
+            before = snapshot(planned.existing)
+            changed.append(_person(planned.existing, planned.details, now))
+            audit.updated(before, planned.existing)
+        update_rows(Person, changed, [*IMPORTED_FIELDS, "updated_at"])
+        new_links += _relink_sites(updates, audit)
+        insert_rows(links, new_links)
+        audit.save()
+
+
+def _person(person: Person, details: PersonDetails, now) -> Person:
+    for name in IMPORTED_FIELDS:
+        setattr(person, name, getattr(details, name))
+    person.updated_at = now
+    return person
+
+
+def _site_order(site: Organisation) -> tuple[str, int]:
+    # The order auditlog lists related objects in: the related model's ordering (name).
+    return (site.name, site.pk)
+
+
+def _relink_sites(updates: list[PlannedRow], audit: AuditBatch) -> list:
+    """Unlink the sites updated people leave and return the links to the sites they join;
+    audited as `person.sites.set()` is (removals first)."""
+    links = importing.site_links(planned.existing.pk for planned in updates)
+    moves = []
+    for planned in updates:
+        now_at = links.get(planned.existing.pk, {})
+        wanted = {site.pk: site for site in planned.details.sites}
+        moves.append((planned.existing, now_at, wanted, [pk for pk in now_at if pk not in wanted]))
+    left = {pk for *_, leaving in moves for pk in leaving}
+    left_sites = {org.pk: org for org in fetch_in_chunks(Organisation.objects.all(), "pk", left)}
+    Link = Person.sites.through
+    unlinked: list[int] = []
+    joins = []
+    for person, now_at, wanted, leaving in moves:
+        joining = [site for pk, site in wanted.items() if pk not in now_at]
+        unlinked += [now_at[pk] for pk in leaving]
+        audit.m2m(
+            person, "sites", "delete", sorted((left_sites[pk] for pk in leaving), key=_site_order)
+        )
+        audit.m2m(person, "sites", "add", sorted(joining, key=_site_order))
+        joins += [{"person_id": person.pk, "organisation_id": site.pk} for site in joining]
+    for start in range(0, len(unlinked), 500):
+        Link.objects.filter(pk__in=unlinked[start : start + 500]).delete()
+    return joins

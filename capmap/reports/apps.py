@@ -10,7 +10,6 @@ class ReportsConfig(AppConfig):
 
         from capmap.organisations.apps import AUDIT_EXCLUDE
 
-        from . import builders  # noqa: F401 - registers the report kinds
         from .models import ReportRequest
 
         auditlog.register(

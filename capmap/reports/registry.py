@@ -82,7 +82,15 @@ def register(kind: ReportKind) -> ReportKind:
     return kind
 
 
+def _load_builders() -> None:
+    """Import the builders (which register every kind) when a kind is first asked for,
+    not at start-up: they pull in the capability read side, NumPy and the PDF engine,
+    which most `capmap` commands never use."""
+    from . import builders  # noqa: F401
+
+
 def get_kind(slug: str) -> ReportKind:
+    _load_builders()
     try:
         return _REGISTRY[slug]
     except KeyError:
@@ -90,4 +98,5 @@ def get_kind(slug: str) -> ReportKind:
 
 
 def all_kinds() -> list[ReportKind]:
+    _load_builders()
     return sorted(_REGISTRY.values(), key=lambda kind: kind.label)
