@@ -1,6 +1,6 @@
 """Time the QOF import for the whole of England and the need-against-capability page.
 
-    .venv/bin/python bench/bench_population.py [--data ../shared/data/nhs-population]
+    .venv/bin/python bench/bench_population.py [--data DIR]
         [--staff 5000] [--seed 1] [--repeat 5]
 
 On SQLite (data/bench-population-<staff>-<seed>.sqlite3) and, when DATABASE_URL points to
@@ -24,7 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "nhs-population"
+# The full published files are not in the repository (tests use small extracts): point
+# CAPMAP_SHARED_DATA (or --data) at a folder holding them, as bench_import_organisations does.
+DEFAULT_DATA = Path(os.environ.get("CAPMAP_SHARED_DATA", "/work/shared/data")) / "nhs-population"
 
 
 def _median_ms(action, repeat: int) -> float:
