@@ -52,8 +52,10 @@ class Organisation(TimeStampedModel):
     hard_to_recruit = models.BooleanField(
         default=False, help_text="Flag practices in areas that find it hard to recruit."
     )
-    # From the NHS ODS files (`capmap import-organisations`); empty for one typed in.
-    postcode = models.CharField(max_length=10, blank=True, default="")
+    # From the NHS ODS files (`capmap import-organisations`); empty for one typed in. The
+    # database default too, so code written before these columns (older migrations' models,
+    # a second server mid-upgrade) still inserts rows.
+    postcode = models.CharField(max_length=10, blank=True, default="", db_default="")
     opened_on = models.DateField("open date", null=True, blank=True)
     closed_on = models.DateField(
         "close date",
@@ -66,6 +68,7 @@ class Organisation(TimeStampedModel):
         max_length=10,
         blank=True,
         default="",
+        db_default="",
         help_text="The ODS code of the sub-ICB location (formerly the CCG) that commissions it.",
     )
 

@@ -95,6 +95,9 @@ class Person(TimeStampedModel):
         max_digits=4,
         decimal_places=2,
         default=Decimal("1.00"),
+        # In the database too: code written before this column (older migrations' models, a
+        # second server mid-upgrade) still inserts staff records.
+        db_default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("2.00"))],
         help_text="1.00 is full time (37.5 hours a week); 0.50 is half time.",
     )

@@ -436,6 +436,47 @@ KINDS: tuple[DataKind, ...] = (
         subject="person",
         actors=("requested_by",),
     ),
+    # Credentials: those issued to the person, and those from other issuers they hold.
+    DataKind(
+        "credentials.Revocation",
+        "Credentials revoked",
+        Action.KEEP,
+        ASSURANCE,
+        subject="credential__person",
+        actors=("revoked_by",),
+    ),
+    DataKind(
+        "credentials.IssuedCredential",
+        "Credentials issued",
+        Action.KEEP,
+        "A signed record of a sign-off, which the organisation must still be able to revoke; "
+        "it names the holder only by a salted hash of their e-mail address.",
+        subject="person",
+        actors=("issued_by",),
+    ),
+    DataKind(
+        "credentials.AcceptedCredential",
+        "Credentials from other issuers",
+        Action.DELETE,
+        NO_RETENTION_NEED,
+        subject="person",
+        actors=("accepted_by",),
+    ),
+    DataKind(
+        "credentials.RecognisedIssuer",
+        "Recognised issuers added",
+        Action.KEEP,
+        OTHERS_RECORD,
+        actors=("added_by",),
+    ),
+    # Population figures they imported (never about them).
+    DataKind(
+        "population.PopulationImport",
+        "Population figures imported",
+        Action.KEEP,
+        OTHERS_RECORD,
+        actors=("imported_by",),
+    ),
     DataKind(
         "privacy.CorrectionRequest",
         "Corrections proposed",

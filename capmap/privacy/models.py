@@ -90,12 +90,18 @@ class ErasureRecord(models.Model):
     erased_at = models.DateTimeField()
     # {"deleted": {"app.Model": n}, "pseudonymised": {...}, "kept": {...}, "files": n}
     summary = models.JSONField(default=dict, blank=True)
+    # The employer's place in the tree when erased: the erasure's audit entry is seen by the
+    # admins over it, as every other entry about that person was.
+    organisation_path = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["-erased_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Erasure of {self.pseudonym}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_path": self.organisation_path}
 
 
 class CorrectionStatus(models.TextChoices):

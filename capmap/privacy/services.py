@@ -214,6 +214,7 @@ def erase_person(*, actor, person: Person, reason: str = "") -> ErasureRecord:
                 reason=reason[:300],
                 erased_at=timezone.now(),
                 summary=summary,
+                organisation_path=person.employer.path,
             )
             line = log_line(record)
             transaction.on_commit(lambda: append_to_log_file(line))
@@ -240,6 +241,7 @@ def log_line(record: ErasureRecord) -> dict:
         "erased_by": record.erased_by_label,
         "reason": record.reason,
         "summary": record.summary,
+        "organisation_path": record.organisation_path,
     }
 
 
@@ -291,6 +293,7 @@ def reapply_erasure(line: dict) -> bool:
                 reason=line.get("reason", ""),
                 erased_at=datetime.fromisoformat(line["erased_at"]),
                 summary=line.get("summary", {}),
+                organisation_path=line.get("organisation_path", ""),
             )
         if person is None:
             return False

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='commissioner_code',
-            field=models.CharField(blank=True, default='', help_text='The ODS code of the sub-ICB location (formerly the CCG) that commissions it.', max_length=10, verbose_name='commissioner'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='The ODS code of the sub-ICB location (formerly the CCG) that commissions it.', max_length=10, verbose_name='commissioner'),
         ),
         migrations.AddField(
             model_name='organisation',
@@ -28,6 +28,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='postcode',
-            field=models.CharField(blank=True, default='', max_length=10),
+            field=models.CharField(blank=True, db_default='', default='', max_length=10),
         ),
     ]

@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='person',
             name='fte',
-            field=models.DecimalField(decimal_places=2, default=Decimal('1.00'), help_text='1.00 is full time (37.5 hours a week); 0.50 is half time.', max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(Decimal('2.00'))], verbose_name='whole-time equivalent'),
+            field=models.DecimalField(decimal_places=2, db_default=Decimal('1.00'), default=Decimal('1.00'), help_text='1.00 is full time (37.5 hours a week); 0.50 is half time.', max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(Decimal('2.00'))], verbose_name='whole-time equivalent'),
         ),
     ]
