@@ -160,6 +160,9 @@ def _describe(violation: dict) -> str:
 def check_accessible(page: Page) -> None:
     """Fail on any axe violation of serious or critical impact, listing each readably,
     and on a page wider than the window (at 375 px a table must not push the page sideways)."""
+    # The NHS.UK header folds its menu under "More" from script after a load or a resize:
+    # let two frames pass so axe reads the settled header, not one caught mid-layout.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     results = Axe().run(page)
     blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
     if blocking:

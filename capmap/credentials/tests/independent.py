@@ -28,7 +28,9 @@ def _b58(text: str) -> bytes:
     n = 0
     for c in text:
         n = n * 58 + ALPHABET.index(c)
-    return n.to_bytes((n.bit_length() + 7) // 8, "big")
+    # Each leading "1" stands for a leading zero byte, which the number alone loses.
+    zeros = len(text) - len(text.lstrip("1"))
+    return b"\x00" * zeros + n.to_bytes((n.bit_length() + 7) // 8, "big")
 
 
 def _canon(doc) -> bytes:
