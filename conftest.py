@@ -38,3 +38,11 @@ def _reference_data_survives_flush(request):
     yield
     if {"transactional_db", "live_server"} & set(request.fixturenames):
         reseed_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _erasure_log_per_test(settings, tmp_path_factory):
+    """Each test keeps its own erasure log. The default lives in the checkout's data folder
+    and outlives the test run: an erasure logged by one test would be re-applied by the
+    next run's restore tests and leave them an erasure record they never made."""
+    settings.CAPMAP_ERASURE_LOG = str(tmp_path_factory.mktemp("erasure") / "erasure-log.jsonl")

@@ -38,12 +38,17 @@ def load_demo_capability() -> bool:
     if CurrentCapability.objects.filter(person__in=people).exists():
         return False
     load_starter_library()
-    needs = sorted(selectors.needs_of(people), key=lambda n: (n.person, n.competency))
+    # Each person's place in a stable order, not their key: keys differ between databases
+    # (PostgreSQL never reuses them), and the demo must show the same levels on every one.
+    place = {
+        pk: i for i, pk in enumerate(people.order_by("email", "pk").values_list("pk", flat=True))
+    }
+    needs = sorted(selectors.needs_of(people), key=lambda n: (place[n.person], n.competency))
     rows = [(n.person, n.competency, n.required) for n in needs]
     then = timezone.now() - datetime.timedelta(days=60)
     earlier = timezone.now() - datetime.timedelta(days=300)
     for index, (person_id, competency_id, required) in enumerate(rows):
-        level = max(0, min(4, required + PATTERN[(index + person_id) % len(PATTERN)]))
+        level = max(0, min(4, required + PATTERN[(index + place[person_id]) % len(PATTERN)]))
         if not level:
             continue
         if level > 1 and index % GROWN_EVERY == 0:

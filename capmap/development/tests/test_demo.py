@@ -23,3 +23,29 @@ def test_demo_development_gives_leaside_a_heatmap_gaps_and_a_plan():
     plan = DevelopmentPlan.objects.get(person__first_name="Maya")
     assert plan.objectives.count() == 3
     assert TrainingItem.objects.filter(competencies__isnull=False).exists()
+
+
+def verified_levels() -> set[tuple[str, str, int]]:
+    from capmap.assessments.models import CurrentCapability
+
+    return set(CurrentCapability.objects.values_list("person__email", "competency__code", "level"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_shows_the_same_levels_whatever_keys_the_database_hands_out():
+    """PostgreSQL never reuses a key after a flush, SQLite does: the demo (and every test
+    that reads Maya's map) must not depend on which."""
+    from django.core.management import call_command
+
+    from capmap.people.tests.factories import PersonFactory
+    from conftest import reseed_reference_data
+
+    load_demo_story()
+    load_demo_development()
+    first = verified_levels()
+    call_command("flush", interactive=False, verbosity=0)
+    reseed_reference_data()
+    PersonFactory.create_batch(5)  # every demo person's key moves on by at least five
+    load_demo_story()
+    load_demo_development()
+    assert verified_levels() == first

@@ -30,11 +30,6 @@ PNG = bytes.fromhex(
 REGISTRATION = "2034567"
 
 
-@pytest.fixture(autouse=True)
-def _erasure_log(settings, tmp_path):
-    settings.CAPMAP_ERASURE_LOG = str(tmp_path / "erasure-log.jsonl")
-
-
 @pytest.fixture
 def p(db):
     w = world()
