@@ -1,7 +1,12 @@
 """`capmap restore FILE [--force]`: load a `capmap backup` into a migrated database.
 
-All or nothing: the whole load runs in one transaction. A database that already holds
-organisations is refused (exit status 2) unless --force, which empties it first.
+All or nothing: the archive is read and every file's SHA-256 checked before anything
+changes, then the records load in one transaction and the stored files are put back under
+their own names (objects in object storage are checked against their recorded hashes).
+Every file that is missing or different is named, and the exit status is then 1. A
+database that already holds organisations is refused (exit status 2) unless --force,
+which empties it first. Older backups (one JSON document, plain or gzip) still restore;
+the files their records point at are checked in storage.
 """
 
 import gzip
@@ -16,6 +21,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 
 from capmap.core.signals import after_restore, before_restore
+from capmap.organisations import backups
 from capmap.organisations.models import Organisation
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -31,7 +37,7 @@ def _plain_json(source: Path, target: Path) -> Path:
 
 
 class Command(BaseCommand):
-    help = "Load a Capmap backup into an empty migrated database (all or nothing)."
+    help = "Load a Capmap backup and its files into an empty migrated database (all or nothing)."
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="A file written by `capmap backup`.")
@@ -42,7 +48,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: str, force: bool, **options):
-        if not Path(file).is_file():
+        source = Path(file)
+        if not source.is_file():
             raise CommandError(f"There is no file {file}.", returncode=2)
         try:
             has_data = Organisation.objects.exists()
@@ -58,13 +65,32 @@ class Command(BaseCommand):
             )
         try:
             with tempfile.TemporaryDirectory() as folder:
-                self._load(_plain_json(Path(file), Path(folder) / "capmap-backup.json"))
+                work = Path(folder)
+                if backups.is_archive(source):
+                    unpacked = backups.unpack(source, work)
+                    files = self._load(unpacked.records, "jsonl", unpacked)
+                else:
+                    files = self._load(_plain_json(source, work / "capmap-backup.json"), "json")
+        except backups.BackupError as error:
+            raise CommandError(f"Nothing was restored: {error}", returncode=2) from None
         except (DeserializationError, DatabaseError, OSError, EOFError) as error:
             raise CommandError(f"Nothing was restored: {error}", returncode=2) from None
         count = Organisation.objects.count()
         self.stdout.write(f"Restored {file}: {count} organisations.")
+        for line in files.lines():
+            self.stdout.write(line)
+        for line in files.problems:
+            self.stderr.write(line)
+        if files.problems:
+            raise CommandError(
+                f"The records were restored, but {len(files.problems)} stored file(s) are "
+                "missing or different (each named above).",
+                returncode=1,
+            )
 
-    def _load(self, path: Path) -> None:
+    def _load(
+        self, path: Path, fmt: str, unpacked: backups.Unpacked | None = None
+    ) -> backups.FileReport:
         with transaction.atomic(using=DEFAULT_DB_ALIAS), disable_auditlog():
             if connection.vendor == "postgresql":
                 # PostgreSQL will not TRUNCATE tables with deferred checks still pending
@@ -78,5 +104,10 @@ class Command(BaseCommand):
             carried = {id(receiver): value for receiver, value in before_restore.send(Command)}
             call_command("flush", interactive=False, verbosity=0)
             # The audit trail comes back as it was; loading writes no entries of its own.
-            call_command("loaddata", str(path), format="json", verbosity=0)
+            call_command("loaddata", str(path), format=fmt, verbosity=0)
+            # Files go back before erasures are applied again, so an erased person's files
+            # are removed with their records.
+            files = backups.put_back_files(unpacked) if unpacked else None
             after_restore.send(Command, carried=carried, say=self.stdout.write)
+            # An older backup has no files: check the ones its (remaining) records name.
+            return files or backups.check_referenced_files()
