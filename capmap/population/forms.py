@@ -58,3 +58,20 @@ class NeedYearForm(PlainForm):
     def __init__(self, *args, years: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, year) for year in years]
+
+
+class RecruitOrTrainForm(PlainForm):
+    order = forms.ChoiceField(
+        label="Order the pathways by",
+        choices=[
+            ("need", "People short, weighted by population need (patients per capable person)"),
+            ("gap", "People short only"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose one of the orders listed."},
+    )
+
+    def by_need(self) -> bool:
+        """Weighted by need unless the person chose otherwise."""
+        return not (self.is_valid() and self.cleaned_data["order"] == "gap")

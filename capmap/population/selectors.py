@@ -95,6 +95,13 @@ class NeedRow:
         return self.patients / self.headcount if self.headcount else None
 
     @property
+    def weight(self) -> float:
+        """Patients for each person verified to deliver the pathway, counting no one as one
+        person, so a pathway with patients and nobody to deliver it weighs its whole
+        register: what a shortfall of one person costs the population."""
+        return self.patients / max(self.headcount, 1)
+
+    @property
     def per_fte(self) -> float | None:
         return self.patients / self.fte if self.fte else None
 
@@ -193,3 +200,66 @@ def need_against_capability(user, organisation: Organisation, *, year: str = "")
             report.rows.append(row)
     report.rows.sort(key=lambda row: row.gap_rank)
     return report
+
+
+# --- Recruit or train, weighted by need -------------------------------------------------
+
+
+@dataclass
+class WeightedGap:
+    """One pathway's shortfall in the organisation (capability.pathway_coverage) and the
+    population need behind it (the organisation's NeedRow, None without QOF figures)."""
+
+    pathway: CarePathway
+    coverage: capability.PathwayCoverage
+    need: NeedRow | None
+
+    @property
+    def people_short(self) -> int:
+        """People short across the pathway's capabilities (one person may close several)."""
+        return sum(max(0, row.needed - row.held) for row in self.coverage.rows)
+
+    @property
+    def capabilities_short(self) -> int:
+        return sum(1 for row in self.coverage.rows if row.held < row.needed)
+
+    @property
+    def trainable(self) -> int:
+        """Different people close enough to a short capability to train for it."""
+        return len({c.person.pk for found in self.coverage.train.values() for c in found})
+
+    @property
+    def weighted(self) -> float:
+        """People short times patients per capable person: 0 without need figures."""
+        return self.people_short * self.need.weight if self.need else 0.0
+
+
+@dataclass
+class WeightedGaps:
+    organisation: Organisation
+    year: str | None
+    by_need: bool
+    rows: list[WeightedGap] = field(default_factory=list)
+
+
+def recruit_or_train(
+    user, organisation: Organisation, *, by_need: bool = True, year: str = ""
+) -> WeightedGaps:
+    """Every pathway serving a QOF register, with what the organisation is short of and
+    what closes it (capability.pathway_coverage), ordered by people short, or by people
+    short weighted by the organisation's need figure from need_against_capability."""
+    report = need_against_capability(user, organisation, year=year)
+    need = {row.pathway.pk: row for row in report.rows if row.organisation == organisation}
+    rows = [
+        WeightedGap(
+            pathway,
+            capability.pathway_coverage(user, organisation, pathway),
+            need.get(pathway.pk),
+        )
+        for pathway in pathway_registers(user)
+    ]
+    if by_need:
+        rows.sort(key=lambda r: (-r.weighted, -r.people_short, r.pathway.title))
+    else:
+        rows.sort(key=lambda r: (-r.people_short, r.pathway.title))
+    return WeightedGaps(organisation, report.year, by_need, rows)

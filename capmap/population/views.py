@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from capmap.core import uploads
+from capmap.core.charts import format_number
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.filetypes import sniff
 from capmap.core.spreadsheets import write_workbook
@@ -20,7 +21,7 @@ from capmap.people import policy
 from capmap.people.presenters import pagination
 
 from . import qof, selectors, services
-from .forms import NeedYearForm, PathwayRegistersForm, PopulationImportForm
+from .forms import NeedYearForm, PathwayRegistersForm, PopulationImportForm, RecruitOrTrainForm
 from .presenters import NeedPresenter, register_names
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,6 +87,16 @@ def export_need(request, pk: int):
     name = f"need-against-capability-{report.organisation.pk}-{report.year or 'no-year'}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def recruit_or_train(request, pk: int):
+    organisation = _organisation(request, pk)
+    form = RecruitOrTrainForm(request.GET or None, initial={"order": "need"})
+    gaps = selectors.recruit_or_train(request.user, organisation, by_need=form.by_need())
+    crumbs = _crumbs((organisation.name, reverse("population:show_need", args=[pk])))
+    context = {"form": form, "gaps": gaps, "breadcrumbs": crumbs, "number": format_number}
+    return render(request, "population/recruit_or_train.jinja", context)
 
 
 # --- Importing QOF prevalence: upload, preview, confirm ----------------------------------

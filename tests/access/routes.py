@@ -789,6 +789,7 @@ ROUTE_OBJECTS.update(
     {
         "population:show_need": [Case(PRACTICE, get="team")],
         "population:export_need": [Case(PRACTICE, get="team")],
+        "population:recruit_or_train": [Case(PRACTICE, get="team")],
         "population:preview_population_import": [
             Case(
                 kw(token="=0123456789abcdef"),
