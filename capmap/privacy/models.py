@@ -10,20 +10,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from capmap.core.jobs import FileJob, JobStatus
 from capmap.organisations.models import Organisation
 from capmap.people.models import Person
 
-
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
-    EXPIRED = "expired", "Expired"
+ExportStatus = JobStatus
 
 
-class SubjectAccessExport(models.Model):
+class SubjectAccessExport(FileJob):
     """Everything Capmap holds about one person, asked for by them or an admin over them."""
+
+    keep_days_setting = "CAPMAP_EXPORT_RETENTION_DAYS"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(
@@ -32,17 +29,8 @@ class SubjectAccessExport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    status = models.CharField(
-        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(default=0)
-    progress_message = models.CharField(max_length=200, blank=True, default="")
-    error_message = models.CharField(max_length=300, blank=True, default="")
     file = models.FileField(upload_to="privacy/exports/", max_length=300, blank=True, default="")
     size_bytes = models.PositiveBigIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
     downloads = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -55,10 +43,6 @@ class SubjectAccessExport(models.Model):
 
     def __str__(self) -> str:
         return f"Subject access export {self.public_id}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED}
 
     @property
     def filename(self) -> str:

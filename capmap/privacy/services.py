@@ -6,19 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from capmap.core.actors import is_system, require_actor, set_actor, user_or_none
+from capmap.core import jobs
+from capmap.core.actors import SYSTEM, is_system, require_actor, set_actor, user_or_none
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.people import policy
 from capmap.people.models import Person
@@ -41,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 def export_days() -> int:
     """Days an export file is kept before `capmap apply-retention` removes it."""
-    return int(getattr(settings, "CAPMAP_EXPORT_RETENTION_DAYS", 7))
+    return SubjectAccessExport.keep_days()
 
 
 # --- Subject access --------------------------------------------------------------------
@@ -59,81 +58,26 @@ def request_export(*, actor, person: Person) -> SubjectAccessExport:
         export = SubjectAccessExport.objects.create(
             person=person, requested_by=user_or_none(actor), progress_message="Waiting for a worker"
         )
-    produce_subject_access_export.enqueue(export.pk)
-    export.refresh_from_db()
+    jobs.enqueue(export, produce_subject_access_export)
     return export
-
-
-def _set_progress(export_id: int, percent: int, message: str) -> None:
-    SubjectAccessExport.objects.filter(pk=export_id).update(
-        progress=max(0, min(100, percent)), progress_message=message[:200]
-    )
 
 
 def make_export(*, export_id: int) -> SubjectAccessExport | None:
-    """Build and store the ZIP. Run again after a crash it starts over; once done it stops."""
-    export = (
-        SubjectAccessExport.objects.select_related("person", "requested_by")
-        .filter(pk=export_id)
-        .first()
-    )
-    if export is None or export.status in {ExportStatus.DONE, ExportStatus.EXPIRED}:
-        return export
-    SubjectAccessExport.objects.filter(pk=export.pk).update(
-        status=ExportStatus.RUNNING, progress=1, progress_message="Starting", error_message=""
-    )
-    try:
-        # Checked again: the requester's roles may have changed since they asked.
-        if export.person is None or (
-            export.requested_by is not None
-            and not policy.allows(export.requested_by, policy.EXPORT_PERSONAL_DATA, export.person)
-        ):
-            raise NotPermitted("You can no longer export this person's data.")
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "export.zip"
-            write_export(
-                export.person,
-                path,
-                lambda percent, message: _set_progress(export.pk, percent, message),
-            )
-            return _store(export, path)
-    except Exception as error:
-        logger.exception("Subject access export %s failed", export.pk)
-        message = (
-            str(error) if isinstance(error, DomainError) else "Something went wrong making it."
-        )
-        SubjectAccessExport.objects.filter(pk=export.pk).update(
-            status=ExportStatus.FAILED,
-            finished_at=timezone.now(),
-            error_message=message[:300],
-            progress_message="",
-        )
-        return None
+    """Build and store the ZIP (see `capmap.core.jobs.run`: started over after a crash,
+    left alone once done)."""
+    return jobs.run(SubjectAccessExport, export_id, _build, related=("person", "requested_by"))
 
 
-@transaction.atomic
-def _store(export: SubjectAccessExport, path: Path) -> SubjectAccessExport:
-    export = SubjectAccessExport.objects.select_for_update().get(pk=export.pk)
-    if export.file:
-        export.file.delete(save=False)
-    with path.open("rb") as handle:
-        export.file.save(f"{export.public_id}.zip", File(handle), save=False)
-    now = timezone.now()
-    export.size_bytes = path.stat().st_size
-    export.status = ExportStatus.DONE
-    export.progress = 100
-    export.progress_message = "Ready"
-    export.finished_at = now
-    export.expires_at = now + timedelta(days=export_days())
-    with set_actor(export.requested_by or _system()):
-        export.save()
-    return export
-
-
-def _system():
-    from capmap.core.actors import SYSTEM
-
-    return SYSTEM
+def _build(export: SubjectAccessExport, progress: jobs.Progress, folder: Path) -> jobs.Made:
+    # Checked again: the requester's roles may have changed since they asked.
+    if export.person is None or (
+        export.requested_by is not None
+        and not policy.allows(export.requested_by, policy.EXPORT_PERSONAL_DATA, export.person)
+    ):
+        raise NotPermitted("You can no longer export this person's data.")
+    path = folder / "export.zip"
+    write_export(export.person, path, progress)
+    return jobs.Made(path, "zip", {"size_bytes": path.stat().st_size})
 
 
 @transaction.atomic
@@ -155,26 +99,13 @@ def record_download(*, actor, export: SubjectAccessExport) -> SubjectAccessExpor
 
 def export_to_file(*, person: Person, out: Path) -> dict:
     """The command line's export (the system acts): the ZIP written straight to a file."""
-    with set_actor(_system()):
+    with set_actor(SYSTEM):
         return write_export(person, out)
 
 
 def prune_expired_exports(*, now: datetime | None = None, apply: bool = True) -> int:
     """Remove export files past their expiry; safe to run twice."""
-    now = now or timezone.now()
-    due = SubjectAccessExport.objects.filter(status=ExportStatus.DONE, expires_at__lte=now)
-    if not apply:
-        return due.count()
-    count = 0
-    for export in due.iterator():
-        with transaction.atomic():
-            if export.file.name:
-                export.file.storage.delete(export.file.name)
-            SubjectAccessExport.objects.filter(pk=export.pk, status=ExportStatus.DONE).update(
-                status=ExportStatus.EXPIRED, file="", progress_message="Expired"
-            )
-        count += 1
-    return count
+    return jobs.prune(SubjectAccessExport, now=now, apply=apply)
 
 
 # --- Erasure ---------------------------------------------------------------------------
@@ -277,8 +208,6 @@ def read_log_file() -> list[dict]:
 def reapply_erasure(line: dict) -> bool:
     """Apply one logged erasure again after a restore. True when the restored data still
     held the person identifiable (so they were erased again); the log row is put back."""
-    from capmap.core.actors import SYSTEM
-
     person = Person.objects.filter(pk=int(line["person_id"])).select_related("user").first()
     if person is not None and fingerprint(person) != line.get("fingerprint"):
         return False  # a different staff record under the same key
@@ -423,7 +352,6 @@ def retention_due(*, today: date | None = None) -> RetentionReport:
 
 def apply_retention(*, today: date | None = None) -> RetentionReport:
     """Erase everyone past their schedule and remove expired files; safe to run twice."""
-    from capmap.core.actors import SYSTEM
     from capmap.reports.services import prune_expired_reports
 
     report = retention_due(today=today)

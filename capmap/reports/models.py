@@ -6,15 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from capmap.core.jobs import FileJob, JobStatus
 from capmap.organisations.models import Organisation
 
-
-class ReportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
-    EXPIRED = "expired", "Expired"
+ReportStatus = JobStatus
 
 
 class ReportFormat(models.TextChoices):
@@ -22,8 +17,10 @@ class ReportFormat(models.TextChoices):
     XLSX = "xlsx", "Excel spreadsheet (XLSX)"
 
 
-class ReportRequest(models.Model):
+class ReportRequest(FileJob):
     """One report asked for by one person; only that person may open or download it."""
+
+    keep_days_setting = "CAPMAP_REPORT_RETENTION_DAYS"
 
     # An unguessable id in addresses, so one report's address says nothing of others.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -36,19 +33,8 @@ class ReportRequest(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="report_requests"
     )
-    status = models.CharField(
-        max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(default=0)
-    progress_message = models.CharField(max_length=200, blank=True, default="")
-    error_message = models.CharField(max_length=300, blank=True, default="")
     title = models.CharField(max_length=200, blank=True, default="")
     file = models.FileField(upload_to="reports/%Y/%m/", blank=True, default="")
-    task_id = models.CharField(max_length=64, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -59,10 +45,6 @@ class ReportRequest(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"{self.kind} report"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {ReportStatus.DONE, ReportStatus.FAILED, ReportStatus.EXPIRED}
 
     @property
     def filename(self) -> str:

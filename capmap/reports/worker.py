@@ -10,11 +10,12 @@ import os
 import socket
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from .models import ReportRequest, ReportStatus, WorkerHeartbeat
+from capmap.core import jobs
+
+from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 RUNNING = "RUNNING"
@@ -63,12 +64,6 @@ def requeue_abandoned_tasks(*, lease_seconds: float, now=None) -> list[str]:
                 "Task %s was held by worker %s, which stopped: queued again.", task.pk, worker
             )
     if requeued:
-        ReportRequest.objects.filter(task_id__in=requeued).filter(
-            Q(status=ReportStatus.RUNNING) | Q(status=ReportStatus.QUEUED)
-        ).update(
-            status=ReportStatus.QUEUED,
-            progress=0,
-            progress_message="Starting again: a worker stopped",
-        )
+        jobs.requeue(requeued)  # the report or export behind each goes back to "queued"
     WorkerHeartbeat.objects.filter(last_seen__lt=now - timedelta(days=1)).delete()
     return requeued
