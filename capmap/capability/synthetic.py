@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from capmap.accounts.models import User
 from capmap.assessments.models import AssessmentCycle, CapabilityEvent, CurrentCapability
@@ -232,10 +232,12 @@ def _organisations(rng: random.Random, seed: int, staff: int) -> tuple:
     return ics, trusts, pcns, practices
 
 
-def _framework(rng: random.Random, seed: int) -> list[Competency]:
+def _framework(
+    rng: random.Random, seed: int, *, slug: str = "", title: str = "", per_domain: int = PER_DOMAIN
+) -> list[Competency]:
     framework = Framework.objects.create(
-        slug=f"synthetic-core-{seed}",
-        title=f"Synthetic core capabilities (seed {seed})",
+        slug=slug or f"synthetic-core-{seed}",
+        title=title or f"Synthetic core capabilities (seed {seed})",
         description="Generated for load and benchmark work.",
     )
     version = FrameworkVersion.objects.create(
@@ -267,17 +269,22 @@ def _framework(rng: random.Random, seed: int) -> list[Competency]:
                 title=f"{rng.choice(VERBS)} {rng.choice(TOPICS)} ({d + 1}.{c + 1})",
             )
             for d, domain in enumerate(domains)
-            for c in range(PER_DOMAIN)
+            for c in range(per_domain)
         ],
     )
     FrameworkVersion.objects.filter(pk=version.pk).update(status=VersionStatus.PUBLISHED)
     return competencies
 
 
-def _role_profiles(rng: random.Random, competencies: list[Competency], roles: dict) -> int:
+def _role_profiles(
+    rng: random.Random,
+    competencies: list[Competency],
+    roles: dict,
+    workforce: list[tuple[str, str]] | None = None,
+) -> int:
     version_id = competencies[0].version_id
     created = 0
-    for slug, stage, _, _ in WORKFORCE:
+    for slug, stage in workforce or [(slug, stage) for slug, stage, _, _ in WORKFORCE]:
         profile = RoleProfile.objects.create(
             version_id=version_id, job_role=roles[slug], stage=stage
         )
@@ -347,10 +354,18 @@ def _people(rng, staff, roles, trusts, pcns, practices) -> list[Person]:
     return _bulk(Person, people)
 
 
-def _requirements() -> dict[tuple[int, str], list[tuple[int, int]]]:
+def _requirements(only_synthetic: str = "") -> dict[tuple[int, str], list[tuple[int, int]]]:
+    """Each (job role, stage)'s required levels in the shared published profiles; with
+    `only_synthetic`, of the generated frameworks only that one (by slug) counts."""
     rows = RoleRequirement.objects.filter(
         profile__version__status=VersionStatus.PUBLISHED, profile__owner__isnull=True
-    ).values_list("profile__job_role_id", "profile__stage", "competency_id", "level")
+    )
+    if only_synthetic:
+        rows = rows.exclude(
+            Q(profile__version__framework__slug__startswith="synthetic-")
+            & ~Q(profile__version__framework__slug=only_synthetic)
+        )
+    rows = rows.values_list("profile__job_role_id", "profile__stage", "competency_id", "level")
     found: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for role_id, stage, competency_id, level in rows.order_by("profile_id", "competency_id"):
         found.setdefault((role_id, stage), []).append((competency_id, level))

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_starter_library_has_six_shared_frameworks_of_the_right_size():
-    assert load_starter_library() == {"frameworks": 6, "pathways": 2}
+    assert load_starter_library() == {"frameworks": 6, "pathways": 3}
     for framework in Framework.objects.all():
         version = framework.versions.get()
         assert framework.owner is None and version.status == VersionStatus.PUBLISHED
@@ -49,3 +49,11 @@ def test_diabetes_and_heart_failure_pathways_list_capabilities():
         .capabilities.filter(people_needed__gte=1)
         .exists()
     )
+
+
+def test_respiratory_pathway_lists_inhaler_and_long_term_condition_capabilities():
+    load_starter_library()
+    respiratory = CarePathway.objects.get(slug="respiratory-mdt")
+    codes = set(respiratory.capabilities.values_list("competency__code", flat=True))
+    assert {"CP.B5", "PT.B3", "PT.B1", "CC.D2"} <= codes
+    assert respiratory.capabilities.count() == 8

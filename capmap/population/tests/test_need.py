@@ -133,4 +133,6 @@ def test_starter_pathways_come_linked_to_their_registers():
         ("type-2-diabetes-mdt", "DM"),
         ("type-2-diabetes-mdt", "NDH"),
         ("heart-failure-mdt", "HF"),
+        ("respiratory-mdt", "AST"),
+        ("respiratory-mdt", "COPD"),
     } <= links
