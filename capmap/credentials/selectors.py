@@ -55,7 +55,9 @@ def levels_without_credential(actor: Any) -> list[Issuable]:
     person = holder_person(actor)
     if person is None:
         return []
-    issued = IssuedCredential.objects.filter(person=person).values("capability_event_id")
+    issued = IssuedCredential.objects.filter(person=person, capability_event__isnull=False).values(
+        "capability_event_id"
+    )
     rows = (
         CurrentCapability.objects.filter(person=person)
         .exclude(event_id__in=issued)

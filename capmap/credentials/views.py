@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from capmap.core.exceptions import DomainError
 
-from . import accepting, publishing, selectors, services
+from . import accepting, completions, publishing, selectors, services
 from .forms import AcceptCredentialForm, RecogniseIssuerForm, VerifyCredentialForm
 from .presenters import VerificationPresenter, credential_rows
 from .vc.verify import Unreadable
@@ -33,9 +33,11 @@ def _crumbs(*items: tuple[str, str]) -> list[dict]:
 
 @login_required
 def list_my_credentials(request):
+    person = selectors.holder_person(request.user)
     context = {
         "rows": credential_rows(selectors.credentials_of_holder(request.user)),
         "issuable": selectors.levels_without_credential(request.user),
+        "completions": completions.completions_without_credential(person) if person else [],
         "has_record": selectors.holder_person(request.user) is not None,
         "breadcrumbs": _crumbs(),
     }
@@ -46,8 +48,15 @@ def list_my_credentials(request):
 @require_POST
 def issue_my_credentials(request):
     event_id = request.POST.get("event", "")
+    completion = request.POST.get("completion", "")
     try:
-        if event_id.isdigit():
+        if completion:
+            person = selectors.holder_person(request.user)
+            if person is None:
+                raise Http404
+            completions.issue_completion(actor=request.user, person=person, subject_key=completion)
+            messages.success(request, "Your credential has been issued.")
+        elif event_id.isdigit():
             event = selectors.holder_event(request.user, int(event_id))
             if event is None:
                 raise Http404
