@@ -71,3 +71,13 @@ class RecogniseIssuerForm(PlainForm):
         max_length=200,
         error_messages={"required": "Enter the issuer's name."},
     )
+
+
+class RevokeCredentialForm(PlainForm):
+    reason = forms.CharField(
+        label="Why is the credential being revoked?",
+        help_text="The holder sees this reason. Do not include clinical or patient details.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the credential is being revoked."},
+    )

@@ -71,10 +71,18 @@ class StatusList(models.Model):
 class SourceKind(models.TextChoices):
     COMPETENCY_SIGN_OFF = "competency_sign_off", "Competency sign-off"
     ASSESSMENT_SIGN_OFF = "assessment_sign_off", "Assessment sign-off"
+    ROLE_PROFILE = "role_profile", "Completed role profile"
+    PATHWAY = "pathway", "Care pathway capability"
+    PLACEMENT = "placement", "Completed placement"
 
 
 class IssuedCredential(ImmutableRow):
-    """A signed credential as issued: written once; a revocation is a row of its own."""
+    """A signed credential as issued: written once; a revocation is a row of its own.
+
+    A competency's verified level has its capability event (and competency and level); a
+    completed role profile, care pathway or placement has none of those but a subject
+    (`subject_key`, e.g. "role_profile:7") and the facts it rests on (`basis`), by which
+    a later correction revokes it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
@@ -83,10 +91,18 @@ class IssuedCredential(ImmutableRow):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(max_length=30, choices=SourceKind.choices)
     capability_event = models.OneToOneField(
-        CapabilityEvent, on_delete=models.PROTECT, related_name="+"
+        CapabilityEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
-    level = models.IntegerField()
+    competency = models.ForeignKey(
+        Competency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.IntegerField(null=True, blank=True)
+    subject_key = models.CharField(max_length=60, blank=True, default="", db_index=True)
+    basis = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What a completion rests on: {competency id: level needed}, or the placement.",
+    )
     achievement_name = models.TextField()
     level_name = models.CharField(max_length=200)
     key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="+")

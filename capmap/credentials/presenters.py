@@ -45,6 +45,7 @@ class VerificationPresenter:
 @dataclass(frozen=True)
 class CredentialRow:
     credential: IssuedCredential
+    may_revoke: bool = False
 
     @property
     def status(self) -> dict[str, str]:
@@ -54,4 +55,5 @@ class CredentialRow:
 
 
 def credential_rows(credentials) -> list[CredentialRow]:
-    return [CredentialRow(c) for c in credentials]
+    """Rows from credentials, or from (credential, may revoke) pairs."""
+    return [CredentialRow(*c) if isinstance(c, tuple) else CredentialRow(c) for c in credentials]

@@ -55,7 +55,9 @@ def levels_without_credential(actor: Any) -> list[Issuable]:
     person = holder_person(actor)
     if person is None:
         return []
-    issued = IssuedCredential.objects.filter(person=person).values("capability_event_id")
+    issued = IssuedCredential.objects.filter(person=person, capability_event__isnull=False).values(
+        "capability_event_id"
+    )
     rows = (
         CurrentCapability.objects.filter(person=person)
         .exclude(event_id__in=issued)
@@ -195,3 +197,31 @@ def recognised_issuers(organisation: Organisation) -> QuerySet:
     from .models import RecognisedIssuer
 
     return RecognisedIssuer.objects.filter(organisation_id__in=organisation.ancestor_ids())
+
+
+# --- revoking --------------------------------------------------------------------------------
+
+
+def credential_to_revoke(actor: Any, public_id: Any) -> IssuedCredential | None:
+    """A credential the actor may withdraw: they may verify (and so withdraw) the holder's
+    sign-offs, as their supervisor, mentor or a manager over their employer."""
+    from capmap.people import policy
+
+    credential = (
+        IssuedCredential.objects.filter(public_id=public_id)
+        .select_related("person__employer", "organisation", "revocation")
+        .first()
+    )
+    if credential is None or not policy.allows(actor, policy.VERIFY_RECORD, credential.person):
+        return None
+    return credential
+
+
+def issued_to_person(actor: Any, person: Person) -> list[tuple[IssuedCredential, bool]]:
+    """Credentials Capmap issued to a person whose staff record the actor sees (checked by
+    the caller), each with whether the actor may revoke it."""
+    from capmap.people import policy
+
+    may_revoke = policy.allows(actor, policy.VERIFY_RECORD, person)
+    rows = IssuedCredential.objects.filter(person=person).select_related("revocation")
+    return [(c, may_revoke) for c in rows.order_by("-issued_at", "-pk")]

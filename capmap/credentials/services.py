@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 
@@ -88,6 +89,11 @@ def _next_status_index(organisation: Organisation) -> tuple[StatusList, int]:
     return status_list, index
 
 
+def new_salt() -> str:
+    """The salt of a holder's hashed e-mail address (OB 3.0 IdentityObject)."""
+    return secrets.token_hex(8)
+
+
 def _verifier_role(event: CapabilityEvent) -> str:
     """The signer's role towards the person: never their name, never clinical detail."""
     supervision = (
@@ -109,7 +115,7 @@ def _verifier_role(event: CapabilityEvent) -> str:
     return "an assessor"
 
 
-def _alignments(competency: Competency) -> tuple[Alignment, ...]:
+def alignments(competency: Competency) -> tuple[Alignment, ...]:
     if not competency.case_identifier:
         return ()
     uri = competency.case_extra.get("uri") if isinstance(competency.case_extra, dict) else None
@@ -149,17 +155,17 @@ def _award(event: CapabilityEvent, public_id: uuid.UUID, status: dict) -> tuple[
             f"{version.framework.title} (version {version.number})."
         ),
         holder_email=person.email or (person.user.email if person.user else ""),
-        holder_salt=secrets.token_hex(8),
+        holder_salt=new_salt(),
         level_value=event.level,
         level_name=level_name,
         scale_name=scale_name,
-        alignments=_alignments(competency),
+        alignments=alignments(competency),
         status=status,
     )
     return award, level_name
 
 
-def _may_issue(actor: Any, person: Person) -> bool:
+def may_issue(actor: Any, person: Person) -> bool:
     return (
         is_system(actor)
         or person.user_id == getattr(actor, "pk", None)
@@ -174,7 +180,7 @@ def issue_credential(*, actor: Any, event: CapabilityEvent) -> IssuedCredential:
     event = CapabilityEvent.objects.select_related(
         "person__employer", "person__user", "competency__version__framework"
     ).get(pk=event.pk)
-    if not _may_issue(actor, event.person):
+    if not may_issue(actor, event.person):
         raise NotPermitted("Only the person or their supervisor can ask for this credential.")
     existing = IssuedCredential.objects.filter(capability_event=event).first()
     if existing is not None:
@@ -184,14 +190,49 @@ def issue_credential(*, actor: Any, event: CapabilityEvent) -> IssuedCredential:
             "This level has been replaced by a later sign-off: only the current level of a "
             "competency can be issued as a credential."
         )
-    organisation = event.person.employer
+    public_id = uuid.uuid4()
+
+    def award(status: dict) -> Award:
+        return _award(event, public_id, status)[0]
+
+    level = ProficiencyLevel.objects.filter(
+        scale__version=event.competency.version, value=event.level
+    ).first()
+    return sign_and_store(
+        actor=actor,
+        person=event.person,
+        public_id=public_id,
+        make_award=award,
+        source=SourceKind.ASSESSMENT_SIGN_OFF
+        if event.sign_off_id
+        else SourceKind.COMPETENCY_SIGN_OFF,
+        capability_event=event,
+        competency=event.competency,
+        level=event.level,
+        level_name=f"Level {event.level}" + (f": {level.label}" if level else ""),
+    )
+
+
+def sign_and_store(
+    *,
+    actor: Any,
+    person: Person,
+    public_id: uuid.UUID,
+    make_award: Callable[[dict], Award],
+    source: str,
+    level_name: str = "",
+    **fields: Any,
+) -> IssuedCredential:
+    """The one place a credential is signed and kept: the issuer is the person's employer,
+    its current key signs, and a bit of its status list is the credential's. The caller
+    has checked permission and holds a transaction."""
+    organisation = person.employer
     key = current_key(organisation)
     status_list, index = _next_status_index(organisation)
-    public_id = uuid.uuid4()
     status = status_entry(
         list_url=publishing.status_list_url(organisation.pk, status_list.number), index=index
     )
-    award, level_name = _award(event, public_id, status)
+    award = make_award(status)
     unsigned = achievement_credential(award)
     problems = schema_problems(unsigned)
     if problems:  # a bug of ours, never the user's: refuse rather than issue it
@@ -206,13 +247,8 @@ def issue_credential(*, actor: Any, event: CapabilityEvent) -> IssuedCredential:
         return IssuedCredential.objects.create(
             public_id=public_id,
             organisation=organisation,
-            person=event.person,
-            source=SourceKind.ASSESSMENT_SIGN_OFF
-            if event.sign_off_id
-            else SourceKind.COMPETENCY_SIGN_OFF,
-            capability_event=event,
-            competency=event.competency,
-            level=event.level,
+            person=person,
+            source=source,
             achievement_name=award.achievement_name,
             level_name=level_name,
             key=key,
@@ -220,15 +256,18 @@ def issue_credential(*, actor: Any, event: CapabilityEvent) -> IssuedCredential:
             status_index=index,
             document=document,
             issued_by=user_or_none(actor),
+            **fields,
         )
 
 
 @transaction.atomic
 def issue_missing_credentials(*, actor: Any, person: Person) -> list[IssuedCredential]:
     """Issue a credential for each current verified level that has none yet."""
-    if not _may_issue(actor, person):
+    if not may_issue(actor, person):
         raise NotPermitted("Only the person or their supervisor can ask for these credentials.")
-    issued = IssuedCredential.objects.filter(person=person).values("capability_event_id")
+    issued = IssuedCredential.objects.filter(person=person, capability_event__isnull=False).values(
+        "capability_event_id"
+    )
     events = CapabilityEvent.objects.filter(
         pk__in=CurrentCapability.objects.filter(person=person).values("event_id")
     ).exclude(pk__in=issued)

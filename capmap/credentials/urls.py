@@ -18,6 +18,7 @@ urlpatterns = [
         views.show_status_list,
         name="show_status_list",
     ),
+    path("issued/<uuid:public_id>/revoke/", views.revoke_credential, name="revoke_credential"),
     path("people/<int:person_id>/accepted/", views.accept_credential, name="accept_credential"),
     path(
         "organisations/<int:organisation_id>/recognised-issuers/",

@@ -16,8 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from capmap.core.exceptions import DomainError
 
-from . import accepting, publishing, selectors, services
-from .forms import AcceptCredentialForm, RecogniseIssuerForm, VerifyCredentialForm
+from . import accepting, completions, publishing, selectors, services
+from .forms import (
+    AcceptCredentialForm,
+    RecogniseIssuerForm,
+    RevokeCredentialForm,
+    VerifyCredentialForm,
+)
 from .presenters import VerificationPresenter, credential_rows
 from .vc.verify import Unreadable
 
@@ -33,9 +38,11 @@ def _crumbs(*items: tuple[str, str]) -> list[dict]:
 
 @login_required
 def list_my_credentials(request):
+    person = selectors.holder_person(request.user)
     context = {
         "rows": credential_rows(selectors.credentials_of_holder(request.user)),
         "issuable": selectors.levels_without_credential(request.user),
+        "completions": completions.completions_without_credential(person) if person else [],
         "has_record": selectors.holder_person(request.user) is not None,
         "breadcrumbs": _crumbs(),
     }
@@ -46,8 +53,15 @@ def list_my_credentials(request):
 @require_POST
 def issue_my_credentials(request):
     event_id = request.POST.get("event", "")
+    completion = request.POST.get("completion", "")
     try:
-        if event_id.isdigit():
+        if completion:
+            person = selectors.holder_person(request.user)
+            if person is None:
+                raise Http404
+            completions.issue_completion(actor=request.user, person=person, subject_key=completion)
+            messages.success(request, "Your credential has been issued.")
+        elif event_id.isdigit():
             event = selectors.holder_event(request.user, int(event_id))
             if event is None:
                 raise Http404
@@ -200,6 +214,7 @@ def accept_credential(request, person_id: int):
     context = {
         "person": person,
         "rows": selectors.accepted_rows(person),
+        "issued": credential_rows(selectors.issued_to_person(request.user, person)),
         "form": form,
         "may_import": may_import,
         "breadcrumbs": _crumbs(),
@@ -235,3 +250,24 @@ def list_recognised_issuers(request, organisation_id: int):
         "breadcrumbs": _crumbs(),
     }
     return render(request, "credentials/list_recognised_issuers.jinja", context)
+
+
+@login_required
+def revoke_credential(request, public_id):
+    """Confirm and revoke a credential, with a reason (supervisor, mentor or manager)."""
+    credential = selectors.credential_to_revoke(request.user, public_id)
+    if credential is None:
+        raise Http404
+    form = RevokeCredentialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revoke_credential(
+                actor=request.user, credential=credential, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            form.add_error("reason", str(error))
+        else:
+            messages.success(request, f"The credential {credential.achievement_name} is revoked.")
+            return redirect("credentials:accept_credential", person_id=credential.person_id)
+    context = {"credential": credential, "form": form, "breadcrumbs": _crumbs()}
+    return render(request, "credentials/revoke_credential.jinja", context)

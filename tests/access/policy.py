@@ -141,6 +141,9 @@ POLICY: dict[str, Rule] = {
     "unpublished_case": _rule(()),
     # A credential issued to the subject: only its holder downloads it (branch creds).
     "own_credential": _rule({"subject"}),
+    # Revoking a credential Capmap issued: whoever may verify (and so withdraw) the
+    # holder's sign-offs; everyone else is told it is not found.
+    "credential_revocation": _rule(VERIFIERS, VERIFIERS),
     # Someone else's ODS import preview (branch ods): nobody may open it. Those who may not
     # import ODS files (only ICS admins may) are refused (403) before the token is read.
     "other_ods_session": _rule(SIGNED_IN - {"ics_admin", "other_ics_admin"}),

@@ -854,6 +854,14 @@ ROUTE_OBJECTS.update(
             Case(kw(public_id=_credential_id), get="own_credential")
         ],
         "credentials:download_jwt": [Case(kw(public_id=_credential_id), get="own_credential")],
+        "credentials:revoke_credential": [
+            Case(
+                kw(public_id=_credential_id),
+                get="credential_revocation",
+                post="credential_revocation",
+                data=lambda w: {"reason": "Signed off in error"},
+            )
+        ],
         # Public by design: the link is the credential's id; issuer profiles and status
         # lists are what verifiers anywhere fetch.
         "credentials:show_shared_credential": [

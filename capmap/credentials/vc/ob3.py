@@ -31,13 +31,15 @@ class Award:
     criteria: str
     holder_email: str
     holder_salt: str
-    level_value: int
+    level_value: int | None  # None: a completion, with no level on a scale
     level_name: str
     scale_name: str
     alignments: tuple[Alignment, ...] = ()
     status: dict[str, Any] | None = None
     name: str = ""
     extra_subject: dict[str, Any] = field(default_factory=dict)
+    achievement_type: str = "Competency"
+    extra_achievement: dict[str, Any] = field(default_factory=dict)
 
 
 def identity_hash(email: str, salt: str) -> str:
@@ -51,12 +53,15 @@ def achievement_credential(award: Award) -> dict[str, Any]:
     achievement: dict[str, Any] = {
         "id": award.achievement_id,
         "type": ["Achievement"],
-        "achievementType": "Competency",
+        "achievementType": award.achievement_type,
         "name": award.achievement_name,
         "description": award.achievement_description,
         "criteria": {"narrative": award.criteria},
         "creator": award.issuer,
-        "resultDescription": [
+        **award.extra_achievement,
+    }
+    if award.level_value is not None:
+        achievement["resultDescription"] = [
             {
                 "id": levels_id,
                 "type": ["ResultDescription"],
@@ -71,8 +76,7 @@ def achievement_credential(award: Award) -> dict[str, Any]:
                     }
                 ],
             }
-        ],
-    }
+        ]
     if award.alignments:
         achievement["alignment"] = [
             {
@@ -109,16 +113,13 @@ def achievement_credential(award: Award) -> dict[str, Any]:
                 }
             ],
             "achievement": achievement,
-            "result": [
-                {
-                    "type": ["Result"],
-                    "resultDescription": levels_id,
-                    "achievedLevel": level_id,
-                }
-            ],
             **award.extra_subject,
         },
     }
+    if award.level_value is not None:
+        credential["credentialSubject"]["result"] = [
+            {"type": ["Result"], "resultDescription": levels_id, "achievedLevel": level_id}
+        ]
     if award.status:
         credential["credentialStatus"] = award.status
     return credential

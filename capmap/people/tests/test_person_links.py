@@ -55,7 +55,11 @@ def _expected(person, *groups: dict[str, str]) -> dict[str, str]:
 def test_a_manager_gets_every_capability_link_and_can_assign_supervisors(client, w):
     links = _links(client, w.manager, w.pharmacist)
     supervisors = {
-        "Assign or end supervisors and mentors": reverse(SUPERVISORS, args=[w.pharmacist.pk])
+        "Assign or end supervisors and mentors": reverse(SUPERVISORS, args=[w.pharmacist.pk]),
+        # A manager accepts credentials from elsewhere for the person, or revokes theirs.
+        "Credentials: accept one from elsewhere, or revoke": reverse(
+            "credentials:accept_credential", args=[w.pharmacist.pk]
+        ),
     }
     assert links == _expected(w.pharmacist, RECORD_PAGES, LEVEL_PAGES) | supervisors
     for href in links.values():
