@@ -23,6 +23,8 @@ class ApplicantFacts:
     hard_to_recruit: bool
     # competency id -> current verified level (assessments' CurrentCapability).
     competency_levels: Mapping[int, int] = field(default_factory=dict)
+    # The need gap of the applicant's PCN (population.selectors.pcn_need_gaps); 0 outside one.
+    need_gap: float = 0.0
 
 
 class IndependentPrescriber:
@@ -86,11 +88,20 @@ def hard_to_recruit_first(facts: ApplicantFacts) -> int:
     return 0 if facts.hard_to_recruit else 1
 
 
+def largest_need_gap_first(facts: ApplicantFacts) -> float:
+    """Applicants from the primary care networks with the largest population need gap come
+    first: the most patients per person verified to deliver one of their care pathways."""
+    return -facts.need_gap
+
+
+PriorityRule = Callable[[ApplicantFacts], float]
+
+
 def priority_order(
     facts: Iterable[ApplicantFacts],
     *,
     seed: int,
-    rules: Iterable[Callable[[ApplicantFacts], int]] = (hard_to_recruit_first,),
+    rules: Iterable[PriorityRule] = (hard_to_recruit_first,),
 ) -> list[int]:
     """Application ids in priority order: the rules in turn, then a lottery from `seed`.
 
@@ -106,12 +117,18 @@ def priority_order(
     return [f.application_id for f in ordered]
 
 
-def priority_rules_for(scheme) -> list[Callable[[ApplicantFacts], int]]:
-    return [hard_to_recruit_first] if scheme.hard_to_recruit_first else []
+def priority_rules_for(scheme) -> list[PriorityRule]:
+    """The scheme's priority rules in the order they apply."""
+    rules: list[PriorityRule] = []
+    if scheme.hard_to_recruit_first:
+        rules.append(hard_to_recruit_first)
+    if scheme.need_gap_first:
+        rules.append(largest_need_gap_first)
+    return rules
 
 
 def describe_priority(scheme) -> list[str]:
-    lines = [rule.__doc__ or "" for rule in priority_rules_for(scheme)]
+    lines = [" ".join((rule.__doc__ or "").split()) for rule in priority_rules_for(scheme)]
     # The draw number is shown on the allocation page, under "Repeating this allocation".
     lines.append("Then by a random draw, which can be repeated exactly.")
     return lines

@@ -50,6 +50,12 @@ class SchemeForm(PlainForm):
         required=False,
         initial=True,
     )
+    need_gap_first = forms.BooleanField(
+        label="Give applicants from the PCNs with the largest population need gap priority",
+        help_text="The most patients on a care pathway's QOF registers per person verified "
+        "to deliver it. Applies after the hard-to-recruit rule when both are chosen.",
+        required=False,
+    )
 
     def __init__(self, *args, owners=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

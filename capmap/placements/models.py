@@ -50,6 +50,11 @@ class Scheme(StatusSubject, TimeStampedModel):
     hard_to_recruit_first = models.BooleanField(
         default=True, help_text="Applicants from practices flagged hard to recruit come first."
     )
+    need_gap_first = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Applicants from the PCNs with the largest population need gap come first.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

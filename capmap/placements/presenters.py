@@ -44,6 +44,7 @@ class SchemePage:
     my_application: object = None
     participations: list = field(default_factory=list)
     next_statuses: list = field(default_factory=list)
+    pcn_needs: list = field(default_factory=list)
 
     @property
     def summary_rows(self) -> list[dict]:
@@ -74,6 +75,7 @@ def scheme_page(user, scheme: Scheme) -> SchemePage:
         page.applications = list(selectors.applications_of(scheme))
         page.next_statuses = [SchemeStatus(s) for s in SCHEME_WORKFLOW.next_statuses(scheme.status)]
         page.participations = list(selectors.participations_of(scheme))
+        page.pcn_needs = selectors.need_by_pcn(user, scheme)
     else:
         page.participations = list(
             selectors.participations_for(user).filter(placement__scheme=scheme)

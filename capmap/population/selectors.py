@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from capmap.capability import selectors as capability
+from capmap.core.actors import SYSTEM
 from capmap.frameworks.models import CarePathway
 from capmap.organisations.models import Organisation, OrganisationKind
 from capmap.people import policy
@@ -59,7 +60,7 @@ def pathway_registers(user) -> dict[CarePathway, list[str]]:
     """The pathways the user may see that serve at least one QOF register, with those."""
     links: dict[CarePathway, list[str]] = defaultdict(list)
     rows = PathwayRegister.objects.filter(pathway__in=capability.pathways_for(user))
-    for link in rows.select_related("pathway").order_by("pathway__title", "register"):
+    for link in rows.select_related("pathway__owner").order_by("pathway__title", "register"):
         links[link.pathway].append(link.register)
     return dict(links)
 
@@ -263,3 +264,54 @@ def recruit_or_train(
     else:
         rows.sort(key=lambda r: (-r.people_short, r.pathway.title))
     return WeightedGaps(organisation, report.year, by_need, rows)
+
+
+# --- Need per PCN, for placement schemes --------------------------------------------------
+
+
+@dataclass
+class PcnNeed:
+    """One PCN's pathways, the most patients per capable person first (NeedRow.weight)."""
+
+    pcn: Organisation
+    rows: list[NeedRow]
+
+    @property
+    def gap(self) -> float:
+        """The PCN's need gap: its largest patients per capable person over the pathways."""
+        return self.rows[0].weight if self.rows else 0.0
+
+
+def need_by_pcn(user, organisation: Organisation, *, year: str = "") -> list[PcnNeed]:
+    """Every PCN in the organisation the user may see with QOF figures, the largest need
+    gap first, from need_against_capability's rows for the PCNs."""
+    report = need_against_capability(user, organisation, year=year)
+    rows: dict[Organisation, list[NeedRow]] = defaultdict(list)
+    for row in report.rows:
+        if row.organisation.kind == OrganisationKind.PCN:
+            rows[row.organisation].append(row)
+    needs = [
+        PcnNeed(pcn, sorted(found, key=lambda r: (-r.weight, r.pathway.title)))
+        for pcn, found in rows.items()
+    ]
+    return sorted(needs, key=lambda n: (-n.gap, n.pcn.name))
+
+
+def pcn_need_gaps(organisation: Organisation) -> dict[int, float]:
+    """Need gap per PCN id in the organisation's tree, for ranking a scheme's applicants.
+    Read for the tree itself, not for whoever runs the allocation, so a run gives the same
+    order whoever starts it: the library's pathways and those owned in the tree's line."""
+
+    def in_line(pathway: CarePathway) -> bool:
+        owner = pathway.owner
+        return (
+            owner is None
+            or organisation.path.startswith(owner.path)
+            or (owner.path.startswith(organisation.path))
+        )
+
+    gaps = {}
+    for need in need_by_pcn(SYSTEM, organisation):
+        weights = [row.weight for row in need.rows if in_line(row.pathway)]
+        gaps[need.pcn.pk] = max(weights, default=0.0)
+    return gaps

@@ -10,6 +10,7 @@ from capmap.core.percentages import percent, small_number_warning
 from capmap.organisations.models import Organisation, OrganisationKind
 from capmap.people import policy
 from capmap.people.models import Person
+from capmap.population import selectors as population
 
 from ..eligibility import ApplicantFacts, eligible, unmet
 from ..models import (
@@ -103,15 +104,29 @@ def applicant_facts(scheme: Scheme, people: list[Person]) -> dict[int, Applicant
         )
     )
     levels = _competency_levels(scheme, people)
+    gaps = population.pcn_need_gaps(scheme.owner) if scheme.need_gap_first else {}
     return {
         p.pk: ApplicantFacts(
             application_id=applications.get(p.pk, 0),
             independent_prescriber=p.pk in prescribers,
             hard_to_recruit=p.employer.hard_to_recruit or p.pk in flagged_sites,
             competency_levels=levels.get(p.pk, {}),
+            need_gap=_need_gap(p, gaps),
         )
         for p in people
     }
+
+
+def need_by_pcn(user, scheme: Scheme) -> list[population.PcnNeed]:
+    """The PCNs of the scheme's tree the user may see, the largest need gap first, each
+    with its pathways by patients per capable person (what to place for)."""
+    return population.need_by_pcn(user, scheme.owner)
+
+
+def _need_gap(person: Person, gaps: dict[int, float]) -> float:
+    """The need gap of the PCN the person's employer is, or sits in (0 outside any)."""
+    found = [gaps[int(pk)] for pk in person.employer.path.split("/") if pk and int(pk) in gaps]
+    return found[-1] if found else 0.0
 
 
 def _competency_levels(scheme: Scheme, people: list[Person]) -> dict[int, dict[int, int]]:

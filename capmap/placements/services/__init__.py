@@ -64,6 +64,7 @@ def create_scheme(
     sessions_required: int = 2,
     description: str = "",
     hard_to_recruit_first: bool = True,
+    need_gap_first: bool = False,
 ) -> Scheme:
     """A programme lead sets up a scheme owned by their organisation (an ICS or hub)."""
     if not policy.allows(actor, policy.RUN_SCHEMES, owner):
@@ -80,6 +81,7 @@ def create_scheme(
             ends_on=ends_on,
             sessions_required=sessions_required,
             hard_to_recruit_first=hard_to_recruit_first,
+            need_gap_first=need_gap_first,
             created_by=actor,
         )
     transition(actor=actor, subject=scheme, to=SchemeStatus.SET_UP)
@@ -91,7 +93,7 @@ def update_scheme(*, actor, scheme: Scheme, **fields) -> Scheme:
     """Change the title, description, dates, sessions required or priority rule."""
     _require_lead(actor, scheme)
     allowed = {"title", "description", "starts_on", "ends_on", "sessions_required"}
-    allowed.add("hard_to_recruit_first")
+    allowed |= {"hard_to_recruit_first", "need_gap_first"}
     unknown = set(fields) - allowed
     if unknown:
         raise DomainError(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
