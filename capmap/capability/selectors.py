@@ -118,19 +118,31 @@ class Profiles:
             self._requirements[profile_id].append(
                 (competency_id, level, kind == Requirement.ESSENTIAL)
             )
+        self._merged: dict[tuple[int, ...], tuple[tuple[int, int, bool], ...]] = {}
 
     @property
     def any_owned(self) -> bool:
         return self.applicable.depends_on_employer
 
-    def requirements(self, job_role_id: int, stage: str, employer_path: str):
-        """(competency id, level, essential) for a person; the first profile wins a clash."""
-        seen: set[int] = set()
-        for profile_id in self.applicable.profile_ids(job_role_id, stage, employer_path):
-            for requirement in self._requirements[profile_id]:
-                if requirement[0] not in seen:
-                    seen.add(requirement[0])
-                    yield requirement
+    def requirements(
+        self, job_role_id: int, stage: str, employer_path: str
+    ) -> tuple[tuple[int, int, bool], ...]:
+        """(competency id, level, essential) for a person; the first profile wins a clash.
+
+        Merged once for each set of applicable profiles: an ICS has thousands of
+        (role, stage, employer) keys but only a few dozen such sets."""
+        chosen = tuple(self.applicable.profile_ids(job_role_id, stage, employer_path))
+        merged = self._merged.get(chosen)
+        if merged is None:
+            seen: set[int] = set()
+            found = []
+            for profile_id in chosen:
+                for requirement in self._requirements[profile_id]:
+                    if requirement[0] not in seen:
+                        seen.add(requirement[0])
+                        found.append(requirement)
+            merged = self._merged[chosen] = tuple(found)
+        return merged
 
 
 def needs_of(people: QuerySet[Person]) -> list[gaps.Need]:
@@ -526,29 +538,30 @@ def team_gaps(user, organisation: Organisation) -> TeamGaps:
     )
     current = current_levels_by_person(people_qs)
     profiles = Profiles(p.job_role_id for p in people)
-    by_profile: dict[tuple[int, str, str], list[tuple[int, int]]] = {}
-    needed: Counter[int] = Counter()  # competency -> people who need it
+    # How many people hold each set of requirements: each set is counted once at the end.
+    holders: Counter[tuple[tuple[int, int, bool], ...]] = Counter()
     short_people: Counter[int] = Counter()
     short_levels: Counter[int] = Counter()
     rows = []
     nothing: dict[int, int] = {}
     for person in people:
-        key = (person.job_role_id, person.stage, person.employer.path)
-        if key not in by_profile:
-            by_profile[key] = [(c, level) for c, level, _ in profiles.requirements(*key)]
-        requirements = by_profile[key]
-        needed.update(c for c, _ in requirements)
+        requirements = profiles.requirements(person.job_role_id, person.stage, person.employer.path)
+        holders[requirements] += 1
         held = current.get(person.pk, nothing)
         short_in = short_by = 0
-        for competency_id, level in requirements:
+        for competency_id, level, _ in requirements:
             # gaps.shortfall, inlined: this loop runs once per person and requirement.
-            short = level - (held.get(competency_id) or 0)
+            short = level - held.get(competency_id, 0)
             if short > 0:
                 short_in += 1
                 short_by += short
                 short_people[competency_id] += 1
                 short_levels[competency_id] += short
         rows.append(PersonGaps(person, len(requirements), short_in, short_by))
+    needed: Counter[int] = Counter()  # competency -> people who need it
+    for requirements, count in holders.items():
+        for competency_id, _, _ in requirements:
+            needed[competency_id] += count
     per_competency = {c: (n, short_people[c], short_levels[c]) for c, n in needed.items()}
     rows.sort(key=lambda row: (-row.levels_short, row.person.last_name, row.person.pk))
     by_domain: dict[str, list[int]] = {}
