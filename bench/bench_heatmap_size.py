@@ -6,7 +6,8 @@
 
 Prints the team, its people and columns, the page's size in bytes and KB, the size
 gzipped (as GZipMiddleware sends it to a browser that accepts it), and the bytes a cell.
-The budget (issue 15) is 100 KB of HTML for a 50-person team.
+The budget (issue 15) is 100 KB of HTML for a 50-person team. It also prints the same
+team with all roles at once, and the page with server-drawn cell links (no script).
 """
 
 import argparse
@@ -73,6 +74,13 @@ def main() -> None:
     print(f"gzipped       {len(gzip.compress(page)):>9,} bytes")
     print(f"bytes a cell  {len(page) / max(cells, 1):9.1f}")
     print("budget        100 KB of HTML")
+    # The same team with every role at once (the default shows the largest role only).
+    page = client.get(f"/capability/organisations/{team.pk}/?show=all").content
+    rows = page.count(b'scope="row"') - 1
+    print(f"all roles     {len(page):>9,} bytes  {len(page) / 1000:7.1f} KB  ({rows} rows)")
+    # Without script: the page with the server drawing every cell's link.
+    page = client.get(f"/capability/organisations/{team.pk}/?links=cells").content
+    print(f"cell links    {len(page):>9,} bytes  {len(page) / 1000:7.1f} KB  (no-script page)")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from .selectors import (
 )
 
 SYMBOLS = {"short": "▼", "met": "✓", "above": "▲", "none": "·"}
+# Short class names: a 50-person map has thousands of cells (see capability.css).
+CELL_CLASSES = {"short": "app-hs", "met": "app-hm", "above": "app-ha", "none": "app-hn"}
 KEY = [
     ("short", "below the required level"),
     ("met", "at the required level"),
@@ -56,14 +58,17 @@ def _cell(required: int | None, held: int | None) -> Cell:
         kind = "short" if current < required else "met" if current == required else "above"
         text = f"{current}/{required} {SYMBOLS[kind]}"
         label = f"level {current} of {required} required"
-    return Cell(f"app-heat--{kind}", text, label)
+    return Cell(CELL_CLASSES[kind], text, label)
 
 
 @lru_cache(maxsize=256)
 def _cell_open(required: int | None, held: int | None) -> tuple[str, str, bool]:
-    """The cell's opening tag, its text, and whether it has a history to open."""
+    """The cell's opening tag, its text, and whether it has a history to open.
+
+    The class is unquoted (it has no spaces) and rows leave out each cell's optional end
+    tag but the last, as HTML allows: together a fifth of a 50-person map's cells."""
     cell = _cell(required, held)
-    return f'<td class="{cell.css}">', cell.text, required is not None or bool(held)
+    return f"<td class={cell.css}>", cell.text, required is not None or bool(held)
 
 
 # Placeholders reversed once, so thousands of cell links cost no reverse() each.
@@ -90,13 +95,22 @@ def competency_name(competency) -> str:
 
 
 class HeatmapPresenter:
-    def __init__(self, heatmap: Heatmap, view: HeatmapView | None = None) -> None:
+    def __init__(
+        self, heatmap: Heatmap, view: HeatmapView | None = None, *, cell_links: bool = False
+    ) -> None:
         self.heatmap = heatmap
+        # Each cell's history link is drawn in the browser from the row's person and the
+        # column's competency (capability/heatmap.js): a link in every cell was most of a
+        # 214 KB page. `cell_links` draws them here instead, for browsers without script.
+        self.cell_links = cell_links
+        self.history_pattern = _history_url_pattern()
+        self.unlinked = SYMBOLS["none"]
+        self.competency_ids = ",".join(str(c.pk) for c in heatmap.competencies)
         self.view = view
         self.organisation = heatmap.organisation
         self.domains = heatmap.domains
         self.competencies = heatmap.competencies
-        self.key = [(f"app-heat--{k}", SYMBOLS[k], text) for k, text in KEY]
+        self.key = [(CELL_CLASSES[k], SYMBOLS[k], text) for k, text in KEY]
         self.columns = [
             Column(c.code or str(index), c.title, total.met, total.required)
             for index, (c, total) in enumerate(
@@ -114,19 +128,20 @@ class HeatmapPresenter:
     @property
     def rows(self):
         """Each row with its cells as ready markup: thousands of cells render in Python
-        far faster than through a template loop. Each cell links to its history."""
-        pattern = _history_url_pattern()
+        far faster than through a template loop. A cell with a history (required, or
+        holding a level) links to it: in the browser, or here when `cell_links`."""
+        pattern = self.history_pattern
         ids = [c.pk for c in self.competencies]
         for row in self.heatmap.rows:
             person = row.person.pk
             parts = []
             for cell, competency in zip(row.cells, ids, strict=True):
                 opening, text, linked = _cell_open(cell.required, cell.current)
-                if linked:
+                if linked and self.cell_links:
                     href = pattern.format(person=person, competency=competency)
-                    parts.append(f'{opening}<a href="{href}">{text}</a></td>')
+                    parts.append(f'{opening}<a href="{href}">{text}</a>')
                 else:
-                    parts.append(f"{opening}{text}</td>")
+                    parts.append(f"{opening}{text}")
             yield {
                 "person": row.person,
                 "href": reverse("capability:show_circle", args=[person]),
@@ -134,7 +149,7 @@ class HeatmapPresenter:
                 "met": row.met,
                 "required": row.required,
                 # fixed classes, digits, symbols and URLs built from primary keys only
-                "cells": Markup("".join(parts)),  # noqa: S704
+                "cells": Markup("".join(parts) + "</td>" if parts else ""),  # noqa: S704
             }
 
     def _about(self, person) -> str:

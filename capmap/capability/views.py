@@ -1,5 +1,7 @@
 """Capability pages: circles, team heatmaps, training needs and pathway coverage."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -88,7 +90,11 @@ def _heatmap(request, pk: int):
         pathway=view.pathway,
         **form.filters(),
     )
-    return organisation, form, HeatmapPresenter(heatmap, view)
+    cell_links = request.GET.get("links") == "cells"
+    return organisation, form, HeatmapPresenter(heatmap, view, cell_links=cell_links)
+
+
+INDENTATION = re.compile(rb"\n[ \t\r\n]+")
 
 
 @login_required
@@ -96,7 +102,11 @@ def show_heatmap(request, pk: int):
     organisation, form, heatmap = _heatmap(request, pk)
     crumbs = _crumbs(_capability_crumb())
     context = {"organisation": organisation, "form": form, "heatmap": heatmap}
-    return render(request, "capability/show_heatmap.jinja", context | {"breadcrumbs": crumbs})
+    response = render(request, "capability/show_heatmap.jinja", context | {"breadcrumbs": crumbs})
+    # The templates' indentation (the team picker's hundreds of options above all) was a
+    # tenth of the page; a browser collapses it to one space anyway. No <pre> here.
+    response.content = INDENTATION.sub(b"\n", response.content)
+    return response
 
 
 @login_required

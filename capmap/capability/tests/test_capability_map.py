@@ -2,6 +2,7 @@
 cell's history, the workbook, and recruit-or-train proposing only plausible trainees."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -166,11 +167,34 @@ def test_column_headers_carry_the_competencys_full_name_once(client, team):
     assert 'class="app-heat-col__code" tabindex="0">CORE.1.1<' in body
 
 
-def test_each_cell_links_to_that_persons_history(client, team):
+def test_each_cell_carries_what_the_browser_needs_to_link_its_history(client, team):
     t = team
     body = _get(client, t["manager"], "capability:show_heatmap", t["t"].pcn_a.pk).content.decode()
     href = reverse("capability:show_competency_history", args=[t["amy"].pk, t["c"][0].pk])
+    # The row names the person, the table each column's competency and the address:
+    # capability/heatmap.js turns them into a link in each cell.
+    pattern = re.search(r'data-history="([^"]+)"', body).group(1)
+    columns = re.search(r'data-competencies="([^"]+)"', body).group(1).split(",")
+    assert f'<tr data-person="{t["amy"].pk}">' in body
+    assert pattern.format(person=t["amy"].pk, competency=columns[0]) == href
+    assert "<td class=app-hm>2/2 ✓<td" in body and "capability/heatmap.js" in body
+
+
+def test_without_script_the_map_offers_every_cells_link_drawn_by_the_server(client, team):
+    t = team
+    page = _get(client, t["manager"], "capability:show_heatmap", t["t"].pcn_a.pk).content.decode()
+    assert "<noscript>" in page and "links=cells" in page
+    body = _get(
+        client, t["manager"], "capability:show_heatmap", t["t"].pcn_a.pk, query="?links=cells"
+    ).content.decode()
+    href = reverse("capability:show_competency_history", args=[t["amy"].pk, t["c"][0].pk])
     assert f'<a href="{href}">2/2 ✓</a>' in body
+    assert "capability/heatmap.js" not in body
+    # Someone from another network gets nothing, links or not.
+    other = manager_of(t["t"].pcn_b)
+    url = reverse("capability:show_heatmap", args=[t["t"].pcn_a.pk])
+    client.force_login(other)
+    assert client.get(url + "?links=cells").status_code == 404
 
 
 def test_heatmap_workbook_has_the_same_filter_and_the_totals(client, team):
