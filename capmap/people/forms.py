@@ -1,5 +1,7 @@
 """Forms for staff records, the people list filters, job roles and the staff import."""
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -9,6 +11,7 @@ from capmap.organisations.models import Organisation
 
 from . import selectors
 from .models import AfcBand, Person, RegistrationBody, StaffGroup
+from .validators import validate_fte
 from .values import PersonDetails
 
 
@@ -132,6 +135,22 @@ class PersonForm(PlainForm):
         error_messages={"required": "Enter the date the person started, like 1 4 2025."},
     )
     end_date = forms.DateField(label="End date (optional)", widget=DateInput(), required=False)
+    fte = forms.DecimalField(
+        label="Whole-time equivalent (FTE)",
+        max_digits=4,
+        decimal_places=2,
+        initial=Decimal("1.00"),
+        required=False,
+        validators=[validate_fte],
+        help_text="1 is full time (37.5 hours a week); 0.6 is three days a week. From 0.01 to 1.5.",
+        error_messages={
+            "invalid": "Enter the whole-time equivalent as a number, like 0.6.",
+            "max_decimal_places": "Enter the whole-time equivalent with at most two decimal "
+            "places, like 0.75.",
+            "max_digits": " ".join((validate_fte.__doc__ or "").split()),
+            "max_whole_digits": " ".join((validate_fte.__doc__ or "").split()),
+        },
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,6 +174,7 @@ class PersonForm(PlainForm):
                     "employer",
                     "start_date",
                     "end_date",
+                    "fte",
                 )
             },
             "sites": list(person.sites.all()),

@@ -27,7 +27,7 @@ from capmap.organisations.models import Organisation
 from . import policy
 from .models import AfcBand, JobRole, Person, RegistrationBody
 from .registration import TopLevel, holders
-from .validators import normalise_registration_number, validate_registration
+from .validators import normalise_registration_number, parse_fte, validate_registration
 from .values import PersonDetails
 
 COLUMNS = [
@@ -43,6 +43,7 @@ COLUMNS = [
     "sites",
     "start_date",
     "end_date",
+    "fte",
 ]
 REQUIRED_COLUMNS = ["first_name", "last_name", "job_role", "start_date"]
 EXAMPLE_ROW = [
@@ -58,6 +59,7 @@ EXAMPLE_ROW = [
     "F86001;F86002",
     "2024-04-01",
     "",
+    "0.8",
 ]
 
 # Labels of the fields an update may change, in the order the preview lists them.
@@ -74,6 +76,7 @@ FIELD_LABELS = {
     "sites": "sites",
     "start_date": "start date",
     "end_date": "end date",
+    "fte": "whole-time equivalent",
 }
 
 
@@ -282,6 +285,7 @@ def _check_row(row: Row, lookups: _Lookups) -> tuple[PersonDetails | None, list[
     check("sites", sites)
     check("start_date", start_date)
     check("end_date", lambda text: parse_date(text) if text else None)
+    check("fte", lambda text: parse_fte(text) if text else None)
 
     registration = normalise_registration_number(row.get("registration_number"))
     if "registration_body" in values:
@@ -310,6 +314,7 @@ def _check_row(row: Row, lookups: _Lookups) -> tuple[PersonDetails | None, list[
         sites=values["sites"],
         start_date=values["start_date"],
         end_date=values["end_date"],
+        fte=values["fte"],
     )
     return details, []
 
@@ -324,6 +329,8 @@ def changed_fields(person: Person, details: PersonDetails, site_ids: set[int]) -
         elif name in {"job_role", "employer"}:
             if getattr(person, f"{name}_id") != getattr(details, name).pk:
                 changes.append(label)
+        elif name == "fte" and details.fte is None:
+            continue
         elif getattr(person, name) != getattr(details, name):
             changes.append(label)
     return changes

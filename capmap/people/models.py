@@ -5,14 +5,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from capmap.core.models import TimeStampedModel
 from capmap.organisations.models import Organisation
 
-from .validators import normalise_registration_number, validate_registration
+from .validators import normalise_registration_number, validate_fte, validate_registration
 
 
 class StaffGroup(models.TextChoices):
@@ -98,7 +97,7 @@ class Person(TimeStampedModel):
         # In the database too: code written before this column (older migrations' models, a
         # second server mid-upgrade) still inserts staff records.
         db_default=Decimal("1.00"),
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("2.00"))],
+        validators=[validate_fte],
         help_text="1.00 is full time (37.5 hours a week); 0.50 is half time.",
     )
 

@@ -78,6 +78,8 @@ def _write(person: Person, details: PersonDetails, user=_UNCHANGED) -> Person:
     ):
         value = getattr(details, name)
         setattr(person, name, value.strip() if isinstance(value, str) else value)
+    if details.fte is not None:
+        person.fte = details.fte
     if user is not _UNCHANGED:
         person.user = user
     person.full_clean()
@@ -295,7 +297,9 @@ def _write_in_bulk(plan: importing.ImportPlan) -> None:
 
 def _person(person: Person, details: PersonDetails, now) -> Person:
     for name in IMPORTED_FIELDS:
-        setattr(person, name, getattr(details, name))
+        value = getattr(details, name)
+        if name != "fte" or value is not None:  # an empty FTE cell keeps the record's
+            setattr(person, name, value)
     person.updated_at = now
     return person
 

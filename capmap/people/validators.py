@@ -1,6 +1,8 @@
-"""Professional registration rules; each docstring is the message a person sees."""
+"""Professional registration and whole-time equivalent rules; each docstring is the
+message a person sees."""
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
@@ -52,3 +54,29 @@ def validate_registration(body: str, number: str) -> None:
     matches, message = REGISTRATION_FORMATS[body]
     if not matches(number):
         raise ValidationError({"registration_number": message})
+
+
+FTE_MIN, FTE_MAX = Decimal("0.01"), Decimal("1.50")
+
+
+def validate_fte(value) -> None:
+    """The whole-time equivalent must be a number from 0.01 to 1.5, like 1 for full time or
+    0.6 for three days a week."""
+    if value is None or not (FTE_MIN <= Decimal(value) <= FTE_MAX):
+        raise ValidationError(" ".join((validate_fte.__doc__ or "").split()), code="fte")
+
+
+def parse_fte(text: str) -> Decimal:
+    """A whole-time equivalent from a cell, checked by validate_fte; ValueError when not."""
+    message = " ".join((validate_fte.__doc__ or "").split())
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(message) from None
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        raise ValueError(message + " Use at most two decimal places.")
+    try:
+        validate_fte(value)
+    except ValidationError:
+        raise ValueError(message) from None
+    return value

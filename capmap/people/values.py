@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from capmap.organisations.models import Organisation
 
@@ -22,5 +23,7 @@ class PersonDetails:
     afc_band: str = ""
     sites: list[Organisation] = field(default_factory=list)
     end_date: date | None = None
+    # Whole-time equivalent; None leaves it as it is (a new record starts at 1.00).
+    fte: Decimal | None = None
     # The e-mail of the user account to link; "" unlinks, None leaves the link as it is.
     user_email: str | None = None

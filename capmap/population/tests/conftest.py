@@ -15,6 +15,10 @@ from .factories import PREVALENCE_2223, PREVALENCE_2425, nel_tree
 
 @pytest.fixture
 def world():
+    return need_world()
+
+
+def need_world():
     tree = nel_tree()
     for path, year in ((PREVALENCE_2425, "2024-25"), (PREVALENCE_2223, "2022-23")):
         services.import_population(actor=SYSTEM, content=path.read_bytes(), year=year)

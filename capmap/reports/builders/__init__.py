@@ -1,3 +1,3 @@
 """Report builders; importing this package registers every report kind."""
 
-from . import capability, impact, person_portfolio, placement_scheme, staff_list  # noqa: F401
+from . import capability, impact, need, person_portfolio, placement_scheme, staff_list  # noqa: F401
