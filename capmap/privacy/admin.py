@@ -1,10 +1,9 @@
 from django.contrib import admin
 
-from .models import RetentionSchedule
+from .models import RetentionPeriod
 
 
-@admin.register(RetentionSchedule)
-class RetentionScheduleAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "years_after_employment", "updated_at"]
-    autocomplete_fields: list[str] = []
+@admin.register(RetentionPeriod)
+class RetentionPeriodAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "kind", "years", "updated_at"]
     raw_id_fields = ["organisation"]

@@ -13,11 +13,11 @@ class PrivacyConfig(AppConfig):
         from capmap.organisations.apps import AUDIT_EXCLUDE
 
         from . import restore
-        from .models import CorrectionRequest, ErasureRecord, RetentionSchedule, SubjectAccessExport
+        from .models import CorrectionRequest, ErasureRecord, RetentionPeriod, SubjectAccessExport
 
         auditlog.register(ErasureRecord)
         auditlog.register(CorrectionRequest)
-        auditlog.register(RetentionSchedule, exclude_fields=["updated_at"])
+        auditlog.register(RetentionPeriod, exclude_fields=["updated_at"])
         auditlog.register(
             SubjectAccessExport, exclude_fields=[*AUDIT_EXCLUDE, "progress", "progress_message"]
         )

@@ -116,6 +116,15 @@ def _deleted_rows(rows: collect.PersonRows) -> dict[str, list]:
     }
 
 
+def _files(kind: DataKind, pks: list) -> list[str]:
+    """Names in storage of the files these rows carry."""
+    field_name = FILE_FIELDS.get(kind.model)
+    if not field_name or not pks:
+        return []
+    names = kind.model_class._base_manager.filter(pk__in=pks).values_list(field_name, flat=True)
+    return [name for name in names if name]
+
+
 def plan_erasure(person: Person, pseudonym: str | None = None) -> ErasurePlan:
     """What erasing this person would do, kind by kind, and why (nothing is changed)."""
     code, before = pseudonym_for(person)
@@ -143,12 +152,7 @@ def plan_erasure(person: Person, pseudonym: str | None = None) -> ErasurePlan:
                     "acted: kept, naming them by the pseudonym.",
                 )
             )
-        field_name = FILE_FIELDS.get(kind.model)
-        if field_name and gone:
-            names = kind.model_class._base_manager.filter(pk__in=gone).values_list(
-                field_name, flat=True
-            )
-            plan.files.extend(name for name in names if name)
+        plan.files.extend(_files(kind, gone))
     audit_gone = collect.audit_about(deleted).values_list("pk", flat=True)
     audit_gone_set = set(audit_gone)
     audit_kind = next(k for k in KINDS if k.model == AUDIT)
@@ -297,3 +301,32 @@ def carry_out(plan: ErasurePlan) -> dict:
             )
     _delete_files_after_commit(plan.files)
     return plan.summary()
+
+
+# --- One kind of record at a time (the retention schedule) ----------------------------
+
+
+def rows_to_remove(person: Person, labels: set[str]) -> dict[str, list]:
+    """Primary keys of the person's rows of these models that an erasure would delete
+    (clinical-assurance rows stay), model by model."""
+    return {
+        kind.model: _split(kind, list(collect.about(kind, person).values_list("pk", flat=True)))[0]
+        for kind in KINDS
+        if kind.model in labels and kind.model != AUDIT and kind.erasure is Action.DELETE
+    }
+
+
+def remove_rows(rows: dict[str, list]) -> int:
+    """Delete rows found by `rows_to_remove`, children first, with the audit entries about
+    them and their files (once the transaction commits). Returns the rows deleted."""
+    with disable_auditlog():
+        audit_gone = list(collect.audit_about(rows).values_list("pk", flat=True))
+        files: list[str] = []
+        for kind in KINDS:
+            pks = rows.get(kind.model)
+            if pks:
+                files.extend(_files(kind, pks))
+                _delete(kind.model_class, pks)
+        LogEntry.objects.filter(pk__in=audit_gone).delete()
+    _delete_files_after_commit(files)
+    return sum(len(pks) for pks in rows.values())

@@ -133,26 +133,60 @@ class CorrectionRequest(models.Model):
         return {"organisation_path": self.person.employer.path}
 
 
-DEFAULT_RETENTION_YEARS = 6
+class RecordKind(models.TextChoices):
+    """The kinds of record a retention schedule gives a period to (see the README for the
+    defaults and why). Each is kept that many whole years after employment ends."""
+
+    NOTIFICATIONS = "notifications", "Notifications and reminders"
+    SIGN_IN = "sign_in", "Sign-in details and tokens"
+    PLACEMENTS = "placements", "Placement applications, sessions and feedback invitations"
+    EVIDENCE = "evidence", "Evidence and its files"
+    ASSESSMENTS = "assessments", "Assessments, ratings and plans that were never signed off"
+    STAFF_RECORD = "staff_record", "Staff record: then the person is erased"
 
 
-class RetentionSchedule(models.Model):
-    """How long an organisation keeps a person's records after their employment ends,
-    before `capmap apply-retention` erases them (deleting what has no retention need and
-    pseudonymising clinical-assurance records). Applies to the organisation and every
-    organisation below it without a schedule of its own. Defaults: see the README."""
+# Whole years after employment ends; the reasoning is in the README's privacy section.
+DEFAULT_RETENTION_YEARS = {
+    RecordKind.NOTIFICATIONS: 1,
+    RecordKind.SIGN_IN: 1,
+    RecordKind.PLACEMENTS: 2,
+    RecordKind.EVIDENCE: 3,
+    RecordKind.ASSESSMENTS: 3,
+    RecordKind.STAFF_RECORD: 6,
+}
+MAX_RETENTION_YEARS = 100
 
-    organisation = models.OneToOneField(
-        Organisation, on_delete=models.CASCADE, related_name="retention_schedule"
+
+class RetentionPeriod(models.Model):
+    """How long an organisation keeps one kind of record after a person's employment ends,
+    before `capmap apply-retention` removes it (the staff record: erases the person,
+    deleting what has no retention need and pseudonymising clinical-assurance records).
+    Applies to the organisation and every organisation below it without a period of its
+    own for that kind; without any, the default applies."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="retention_periods"
     )
-    years_after_employment = models.PositiveSmallIntegerField(
-        default=DEFAULT_RETENTION_YEARS,
-        help_text="Whole years after the end of employment before the person is erased.",
+    kind = models.CharField(max_length=20, choices=RecordKind.choices)
+    years = models.PositiveSmallIntegerField(
+        help_text="Whole years after the end of employment before these records are removed."
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        ordering = ["organisation_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind"], name="privacy_one_period_a_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(years__lte=MAX_RETENTION_YEARS),
+                name="privacy_retention_at_most_100_years",
+            ),
+        ]
+
     def __str__(self) -> str:
-        return f"Retention at {self.organisation}: {self.years_after_employment} years"
+        return f"{self.get_kind_display()} at {self.organisation}: {self.years} years"
 
     def get_additional_data(self) -> dict:
         return {"organisation_path": self.organisation.path}

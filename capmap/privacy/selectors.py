@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from capmap.organisations.models import Organisation
 from capmap.people import policy
 from capmap.people.models import Person
 
@@ -63,3 +64,10 @@ def correction_to_decide(user, pk: int) -> CorrectionRequest:
         policy.allowed_q(user, policy.APPROVE_CORRECTION, via="person__")
     )
     return rows.select_related("person").get(pk=pk)
+
+
+def organisation_for_retention(user, pk: int) -> Organisation:
+    """An organisation whose retention schedule the user may set (manage_organisations over
+    it); Organisation.DoesNotExist otherwise."""
+    rows = Organisation.objects.filter(policy.allowed_q(user, policy.MANAGE_ORGANISATIONS))
+    return rows.get(pk=pk)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -25,13 +24,11 @@ from capmap.people.models import Person
 from . import erasure
 from .export import write_export
 from .models import (
-    DEFAULT_RETENTION_YEARS,
     CorrectableField,
     CorrectionRequest,
     CorrectionStatus,
     ErasureRecord,
     ExportStatus,
-    RetentionSchedule,
     SubjectAccessExport,
 )
 
@@ -287,80 +284,11 @@ def decide_correction(*, actor, correction: CorrectionRequest, approve: bool) ->
     return correction
 
 
-# --- Retention ---------------------------------------------------------------------------
+# --- Retention: capmap/privacy/retention.py ----------------------------------------------
 
-
-@dataclass
-class RetentionReport:
-    due: list[tuple[Person, int]]  # (person, years of the schedule that applies)
-    exports: int
-    reports: int
-
-    def as_text(self) -> str:
-        lines = [f"People past their retention schedule: {len(self.due)}"]
-        for person, years in self.due:
-            lines.append(
-                f"  staff record {person.pk} at {person.employer.name}: left "
-                f"{person.end_date:%d %B %Y}, kept {years} year(s)"
-            )
-        lines.append(f"Expired subject access exports to remove: {self.exports}")
-        lines.append(f"Expired report files to remove: {self.reports}")
-        return "\n".join(lines)
-
-
-def _years_for(organisation, schedules: dict[int, int]) -> int:
-    """The schedule of the organisation or the nearest one above it, else the default."""
-    for pk in reversed(organisation.ancestor_ids()):
-        if pk in schedules:
-            return schedules[pk]
-    return DEFAULT_RETENTION_YEARS
-
-
-def retention_due(*, today: date | None = None) -> RetentionReport:
-    """What `capmap apply-retention` would do today (nothing is changed)."""
-    from capmap.reports.models import ReportRequest, ReportStatus
-
-    today = today or timezone.localdate()
-    now = timezone.now()
-    schedules = dict(
-        RetentionSchedule.objects.values_list("organisation_id", "years_after_employment")
-    )
-    erased = ErasureRecord.objects.values_list("person_id_erased", flat=True)
-    left = (
-        Person.objects.filter(end_date__isnull=False, end_date__lt=today)
-        .exclude(pk__in=list(erased))
-        .select_related("employer", "user")
-        .order_by("end_date", "pk")
-    )
-    due = []
-    for person in left.iterator():
-        years = _years_for(person.employer, schedules)
-        end = person.end_date
-        if end is None:  # excluded by the query; said again for the type checker
-            continue
-        try:
-            until = end.replace(year=end.year + years)
-        except ValueError:  # 29 February
-            until = end.replace(year=end.year + years, day=28)
-        if until < today:
-            due.append((person, years))
-    reports = ReportRequest.objects.filter(status=ReportStatus.DONE, expires_at__lte=now).count()
-    return RetentionReport(
-        due=due, exports=prune_expired_exports(now=now, apply=False), reports=reports
-    )
-
-
-def apply_retention(*, today: date | None = None) -> RetentionReport:
-    """Erase everyone past their schedule and remove expired files; safe to run twice."""
-    from capmap.reports.services import prune_expired_reports
-
-    report = retention_due(today=today)
-    for person, years in report.due:
-        erase_person(
-            actor=SYSTEM,
-            person=person,
-            reason=f"Retention schedule: {years} year(s) after employment ended",
-        )
-    prune_expired_exports()
-    prune_expired_reports()
-    return report
+from .retention import (  # noqa: E402, F401
+    apply_retention,
+    retention_due,
+    schedule_of,
+    set_schedule,
+)

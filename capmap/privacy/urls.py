@@ -17,5 +17,10 @@ urlpatterns = [
         views.show_export_progress,
         name="show_export_progress",
     ),
+    path(
+        "organisations/<int:organisation>/retention/",
+        views.edit_retention,
+        name="edit_retention",
+    ),
     path("exports/<uuid:public_id>/download/", views.download_export, name="download_export"),
 ]

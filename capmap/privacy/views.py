@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.organisations.models import Organisation
 from capmap.people.models import Person
 
 from . import presenters, selectors, services
-from .forms import CorrectionForm, EraseForm
+from .forms import CorrectionForm, EraseForm, RetentionForm
 from .models import CorrectionRequest, SubjectAccessExport
 
 
@@ -170,3 +171,25 @@ def decide_correction(request, pk: int):
             "The correction has been approved." if approve else "The correction was not approved.",
         )
     return redirect("privacy:show_person_data", correction.person_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_retention(request, organisation: int):
+    try:
+        place = selectors.organisation_for_retention(request.user, organisation)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    periods = services.schedule_of(place)
+    form = RetentionForm(request.POST or None, periods=periods)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_schedule(actor=request.user, organisation=place, years=form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The retention schedule has been saved.")
+            return redirect("privacy:edit_retention", place.pk)
+    context = {"organisation": place, "periods": periods, "form": form, "breadcrumbs": _crumbs()}
+    status = 400 if form.errors else 200
+    return render(request, "privacy/edit_retention.jinja", context, status=status)

@@ -117,6 +117,8 @@ POLICY: dict[str, Rule] = {
     "privacy_correction": _rule({"ics_admin"}, {"ics_admin"}),
     # The ICS admin's export of the subject: only its requester, while they may export.
     "privacy_export": _rule({"ics_admin"}),
+    # Practice A's retention schedule: admins over it (manage_organisations) see and set it.
+    "retention": _rule({"ics_admin"}, {"ics_admin"}),
     # Practice A's own framework and pathway: view_organisation over it; managers author.
     "owned_framework": _rule(ORGANISATION_VIEWERS, PEOPLE_MANAGERS),
     # The shared library: everybody signed in; only superusers change it.

@@ -639,6 +639,21 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
             data=lambda w: {"decision": "approve"},
         )
     ],
+    "privacy:edit_retention": [
+        Case(
+            kw(organisation="org:practice_a"),
+            get="retention:change",
+            post="retention",
+            data=lambda w: {
+                "notifications": "1",
+                "sign_in": "1",
+                "placements": "2",
+                "evidence": "3",
+                "assessments": "3",
+                "staff_record": "8",
+            },
+        )
+    ],
     "privacy:show_export": [
         Case(kw(public_id=("privacy_export", "public_id")), get="privacy_export")
     ],

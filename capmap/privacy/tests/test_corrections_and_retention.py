@@ -12,7 +12,7 @@ from django.urls import reverse
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.people.models import Person
 from capmap.privacy import services
-from capmap.privacy.models import CorrectionStatus, ErasureRecord, RetentionSchedule
+from capmap.privacy.models import CorrectionStatus, ErasureRecord, RecordKind, RetentionPeriod
 
 
 def test_a_correction_is_proposed_approved_and_audited(p):
@@ -75,7 +75,9 @@ def test_apply_retention_is_a_dry_run_unless_told(p, capsys, django_capture_on_c
         start_date=datetime.date(2015, 1, 1), end_date=left
     )
     # The ICS keeps records 6 years (the default); the practice only 2.
-    RetentionSchedule.objects.create(organisation=p.orgs.practice_a, years_after_employment=2)
+    RetentionPeriod.objects.create(
+        organisation=p.orgs.practice_a, kind=RecordKind.STAFF_RECORD, years=2
+    )
     call_command("apply_retention")
     out = capsys.readouterr().out
     assert f"staff record {p.pharmacist.pk}" in out and "Dry run" in out
@@ -84,7 +86,7 @@ def test_apply_retention_is_a_dry_run_unless_told(p, capsys, django_capture_on_c
         call_command("apply_retention", "--yes")
     assert ErasureRecord.objects.get().person_id_erased == p.pharmacist.pk
     call_command("apply_retention", "--yes")
-    assert "People past their retention schedule: 0" in capsys.readouterr().out
+    assert "People past their retention schedule (to erase): 0" in capsys.readouterr().out
     assert ErasureRecord.objects.count() == 1
 
 
@@ -93,4 +95,4 @@ def test_people_within_their_schedule_are_kept(p):
     Person.objects.filter(pk=p.pharmacist.pk).update(
         start_date=datetime.date(2015, 1, 1), end_date=left
     )
-    assert services.retention_due().due == []  # the default is 6 years
+    assert services.retention_due().erase == []  # the default is 6 years

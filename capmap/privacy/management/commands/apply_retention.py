@@ -1,5 +1,6 @@
-"""`capmap apply-retention [--yes]`: the retention schedule; a dry run with a report unless
---yes. Safe to run twice: an erased person is not erased again, removed files stay removed."""
+"""`capmap apply-retention [--yes]`: the retention schedule, kind of record by kind; a dry run
+with a report unless --yes. Safe to run twice: what was removed is not found again, an
+erased person is not erased again, removed files stay removed."""
 
 from django.core.management.base import BaseCommand
 
@@ -7,7 +8,10 @@ from capmap.privacy import services
 
 
 class Command(BaseCommand):
-    help = "Erase people past their organisation's retention schedule and remove expired files."
+    help = (
+        "Remove each kind of record past its organisation's retention period, erase people "
+        "past the staff record's, and remove expired files."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--yes", action="store_true", help="Carry it out (default: dry run).")
@@ -19,4 +23,8 @@ class Command(BaseCommand):
             return
         report = services.apply_retention()
         self.stdout.write(report.as_text())
-        self.stdout.write(f"Done: {len(report.due)} person(s) erased, expired files removed.")
+        removed = sum(r.count for r in report.removals)
+        self.stdout.write(
+            f"Done: {removed} record(s) removed, {len(report.erase)} person(s) erased, "
+            "expired files removed."
+        )
