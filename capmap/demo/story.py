@@ -2,9 +2,9 @@
 
 North East Thameside ICS is in the style of north-east London: two acute and
 specialist hospital trusts, one community and mental-health trust, and three primary
-care networks of four to six GP practices each, with about sixty staff. The ICS, its PCNs
-and practices carry the real ODS codes and postcodes of North East London ICB (QMF) and
-of three of its Hackney PCNs and their practices (from NHS England's practice
+care networks of four to six GP practices each, with about sixty staff. Its PCNs and
+practices carry the real ODS codes and postcodes of three Hackney PCNs of North East
+London ICB (QMF) and their practices (from NHS England's practice
 registration map, July 2026; see capmap/population/demo_data/), so the demo's population
 need is those practices' real QOF figures. Their names, the trusts, every person and
 every registration number are invented (only their formats are real), and no patient
@@ -58,23 +58,24 @@ TRUSTS = [
     ("Thameside Community and Mental Health NHS Foundation Trust", "R3X"),
 ]
 
-# The real ODS code of North East London ICB and the sub-ICB location of its practices.
-ICS_ODS_CODE = "QMF"
+# The ICS keeps an invented code: tests build North East London ICB (QMF) beside the demo.
+# The sub-ICB location of the real practices below is North East London's.
+ICS_ODS_CODE = "Q9Z"
 SUB_ICB = "A3A8R"
 
 # PCN name, the real PCN's ODS code, its practices (name, the real practice's ODS code and
-# postcode). Leaside stands on Hackney Marshes PCN, Marshgate on Clissold Park PCN and
+# postcode). Leaside stands on Hackney Downs PCN, Marshgate on Clissold Park PCN and
 # Wickfield on London Fields PCN, practice by practice in code order.
 PCNS: list[tuple[str, str, list[tuple[str, str, str]]]] = [
     (
         "Leaside PCN",
-        "U05451",
+        "U21268",
         [
-            ("Cedar Road Surgery", "F84003", "E5 0RD"),
-            ("Leaside Medical Centre", "F84015", "E9 5QG"),
-            ("Millfield Practice", "F84060", "E5 0QP"),
-            ("Canal Side Health Centre", "F84105", "E9 6AG"),
-            ("The Orchard Surgery", "F84719", "E9 6RT"),
+            ("Cedar Road Surgery", "F84018", "E5 8BY"),
+            ("Leaside Medical Centre", "F84080", "N16 7EA"),
+            ("Millfield Practice", "F84619", "E5 9BQ"),
+            ("Canal Side Health Centre", "F84668", "E5 9BQ"),
+            ("The Orchard Surgery", "F84720", "E5 9DH"),
         ],
     ),
     (

@@ -35,12 +35,11 @@ def _source(path: Path, practice: str, register: str) -> dict:
         )
 
 
-def test_the_demo_stands_on_north_east_londons_real_codes(demo):
-    assert demo.ods_code == "QMF"
+def test_the_demo_pcns_and_practices_carry_north_east_londons_real_codes(demo):
     leaside = Organisation.objects.get(name="Leaside PCN")
-    assert leaside.ods_code == "U05451"
+    assert leaside.ods_code == "U21268"
     cedar_road = Organisation.objects.get(name="Cedar Road Surgery")
-    assert (cedar_road.ods_code, cedar_road.postcode) == ("F84003", "E5 0RD")
+    assert (cedar_road.ods_code, cedar_road.postcode) == ("F84018", "E5 8BY")
     with (DEMO_DATA / "gp-reg-pat-prac-map-nel-demo.csv").open(encoding="utf-8") as f:
         published = {row["PRACTICE_CODE"]: row for row in csv.DictReader(f)}
     practices = Organisation.objects.filter(
@@ -54,10 +53,10 @@ def test_the_demo_stands_on_north_east_londons_real_codes(demo):
 
 
 def test_the_demo_practices_have_their_real_qof_figures_for_two_years(demo):
-    cedar_road = Organisation.objects.get(ods_code="F84003")
+    cedar_road = Organisation.objects.get(ods_code="F84018")
     for year, name in YEARS:
         for register in ("DM", "HF", "AST", "COPD"):
-            source = _source(DEMO_DATA / name, "F84003", register)
+            source = _source(DEMO_DATA / name, "F84018", register)
             count = RegisterCount.objects.get(practice=cedar_road, year=year, register=register)
             assert count.patients == int(float(source["REGISTER"]))
             assert count.list_size == int(source["PRACTICE_LIST_SIZE"])
