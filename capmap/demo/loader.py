@@ -11,6 +11,7 @@ from capmap.development.demo import load_demo_development
 from capmap.frameworks.library import load_starter_library
 from capmap.impact.demo import load_demo_activity
 from capmap.placements.demo import load_demo_scheme
+from capmap.population.demo import load_demo_population
 
 
 def load_demo() -> list[str]:
@@ -28,6 +29,8 @@ def load_demo() -> list[str]:
         added.append("a placement scheme with its allocation")
     if load_demo_activity(ics_name=ICS_NAME):
         added.append("twelve months of activity figures")
+    if load_demo_population(ics_name=ICS_NAME, admin_email=persona("admin")[0]):
+        added.append("North East London practices' QOF figures (2022-23 and 2024-25)")
     if load_demo_credentials(email=persona("practitioner")[0]):
         added.append("the practitioner's sign-offs as verifiable credentials")
     return added

@@ -2,9 +2,13 @@
 
 North East Thameside ICS is in the style of north-east London: two acute and
 specialist hospital trusts, one community and mental-health trust, and three primary
-care networks of four to six GP practices each, with about sixty staff. Every name,
-ODS code and registration number is invented (only their formats are real), and no
-patient data exists anywhere in it.
+care networks of four to six GP practices each, with about sixty staff. Its PCNs and
+practices carry the real ODS codes and postcodes of three Hackney PCNs of North East
+London ICB (QMF) and their practices (from NHS England's practice
+registration map, July 2026; see capmap/population/demo_data/), so the demo's population
+need is those practices' real QOF figures. Their names, the trusts, every person and
+every registration number are invented (only their formats are real), and no patient
+data exists anywhere in it.
 
 One persona signs in for each kind of user (see `demo_sign_ins`), all with the
 password `DEMO_PASSWORD`. Loading is idempotent: it does nothing when the ICS exists.
@@ -54,39 +58,46 @@ TRUSTS = [
     ("Thameside Community and Mental Health NHS Foundation Trust", "R3X"),
 ]
 
-# PCN name, ODS code, its practices (name, ODS code).
-PCNS: list[tuple[str, str, list[tuple[str, str]]]] = [
+# The ICS keeps an invented code: tests build North East London ICB (QMF) beside the demo.
+# The sub-ICB location of the real practices below is North East London's.
+ICS_ODS_CODE = "Q9Z"
+SUB_ICB = "A3A8R"
+
+# PCN name, the real PCN's ODS code, its practices (name, the real practice's ODS code and
+# postcode). Leaside stands on Hackney Downs PCN, Marshgate on Clissold Park PCN and
+# Wickfield on London Fields PCN, practice by practice in code order.
+PCNS: list[tuple[str, str, list[tuple[str, str, str]]]] = [
     (
         "Leaside PCN",
-        "U90001",
+        "U21268",
         [
-            ("Cedar Road Surgery", "F86901"),
-            ("Leaside Medical Centre", "F86902"),
-            ("Millfield Practice", "F86903"),
-            ("Canal Side Health Centre", "F86904"),
-            ("The Orchard Surgery", "F86905"),
+            ("Cedar Road Surgery", "F84018", "E5 8BY"),
+            ("Leaside Medical Centre", "F84080", "N16 7EA"),
+            ("Millfield Practice", "F84619", "E5 9BQ"),
+            ("Canal Side Health Centre", "F84668", "E5 9BQ"),
+            ("The Orchard Surgery", "F84720", "E5 9DH"),
         ],
     ),
     (
         "Marshgate PCN",
-        "U90002",
+        "U51492",
         [
-            ("Marshgate Health Centre", "F86911"),
-            ("Station Road Surgery", "F86912"),
-            ("Elmhurst Medical Practice", "F86913"),
-            ("Bridge Lane Surgery", "F86914"),
+            ("Marshgate Health Centre", "F84008", "N16 9JT"),
+            ("Station Road Surgery", "F84033", "N16 7UA"),
+            ("Elmhurst Medical Practice", "F84636", "N16 8AR"),
+            ("Bridge Lane Surgery", "F84694", "N16 7LR"),
         ],
     ),
     (
         "Wickfield PCN",
-        "U90003",
+        "U40100",
         [
-            ("Wickfield Group Practice", "F86921"),
-            ("Hollybush Surgery", "F86922"),
-            ("Rosemary Gardens Practice", "F86923"),
-            ("Fernleigh Medical Centre", "F86924"),
-            ("Quayside Surgery", "F86925"),
-            ("Ashgrove Family Practice", "F86926"),
+            ("Wickfield Group Practice", "F84021", "E8 4QJ"),
+            ("Hollybush Surgery", "F84035", "E8 3HN"),
+            ("Rosemary Gardens Practice", "F84038", "E8 3AH"),
+            ("Fernleigh Medical Centre", "F84063", "E8 1PG"),
+            ("Quayside Surgery", "F84117", "E8 3XP"),
+            ("Ashgrove Family Practice", "F84621", "E8 1PG"),
         ],
     ),
 ]
@@ -122,8 +133,12 @@ HCPC_PREFIX = {
 }
 
 
-def _organisation(name: str, kind: str, parent: Organisation | None, ods: str = "") -> Organisation:
-    organisation = Organisation.objects.create(name=name, kind=kind, parent=parent, ods_code=ods)
+def _organisation(
+    name: str, kind: str, parent: Organisation | None, ods: str = "", **fields
+) -> Organisation:
+    organisation = Organisation.objects.create(
+        name=name, kind=kind, parent=parent, ods_code=ods, **fields
+    )
     organisation.path = f"{parent.path if parent else '/'}{organisation.pk}/"
     organisation.save(update_fields=["path"])
     return organisation
@@ -231,14 +246,27 @@ class _Story:
 
 def _build() -> None:
     story = _Story()
-    ics = _organisation(ICS_NAME, OrganisationKind.ICS, None, "Q9Z")
+    ics = _organisation(ICS_NAME, OrganisationKind.ICS, None, ICS_ODS_CODE)
     trusts = [_organisation(name, OrganisationKind.TRUST, ics, ods) for name, ods in TRUSTS]
     eastbrook, kingsmere, community = trusts
     pcns: list[tuple[Organisation, list[Organisation]]] = []
     for pcn_name, pcn_ods, practices in PCNS:
-        pcn = _organisation(pcn_name, OrganisationKind.PCN, ics, pcn_ods)
+        pcn = _organisation(pcn_name, OrganisationKind.PCN, ics, pcn_ods, commissioner_code=SUB_ICB)
         pcns.append(
-            (pcn, [_organisation(n, OrganisationKind.PRACTICE, pcn, o) for n, o in practices])
+            (
+                pcn,
+                [
+                    _organisation(
+                        name,
+                        OrganisationKind.PRACTICE,
+                        pcn,
+                        ods,
+                        postcode=postcode,
+                        commissioner_code=SUB_ICB,
+                    )
+                    for name, ods, postcode in practices
+                ],
+            )
         )
     leaside, leaside_practices = pcns[0]
     cedar_road = leaside_practices[0]

@@ -1,4 +1,4 @@
-"""Helen Whitlock, manager of Cedar Road Surgery (F86901), adds new staff from a spreadsheet."""
+"""Helen Whitlock, manager of Cedar Road Surgery (F84018), adds new staff from a spreadsheet."""
 
 from playwright.sync_api import Page, expect
 
@@ -7,13 +7,13 @@ from tests.system.widths import then_it_is_accessible_on_desktop_and_phone
 
 NEW_STAFF = (
     "first_name,last_name,email,job_role,employer_ods,start_date\n"
-    "Priya,Raman,priya.raman@example.nhs.net,Practice nurse,F86901,2026-01-05\n"
-    "Tom,Ellery,,Receptionist,F86901,01/02/2026\n"
+    "Priya,Raman,priya.raman@example.nhs.net,Practice nurse,F84018,2026-01-05\n"
+    "Tom,Ellery,,Receptionist,F84018,01/02/2026\n"
 )
 WITH_A_MISTAKE = (
     "first_name,last_name,job_role,employer_ods,start_date\n"
-    "Priya,Raman,Practice nurse,F86901,2026-01-05\n"
-    "Tom,Ellery,Astronaut,F86901,2026-02-01\n"
+    "Priya,Raman,Practice nurse,F84018,2026-01-05\n"
+    "Tom,Ellery,Astronaut,F84018,2026-02-01\n"
 )
 
 
