@@ -129,7 +129,7 @@ def prepare(staff: int, seed: int) -> tuple[list[Persona], str]:
         assert worker is not None
         if worker.user_id is None:
             account, _ = User.objects.get_or_create(
-                email=f"bench.practitioner.{seed}@bench.capmap.uk"
+                email=f"bench.practitioner.{worker.pk}@bench.capmap.uk"
             )
             worker.user = account
             worker.save(update_fields=["user"])
