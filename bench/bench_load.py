@@ -82,7 +82,6 @@ def prepare(staff: int, seed: int) -> tuple[list[Persona], str]:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
-    from django.db.models import Count
     from django.urls import reverse
 
     from capmap.accounts.models import User
@@ -106,11 +105,9 @@ def prepare(staff: int, seed: int) -> tuple[list[Persona], str]:
     assert ics is not None
 
     # The PCN nearest 50 staff, as bench_capability.py chooses it.
-    pcns = (
-        Organisation.objects.filter(parent=ics, kind="pcn")
-        .annotate(n=Count("staff"))
-        .order_by("pk")
-    )
+    pcns = list(Organisation.objects.filter(parent=ics, kind="pcn").order_by("pk"))
+    for pcn in pcns:
+        pcn.n = Person.objects.filter(employer__path__startswith=pcn.path).count()
     team = min(pcns, key=lambda pcn: abs(pcn.n - 50))
     practice = Organisation.objects.filter(parent=team).order_by("pk").first() or team
 
@@ -132,7 +129,7 @@ def prepare(staff: int, seed: int) -> tuple[list[Persona], str]:
         assert worker is not None
         if worker.user_id is None:
             account, _ = User.objects.get_or_create(
-                email=f"bench.practitioner.{seed}@bench.capmap.uk"
+                email=f"bench.practitioner.{worker.pk}@bench.capmap.uk"
             )
             worker.user = account
             worker.save(update_fields=["user"])

@@ -188,6 +188,25 @@ def current_levels_by_person(people: QuerySet[Person]) -> dict[int, dict[int, in
     return levels
 
 
+# Up to this many people, their verified levels are read by their ids; a larger team by
+# repeating the team's query as a subquery (a list of ids that long costs more to send
+# than the subquery costs to run, and SQLite caps the number of parameters).
+IDS_IN_QUERY = 2000
+
+
+def _levels_of_people(people: QuerySet[Person], pks: list[int]) -> dict[int, dict[int, int]]:
+    """current_levels_by_person for people already read (`pks`, the ids of `people`)."""
+    if len(pks) > IDS_IN_QUERY:
+        return current_levels_by_person(people)
+    rows = CurrentCapability.objects.filter(person_id__in=pks).values_list(
+        "person_id", "competency_id", "level"
+    )
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
+    for person, competency, level in rows:
+        levels[person][competency] = level
+    return levels
+
+
 def competency_headers(ids) -> list[Competency]:
     """Competencies in framework, domain and own order, with their domain and framework."""
     return list(
@@ -366,7 +385,7 @@ def _most_common(values: list[int]) -> int:
 # --- A team: the heatmap ---------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class HeatmapCell:
     required: int | None
     current: int | None
@@ -374,6 +393,15 @@ class HeatmapCell:
     @property
     def shortfall(self) -> int:
         return gaps.shortfall(self.required, self.current) if self.required else 0
+
+
+class _SharedCells(dict):
+    """One (frozen) cell for each pair of levels: a team's thousands of cells take a few
+    dozen values, so a lookup replaces building an object for each."""
+
+    def __missing__(self, key: tuple[int | None, int | None]) -> HeatmapCell:
+        cell = self[key] = HeatmapCell(*key)
+        return cell
 
 
 @dataclass
@@ -465,29 +493,35 @@ def team_heatmap(
             "first_name", "last_name", "stage", "job_role__name", "employer__path"
         )
     )
-    current = current_levels(people_qs)
-    required: dict[tuple[int, int], int] = {}
+    current = _levels_of_people(people_qs, [p.pk for p in people])
     profiles = Profiles(p.job_role_id for p in people)
+    nothing: dict[int, int] = {}
+    # Each person's requirements as {competency: level}: one dict per job role, stage and
+    # employer, shared by everyone who has them (a team has a handful of such groups).
+    required_of: dict[int, dict[int, int]] = {}
     if pathway is not None:
         minimums = dict(pathway.capabilities.values_list("competency_id", "minimum_level"))
-        people = [p for p in people if _pathway_applies(p, minimums, profiles, current)]
-        for person in people:
-            for competency_id, minimum in minimums.items():
-                required[(person.pk, competency_id)] = minimum
+        people = [
+            p for p in people if _pathway_applies(p, minimums, profiles, current.get(p.pk, nothing))
+        ]
+        required_of = dict.fromkeys((p.pk for p in people), minimums)
         column_ids = set(minimums)
     else:
+        by_group: dict[tuple[int, str, str], dict[int, int]] = {}
         for p in people:
-            for competency_id, level, _ in profiles.requirements(
-                p.job_role_id, p.stage, p.employer.path
-            ):
-                required[(p.pk, competency_id)] = level
-        column_ids = {competency_id for _, competency_id in required}
+            key = (p.job_role_id, p.stage, p.employer.path)
+            if key not in by_group:
+                by_group[key] = {c: level for c, level, _ in profiles.requirements(*key)}
+            required_of[p.pk] = by_group[key]
+        column_ids = {c for required in by_group.values() for c in required}
     competencies = competency_headers(column_ids)
     heatmap = Heatmap(organisation, competencies)
     ids = [c.pk for c in competencies]
+    cell = _SharedCells()
     for person in people:
-        pk = person.pk
-        cells = [HeatmapCell(required.get((pk, c)), current.get((pk, c))) for c in ids]
+        required = required_of[person.pk]
+        held = current.get(person.pk, nothing)
+        cells = [cell[required.get(c), held.get(c)] for c in ids]
         heatmap.rows.append(HeatmapRow(person, cells))
     heatmap.rows.sort(key=SORTS.get(sort, SORTS["name"]))
     return heatmap
@@ -578,11 +612,11 @@ def team_gaps(user, organisation: Organisation) -> TeamGaps:
 
 
 def _pathway_applies(
-    person: Person, minimums: dict[int, int], profiles: Profiles, current: dict
+    person: Person, minimums: dict[int, int], profiles: Profiles, held: dict[int, int]
 ) -> bool:
     """A pathway applies to someone whose role requires one of its capabilities, or who
-    already holds a verified level in one."""
-    if any((person.pk, competency_id) in current for competency_id in minimums):
+    already holds a verified level in one (`held`: the person's levels by competency)."""
+    if any(competency_id in held for competency_id in minimums):
         return True
     return any(
         competency_id in minimums

@@ -71,10 +71,13 @@ def _scope_paths(user, permission: str) -> list[str]:
     cache = memo(user)
     key = ("paths", permission)
     if key not in cache:
-        paths = Membership.objects.filter(
-            user=user, role__in=roles_granting(permission)
-        ).values_list("organisation__path", flat=True)
-        cache[key] = _outermost(list(paths))
+        # One query for every permission a page asks about: the user's memberships.
+        if "memberships" not in cache:
+            cache["memberships"] = list(
+                Membership.objects.filter(user=user).values_list("role", "organisation__path")
+            )
+        roles = set(roles_granting(permission))
+        cache[key] = _outermost([path for role, path in cache["memberships"] if role in roles])
     return cache[key]
 
 
