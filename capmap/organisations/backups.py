@@ -79,10 +79,21 @@ class ExactTimeEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
+# Rows a new database makes for itself, with its own keys: records point at them by name.
+# Every other row keeps its key, so a reference to it is the key alone (no lookup a row).
+BY_NATURAL_KEY = {"contenttypes.contenttype", "auth.permission"}
+
+
 class Serializer(jsonl.Serializer):
     def _init_options(self):
         super()._init_options()
         self.json_kwargs["cls"] = ExactTimeEncoder
+
+    def handle_fk_field(self, obj, field):
+        if field.remote_field.model._meta.label_lower in BY_NATURAL_KEY:
+            super().handle_fk_field(obj, field)
+        else:
+            self._current[field.name] = self._value_from_field(obj, field)
 
 
 Deserializer = jsonl.Deserializer
