@@ -15,7 +15,7 @@ class VerifyCredentialForm(PlainForm):
     )
     file = forms.FileField(
         label="Or upload the credential file",
-        help_text="A .json or .jwt file.",
+        help_text="A .json or .jwt file, or a badge image (.svg) with the credential baked in.",
         required=False,
     )
 
@@ -45,7 +45,10 @@ class VerifyCredentialForm(PlainForm):
 class AcceptCredentialForm(PlainForm):
     file = forms.FileField(
         label="Credential file",
-        help_text="The .json or .jwt file the person received from their previous employer.",
+        help_text=(
+            "The .json, .jwt or badge image (.svg) file the person received from their "
+            "previous employer."
+        ),
         error_messages={"required": "Choose the credential file to import."},
     )
 

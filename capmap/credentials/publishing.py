@@ -13,6 +13,7 @@ from capmap.organisations.models import Organisation
 
 from . import keys
 from .models import IssuedCredential, IssuerKey, Revocation, StatusList
+from .vc.baking import badge_svg, bake_svg
 from .vc.dataintegrity import sign, utc_now_text
 from .vc.documents import OB_V3, VC_V2
 from .vc.multibase import ed25519_from_multikey
@@ -122,3 +123,14 @@ def key_bytes(key: IssuerKey) -> bytes:
 
 def credential_file_name(credential: IssuedCredential) -> str:
     return f"credential-{credential.public_id}.json"
+
+
+def baked_badge(credential: IssuedCredential) -> str:
+    """The credential's badge image (SVG) with the signed JSON credential baked in."""
+    picture = badge_svg(
+        title=credential.achievement_name,
+        level=credential.level_name if credential.level is not None else "",
+        issuer=credential.organisation.name,
+        issued_on=f"Issued {credential.issued_at:%d %B %Y}",
+    )
+    return bake_svg(picture, credential=credential.document)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("download/all.zip", views.download_all_credentials, name="download_all_credentials"),
     path("download/<uuid:public_id>.json", views.download_credential, name="download_credential"),
     path("download/<uuid:public_id>.jwt", views.download_credential_jwt, name="download_jwt"),
+    path("download/<uuid:public_id>.svg", views.download_credential_svg, name="download_svg"),
     path("verify/", views.verify_credential, name="verify_credential"),
     path("c/<uuid:public_id>", views.show_shared_credential, name="show_shared_credential"),
     path("issuers/<int:organisation_id>", views.show_issuer, name="show_issuer"),

@@ -105,14 +105,24 @@ def download_credential_jwt(request, public_id):
 
 
 @login_required
+def download_credential_svg(request, public_id):
+    """The badge image with the credential baked in (Open Badges 3.0 SVG baking)."""
+    credential = _own(request, public_id)
+    response = HttpResponse(publishing.baked_badge(credential), content_type="image/svg+xml")
+    name = publishing.credential_file_name(credential).replace(".json", ".svg")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
 def download_all_credentials(request):
+    """Every credential of the holder: its JSON file and its baked badge image each."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for credential in selectors.credentials_of_holder(request.user):
-            archive.writestr(
-                publishing.credential_file_name(credential),
-                json.dumps(credential.document, indent=2),
-            )
+            name = publishing.credential_file_name(credential)
+            archive.writestr(name, json.dumps(credential.document, indent=2))
+            archive.writestr(name.replace(".json", ".svg"), publishing.baked_badge(credential))
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="my-credentials.zip"'
     return response

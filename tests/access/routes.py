@@ -869,6 +869,7 @@ ROUTE_OBJECTS.update(
             Case(kw(public_id=_credential_id), get="own_credential")
         ],
         "credentials:download_jwt": [Case(kw(public_id=_credential_id), get="own_credential")],
+        "credentials:download_svg": [Case(kw(public_id=_credential_id), get="own_credential")],
         "credentials:revoke_credential": [
             Case(
                 kw(public_id=_credential_id),

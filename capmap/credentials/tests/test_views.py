@@ -44,7 +44,7 @@ def test_holder_downloads_all_as_a_zip(w, client, issued):
     client.force_login(w.pharmacist_user)
     response = client.get(reverse("credentials:download_all_credentials"))
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    assert names == [f"credential-{issued.public_id}.json"]
+    assert names == [f"credential-{issued.public_id}.json", f"credential-{issued.public_id}.svg"]
 
 
 def test_other_organisation_gets_nothing_of_the_holders_credentials(w, client, issued):

@@ -14,7 +14,7 @@ from typing import Any
 
 from pyld import jsonld
 
-from . import vcjwt
+from . import baking, vcjwt
 from .dataintegrity import KeyResolver, ProofError, resolve_offline, verify_proof
 from .documents import UnknownContext
 from .schema import schema_problems
@@ -156,17 +156,27 @@ def parse(raw: str | bytes) -> tuple[dict[str, Any] | str, str]:
         except UnicodeDecodeError:
             raise Unreadable("The file is not text: upload the credential's JSON file.") from None
     text = raw.strip()
+    form = "JSON with a Data Integrity proof"
+    if baking.looks_like_svg(text):
+        try:
+            text = baking.extract_from_svg(text)
+        except baking.NotBaked as error:
+            raise Unreadable(str(error)) from None
+        form = "a badge image (SVG) baked with " + (
+            "a VC-JWT" if vcjwt.looks_like_jwt(text) else "JSON"
+        )
     if vcjwt.looks_like_jwt(text):
-        return text, "VC-JWT"
+        return text, "VC-JWT" if form.startswith("JSON") else form
     try:
         value = json.loads(text)
     except ValueError:
         raise Unreadable(
-            "This is not a credential: paste the credential's JSON, or a VC-JWT."
+            "This is not a credential: paste the credential's JSON or a VC-JWT, or upload "
+            "its badge image (SVG)."
         ) from None
     if not isinstance(value, dict):
         raise Unreadable("This is not a credential: the JSON must be one object.")
-    return value, "JSON with a Data Integrity proof"
+    return value, form
 
 
 def _check_dates(report: Report, now: datetime) -> None:
