@@ -10,7 +10,7 @@ For each report, over the generated ICS as its lead, it prints wall and CPU seco
 - build: the builder (the capability read side, scoped to the lead);
 - pdf before: WeasyPrint on the document (what every PDF used; `--no-before` skips it,
   it takes minutes);
-- pdf now: tablepdf on the same document, with its page count and size;
+- pdf now: tablepdf (ReportLab's canvas) on the same document, with its page count and size;
 - whole pdf / whole xlsx: `make_report`, as a worker runs it (build, render, store).
 
 `--repeat N` then draws a document of N times the rows (the 5,000-person tables repeated)

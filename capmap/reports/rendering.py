@@ -16,8 +16,9 @@ def render_html(document: ReportDocument) -> str:
     return render_to_string("reports/document.jinja", {"document": document})
 
 
-# A document with more table rows than this is drawn by tablepdf, not WeasyPrint: laying
-# out 5,000 rows through CSS took WeasyPrint 30-50 s; tablepdf draws them in about one.
+# A document with more table rows than this is drawn by tablepdf (ReportLab's canvas), not
+# WeasyPrint: laying out 5,000 rows through CSS took WeasyPrint 30-50 s; tablepdf draws
+# them in about two.
 LONG_DOCUMENT_ROWS = 300
 
 
@@ -28,7 +29,7 @@ def table_rows(document: ReportDocument) -> int:
 def render_pdf(document: ReportDocument) -> bytes:
     from . import tablepdf
 
-    if table_rows(document) > LONG_DOCUMENT_ROWS and tablepdf.available():
+    if table_rows(document) > LONG_DOCUMENT_ROWS:
         return tablepdf.render(document)
     return render_pdf_weasyprint(document)
 

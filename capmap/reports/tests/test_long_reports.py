@@ -102,3 +102,32 @@ def test_a_long_document_keeps_every_figure_paragraph_long_cell_and_chart_figure
     # A long cell wraps onto several lines rather than being cut.
     assert all(f"word{n}" in squashed for n in range(80))
     assert all(f"Row {n} " in squashed for n in range(400))
+
+
+def test_without_a_truetype_font_a_long_document_is_set_in_helvetica(monkeypatch):
+    monkeypatch.setattr(tablepdf, "FACES", (("/nowhere/Regular.ttf", "/nowhere/Bold.ttf"),))
+    tablepdf._font_names.cache_clear()
+    document = ReportDocument(
+        title="Plain fonts",
+        organisation=None,  # type: ignore[arg-type]
+        generated_at=timezone.now(),
+        sections=[
+            Section("Rows", tables=[Table("Staff", ["Name"], [[f"Row {n}"] for n in range(400)])])
+        ],
+    )
+    try:
+        assert tablepdf.available()
+        content = tablepdf.render(document)
+    finally:
+        tablepdf._font_names.cache_clear()
+
+    reader = PdfReader(io.BytesIO(content))
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts <= {"/Helvetica", "/Helvetica-Bold"}
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert all(f"Row {n} " in text or text.endswith(f"Row {n}") for n in range(400))
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text
