@@ -82,5 +82,5 @@ class RevokeCredentialForm(PlainForm):
         help_text="The holder sees this reason. Do not include clinical or patient details.",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the credential is being revoked."},
+        error_messages={"required": "Enter why the credential is being revoked."},
     )

@@ -45,7 +45,7 @@ def test_revoking_needs_a_reason(w, client, issued):
     client.force_login(w.manager)
     url = reverse("credentials:revoke_credential", args=[issued.public_id])
     page = client.post(url, {"reason": "  "}).content.decode()
-    assert "Say why the credential is being revoked." in page
+    assert "Enter why the credential is being revoked." in page
     assert not Revocation.objects.exists()
 
 
