@@ -339,19 +339,23 @@ def _people(rng, staff, roles, trusts, pcns, practices) -> list[Person]:
         else:
             pcn = pcns[n % len(pcns)]
             employer = pcn if where == "pcn" else rng.choice(by_pcn[pcn.pk])
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        people.append(
-            Person(
-                first_name=first,
-                last_name=f"{last}-{n + 1}",
-                email=f"{first}.{last}.{n + 1}@{EMAIL_DOMAIN}".lower(),
-                job_role=roles[slug],
-                stage=stage,
-                employer=employer,
-                start_date=datetime.date(2015 + rng.randint(0, 10), rng.randint(1, 12), 1),
-            )
-        )
+        people.append(invented_person(rng, n, job_role=roles[slug], stage=stage, employer=employer))
     return _bulk(Person, people)
+
+
+def invented_person(rng: random.Random, n: int, *, email_tag: str = "", **fields) -> Person:
+    """The n-th invented person (unsaved): a name drawn from the lists, numbered so it is
+    unique, and a start date in the last ten years. `email_tag` keeps apart people numbered
+    the same in different places."""
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    tag = f".{email_tag}" if email_tag else ""
+    return Person(
+        first_name=first,
+        last_name=f"{last}-{n + 1}",
+        email=f"{first}.{last}{tag}.{n + 1}@{EMAIL_DOMAIN}".lower(),
+        start_date=datetime.date(2015 + rng.randint(0, 10), rng.randint(1, 12), 1),
+        **fields,
+    )
 
 
 def _requirements(only_synthetic: str = "") -> dict[tuple[int, str], list[tuple[int, int]]]:

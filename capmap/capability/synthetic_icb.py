@@ -50,13 +50,12 @@ from .synthetic import (
     BATCH,
     CYCLES,
     EMAIL_DOMAIN,
-    FIRST,
-    LAST,
     _evidence,
     _framework,
     _history,
     _requirements,
     _role_profiles,
+    invented_person,
 )
 
 # 11 domains of 4: about 44 generated competencies a person on top of the starter library,
@@ -121,17 +120,15 @@ def _people(rng, workforce: MappedWorkforce, roles, pcns: dict[str, Organisation
             continue
         fte = person_fte(record.fte)
         built.fte_clamped += not MIN_FTE <= record.fte <= MAX_FTE
-        first, last = rng.choice(FIRST), rng.choice(LAST)
         people.append(
-            Person(
-                first_name=first,
-                last_name=f"{last}-{n + 1}",
-                email=f"{first}.{last}.{record.pcn_code}.{n + 1}@{EMAIL_DOMAIN}".lower(),
+            invented_person(
+                rng,
+                n,
+                email_tag=record.pcn_code,
                 job_role=roles[slug],
                 stage=stage,
                 employer=pcn,
                 fte=fte,
-                start_date=datetime.date(2015 + rng.randint(0, 10), rng.randint(1, 12), 1),
             )
         )
     return Person.objects.bulk_create(people, batch_size=BATCH)
