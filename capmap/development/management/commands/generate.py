@@ -19,12 +19,19 @@ from capmap.capability.synthetic_icb import generate_like_icb
 from capmap.core.exceptions import DomainError
 from capmap.development.synthetic import add_training_and_plans
 
-# The published files, as laid beside the repository (CAPMAP_SHARED_DATA overrides).
-SHARED = Path(
-    os.environ.get("CAPMAP_SHARED_DATA", Path(__file__).resolve().parents[5] / "shared" / "data")
+# The published files are not in the repository: name them, or the folder that holds them
+# in NHS England's layout (CAPMAP_SHARED_DATA).
+SHARED = os.environ.get("CAPMAP_SHARED_DATA")
+WORKFORCE = (
+    Path(SHARED, "nhs-population", "pcn-workforce-2026-06", "PCNWFIndividualCSV.062026.zip")
+    if SHARED
+    else None
 )
-WORKFORCE = SHARED / "nhs-population" / "pcn-workforce-2026-06" / "PCNWFIndividualCSV.062026.zip"
-PRACTICE_MAP = SHARED / "nhs-population" / "registrations-2026-07" / "gp-reg-pat-prac-map.zip"
+PRACTICE_MAP = (
+    Path(SHARED, "nhs-population", "registrations-2026-07", "gp-reg-pat-prac-map.zip")
+    if SHARED
+    else None
+)
 
 
 class Command(BaseCommand):
@@ -74,7 +81,12 @@ class Command(BaseCommand):
         self.stdout.write(f"ICS lead sign-in (no password set): {built.ics_lead.email}")
         self.stdout.write(f"Took {time.perf_counter() - started:.1f} s.")
 
-    def _like_icb(self, code: str, seed: int, workforce: Path, practice_map: Path) -> None:
+    def _like_icb(self, code: str, seed: int, workforce: Path | None, practice_map: Path | None):
+        if workforce is None or practice_map is None:
+            raise CommandError(
+                "Give --workforce and --practice-map (NHS England's published files), "
+                "or set CAPMAP_SHARED_DATA to the folder that holds them."
+            )
         try:
             built = generate_like_icb(
                 icb=code,
