@@ -25,19 +25,46 @@ SEEDING_MIGRATIONS = [
 
 
 def reseed_reference_data() -> None:
+    """Put back the rows seeding migrations add, after a test's own flush."""
     from django.apps import apps
 
     for module_name, function_name in SEEDING_MIGRATIONS:
         getattr(importlib.import_module(module_name), function_name)(apps, None)
 
 
+@pytest.fixture(scope="session")
+def _database_as_migrated(django_db_setup, django_db_blocker):
+    """A copy of the test database as migrations left it (seeded reference rows, content
+    types, permissions). Transactional tests end by putting it back rather than by Django's
+    flush, which truncates every table and replays the post-migrate handlers: seconds per
+    test on PostgreSQL (see tests/database_copies.py)."""
+    from django.test import TransactionTestCase
+
+    from tests.database_copies import put_back, take_copy
+
+    with django_db_blocker.unblock():
+        as_migrated = take_copy()
+
+    def put_back_as_migrated(test_case) -> None:
+        put_back(as_migrated)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", put_back_as_migrated)
+        yield as_migrated
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    marked = marker is not None and marker.kwargs.get("transaction", False)
+    return marked or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
 @pytest.fixture(autouse=True)
-def _reference_data_survives_flush(request):
-    """A transactional test ends by flushing every table, seeded reference rows included;
-    put them back so the tests after it see the database as migrations left it."""
-    yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        reseed_reference_data()
+def _transactional_tests_end_as_migrated(request):
+    """Taken before the first transactional test changes anything (a test that rolls back
+    leaves the database as it found it)."""
+    if _is_transactional(request):
+        request.getfixturevalue("_database_as_migrated")
 
 
 @pytest.fixture(autouse=True)

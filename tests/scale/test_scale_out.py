@@ -1,7 +1,7 @@
 """Capmap scaled out: two gunicorn servers and two task workers on one database and one Redis.
 
-Real processes, started as an operator would (`capmap serve`, `capmap worker`), against a
-database of their own: PostgreSQL when the suite runs on PostgreSQL, else a SQLite file.
+Real processes, started as an operator would (`capmap serve`, `capmap worker`), against the
+suite's test database (see capmap/core/tests/processes.py).
 The cache is the machine's Redis (127.0.0.1:6379, or REDIS_URL), under a key prefix of
 this run's own. It checks that
 
@@ -18,7 +18,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -27,17 +26,15 @@ from pathlib import Path
 
 import pytest
 
-from capmap.reports.tests.test_worker_recovery import Database, capmap, wait_for
+from capmap.core.tests.processes import ProcessDatabase, capmap, start, wait_for
+from capmap.core.tests.processes import environment as process_environment
+from capmap.core.tests.processes import start_worker as start_process_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 REPORTS = 200
 PASSWORD = "a-long-password-1"
 LOCKED = "Too many wrong passwords have been entered for this email address"
 
 SETUP = """
-from django.core.management import call_command
-call_command("migrate", interactive=False, verbosity=0)
-
 from capmap.accounts.models import User
 from capmap.organisations.models import Membership, Organisation
 from capmap.people.models import JobRole, Person
@@ -93,49 +90,19 @@ def redis_url() -> str:
     return url
 
 
-def environment(tmp_path: Path, database: Database) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="capmap.config.settings.local",
-        DEBUG="false",
-        DATABASE_URL=database.url,
-        CAPMAP_DATA_DIR=str(tmp_path),
-        TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+def environment(tmp_path: Path, database: ProcessDatabase) -> dict:
+    return process_environment(
+        tmp_path,
+        database,
         # A loaded CI machine may take long to start a server's worker: do not kill it.
         CAPMAP_WEB_TIMEOUT="300",
         REDIS_URL=redis_url(),
         CAPMAP_CACHE_PREFIX=f"scale-out-{uuid.uuid4().hex}",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
-
-
-def start(env: dict, log: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "capmap.cli", *args],
-        env=env,
-        cwd=ROOT,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
     )
 
 
 def start_worker(env: dict, tmp_path: Path, worker_id: str) -> subprocess.Popen:
-    return start(
-        env,
-        tmp_path / f"{worker_id}.log",
-        "worker",
-        "--worker-id",
-        worker_id,
-        "--no-reload",
-        "--no-startup-delay",
-        "--interval",
-        "0.2",
-        "--heartbeat",
-        "0.5",
-        "--lease",
-        "3",
-    )
+    return start_process_worker(env, tmp_path / f"{worker_id}.log", "--worker-id", worker_id)
 
 
 def wait_until_serving(port: int, server: subprocess.Popen, log: Path) -> None:
@@ -178,10 +145,8 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def database(tmp_path):
-    database = Database(tmp_path, suffix="scale_out_test")
-    yield database
-    database.drop()
+def database(transactional_db, tmp_path) -> ProcessDatabase:
+    return ProcessDatabase(tmp_path)
 
 
 def test_two_servers_and_two_workers_share_the_lock_out_and_run_each_task_once(tmp_path, database):
@@ -200,8 +165,6 @@ def test_two_servers_and_two_workers_share_the_lock_out_and_run_each_task_once(t
         for number, port in enumerate(ports, start=1):
             log = tmp_path / f"server{number}.log"
             wait_until_serving(port, processes[f"server{number}"], log)
-        for worker_id in ("worker-a", "worker-b"):
-            processes[worker_id] = start_worker(env, tmp_path, worker_id)
         assert "gunicorn" in (tmp_path / "server1.log").read_text()
 
         # Five wrong passwords, spread over the two servers, then the right one.
@@ -214,6 +177,10 @@ def test_two_servers_and_two_workers_share_the_lock_out_and_run_each_task_once(t
             assert LOCKED in page
             assert "Sign out" not in page
 
+        # The workers start now: the slow report takes seconds, and signing in on a busy
+        # machine may take longer, so started earlier they could finish it unseen.
+        for worker_id in ("worker-a", "worker-b"):
+            processes[worker_id] = start_worker(env, tmp_path, worker_id)
         # Kill whichever worker is in the middle of the slow report.
         progress = "SELECT status, progress_message FROM reports_reportrequest WHERE id = ?"
         wait_for(progress, (slow_report,), database, lambda row: "Slow step 2" in row[1])

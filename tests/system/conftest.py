@@ -3,8 +3,8 @@
 One Chromium runs per test session (per xdist worker); each test gets a fresh browser
 context, so cookies never leak between personas. The live server reads the test
 database, so each test loads the demo story itself: a transactional test, whose data
-is flushed afterwards (the story puts back any starter job roles an earlier flush
-removed).
+is put back as migrations left it afterwards. Loading is slow, so each stage of the demo
+is loaded once and copied back for later tests (`DemoStages`).
 """
 
 import os
@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterator
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db import connections
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from capmap.demo.story import DEMO_PASSWORD, load_demo_story, persona
+from tests.database_copies import DatabaseCopy, put_back, take_copy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -49,10 +51,44 @@ def browser(django_db_setup) -> Iterator[Browser]:
         connections.close_all()
 
 
+class DemoStages:
+    """The demo, loaded in stages (the story, then its capability, assessments, scheme...).
+
+    Loading the story alone takes seconds; its later stages far longer. The first test to
+    reach a stage loads it and keeps a copy of the database; a later test reaching the same
+    stage, by the same loaders in the same order on the same day, gets that copy back.
+    Only load stages before a test changes anything: a copy replaces the whole database.
+    """
+
+    def __init__(self) -> None:
+        self._copies: dict[tuple, DatabaseCopy] = {}
+        self._stage: tuple[str, ...] = ()
+
+    def begin(self, *loaders: Callable[[], object]) -> None:
+        self._stage = ()
+        self.load(*loaders)
+
+    def load(self, *loaders: Callable[[], object]) -> None:
+        self._stage += tuple(f"{loader.__module__}.{loader.__qualname__}" for loader in loaders)
+        # The demo's dates count from today: a run that passes midnight loads afresh.
+        key = (self._stage, timezone.localdate())
+        if key in self._copies:
+            put_back(self._copies[key])
+            return
+        for loader in loaders:
+            loader()
+        self._copies[key] = take_copy()
+
+
+@pytest.fixture(scope="session")
+def demo_stages() -> DemoStages:
+    return DemoStages()
+
+
 @pytest.fixture
-def demo_story(transactional_db, live_server) -> None:
-    """Given the demo story, served by the live server (and flushed after the test)."""
-    load_demo_story()
+def demo_story(transactional_db, live_server, demo_stages: DemoStages) -> None:
+    """Given the demo story, served by the live server (and gone after the test)."""
+    demo_stages.begin(load_demo_story)
 
 
 PHONE = {"width": 375, "height": 812}
@@ -123,7 +159,20 @@ def page(browser: Browser, live_server, warm_live_server, demo_story) -> Iterato
 def at_phone_width(page: Page) -> Page:
     """Resize the tab to a 375 px phone (the narrowest width the NHS.UK frontend supports)."""
     page.set_viewport_size(PHONE)
+    wait_for_the_header_to_settle(page)
     return page
+
+
+def wait_for_the_header_to_settle(page: Page) -> None:
+    """The NHS.UK header folds the menu links that do not fit under "More" a moment after a
+    resize (a resize observer and a timer): until then its link list overflows. A step that
+    looks for a link before then may find it shown, and lose it as the header folds."""
+    page.wait_for_function(
+        """() => {
+            const links = document.querySelector('.nhsuk-header__navigation-list');
+            return !links || links.scrollWidth <= links.clientWidth;
+        }"""
+    )
 
 
 @pytest.fixture

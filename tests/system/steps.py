@@ -5,6 +5,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import Page, expect
 
 from capmap.demo.story import persona
+from tests.system.conftest import wait_for_the_header_to_settle
 
 
 def menu_links(page: Page) -> list[str]:
@@ -18,6 +19,7 @@ def open_menu_link(page: Page, text: str):
     """The menu's link called `text`, opening the "More" list first when it is folded there."""
     menu = page.get_by_role("navigation", name="Menu")
     link = menu.get_by_role("link", name=text, exact=True, include_hidden=True)
+    wait_for_the_header_to_settle(page)
     if not link.is_visible():
         menu.locator(".nhsuk-header__menu-toggle").click()
     expect(link).to_be_visible()
@@ -44,16 +46,14 @@ def when_they_follow_the_menu_to(page: Page, text: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def given_the_demo_assessments_and_scheme() -> None:
+def given_the_demo_assessments_and_scheme(demo_stages) -> None:
     """On top of the demo story: verified capability, the assessment cycle (Maya's
     self-assessment waits for Daniel) and the running placement scheme."""
     from capmap.assessments.demo import load_demo_assessments
     from capmap.development.demo import load_demo_development
     from capmap.placements.demo import load_demo_scheme
 
-    load_demo_development()
-    load_demo_assessments()
-    load_demo_scheme()
+    demo_stages.load(load_demo_development, load_demo_assessments, load_demo_scheme)
 
 
 def what_waits(page: Page) -> list[str]:

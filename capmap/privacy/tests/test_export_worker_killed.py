@@ -1,11 +1,14 @@
-"""A worker killed mid-export leaves the export to a second worker, as for reports (ADR
-0004): real `capmap worker` processes, the first killed with SIGKILL."""
+"""A worker killed mid-export leaves the export to a second worker (ADR 0004): real
+`capmap worker` processes, the first killed with SIGKILL. (The scale-out test does the same
+for a report, among two servers and two workers.)"""
 
 import os
 import signal
 
-from capmap.reports.tests.test_worker_recovery import (
-    Database,
+import pytest
+
+from capmap.core.tests.processes import (
+    ProcessDatabase,
     capmap,
     environment,
     start_worker,
@@ -36,30 +39,25 @@ print(export.pk)
 """
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_export_completes_after_its_worker_is_killed_mid_task(tmp_path):
-    database = Database(tmp_path, suffix="export_worker_test")
+    database = ProcessDatabase(tmp_path)
+    env = environment(tmp_path, database)
+    export_id = int(capmap(env, "shell", "-c", SETUP).stdout.strip().splitlines()[-1])
+    query = "SELECT status, progress_message, file FROM privacy_subjectaccessexport WHERE id = ?"
+    first = start_worker(env, tmp_path / "first.log")
     try:
-        env = environment(tmp_path, database)
-        capmap(env, "migrate", "--no-input")
-        export_id = int(capmap(env, "shell", "-c", SETUP).stdout.strip().splitlines()[-1])
-        query = (
-            "SELECT status, progress_message, file FROM privacy_subjectaccessexport WHERE id = ?"
-        )
-        first = start_worker(env, tmp_path / "first.log")
-        try:
-            wait_for(query, (export_id,), database, lambda r: r[1].startswith("Slow step 2"))
-        finally:
-            os.kill(first.pid, signal.SIGKILL)
-            first.wait(timeout=30)
-        second = start_worker(env, tmp_path / "second.log")
-        try:
-            status, _, file = wait_for(
-                query, (export_id,), database, lambda r: r[0] in {"done", "failed"}
-            )
-        finally:
-            second.send_signal(signal.SIGTERM)
-            second.wait(timeout=30)
-        assert status == "done", (tmp_path / "second.log").read_text()
-        assert (tmp_path / "media" / file).exists()
+        wait_for(query, (export_id,), database, lambda r: r[1].startswith("Slow step 2"))
     finally:
-        database.drop()
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+    second = start_worker(env, tmp_path / "second.log")
+    try:
+        status, _, file = wait_for(
+            query, (export_id,), database, lambda r: r[0] in {"done", "failed"}
+        )
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=30)
+    assert status == "done", (tmp_path / "second.log").read_text()
+    assert (tmp_path / "media" / file).exists()

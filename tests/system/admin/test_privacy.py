@@ -21,8 +21,10 @@ def when_she_opens_the_data_of(page: Page, first: str, last: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Their data")
 
 
-def test_admin_exports_everything_about_a_person_then_erases_them(signed_in_page, tmp_path):
-    given_the_demo_assessments_and_scheme()
+def test_admin_exports_everything_about_a_person_then_erases_them(
+    demo_stages, signed_in_page, tmp_path
+):
+    given_the_demo_assessments_and_scheme(demo_stages)
     # Given Ada, signed in, on Maya's data page
     page = signed_in_page("admin")
     when_she_opens_the_data_of(page, "Maya", "Chaudhry")

@@ -12,8 +12,8 @@ from tests.system.steps import when_they_follow_the_menu_to
 
 
 @pytest.fixture
-def capability_demo(demo_story) -> None:
-    load_demo_development()
+def capability_demo(demo_story, demo_stages) -> None:
+    demo_stages.load(load_demo_development)
 
 
 def test_programme_lead_goes_from_ics_heatmap_to_a_pcn_a_circle_and_a_plan(

@@ -12,8 +12,8 @@ from tests.system.steps import when_they_follow_the_menu_to
 
 
 @pytest.fixture
-def capability_demo(demo_story, page: Page) -> None:
-    load_demo_development()
+def capability_demo(demo_story, demo_stages, page: Page) -> None:
+    demo_stages.load(load_demo_development)
     # The demo's largest pages render slowly on a shared two-core machine.
     page.context.set_default_timeout(30_000)
 

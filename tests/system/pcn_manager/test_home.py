@@ -12,10 +12,10 @@ from tests.system.steps import (
 
 
 def test_pcn_manager_sees_the_cycle_and_the_teams_cover_and_opens_a_roles_map(
-    signed_in_page, assert_accessible
+    demo_stages, signed_in_page, assert_accessible
 ):
     # Given the demo, with Samir's "2026 Q4" assessment cycle open for Leaside PCN
-    given_the_demo_assessments_and_scheme()
+    given_the_demo_assessments_and_scheme(demo_stages)
     # When he signs in through the sign-in form
     page = signed_in_page("pcn_manager")
     # Then he lands on his home page, greeted by name

@@ -10,8 +10,8 @@ from tests.system.steps import when_they_follow_the_menu_to
 
 
 @pytest.fixture
-def capability_demo(demo_story) -> None:
-    load_demo_development()
+def capability_demo(demo_story, demo_stages) -> None:
+    demo_stages.load(load_demo_development)
 
 
 def then_the_printed_page_is_the_circle_and_its_table(page: Page) -> None:

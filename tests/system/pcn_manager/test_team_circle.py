@@ -9,8 +9,8 @@ from tests.system.steps import when_they_follow_the_menu_to
 
 
 @pytest.fixture
-def capability_demo(demo_story) -> None:
-    load_demo_development()
+def capability_demo(demo_story, demo_stages) -> None:
+    demo_stages.load(load_demo_development)
 
 
 def test_pcn_manager_reads_the_team_circle_of_a_role(

@@ -12,8 +12,8 @@ from tests.system.steps import when_they_follow_the_menu_to
 
 
 @pytest.fixture
-def catalogue_demo(demo_story, live_server) -> None:
-    load_demo_development()
+def catalogue_demo(demo_story, demo_stages, live_server) -> None:
+    demo_stages.load(load_demo_development)
 
 
 def at_both_widths(page: Page, assert_accessible) -> None:

@@ -11,10 +11,10 @@ from tests.system.steps import (
 
 
 def test_practice_manager_signs_in_and_sees_her_practice_at_a_glance(
-    signed_in_page, assert_accessible
+    demo_stages, signed_in_page, assert_accessible
 ):
     # Given the demo, with Helen the manager of Cedar Road Surgery
-    given_the_demo_assessments_and_scheme()
+    given_the_demo_assessments_and_scheme(demo_stages)
     # When she signs in through the sign-in form
     page = signed_in_page("practice_manager")
     # Then she lands on her home page, greeted by name

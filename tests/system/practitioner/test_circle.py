@@ -11,9 +11,9 @@ from tests.system.conftest import at_phone_width
 
 
 @pytest.fixture
-def capability_demo(demo_story) -> None:
-    load_demo_development()
-    load_demo_assessments()  # Maya's self-assessment: her own ratings
+def capability_demo(demo_story, demo_stages) -> None:
+    # Maya's verified levels, and her self-assessment: her own ratings
+    demo_stages.load(load_demo_development, load_demo_assessments)
 
 
 @pytest.fixture

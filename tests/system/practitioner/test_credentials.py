@@ -17,8 +17,8 @@ from tests.system.steps import open_menu_link
 
 
 @pytest.fixture
-def verified_levels(demo_story) -> None:
-    load_demo_capability()  # Maya's verified levels, signed off by her mentor
+def verified_levels(demo_story, demo_stages) -> None:
+    demo_stages.load(load_demo_capability)  # Maya's verified levels, signed off by her mentor
 
 
 def _verify_pasted(page: Page, text: str) -> None:

@@ -32,10 +32,10 @@ def test_practitioner_signs_in_and_sees_their_own_record_offered(signed_in_page,
 
 
 def test_practitioner_is_told_her_returned_self_assessment_waits_and_opens_it(
-    signed_in_page, assert_accessible
+    demo_stages, signed_in_page, assert_accessible
 ):
     # Given the demo, and Daniel returns Maya's submitted self-assessment with comments
-    given_the_demo_assessments_and_scheme()
+    given_the_demo_assessments_and_scheme(demo_stages)
     daniel = User.objects.get(email=persona("supervisor")[0])
     [assessment] = selectors.sign_off_queue(daniel)
     services.return_assessment(

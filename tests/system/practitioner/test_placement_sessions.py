@@ -14,11 +14,11 @@ from tests.system.conftest import at_phone_width
 
 
 def test_practitioner_logs_a_session_choosing_only_her_own_competencies(
-    signed_in_page, assert_accessible
+    demo_stages, signed_in_page, assert_accessible
 ):
     # Given Maya, placed on the demo scheme, whose role profile names one competency of two
     # frameworks' two
-    load_demo_scheme()
+    demo_stages.load(load_demo_scheme)
     participation = Participation.objects.get(
         application__applicant__user__email__startswith="maya.chaudhry"
     )

@@ -18,13 +18,12 @@ COMMENT = "Add a reflection for CP.B4. <script>alert('x')</script> <b>Thanks</b>
 
 
 @pytest.fixture
-def mayas_returned_assessment(demo_story) -> Assessment:
+def mayas_returned_assessment(demo_story, demo_stages) -> Assessment:
     """Given Maya's demo self-assessment, returned by Daniel with a comment that holds
     markup."""
     from django.contrib.auth import get_user_model
 
-    load_demo_development()
-    load_demo_assessments()
+    demo_stages.load(load_demo_development, load_demo_assessments)
     assessment = Assessment.objects.get(person__user__email=persona("practitioner")[0])
     daniel = get_user_model().objects.get(email=persona("supervisor")[0])
     services.return_assessment(actor=daniel, assessment=assessment, comment=COMMENT)

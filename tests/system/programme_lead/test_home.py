@@ -13,10 +13,10 @@ from tests.system.steps import (
 
 
 def test_programme_lead_sees_her_scheme_and_what_is_late_and_opens_it(
-    signed_in_page, assert_accessible
+    demo_stages, signed_in_page, assert_accessible
 ):
     # Given the demo, with Grace's placement scheme running and sessions still to confirm
-    given_the_demo_assessments_and_scheme()
+    given_the_demo_assessments_and_scheme(demo_stages)
     # When she signs in through the sign-in form
     page = signed_in_page("programme_lead")
     # Then she lands on her home page, greeted by name

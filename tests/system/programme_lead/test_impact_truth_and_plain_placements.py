@@ -2,10 +2,8 @@
 page in plain English, and a survey link sent again to someone who has not answered."""
 
 import datetime
-import importlib
 import re
 
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -29,10 +27,8 @@ JARGON = ("deferred acceptance", "max-preference", "lottery", "seed", "stable")
 def test_impact_dashboard_marks_this_month_as_partial_and_names_every_activity(
     signed_in_page, assert_accessible
 ):
-    # Given the starter activity types (a migration seeds them; an earlier browser test's
-    # flush may have removed them), twelve months of the demo's figures, and Grace signed in
-    seeding = importlib.import_module("capmap.impact.migrations.0002_starter_activity_types")
-    seeding.add_starter_activity_types(apps, None)
+    # Given twelve months of the demo's figures for the starter activity types, and Grace
+    # signed in
     for ics in Organisation.objects.filter(kind=OrganisationKind.ICS):
         load_demo_activity(ics_name=ics.name)
     page = signed_in_page("programme_lead")
@@ -64,9 +60,9 @@ def test_impact_dashboard_marks_this_month_as_partial_and_names_every_activity(
     assert_accessible(page)
 
 
-def test_allocation_page_speaks_plain_english(signed_in_page, assert_accessible):
+def test_allocation_page_speaks_plain_english(demo_stages, signed_in_page, assert_accessible):
     # Given a cohort of Grace's waiting to be allocated
-    given_the_demo_scheme_and_a_cohort_ready_to_allocate()
+    given_the_demo_scheme_and_a_cohort_ready_to_allocate(demo_stages)
     page = signed_in_page("programme_lead")
     when_they_follow_the_menu_to(page, "Placement schemes")
     when_they_open_the_scheme(page, COHORT)
@@ -90,9 +86,11 @@ def test_allocation_page_speaks_plain_english(signed_in_page, assert_accessible)
     assert_accessible(page)
 
 
-def test_programme_lead_sends_a_survey_invitation_again(signed_in_page, assert_accessible):
+def test_programme_lead_sends_a_survey_invitation_again(
+    demo_stages, signed_in_page, assert_accessible
+):
     # Given the GP survey of the demo scheme, sent to a GP an hour ago who has not answered
-    load_demo_scheme()
+    demo_stages.load(load_demo_scheme)
     demo = Scheme.objects.get(title=SCHEME_TITLE)
     survey = demo.surveys.get(audience=Audience.HOME_MANAGER)
     feedback_services.send_invitations(

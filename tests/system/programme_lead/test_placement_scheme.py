@@ -25,9 +25,9 @@ from tests.system.steps import when_they_follow_the_menu_to
 COHORT = "Spring cohort"
 
 
-def given_the_demo_scheme_and_a_cohort_ready_to_allocate() -> Scheme:
+def given_the_demo_scheme_and_a_cohort_ready_to_allocate(demo_stages) -> Scheme:
     """The demo scheme, and a cohort of four applicants for two respiratory places."""
-    load_demo_scheme()
+    demo_stages.load(load_demo_scheme)
     demo = Scheme.objects.get(title=SCHEME_TITLE)
     lead = demo.created_by
     today = timezone.localdate()
@@ -80,10 +80,10 @@ def when_they_run_a_preview_with(page: Page, method: str) -> None:
 
 
 def test_programme_lead_previews_compares_and_reads_the_scheme_report(
-    signed_in_page, assert_accessible
+    demo_stages, signed_in_page, assert_accessible
 ):
     # Given the demo scheme and a cohort of Grace's waiting to be allocated
-    given_the_demo_scheme_and_a_cohort_ready_to_allocate()
+    given_the_demo_scheme_and_a_cohort_ready_to_allocate(demo_stages)
     page = signed_in_page("programme_lead")
     # When she opens the cohort from the placement schemes menu
     when_they_follow_the_menu_to(page, "Placement schemes")
@@ -125,9 +125,11 @@ def test_programme_lead_previews_compares_and_reads_the_scheme_report(
     assert_accessible(page)
 
 
-def test_programme_lead_reads_feedback_and_a_run_chart(signed_in_page, assert_accessible):
+def test_programme_lead_reads_feedback_and_a_run_chart(
+    demo_stages, signed_in_page, assert_accessible
+):
     # Given the demo scheme, with feedback and a respiratory outcome measure
-    given_the_demo_scheme_and_a_cohort_ready_to_allocate()
+    given_the_demo_scheme_and_a_cohort_ready_to_allocate(demo_stages)
     page = signed_in_page("programme_lead")
     when_they_follow_the_menu_to(page, "Placement schemes")
     when_they_open_the_scheme(page, SCHEME_TITLE)
@@ -154,10 +156,10 @@ def test_programme_lead_reads_feedback_and_a_run_chart(signed_in_page, assert_ac
 
 
 def test_a_gp_answers_the_survey_from_a_link_without_an_account(
-    browser, live_server, demo_story, assert_accessible
+    demo_stages, browser, live_server, demo_story, assert_accessible
 ):
     # Given a link to the GP survey of the demo scheme, e-mailed by the programme lead
-    demo = given_the_demo_scheme_and_a_cohort_ready_to_allocate()
+    demo = given_the_demo_scheme_and_a_cohort_ready_to_allocate(demo_stages)
     survey = demo.surveys.get(audience=Audience.HOME_MANAGER)
     [sent] = feedback_services.send_invitations(
         actor=demo.created_by,

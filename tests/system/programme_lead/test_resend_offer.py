@@ -12,19 +12,21 @@ from tests.system.conftest import DESKTOP, at_phone_width
 from tests.system.steps import when_they_follow_the_menu_to
 
 
-def given_the_demo_scheme_confirmed_an_hour_ago() -> str:
+def given_the_demo_scheme_confirmed_an_hour_ago(demo_stages) -> str:
     """The running demo scheme, its offers e-mailed an hour ago; the name of a participant
     who has logged no session yet."""
-    load_demo_scheme()
+    demo_stages.load(load_demo_scheme)
     participations = Participation.objects.filter(placement__scheme__title=SCHEME_TITLE)
     participations.update(created_at=timezone.now() - datetime.timedelta(hours=1))
     waiting = participations.filter(sessions__isnull=True).order_by("pk").first()
     return waiting.application.applicant.full_name
 
 
-def test_programme_lead_sends_an_unanswered_offer_again(signed_in_page, assert_accessible):
+def test_programme_lead_sends_an_unanswered_offer_again(
+    demo_stages, signed_in_page, assert_accessible
+):
     # Given the running demo scheme, with a participant who has not started
-    name = given_the_demo_scheme_confirmed_an_hour_ago()
+    name = given_the_demo_scheme_confirmed_an_hour_ago(demo_stages)
     page = signed_in_page("programme_lead")
     # When she opens the scheme from the placement schemes menu
     when_they_follow_the_menu_to(page, "Placement schemes")

@@ -11,9 +11,8 @@ from tests.system.conftest import at_phone_width
 
 
 @pytest.fixture
-def capability_demo(demo_story) -> None:
-    load_demo_development()
-    load_demo_assessments()
+def capability_demo(demo_story, demo_stages) -> None:
+    demo_stages.load(load_demo_development, load_demo_assessments)
 
 
 def test_supervisor_reads_his_supervisees_circle_and_her_growth(

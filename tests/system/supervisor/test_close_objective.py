@@ -13,8 +13,8 @@ from tests.system.conftest import DESKTOP, at_phone_width
 
 
 @pytest.fixture
-def plan_demo(demo_story, live_server) -> int:
-    load_demo_development()
+def plan_demo(demo_story, demo_stages, live_server) -> int:
+    demo_stages.load(load_demo_development)
     return Person.objects.get(first_name="Maya", last_name="Chaudhry").pk
 
 

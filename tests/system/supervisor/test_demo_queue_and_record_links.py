@@ -14,9 +14,8 @@ from capmap.people.models import Person
 
 
 @pytest.fixture
-def assessments_demo(demo_story) -> Person:
-    load_demo_development()
-    load_demo_assessments()
+def assessments_demo(demo_story, demo_stages) -> Person:
+    demo_stages.load(load_demo_development, load_demo_assessments)
     return Person.objects.get(first_name="Maya", last_name="Chaudhry")
 
 

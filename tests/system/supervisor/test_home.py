@@ -14,10 +14,10 @@ from tests.system.steps import (
 
 
 def test_mentor_is_told_a_self_assessment_waits_and_follows_the_link_to_it(
-    signed_in_page, assert_accessible
+    demo_stages, signed_in_page, assert_accessible
 ):
     # Given the demo, where Maya's self-assessment waits for her mentor Daniel
-    given_the_demo_assessments_and_scheme()
+    given_the_demo_assessments_and_scheme(demo_stages)
     # When he signs in through the sign-in form
     page = signed_in_page("supervisor")
     # Then he lands on his home page, greeted by name

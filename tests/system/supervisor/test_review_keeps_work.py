@@ -15,9 +15,8 @@ CASE_DISCUSSION = "Case-based discussion: polypharmacy review in a frail patient
 
 
 @pytest.fixture
-def maya_waiting(demo_story) -> None:
-    load_demo_development()
-    load_demo_assessments()
+def maya_waiting(demo_story, demo_stages) -> None:
+    demo_stages.load(load_demo_development, load_demo_assessments)
 
 
 def when_he_opens_mayas_review(page: Page) -> None:
