@@ -105,7 +105,11 @@ def status_list(organisation_id: int, number: int) -> StatusList | None:
 
 def credentials_of_person(person: Person) -> QuerySet[IssuedCredential]:
     """Every credential issued to a person (the command line's export; no web caller)."""
-    return IssuedCredential.objects.filter(person=person).order_by("issued_at", "pk")
+    return (
+        IssuedCredential.objects.filter(person=person)
+        .select_related("organisation")
+        .order_by("issued_at", "pk")
+    )
 
 
 # --- verification against this deployment ------------------------------------------------
