@@ -5,6 +5,7 @@ against this deployment's keys and status lists."""
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,21 @@ def shared_credential(public_id: Any) -> IssuedCredential | None:
         .select_related("organisation", "revocation")
         .first()
     )
+
+
+def credential_behind_link(link: str) -> dict[str, Any] | None:
+    """The signed credential a shareable link of this deployment points at (public by
+    design, as the link is), or None for any other link: nothing is fetched from elsewhere."""
+    prefix = publishing.credential_url("")
+    address = link.strip().split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if not address.startswith(prefix):
+        return None
+    try:
+        public_id = uuid.UUID(address[len(prefix) :])
+    except ValueError:
+        return None
+    found = shared_credential(public_id)
+    return found.document if found else None
 
 
 def issuer_organisation(organisation_id: int) -> Organisation | None:

@@ -212,11 +212,16 @@ def accept_credential(request, person_id: int):
         if not may_import:
             raise PermissionDenied
         if form.is_valid():
-            raw = form.cleaned_data["file"].read()
+            upload = form.cleaned_data["file"]
             try:
-                accepting.accept_credential(actor=request.user, person=person, raw=raw)
+                accepting.accept_credential(
+                    actor=request.user,
+                    person=person,
+                    raw=upload.read() if upload is not None else None,
+                    link=form.cleaned_data["link"],
+                )
             except DomainError as error:
-                form.add_error("file", str(error))
+                form.add_error("file" if upload is not None else "link", str(error))
             else:
                 messages.success(request, "The credential has been imported.")
                 return redirect("credentials:accept_credential", person_id=person.pk)
