@@ -43,12 +43,25 @@ def recognise_issuer(
 
 
 @transaction.atomic
-def accept_credential(*, actor: Any, person: Person, raw: bytes) -> AcceptedCredential:
-    """Import a credential as evidence for the person; refused when its signature fails."""
+def accept_credential(
+    *, actor: Any, person: Person, raw: bytes | None = None, link: str = ""
+) -> AcceptedCredential:
+    """Import a credential as evidence for the person, from its file (`raw`) or its
+    verification link on this Capmap; refused when its signature fails."""
     if not policy.allows(actor, policy.CHANGE_PERSON, person):
         raise NotPermitted("Only a manager of the person can import their credentials.")
+    credential: bytes | dict[str, Any] | None = raw
+    if raw is None:
+        credential = selectors.credential_behind_link(link)
+        if credential is None:
+            # Fetching from other sites would let a link reach into our network: the
+            # holder downloads the file there and it is uploaded here instead.
+            raise DomainError(
+                "This link is not a credential issued on this Capmap. Open the link, "
+                "download the credential's file there, and upload that file instead."
+            )
     try:
-        report = selectors.verify_here(raw)
+        report = selectors.verify_here(credential or b"")
     except Unreadable as error:
         raise DomainError(str(error)) from None
     if not report.proof_ok:

@@ -43,23 +43,39 @@ class VerifyCredentialForm(PlainForm):
 
 
 class AcceptCredentialForm(PlainForm):
+    """The credential's file, or its verification link on this Capmap: one of the two."""
+
     file = forms.FileField(
         label="Credential file",
         help_text=(
             "The .json, .jwt or badge image (.svg) file the person received from their "
             "previous employer."
         ),
-        error_messages={"required": "Choose the credential file to import."},
+        required=False,
+    )
+    link = forms.URLField(
+        label="Or its verification link",
+        help_text="A link to a credential issued on this Capmap, as the person shared it.",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter the link as a web address, starting https://"},
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         limit = settings.CAPMAP_MAX_CREDENTIAL_BYTES
-        if upload.size > limit:
+        if upload is not None and upload.size > limit:
             raise forms.ValidationError(
                 f"The file is larger than {limit // 1024} KB: a credential is smaller."
             )
         return upload
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and data.get("file") is None and not data.get("link"):
+            self.add_error("file", "Choose the credential file to import, or enter its link.")
+        return data
 
 
 class RecogniseIssuerForm(PlainForm):

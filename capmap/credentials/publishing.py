@@ -4,6 +4,7 @@ only; nothing here changes state."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -121,8 +122,8 @@ def key_bytes(key: IssuerKey) -> bytes:
     return ed25519_from_multikey(key.public_key)
 
 
-def credential_file_name(credential: IssuedCredential) -> str:
-    return f"credential-{credential.public_id}.json"
+def credential_file_name(credential: IssuedCredential, suffix: str = ".json") -> str:
+    return f"credential-{credential.public_id}{suffix}"
 
 
 def baked_badge(credential: IssuedCredential) -> str:
@@ -134,3 +135,13 @@ def baked_badge(credential: IssuedCredential) -> str:
         issued_on=f"Issued {credential.issued_at:%d %B %Y}",
     )
     return bake_svg(picture, credential=credential.document)
+
+
+def credential_files(credential: IssuedCredential) -> list[tuple[str, str]]:
+    """What a holder keeps of one credential, as (file name, text): the signed JSON and the
+    badge image with that same JSON baked in. The ZIP download and `capmap credentials
+    export` both write these, so the two can never drift apart."""
+    return [
+        (credential_file_name(credential), json.dumps(credential.document, indent=2)),
+        (credential_file_name(credential, ".svg"), baked_badge(credential)),
+    ]

@@ -5,6 +5,7 @@ against this deployment's keys and status lists."""
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +89,21 @@ def shared_credential(public_id: Any) -> IssuedCredential | None:
     )
 
 
+def credential_behind_link(link: str) -> dict[str, Any] | None:
+    """The signed credential a shareable link of this deployment points at (public by
+    design, as the link is), or None for any other link: nothing is fetched from elsewhere."""
+    prefix = publishing.credential_url("")
+    address = link.strip().split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if not address.startswith(prefix):
+        return None
+    try:
+        public_id = uuid.UUID(address[len(prefix) :])
+    except ValueError:
+        return None
+    found = shared_credential(public_id)
+    return found.document if found else None
+
+
 def issuer_organisation(organisation_id: int) -> Organisation | None:
     """An organisation that has issued (has a signing key): its profile is public."""
     if not IssuerKey.objects.filter(organisation_id=organisation_id).exists():
@@ -105,7 +121,11 @@ def status_list(organisation_id: int, number: int) -> StatusList | None:
 
 def credentials_of_person(person: Person) -> QuerySet[IssuedCredential]:
     """Every credential issued to a person (the command line's export; no web caller)."""
-    return IssuedCredential.objects.filter(person=person).order_by("issued_at", "pk")
+    return (
+        IssuedCredential.objects.filter(person=person)
+        .select_related("organisation")
+        .order_by("issued_at", "pk")
+    )
 
 
 # --- verification against this deployment ------------------------------------------------

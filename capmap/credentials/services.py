@@ -124,7 +124,9 @@ def alignments(competency: Competency) -> tuple[Alignment, ...]:
         Alignment(
             target_name=competency.title[:300],
             target_url=str(url),
-            target_code=competency.code or competency.case_identifier,
+            # The CASE identifier, which CASE tools match on; the human code is already
+            # in the achievement's name.
+            target_code=competency.case_identifier,
             target_framework=competency.version.framework.title,
             target_description=competency.description[:1000],
         ),

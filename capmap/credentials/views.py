@@ -99,7 +99,7 @@ def download_credential_jwt(request, public_id):
     credential = _own(request, public_id)
     token = services.credential_as_jwt(credential=credential)
     response = HttpResponse(token, content_type="application/vc+jwt")
-    name = publishing.credential_file_name(credential).replace(".json", ".jwt")
+    name = publishing.credential_file_name(credential, ".jwt")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -109,7 +109,7 @@ def download_credential_svg(request, public_id):
     """The badge image with the credential baked in (Open Badges 3.0 SVG baking)."""
     credential = _own(request, public_id)
     response = HttpResponse(publishing.baked_badge(credential), content_type="image/svg+xml")
-    name = publishing.credential_file_name(credential).replace(".json", ".svg")
+    name = publishing.credential_file_name(credential, ".svg")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -120,9 +120,8 @@ def download_all_credentials(request):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for credential in selectors.credentials_of_holder(request.user):
-            name = publishing.credential_file_name(credential)
-            archive.writestr(name, json.dumps(credential.document, indent=2))
-            archive.writestr(name.replace(".json", ".svg"), publishing.baked_badge(credential))
+            for name, text in publishing.credential_files(credential):
+                archive.writestr(name, text)
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="my-credentials.zip"'
     return response
@@ -213,11 +212,16 @@ def accept_credential(request, person_id: int):
         if not may_import:
             raise PermissionDenied
         if form.is_valid():
-            raw = form.cleaned_data["file"].read()
+            upload = form.cleaned_data["file"]
             try:
-                accepting.accept_credential(actor=request.user, person=person, raw=raw)
+                accepting.accept_credential(
+                    actor=request.user,
+                    person=person,
+                    raw=upload.read() if upload is not None else None,
+                    link=form.cleaned_data["link"],
+                )
             except DomainError as error:
-                form.add_error("file", str(error))
+                form.add_error("file" if upload is not None else "link", str(error))
             else:
                 messages.success(request, "The credential has been imported.")
                 return redirect("credentials:accept_credential", person_id=person.pk)

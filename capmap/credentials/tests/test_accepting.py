@@ -1,5 +1,6 @@
-"""A manager imports a credential from elsewhere as evidence; it counts only when it
-verifies, is not revoked and its issuer is recognised. Outsiders get nothing."""
+"""A manager imports a credential from elsewhere as evidence (its file, or its link on this
+Capmap); it counts only when it verifies, is not revoked and its issuer is recognised.
+Outsiders get nothing."""
 
 import io
 import json
@@ -73,3 +74,37 @@ def test_other_organisation_gets_nothing_and_a_viewer_cannot_import(w, client):
     assert client.post(url, {"file": upload(SIMPLE.read_bytes())}).status_code == 403
     assert client.post(issuers, {"issuer_id": "x", "name": "y"}).status_code == 403
     assert not AcceptedCredential.objects.exists() and not RecognisedIssuer.objects.exists()
+
+
+def test_manager_imports_a_credential_of_this_capmap_by_its_verification_link(w, client):
+    credential = services.issue_credential(actor=w.pharmacist_user, event=signed_off(w))
+    client.force_login(w.manager)
+    url = reverse("credentials:accept_credential", args=[w.pharmacist.pk])
+    link = credential.document["id"] + "/?from=email"  # as the holder pasted it
+    assert client.post(url, {"link": link}).status_code == 302
+    accepted = AcceptedCredential.objects.get()
+    assert accepted.document == credential.document
+    assert accepted.verified and accepted.issuer_name == w.pharmacist.employer.name
+    assert "MED.1 Reconcile medicines" in client.get(url).content.decode()
+
+
+def test_a_link_to_another_site_is_refused_and_nothing_is_fetched(w, client):
+    client.force_login(w.manager)
+    url = reverse("credentials:accept_credential", args=[w.pharmacist.pk])
+    for link in (
+        "https://other.example.org/credentials/c/5d8e2f1a-1b2c-4d5e-8f90-123456789abc",
+        "https://capmap.example.nhs.uk/credentials/c/not-a-credential",
+    ):
+        page = client.post(url, {"link": link}).content.decode()
+        assert "This link is not a credential issued on this Capmap." in page
+    page = client.post(url, {"link": ""}).content.decode()
+    assert "Choose the credential file to import, or enter its link." in page
+    assert not AcceptedCredential.objects.exists()
+
+
+def test_another_organisations_admin_cannot_import_by_link(w, client):
+    credential = services.issue_credential(actor=w.pharmacist_user, event=signed_off(w))
+    client.force_login(w.other_admin)
+    url = reverse("credentials:accept_credential", args=[w.pharmacist.pk])
+    assert client.post(url, {"link": credential.document["id"]}).status_code == 404
+    assert not AcceptedCredential.objects.exists()

@@ -1,4 +1,5 @@
-"""`capmap verify-credential` and `capmap credentials export`: exit codes and JSON shape."""
+"""`capmap verify-credential` and `capmap credentials export`: exit codes, JSON shape, and
+exported files (JSON and baked badge) that verify when read back."""
 
 import json
 from pathlib import Path
@@ -7,9 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from capmap.credentials import services
+from capmap.credentials import selectors, services
+from capmap.credentials.vc import baking
 
 from .helpers import signed_off
+from .independent import independently_verified
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "1edtech-validator"
 KEYS = ["verified", "revoked", "issuer", "achievement", "problems"]
@@ -76,17 +79,32 @@ def test_verify_credential_in_words(capsys):
     assert out.splitlines()[0] == "Example Corp certifies Teamwork."
 
 
-def test_export_writes_one_file_per_credential_that_verifies(w, tmp_path, capsys):
+def test_export_writes_each_credential_as_json_and_as_a_baked_badge_that_verifies(
+    w, tmp_path, capsys
+):
     made = [
         services.issue_credential(actor=w.pharmacist_user, event=signed_off(w, c))
         for c in w.competencies[:2]
     ]
     call_command("credentials", "export", w.pharmacist_user.email.upper(), "--out", str(tmp_path))
-    files = sorted(tmp_path.glob("*.json"))
-    assert len(files) == 2
-    assert {f.name for f in files} == {f"credential-{c.public_id}.json" for c in made}
+    stems = {f"credential-{c.public_id}" for c in made}
+    assert {f.name for f in tmp_path.iterdir()} == {
+        f"{stem}{suffix}" for stem in stems for suffix in (".json", ".svg")
+    }
     assert "Wrote 2 credentials" in capsys.readouterr().out
-    code, out = run(capsys, str(files[0]), "--json")
+    for credential in made:
+        stem = tmp_path / f"credential-{credential.public_id}"
+        # The badge is read back from disk: the credential inside it is the signed one,
+        # verified by Capmap's verifier and by the independent path.
+        baked = json.loads(baking.extract_from_svg(stem.with_suffix(".svg").read_text()))
+        assert baked == json.loads(stem.with_suffix(".json").read_text()) == credential.document
+        report = selectors.verify_here(baked)
+        assert report.verified, report.problems
+        assert report.achievement == credential.achievement_name
+        assert independently_verified(baked)
+    code, out = run(capsys, str(stem.with_suffix(".svg")), "--json")
+    assert code == 0 and json.loads(out)["verified"] is True, out
+    code, out = run(capsys, str(stem.with_suffix(".json")), "--json")
     assert code == 0, out
 
 

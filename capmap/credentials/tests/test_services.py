@@ -5,7 +5,7 @@ import pytest
 
 from capmap.core.actors import SYSTEM
 from capmap.core.exceptions import DomainError, NotPermitted
-from capmap.credentials import keys, selectors, services
+from capmap.credentials import keys, publishing, selectors, services
 from capmap.credentials.models import IssuedCredential, IssuerKey, Revocation
 
 from .helpers import signed_off
@@ -109,6 +109,13 @@ def test_private_key_is_encrypted_at_rest_and_rotation_keeps_old_credentials_val
     )
     assert later.key == new
     assert selectors.verify_here(later.document).verified
+    # Both keys stay published at the issuer's stable URL, the retired one marked with
+    # when it stopped signing, so anyone can still check the earlier credential.
+    profile = publishing.issuer_profile(w.pharmacist.employer)
+    published = {m["publicKeyMultibase"]: m for m in profile["verificationMethod"]}
+    assert set(published) == {key.public_key, new.public_key}
+    assert "revoked" in published[key.public_key] and "revoked" not in published[new.public_key]
+    assert credential.document["proof"]["verificationMethod"] in profile["assertionMethod"]
 
 
 def test_key_sealed_under_another_secret_opens_only_with_it_as_a_fallback(w, settings):

@@ -30,6 +30,8 @@ SIGNED = [
     "1edtech-validator/simple.json",
     "1edtech-validator/simple-did-key-method.json",
     "1edtech-validator/endorsement-valid.json",
+    # Every part of the OB 3.0 data model, with a real proof by a key in its id's fragment.
+    "1edtech-validator/complete.json",
     "1edtech-validator/bit-string-list/testlist",
 ]
 REVOCABLE = ["credential-status-revoked.json", "credential-status-revoked-blank-nodes.json"]
@@ -71,7 +73,9 @@ def test_revocable_example_without_its_status_list_says_status_unchecked():
     assert any("could not be checked offline" in n for n in report.notes)
 
 
-@pytest.mark.parametrize("rel", SIGNED)
+@pytest.mark.parametrize(
+    "rel", SIGNED + [f"1edtech-validator/bit-string-list/{n}" for n in REVOCABLE]
+)
 def test_tampered_copy_of_every_example_fails_with_a_clear_reason(rel):
     doc = load(rel)
     doc["validFrom"] = "2020-02-02T00:00:00Z"
@@ -84,6 +88,16 @@ def test_changed_proof_date_fails_too():
     doc = load("1edtech-validator/simple.json")
     doc["proof"][0]["created"] = "2011-01-01T19:23:24Z"
     assert "changed since it was signed" in verify(doc).problems[0]
+
+
+def test_a_signed_credential_that_breaks_the_ob3_schema_fails_naming_where():
+    doc = achievement_credential(award())
+    del doc["credentialSubject"]["achievement"]["criteria"]  # required by the schema
+    report = verify(sign(doc, seed=SEED), status_lists=lambda url: None)
+    assert report.proof_ok and not report.verified
+    assert report.problems == [
+        "Schema: at credentialSubject/achievement: 'criteria' is a required property"
+    ]
 
 
 def test_unsigned_credential_says_it_is_not_signed():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from capmap.credentials import services
+from capmap.credentials import selectors, services
 from capmap.credentials.models import IssuedCredential
 
 from .helpers import signed_off
@@ -38,6 +38,9 @@ def test_holder_issues_a_sign_off_from_my_credentials_and_downloads_it(w, client
     assert independently_verified(json.loads(download.content))
     jwt = client.get(reverse("credentials:download_jwt", args=[credential.public_id]))
     assert jwt.content.decode().startswith("eyJ")
+    as_jwt = selectors.verify_here(jwt.content)
+    assert as_jwt.verified and as_jwt.form == "VC-JWT", as_jwt.problems
+    assert as_jwt.achievement == "MED.1 Reconcile medicines"
 
 
 def test_holder_downloads_all_as_a_zip(w, client, issued):

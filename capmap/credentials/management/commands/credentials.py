@@ -1,7 +1,7 @@
 """`capmap credentials export EMAIL --out DIR`: every Open Badges 3.0 credential issued
-to that person, one JSON file each (credential-<id>.json)."""
+to that person, each as its JSON file (credential-<id>.json) and its badge image with the
+credential baked in (credential-<id>.svg), the same two files the web's ZIP holds."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        export = sub.add_parser("export", help="Write a person's credentials, one JSON file each.")
+        export = sub.add_parser(
+            "export", help="Write a person's credentials: a JSON file and a baked badge image each."
+        )
         export.add_argument("email")
         export.add_argument("--out", required=True, help="Folder to write the files into.")
 
@@ -31,7 +33,10 @@ class Command(BaseCommand):
         folder.mkdir(parents=True, exist_ok=True)
         count = 0
         for credential in selectors.credentials_of_person(found):
-            path = folder / publishing.credential_file_name(credential)
-            path.write_text(json.dumps(credential.document, indent=2), encoding="utf-8")
+            for name, text in publishing.credential_files(credential):
+                (folder / name).write_text(text, encoding="utf-8")
             count += 1
-        self.stdout.write(f"Wrote {count} credential{'s' if count != 1 else ''} to {folder}.")
+        self.stdout.write(
+            f"Wrote {count} credential{'s' if count != 1 else ''} to {folder}, "
+            "each as JSON and as a badge image (SVG) with the credential baked in."
+        )
