@@ -59,7 +59,8 @@ class DataKind:
 NO_RETENTION_NEED = "No retention need once the person is erased."
 ASSURANCE = (
     "Clinical assurance: the organisation must be able to show who signed off what, and "
-    "when, while the person practised. Kept under the person's pseudonym."
+    "when, while the person practised. Kept under the person's pseudonym until the "
+    "retention schedule's period for sign-offs ends."
 )
 OTHERS_RECORD = "Part of someone else's record; the person who acted is named by pseudonym."
 SIGNED_OFF = Q(assessment__sign_off__isnull=False)

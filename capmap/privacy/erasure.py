@@ -12,6 +12,7 @@ import contextlib
 import json
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from auditlog.context import disable_auditlog
@@ -24,7 +25,7 @@ from django.db import models, transaction
 from capmap.people.models import Person
 
 from . import collect
-from .datamap import KINDS, Action, DataKind
+from .datamap import BY_MODEL, KINDS, Action, DataKind
 from .models import ErasureRecord
 
 ERASED_FIRST_NAME = "Erased person"
@@ -316,15 +317,27 @@ def rows_to_remove(person: Person, labels: set[str]) -> dict[str, list]:
     }
 
 
+def assurance_rows(person: Person, labels: Sequence[str]) -> dict[str, list]:
+    """Primary keys of the person's rows of these models that an erasure keeps for clinical
+    assurance (sign-offs, and the signed-off assessments they rest on), in the order given."""
+    found = {}
+    for label in labels:
+        kind = BY_MODEL[label]
+        pks = list(collect.about(kind, person).values_list("pk", flat=True))
+        found[label] = _split(kind, pks)[1]
+    return found
+
+
 def remove_rows(rows: dict[str, list]) -> int:
-    """Delete rows found by `rows_to_remove`, children first, with the audit entries about
-    them and their files (once the transaction commits). Returns the rows deleted."""
+    """Delete rows found by `rows_to_remove` or `assurance_rows`, model by model in the
+    dict's order (children first), with the audit entries about them and their files (once
+    the transaction commits). Returns the rows deleted."""
     with disable_auditlog():
         audit_gone = list(collect.audit_about(rows).values_list("pk", flat=True))
         files: list[str] = []
-        for kind in KINDS:
-            pks = rows.get(kind.model)
+        for label, pks in rows.items():
             if pks:
+                kind = BY_MODEL[label]
                 files.extend(_files(kind, pks))
                 _delete(kind.model_class, pks)
         LogEntry.objects.filter(pk__in=audit_gone).delete()

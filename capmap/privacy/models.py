@@ -143,6 +143,7 @@ class RecordKind(models.TextChoices):
     EVIDENCE = "evidence", "Evidence and its files"
     ASSESSMENTS = "assessments", "Assessments, ratings and plans that were never signed off"
     STAFF_RECORD = "staff_record", "Staff record: then the person is erased"
+    SIGN_OFFS = "sign_offs", "Sign-offs and verified levels"
 
 
 # Whole years after employment ends; the reasoning is in the README's privacy section.
@@ -153,6 +154,9 @@ DEFAULT_RETENTION_YEARS = {
     RecordKind.EVIDENCE: 3,
     RecordKind.ASSESSMENTS: 3,
     RecordKind.STAFF_RECORD: 6,
+    # Clinical assurance outlives the staff record: kept under the pseudonym as long as the
+    # longest health record the person's work could be questioned from (README).
+    RecordKind.SIGN_OFFS: 25,
 }
 MAX_RETENTION_YEARS = 100
 

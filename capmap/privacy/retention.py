@@ -6,7 +6,9 @@ with a period for that kind, else the default (`DEFAULT_RETENTION_YEARS`, reason
 README). When the staff record's period ends the person is erased (services.erase_person:
 sign-offs and their audit trail are kept under a pseudonym, everything else deleted);
 before that, each shorter period deletes its own kind's rows and the audit entries about
-them. Running it twice changes nothing the second time.
+them. Sign-offs are the one kind kept longer than the staff record: when their period ends
+the pseudonymised sign-offs, verified levels and signed-off assessments go too. Running it
+twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.utils import timezone
 from capmap.core import jobs
 from capmap.core.actors import SYSTEM, require_actor, set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.credentials.models import IssuedCredential
 from capmap.organisations.models import Organisation
 from capmap.people import policy
 from capmap.people.models import Person
@@ -72,6 +75,20 @@ MODELS: dict[str, frozenset[str]] = {
         }
     ),
 }
+
+# What an erasure keeps for clinical assurance, in the order it can be deleted (each model
+# is pointed at by the ones before it, with PROTECT).
+SIGN_OFF_MODELS = (
+    "assessments.CurrentCapability",
+    "assessments.CapabilityEvent",
+    "assessments.CompetencySignOff",
+    "assessments.SignOff",
+    "assessments.SelfRating",
+    "assessments.AssessorRating",
+    "assessments.AssessmentStatus",
+    "assessments.Assessment",
+)
+MODELS[RecordKind.SIGN_OFFS] = frozenset(SIGN_OFF_MODELS)
 
 
 # --- The schedule ---------------------------------------------------------------------
@@ -132,12 +149,19 @@ def check_schedule(years: dict[str, int]) -> list[str]:
         return problems
     staff = years[RecordKind.STAFF_RECORD]
     for kind in RecordKind:
-        if years[kind.value] > staff:
+        if kind is not RecordKind.SIGN_OFFS and years[kind.value] > staff:
             problems.append(
                 f"{kind.label} cannot be kept longer than the staff record ({staff} years): "
                 "erasing the person removes them then. Shorten it or keep the staff record "
                 "longer."
             )
+    if years[RecordKind.SIGN_OFFS] < staff:
+        problems.append(
+            f"{RecordKind.SIGN_OFFS.label} cannot be kept for less time than the staff record "
+            f"({staff} years): they show the person was competent when they practised, and "
+            "are kept under a pseudonym after the person is erased. Keep them "
+            f"{staff} years or longer."
+        )
     return problems
 
 
@@ -226,10 +250,10 @@ def retention_due(*, today: date | None = None) -> RetentionReport:
     """What `capmap apply-retention` would do today, kind by kind (nothing is changed)."""
     today = today or timezone.localdate()
     kinds_at = _all_periods()
-    erased = ErasureRecord.objects.values_list("person_id_erased", flat=True)
+    erased = set(ErasureRecord.objects.values_list("person_id_erased", flat=True))
+    # Erased people stay in the query: their sign-offs have a period of their own.
     left = (
         Person.objects.filter(end_date__isnull=False, end_date__lt=today)
-        .exclude(pk__in=list(erased))
         .select_related("employer", "user")
         .order_by("end_date", "pk")
     )
@@ -239,17 +263,25 @@ def retention_due(*, today: date | None = None) -> RetentionReport:
         if end is None:  # excluded by the query; said again for the type checker
             continue
         periods = {p.kind: p.years for p in _periods(kinds_at, person.employer)}
+        # Sign-offs never go while the person is identifiable, even where a schedule saved
+        # before sign-offs had a period of their own keeps the staff record longer.
+        periods[RecordKind.SIGN_OFFS] = max(
+            periods[RecordKind.SIGN_OFFS], periods[RecordKind.STAFF_RECORD]
+        )
         due = [kind for kind, years in periods.items() if _add_years(end, years) < today]
-        if not due:
-            continue
-        if RecordKind.STAFF_RECORD in due:
-            report.erase.append((person, periods[RecordKind.STAFF_RECORD]))
-        else:
-            for kind in due:
+        if person.pk in erased or RecordKind.STAFF_RECORD in due:
+            # The erasure deletes every other kind; only sign-offs are left to go.
+            if person.pk not in erased:
+                report.erase.append((person, periods[RecordKind.STAFF_RECORD]))
+            due = [kind for kind in due if kind is RecordKind.SIGN_OFFS]
+        for kind in due:
+            if kind is RecordKind.SIGN_OFFS:
+                rows = erasure.assurance_rows(person, SIGN_OFF_MODELS)
+            else:
                 rows = erasure.rows_to_remove(person, set(MODELS[kind]))
-                removal = Removal(person, kind, periods[kind], rows)
-                if removal.count:
-                    report.removals.append(removal)
+            removal = Removal(person, kind, periods[kind], rows)
+            if removal.count:
+                report.removals.append(removal)
     now = timezone.now()
     for model in jobs.job_models():
         report.expired_files[str(model._meta.verbose_name_plural)] = jobs.prune(
@@ -264,27 +296,49 @@ def apply_retention(*, today: date | None = None) -> RetentionReport:
     from . import services
 
     report = retention_due(today=today)
+    last = [r for r in report.removals if r.kind is RecordKind.SIGN_OFFS]
     for removal in report.removals:
-        with transaction.atomic(), set_actor(SYSTEM):
-            count = erasure.remove_rows(removal.rows)
-            LogEntry.objects.log_create(
-                removal.person,
-                force_log=True,
-                action=LogEntry.Action.UPDATE,
-                changes={
-                    "retention": [
-                        "",
-                        f"{count} record(s) of {removal.kind.label.lower()} removed: kept "
-                        f"{removal.years} year(s) after employment ended",
-                    ]
-                },
-            )
+        if removal.kind is not RecordKind.SIGN_OFFS:
+            _remove(removal)
     for person, years in report.erase:
         services.erase_person(
             actor=SYSTEM,
             person=person,
             reason=f"Retention schedule: {years} year(s) after employment ended",
         )
+    # After the erasures: a person due for both is pseudonymised first, so the audit trail
+    # of their sign-offs is never left naming them while it is removed.
+    for removal in last:
+        _remove(removal)
     for model in jobs.job_models():
         jobs.prune(model)
     return report
+
+
+def _remove(removal: Removal) -> None:
+    """Delete one kind of one person's records, and say so in their staff record's audit
+    trail (which names no one once they are erased)."""
+    with transaction.atomic(), set_actor(SYSTEM):
+        kept = ""
+        if removal.kind is RecordKind.SIGN_OFFS:
+            # A credential issued on a verified level is in its holder's hands and its issuer
+            # must still be able to revoke it; it carries its own achievement and level, so
+            # it stays, no longer pointing at the event it was issued on.
+            events = removal.rows.get("assessments.CapabilityEvent", [])
+            credentials = IssuedCredential.objects.filter(capability_event_id__in=events)
+            detached = credentials.update(capability_event=None)
+            if detached:
+                kept = f"; {detached} credential(s) issued on them kept"
+        count = erasure.remove_rows(removal.rows)
+        LogEntry.objects.log_create(
+            removal.person,
+            force_log=True,
+            action=LogEntry.Action.UPDATE,
+            changes={
+                "retention": [
+                    "",
+                    f"{count} record(s) of {removal.kind.label.lower()} removed: kept "
+                    f"{removal.years} year(s) after employment ended{kept}",
+                ]
+            },
+        )

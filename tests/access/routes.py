@@ -651,6 +651,7 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
                 "evidence": "3",
                 "assessments": "3",
                 "staff_record": "8",
+                "sign_offs": "25",
             },
         )
     ],

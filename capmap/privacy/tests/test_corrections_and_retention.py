@@ -96,3 +96,49 @@ def test_people_within_their_schedule_are_kept(p):
         start_date=datetime.date(2015, 1, 1), end_date=left
     )
     assert services.retention_due().erase == []  # the default is 6 years
+
+
+def test_apply_retention_removes_expired_exports_and_report_files_in_the_same_run(p, capsys):
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from capmap.reports import services as reports
+    from capmap.reports.models import ReportRequest
+
+    export = services.request_export(actor=p.ics_admin, person=p.pharmacist)
+    report = reports.request_report(
+        actor=p.ics_admin, kind="staff_list", format="xlsx", organisation=p.orgs.practice_a
+    )
+    fresh = services.request_export(actor=p.pharmacist_user, person=p.pharmacist)
+    files = [type(j).objects.get(pk=j.pk).file.name for j in (export, report, fresh)]
+    assert all(files) and all(default_storage.exists(name) for name in files)
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    type(export).objects.filter(pk=export.pk).update(expires_at=past)
+    ReportRequest.objects.filter(pk=report.pk).update(expires_at=past)
+
+    call_command("apply_retention")
+    out = capsys.readouterr().out
+    assert "Expired subject access exports to remove: 1" in out
+    assert "Expired report requests to remove: 1" in out
+    assert all(default_storage.exists(name) for name in files)  # a dry run
+    call_command("apply_retention", "--yes")
+    assert not default_storage.exists(files[0]) and not default_storage.exists(files[1])
+    assert default_storage.exists(files[2])  # not expired yet
+    call_command("apply_retention", "--yes")
+    assert "Expired subject access exports to remove: 0" in capsys.readouterr().out
+
+
+def test_erase_person_prints_the_plan_and_erases_only_with_yes(
+    p, capsys, django_capture_on_commit_callbacks
+):
+    call_command("erase_person", "priya.shah@example.nhs.uk")
+    out = capsys.readouterr().out
+    assert "Deleted:" in out and "Kept:" in out and "Clinical assurance" in out
+    assert "Nothing was changed" in out
+    assert Person.objects.get(pk=p.pharmacist.pk).last_name == "Shah"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("erase_person", "priya.shah@example.nhs.uk", "--yes", "--reason", "Asked")
+    record = ErasureRecord.objects.get()
+    assert f"now known as {record.pseudonym}" in capsys.readouterr().out
+    assert record.reason == "Asked" and record.erased_by_label == "system"
+    assert Person.objects.get(pk=p.pharmacist.pk).last_name == record.pseudonym

@@ -124,3 +124,25 @@ def test_no_one_erases_a_person_outside_their_organisations(p, who):
     with pytest.raises(NotPermitted):
         services.preview_erasure(actor=getattr(p, who), person=p.pharmacist)
     assert Person.objects.get(pk=p.pharmacist.pk).last_name == "Shah"
+
+
+@pytest.fixture
+def in_object_storage(settings, tmp_path):
+    """Files kept through Django's storage API away from local disk, as in object storage
+    (S3Storage answers the same calls): in memory here, so no bucket is needed."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "never-used"
+    return settings.MEDIA_ROOT
+
+
+def test_erasure_removes_evidence_files_from_storage_that_is_not_local_disk(
+    in_object_storage, p, django_capture_on_commit_callbacks
+):
+    assert type(default_storage._wrapped).__name__ == "InMemoryStorage"
+    assert default_storage.exists(p.evidence_file)
+    _erase(p, django_capture_on_commit_callbacks)
+    assert not default_storage.exists(p.evidence_file)
+    assert not in_object_storage.exists()  # nothing ever went to local disk

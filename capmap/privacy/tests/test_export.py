@@ -89,6 +89,15 @@ def test_feedback_about_a_placement_does_not_identify_its_respondents(tmp_path):
         expires_at=timezone.now() + timedelta(days=7),
         used_at=timezone.now(),
     )
+    from capmap.placements import services as placements
+
+    session = placements.log_session(
+        actor=s.alice.user,
+        participation=s.participation,
+        date=max(s.scheme.starts_on, timezone.localdate() - timedelta(days=1)),
+        half_days=1,
+        activities="Asthma clinic",
+    )
     response = Response.objects.create(survey=survey)
     Answer.objects.create(response=response, question=question, text="Written by Dr Respondent")
     out = tmp_path / "alice.zip"
@@ -101,6 +110,8 @@ def test_feedback_about_a_placement_does_not_identify_its_respondents(tmp_path):
     assert len(invitations) == 1 and invitations[0]["used_at"]
     assert _data(archive, "placements.Application")["about_you"][0]["statement"] == "Keen"
     assert _data(archive, "placements.Participation")["about_you"]
+    sessions = _data(archive, "placements.SessionLog")["about_you"]
+    assert [r["id"] for r in sessions] == [session.pk]
 
 
 def test_the_person_exports_their_own_record_and_downloads_it_once_audited(p):
@@ -140,3 +151,29 @@ def test_an_export_expires_and_its_file_is_removed(p):
     assert not export.file.storage.exists(name)
     with pytest.raises(DomainError):
         services.record_download(actor=p.ics_admin, export=export)
+
+
+def test_the_export_holds_her_plan_credentials_and_last_sign_in(p):
+    from capmap.assessments.models import CapabilityEvent
+    from capmap.core.actors import SYSTEM
+    from capmap.credentials import services as credentials
+    from capmap.development.models import DevelopmentPlan
+
+    # She has no gaps left to plan for, so her plan is written straight in.
+    plan = DevelopmentPlan.objects.create(person=p.pharmacist, created_by=p.pharmacist_user)
+    event = CapabilityEvent.objects.filter(person=p.pharmacist).first()
+    credential = credentials.issue_credential(actor=SYSTEM, event=event)
+    signed_in = timezone.now().replace(microsecond=0)
+    type(p.pharmacist_user).objects.filter(pk=p.pharmacist_user.pk).update(last_login=signed_in)
+
+    export = services.request_export(actor=p.ics_admin, person=p.pharmacist)
+    export.refresh_from_db()
+    archive = _zip(export)
+    assert [r["id"] for r in _data(archive, "development.DevelopmentPlan")["about_you"]] == [
+        plan.pk
+    ]
+    issued = _data(archive, "credentials.IssuedCredential")["about_you"]
+    assert [c["id"] for c in issued] == [credential.pk]
+    # Capmap keeps the last sign-in (no history of every sign-in): it is in the export.
+    account = _data(archive, "accounts.User")["about_you"][0]
+    assert account["last_login"] and account["last_login"].startswith(signed_in.date().isoformat())

@@ -59,3 +59,26 @@ def test_a_backup_of_another_installation_is_never_erased_by_key_alone(p):
     }
     assert services.reapply_erasure(line) is False
     assert Person.objects.get(pk=p.pharmacist.pk).last_name == "Shah"
+
+
+def test_sign_offs_removed_by_retention_are_removed_again_after_an_older_backup_is_restored(
+    p, tmp_path, capsys, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    Person.objects.filter(pk=p.pharmacist.pk).update(
+        start_date=datetime.date(1990, 1, 1), end_date=datetime.date(2000, 1, 1)
+    )
+    backup = tmp_path / "before.json"
+    call_command("backup", str(backup))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.apply_retention()  # past the staff record and the sign-offs: both go
+    assert not SignOff.objects.filter(pk=p.her_sign_off.pk).exists()
+
+    call_command("restore", str(backup), "--force")
+    assert "Erased again" in capsys.readouterr().out
+    assert SignOff.objects.filter(pk=p.her_sign_off.pk).exists()  # the backup brought it back
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.apply_retention()
+    assert report.erase == []  # already erased again by the restore
+    assert not SignOff.objects.filter(pk=p.her_sign_off.pk).exists()

@@ -1,5 +1,6 @@
-"""Ada Okafor, admin of the ICS, answers a subject access request for Maya Chaudhry and then
-erases her, checking each page with axe on a desktop and on a phone."""
+"""Ada Okafor, admin of the ICS, answers a subject access request for Maya Chaudhry, erases
+her, and looks at a PCN's retention schedule, checking each page with axe on a desktop and on
+a phone."""
 
 import re
 import zipfile
@@ -59,4 +60,13 @@ def test_admin_exports_everything_about_a_person_then_erases_them(
     expect(page.get_by_text(re.compile(r"They are now P[0-9A-F]{8}"))).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Their data")
     expect(page.locator(".nhsuk-caption-l")).to_contain_text("Erased person")
+    then_it_is_accessible_on_desktop_and_phone(page)
+
+    # When she opens Leaside PCN's retention schedule
+    when_they_follow_the_menu_to(page, "Organisations")
+    page.get_by_role("link", name="Leaside PCN", exact=True).first.click()
+    page.get_by_role("link", name="Retention schedule of Leaside PCN").click()
+    # Then every kind of record has its period, sign-offs included
+    expect(page.get_by_role("heading", level=1)).to_have_text("Retention schedule")
+    expect(page.get_by_label("Sign-offs and verified levels (years)")).to_have_value("25")
     then_it_is_accessible_on_desktop_and_phone(page)
