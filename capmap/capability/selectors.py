@@ -1035,7 +1035,23 @@ def _meeting_every_essential(
     meeting = {key: groups.sizes[key] if not n else 0 for key, n in needed.items()}
     if not sharing:
         return meeting
-    fields = groups.person_fields()
+    team = sum(groups.sizes[key] for members in sharing.values() for key in members)
+    counting = _met_counts_read if team <= MEETING_READ_UP_TO else _met_counts_counted
+    for key, met_count in counting(people, groups.person_fields(), sharing):
+        if met_count == needed[key]:
+            meeting[key] += 1
+    return meeting
+
+
+# Up to this many people, reading their verified levels (a few thousand small rows) costs
+# less than building the condition that counts them in the database, which has a
+# parameter per essential requirement of each kind of person.
+MEETING_READ_UP_TO = 500
+
+
+def _met_counts_counted(people: QuerySet[Person], fields: list[str], sharing) -> Iterable:
+    """(group, how many of their essential requirements the person meets), per person with
+    at least one, counted in the database."""
     condition = Q()
     for thresholds, members in sharing.items():
         by_level: dict[int, list[int]] = defaultdict(list)
@@ -1053,9 +1069,23 @@ def _meeting_every_essential(
         .values_list(*fields, "n")
         .order_by()
     ):
-        if met_count == needed[tuple(key)]:
-            meeting[tuple(key)] += 1
-    return meeting
+        yield tuple(key), met_count
+
+
+def _met_counts_read(people: QuerySet[Person], fields: list[str], sharing) -> Iterable:
+    """The same counts as _met_counts_counted, from each verified level of the team."""
+    lowest_of = {
+        key: dict(thresholds) for thresholds, members in sharing.items() for key in members
+    }
+    met: Counter[tuple[int, tuple]] = Counter()
+    for person_id, *key, competency_id, level in CurrentCapability.objects.filter(
+        person__in=people.values("pk")
+    ).values_list("person_id", *fields, "competency_id", "level"):
+        lowest = lowest_of.get(tuple(key), {}).get(competency_id)
+        if lowest is not None and level >= lowest:
+            met[(person_id, tuple(key))] += 1
+    for (_, key), met_count in met.items():
+        yield key, met_count
 
 
 def _in_groups(fields: list[str], keys: list[tuple]) -> Q:
