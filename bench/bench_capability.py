@@ -12,7 +12,10 @@ training-needs SQL aggregates first (people per job role and stage, holders per 
 as the best hand-written query would; the previous join-first query is timed beside it.
 capmap/capability/tests/test_selectors_match_sql.py checks that the selectors and these
 queries give the same answer. Goals: heatmap of 50 people <= 150 ms, ICS-wide training
-needs analysis <= 1 s. No assertion on time.
+needs analysis <= 1 s. Then each persona's home page (ICS programme lead, ICS admin, the
+PCN's manager): its role and pathway lines (selectors), the whole page and its queries,
+beside the aggregate-first training-needs SQL over the same organisation. No assertion on
+time.
 """
 
 from __future__ import annotations
@@ -217,8 +220,52 @@ def run_one(staff: int, seed: int, repeat: int) -> None:
         )
     old, _ = _median_ms(sql(TNA_JOIN_FIRST_SQL, ics.path), max(1, repeat // 3))
     print(f"{'  the previous join-first training-needs SQL':48} {'':10} {'':10} {old:8.1f}ms")
+    home_pages(manager, lead, team, ics, repeat, page, sql)
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
+def home_pages(manager, lead, team, ics, repeat: int, page, sql) -> None:
+    """Each persona's home page, with its queries, beside the aggregate-first training-needs
+    SQL over the same organisation (the home page's role lines count the same groups)."""
+    from django.db import connection
+    from django.urls import reverse
+
+    from capmap.accounts.models import User
+    from capmap.capability import selectors
+    from capmap.organisations.models import Membership, Role
+
+    admin, _ = User.objects.get_or_create(email="bench.admin@bench.capmap.uk")
+    Membership.objects.get_or_create(user=admin, organisation=ics, role=Role.ADMIN)
+    print(
+        f"{'home page':48} {'lines':>10} {'page':>10} {'SQL':>10} {'':8} {'page/SQL':>9}  queries"
+    )
+    for label, user, organisation in [
+        ("ICS programme lead", lead, ics),
+        ("ICS admin", admin, ics),
+        (f"PCN manager ({team.name})", manager, team),
+    ]:
+        get = page(user, reverse("core:home"))
+        queries: list[str] = []
+
+        def counted(run, query, *args, queries=queries):
+            queries.append(query)
+            return run(query, *args)
+
+        with connection.execute_wrapper(counted):
+            get()
+
+        def home_lines(user=user, organisation=organisation):
+            selectors.role_coverage(user, organisation)
+            selectors.pathway_summaries(user, organisation)
+
+        lines, _ = _median_ms(home_lines, repeat)
+        p, _ = _median_ms(get, repeat)
+        h, _ = _median_ms(sql(TNA_SQL, organisation.path), repeat)
+        print(
+            f"{label[:48]:48} {lines:8.1f}ms {p:8.1f}ms {h:8.1f}ms {'':8} {p / h:8.1f}x"
+            f"  {len(queries)}"
+        )
 
 
 def main() -> None:

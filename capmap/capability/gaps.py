@@ -164,17 +164,13 @@ def greedy_cover(
 
 
 @dataclass(frozen=True)
-class CoverageLine(Generic[C, P]):
-    """How one required capability of a pathway is covered by a team."""
+class CoverageCount(Generic[C]):
+    """How one required capability of a pathway is covered by a team: how many hold it."""
 
     competency: C
     minimum: int
     needed: int
-    holders: tuple[P, ...]
-
-    @property
-    def held(self) -> int:
-        return len(self.holders)
+    held: int
 
     @property
     def uncovered(self) -> bool:
@@ -189,6 +185,13 @@ class CoverageLine(Generic[C, P]):
         return max(0, self.needed - self.held)
 
 
+@dataclass(frozen=True)
+class CoverageLine(CoverageCount[C], Generic[C, P]):
+    """`CoverageCount` with who the holders are."""
+
+    holders: tuple[P, ...] = ()
+
+
 def coverage(
     requirements: Iterable[tuple[C, int, int]],
     levels: Mapping[C, Mapping[P, int]],
@@ -200,8 +203,10 @@ def coverage(
     lines = []
     for competency, minimum, needed in requirements:
         held: Mapping[P, int] = levels.get(competency, {})
-        holders = tuple(sorted((p for p, level in held.items() if level >= minimum), key=_order))
-        lines.append(CoverageLine(competency, minimum, needed, holders))
+        holders = tuple(
+            sorted((p for p, level in held.items() if holds(level, minimum)), key=_order)
+        )
+        lines.append(CoverageLine(competency, minimum, needed, len(holders), holders))
     return lines
 
 
@@ -222,12 +227,48 @@ def shortfall_from_levels(
     This lets a whole organisation's shortfall come from one grouped count of levels
     instead of one row per person.
     """
-    counted = sum(level_counts.values())
-    unrated = max(0, people - counted)
-    short = unrated
-    levels = unrated * max(0, required)
-    for level, count in level_counts.items():
-        if level < required:
+    unrated = max(0, people - sum(level_counts.values()))
+    counts: list[tuple[int | None, int]] = [(None, unrated), *level_counts.items()]
+    short = levels = 0
+    for level, count in counts:
+        if levels_short := shortfall(required, level):
             short += count
-            levels += count * (required - level)
+            levels += count * levels_short
     return short, levels
+
+
+def lowest_level_meeting(required: int) -> int | None:
+    """The lowest verified level with no shortfall against `required`, or None when having
+    no verified level at all already meets it.
+
+    For a query that must count, in the database, the levels that meet a requirement
+    (`level >= lowest_level_meeting(required)`): it follows from `shortfall` for the
+    levels a scale has (0 and up), and test_gaps checks that the two agree.
+    """
+    if shortfall(required, None) == 0:
+        return None
+    return required
+
+
+def holds(level: int | None, minimum: int) -> bool:
+    """Whether a verified level covers a pathway capability's minimum level."""
+    return level is not None and level >= minimum
+
+
+def coverage_from_levels(
+    requirements: Iterable[tuple[C, int, int]],
+    level_counts: Mapping[C, Mapping[int, int]],
+) -> list[CoverageCount[C]]:
+    """`coverage` counted, not listed: per (competency, minimum level, people needed), how
+    many people hold it, from how many of the team hold each level of each competency."""
+    return [
+        CoverageCount(
+            competency,
+            minimum,
+            needed,
+            sum(
+                n for level, n in level_counts.get(competency, {}).items() if holds(level, minimum)
+            ),
+        )
+        for competency, minimum, needed in requirements
+    ]

@@ -684,6 +684,72 @@ class TrainingNeed:
         return self.levels_short
 
 
+class _Groups:
+    """The team's people in groups that share their requirements, from one grouped count.
+
+    A group is a job role and stage; with an organisation's own profiles (who needs what
+    then depends on the employer too), a job role, stage and employer.
+    """
+
+    def __init__(self, people: QuerySet[Person]) -> None:
+        rows = list(
+            people.values_list("job_role_id", "stage", "employer__path")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        self.profiles = Profiles(role for role, _, _, _ in rows)
+        self.by_employer = self.profiles.any_owned
+        self.sizes: dict[tuple, int] = defaultdict(int)
+        self._paths: dict[tuple, str] = {}
+        for role, stage, path, n in rows:
+            key = (role, stage, path) if self.by_employer else (role, stage)
+            self.sizes[key] += n
+            self._paths[key] = path
+
+    def person_fields(self, prefix: str = "person__") -> list[str]:
+        """The fields naming a person's group, seen from a model with a `person` field."""
+        fields = ["job_role_id", "stage", "employer__path"][: 3 if self.by_employer else 2]
+        return [prefix + f for f in fields]
+
+    def requirements(self, key: tuple) -> tuple[tuple[int, int, bool], ...]:
+        """(competency id, level, essential) that apply to everyone in the group."""
+        return self.profiles.requirements(key[0], key[1], self._paths[key])
+
+
+def _competency_gaps(
+    people: QuerySet[Person], groups: _Groups, bucket
+) -> dict[object, dict[int, gaps.CompetencyGap]]:
+    """Per bucket of groups (`bucket(group key)`), each required competency's gap.
+
+    One grouped count of verified levels per group, competency and level; each
+    requirement's shortfall follows from it (gaps.shortfall_from_levels), so nothing is
+    read or built per person.
+    """
+    histogram: dict[tuple, dict[int, int]] = defaultdict(dict)
+    for *key, competency_id, level, n in (
+        CurrentCapability.objects.filter(person__in=people.values("pk"))
+        .values_list(*groups.person_fields(), "competency_id", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        histogram[(*key, competency_id)][level] = n
+    totals: dict[object, dict[int, gaps.CompetencyGap]] = defaultdict(dict)
+    for key, n in groups.sizes.items():
+        in_bucket = totals[bucket(key)]
+        for competency_id, level, essential in groups.requirements(key):
+            short, levels = gaps.shortfall_from_levels(
+                level, n, histogram.get((*key, competency_id), {})
+            )
+            gap = in_bucket.get(competency_id)
+            if gap is None:
+                gap = in_bucket[competency_id] = gaps.CompetencyGap(competency_id, essential)
+            gap.essential = gap.essential or essential
+            gap.people_required += n
+            gap.people_short += short
+            gap.levels_short += levels
+    return totals
+
+
 def training_needs(
     user, organisation: Organisation, *, job_role: JobRole | None = None
 ) -> list[TrainingNeed]:
@@ -694,45 +760,8 @@ def training_needs(
     Each requirement's shortfall follows from those counts (gaps.shortfall_from_levels).
     """
     people = team_people(user, organisation, job_role=job_role)
-    groups = list(
-        people.values_list("job_role_id", "stage", "employer__path")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    profiles = Profiles(role for role, _, _, _ in groups)
-    # With an organisation's own profiles, who needs what depends on the employer too.
-    by_employer = profiles.any_owned
-    key_fields = ["person__job_role_id", "person__stage"]
-    if by_employer:
-        key_fields.append("person__employer__path")
-    histogram: dict[tuple, dict[int, int]] = defaultdict(dict)
-    for *key, competency_id, level, n in (
-        CurrentCapability.objects.filter(person__in=people.values("pk"))
-        .values_list(*key_fields, "competency_id", "level")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        histogram[(*key, competency_id)][level] = n
-    sizes: dict[tuple, int] = defaultdict(int)
-    paths: dict[tuple, str] = {}
-    for role, stage, path, n in groups:
-        key = (role, stage, path) if by_employer else (role, stage)
-        sizes[key] += n
-        paths[key] = path
-    totals: dict[int, gaps.CompetencyGap] = {}
-    for key, n in sizes.items():
-        for competency_id, level, essential in profiles.requirements(key[0], key[1], paths[key]):
-            short, levels = gaps.shortfall_from_levels(
-                level, n, histogram.get((*key, competency_id), {})
-            )
-            gap = totals.get(competency_id)
-            if gap is None:
-                gap = totals[competency_id] = gaps.CompetencyGap(competency_id, essential)
-            gap.essential = gap.essential or essential
-            gap.people_required += n
-            gap.people_short += short
-            gap.levels_short += levels
-    ranked = gaps.sort_gaps(g for g in totals.values() if g.people_short)
+    totals = _competency_gaps(people, _Groups(people), lambda key: None)
+    ranked = gaps.sort_gaps(g for g in totals[None].values() if g.people_short)
     competencies = {c.pk: c for c in competency_headers(g.competency for g in ranked)}
     return [
         TrainingNeed(
@@ -953,27 +982,125 @@ class RoleCoverage:
 
 def role_coverage(user, organisation: Organisation) -> list[RoleCoverage]:
     """One line per job role in the organisation's subtree whose people have requirements,
-    largest role first. The requirements and shortfalls are `needs_of` and `gaps`; a fixed
-    number of queries whatever the size of the team."""
+    largest role first. Counted over groups of people sharing their requirements
+    (`_Groups`), never per person and requirement: a fixed number of queries whatever the
+    size of the team."""
     people = team_people(user, organisation)
-    role_of = dict(people.values_list("pk", "job_role_id"))
-    by_role: dict[int, list[gaps.Need]] = defaultdict(list)
-    for need in needs_of(people):
-        by_role[role_of[need.person]].append(need)
-    ranked = {role: gaps.rank_gaps(needs) for role, needs in by_role.items()}
+    groups = _Groups(people)
+    with_requirements = [key for key in groups.sizes if groups.requirements(key)]
+    meeting = _meeting_every_essential(people, groups, with_requirements)
+    by_role = _competency_gaps(people, groups, lambda key: key[0])
+    ranked = {
+        role: gaps.sort_gaps(g for g in by_role[role].values() if g.people_short)
+        for role in by_role
+    }
     names = {c.pk: c for c in competency_headers({r[0].competency for r in ranked.values() if r})}
-    roles = JobRole.objects.in_bulk(list(by_role))
-    lines = []
-    for role_id, needs in by_role.items():
-        everyone = {need.person for need in needs}
-        short = {need.person for need in needs if need.essential and need.shortfall}
-        line = RoleCoverage(roles[role_id], len(everyone), len(everyone - short))
-        if ranked[role_id]:
-            line.biggest_gap = names[ranked[role_id][0].competency]
-            line.biggest_gap_short = ranked[role_id][0].people_short
-        lines.append(line)
-    lines.sort(key=lambda line: (-line.people, line.job_role.name))
-    return lines
+    roles = JobRole.objects.in_bulk({key[0] for key in with_requirements})
+    lines: dict[int, RoleCoverage] = {}
+    for key in with_requirements:
+        line = lines.get(key[0])
+        if line is None:
+            line = lines[key[0]] = RoleCoverage(roles[key[0]], 0, 0)
+            if ranked[key[0]]:
+                line.biggest_gap = names[ranked[key[0]][0].competency]
+                line.biggest_gap_short = ranked[key[0]][0].people_short
+        line.people += groups.sizes[key]
+        line.meeting += meeting[key]
+    return sorted(lines.values(), key=lambda line: (-line.people, line.job_role.name))
+
+
+def _meeting_every_essential(
+    people: QuerySet[Person], groups: _Groups, keys: Iterable[tuple]
+) -> dict[tuple, int]:
+    """For each group, how many of its people have no shortfall in any essential
+    requirement.
+
+    One query counts, per person, the verified levels that meet an essential requirement
+    of their group (`level >= gaps.lowest_level_meeting(required)`); someone meets them
+    all when that count is the number of their essential requirements that a missing
+    level would not already meet. Groups with the same such requirements share one
+    condition, so its size follows the role profiles, not the people.
+    """
+    needed: dict[tuple, int] = {}
+    sharing: dict[frozenset[tuple[int, int]], list[tuple]] = defaultdict(list)
+    for key in keys:
+        thresholds = frozenset(
+            (competency_id, lowest)
+            for competency_id, level, essential in groups.requirements(key)
+            if essential and (lowest := gaps.lowest_level_meeting(level)) is not None
+        )
+        needed[key] = len(thresholds)
+        if thresholds:
+            sharing[thresholds].append(key)
+    meeting = {key: groups.sizes[key] if not n else 0 for key, n in needed.items()}
+    if not sharing:
+        return meeting
+    team = sum(groups.sizes[key] for members in sharing.values() for key in members)
+    counting = _met_counts_read if team <= MEETING_READ_UP_TO else _met_counts_counted
+    for key, met_count in counting(people, groups.person_fields(), sharing):
+        if met_count == needed[key]:
+            meeting[key] += 1
+    return meeting
+
+
+# Up to this many people, reading their verified levels (a few thousand small rows) costs
+# less than building the condition that counts them in the database, which has a
+# parameter per essential requirement of each kind of person.
+MEETING_READ_UP_TO = 500
+
+
+def _met_counts_counted(people: QuerySet[Person], fields: list[str], sharing) -> Iterable:
+    """(group, how many of their essential requirements the person meets), per person with
+    at least one, counted in the database."""
+    condition = Q()
+    for thresholds, members in sharing.items():
+        by_level: dict[int, list[int]] = defaultdict(list)
+        for competency_id, lowest in thresholds:
+            by_level[lowest].append(competency_id)
+        met = Q()
+        for lowest, competency_ids in sorted(by_level.items()):
+            met |= Q(competency_id__in=sorted(competency_ids), level__gte=lowest)
+        condition |= _in_groups(fields, members) & met
+    for *key, met_count in (
+        CurrentCapability.objects.filter(person__in=people.values("pk"))
+        .filter(condition)
+        .values_list("person_id", *fields)
+        .annotate(n=Count("pk"))
+        .values_list(*fields, "n")
+        .order_by()
+    ):
+        yield tuple(key), met_count
+
+
+def _met_counts_read(people: QuerySet[Person], fields: list[str], sharing) -> Iterable:
+    """The same counts as _met_counts_counted, from each verified level of the team."""
+    lowest_of = {
+        key: dict(thresholds) for thresholds, members in sharing.items() for key in members
+    }
+    met: Counter[tuple[int, tuple]] = Counter()
+    for person_id, *key, competency_id, level in CurrentCapability.objects.filter(
+        person__in=people.values("pk")
+    ).values_list("person_id", *fields, "competency_id", "level"):
+        lowest = lowest_of.get(tuple(key), {}).get(competency_id)
+        if lowest is not None and level >= lowest:
+            met[(person_id, tuple(key))] += 1
+    for (_, key), met_count in met.items():
+        yield key, met_count
+
+
+def _in_groups(fields: list[str], keys: list[tuple]) -> Q:
+    """People in any of these groups: one term per job role and stage, with the employers
+    of the group as one list when the employer is part of the key."""
+    employers: dict[tuple, list[str]] = defaultdict(list)
+    for key in keys:
+        employers[key[:2]].extend(key[2:])
+    condition = Q()
+    for (role, stage), paths in employers.items():
+        term = Q(**{fields[0]: role, fields[1]: stage})
+        if paths:
+            term &= Q(**{f"{fields[2]}__in": sorted(paths)})
+        condition |= term
+    return condition
 
 
 @dataclass
@@ -992,8 +1119,9 @@ class PathwaySummary:
 
 def pathway_summaries(user, organisation: Organisation) -> list[PathwaySummary]:
     """One line per care pathway the user may see and the team takes part in (someone
-    holds one of its capabilities at the minimum), with `gaps.coverage` (the rule
-    `pathway_coverage` uses) over every pathway at once: two queries in all."""
+    holds one of its capabilities at the minimum), with `gaps.coverage_from_levels` (the
+    rule `pathway_coverage` uses, counted) over every pathway at once: two queries in all,
+    the second a count of the team's holders of each level, not a row per person."""
     capabilities = defaultdict(list)
     pathways: dict[int, CarePathway] = {}
     rows = (
@@ -1005,15 +1133,20 @@ def pathway_summaries(user, organisation: Organisation) -> list[PathwaySummary]:
         pathways[capability.pathway_id] = capability.pathway
         capabilities[capability.pathway_id].append(capability)
     ids = {c.competency_id for caps in capabilities.values() for c in caps}
-    levels: dict[int, dict[int, int]] = defaultdict(dict)
-    for person_id, competency_id, level in CurrentCapability.objects.filter(
-        person__in=team_people(user, organisation).values("pk"), competency_id__in=ids
-    ).values_list("person_id", "competency_id", "level"):
-        levels[competency_id][person_id] = level
+    level_counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for competency_id, level, n in (
+        CurrentCapability.objects.filter(
+            person__in=team_people(user, organisation).values("pk"), competency_id__in=ids
+        )
+        .values_list("competency_id", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        level_counts[competency_id][level] = n
     summaries = []
     for pathway_id, caps in capabilities.items():
-        lines = gaps.coverage(
-            [(c.competency_id, c.minimum_level, c.people_needed) for c in caps], levels
+        lines = gaps.coverage_from_levels(
+            [(c.competency_id, c.minimum_level, c.people_needed) for c in caps], level_counts
         )
         summary = PathwaySummary(
             pathways[pathway_id],

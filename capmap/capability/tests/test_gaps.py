@@ -114,3 +114,30 @@ def test_shortfall_from_level_counts_matches_person_by_person(required, levels_h
         expected_short,
         expected_levels,
     )
+
+
+@given(st.integers(-2, 6), st.none() | st.integers(0, 7))
+def test_the_lowest_level_meeting_a_requirement_is_where_the_shortfall_ends(required, current):
+    lowest = gaps.lowest_level_meeting(required)
+    met = gaps.shortfall(required, current) == 0
+    if lowest is None:
+        assert met and gaps.shortfall(required, None) == 0
+    else:
+        assert met == (current is not None and current >= lowest)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 5), st.integers(1, 3)), max_size=6),
+    st.dictionaries(st.integers(0, 4), st.dictionaries(st.integers(0, 9), st.integers(0, 5))),
+)
+def test_coverage_counted_from_levels_is_coverage_of_each_person(requirements, levels):
+    counts: dict[int, dict[int, int]] = {}
+    for competency, held in levels.items():
+        for level in held.values():
+            counts.setdefault(competency, {}).setdefault(level, 0)
+            counts[competency][level] += 1
+    listed = gaps.coverage(requirements, levels)
+    counted = gaps.coverage_from_levels(requirements, counts)
+    assert [(c.competency, c.held, c.short_by) for c in counted] == [
+        (line.competency, line.held, line.short_by) for line in listed
+    ]
