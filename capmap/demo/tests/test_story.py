@@ -61,6 +61,27 @@ def test_a_demo_database_from_before_north_east_london_is_brought_up_to_date(sto
     assert Organisation.objects.filter(kind=OrganisationKind.ICS).count() == 1
 
 
+def test_the_real_registration_map_over_the_demo_updates_it_and_adds_nothing(story):
+    from capmap.core.actors import SYSTEM
+    from capmap.organisations.services import import_organisations
+    from capmap.population.demo import DEMO_DATA
+
+    ics = Organisation.objects.get(name=ICS_NAME)
+    count = Organisation.objects.count()
+    name = "gp-reg-pat-prac-map-nel-demo.csv"
+
+    plan = import_organisations(actor=SYSTEM, files=[(name, (DEMO_DATA / name).read_bytes())])
+
+    # The ICB is named as the map names it; its PCNs and practices take their real names.
+    assert [row.record.code for row in plan.unchanged] == ["QMF"]
+    assert (len(plan.to_create), len(plan.to_update)) == (0, 3 + 15)
+    assert Organisation.objects.count() == count
+    assert Organisation.objects.get(ods_code="QMF").pk == ics.pk
+    pcn = Organisation.objects.get(ods_code="U21268")
+    assert (pcn.name, pcn.parent_id) == ("HACKNEY DOWNS PCN", ics.pk)
+    assert Membership.objects.filter(organisation=pcn, role=Role.MANAGER).exists()
+
+
 def test_the_demo_refuses_a_database_that_already_holds_north_east_london(capsys):
     Organisation.objects.create(name=ICS_NAME, kind=OrganisationKind.ICS, ods_code="QMF")
 
