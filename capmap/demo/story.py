@@ -61,8 +61,8 @@ TRUSTS = [
     ("Thameside Community and Mental Health NHS Foundation Trust", "R3X"),
 ]
 
-# North East London's ICB code, and the sub-ICB location (City and Hackney) of the real
-# practices below.
+# North East London's ICB code, and the sub-ICB location the registration map gives the
+# real practices below.
 ICS_ODS_CODE = "QMF"
 SUB_ICB = "A3A8R"
 # What the demo's ICS was called before it stood on North East London's ICB: a database
