@@ -18,7 +18,8 @@ from capmap.people.models import Person
 
 from . import selectors
 
-DEMO_ICS = "North East Thameside ICS"
+# The demo story's ICS (capmap.demo.story.ICS_NAME; the demo sits above this app).
+DEMO_ICS = "NHS North East London Integrated Care Board"
 SIGNER_EMAIL = "daniel.osei@demo.capmap.uk"
 # Offsets from the required level, taken in turn, so the demo shows gaps and strengths.
 PATTERN = [0, 0, -1, 0, 1, 0, -2, 0, 0, -1, 1, 0, 0, -1]

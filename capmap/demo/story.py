@@ -1,17 +1,19 @@
-"""The demo story: a fictional ICS with its trusts, PCNs, practices and staff.
+"""The demo story: North East London's ICB with invented trusts and staff.
 
-North East Thameside ICS is in the style of north-east London: two acute and
-specialist hospital trusts, one community and mental-health trust, and three primary
-care networks of four to six GP practices each, with about sixty staff. Its PCNs and
-practices carry the real ODS codes and postcodes of three Hackney PCNs of North East
-London ICB (QMF) and their practices (from NHS England's practice
-registration map, July 2026; see capmap/population/demo_data/), so the demo's population
-need is those practices' real QOF figures. Their names, the trusts, every person and
-every registration number are invented (only their formats are real), and no patient
-data exists anywhere in it.
+The demo opens on NHS North East London Integrated Care Board, with its real ODS code
+(QMF) and its name as NHS England's practice registration map publishes it, so importing
+the real ODS files over the demo updates its ICB rather than adding a second one. Its
+three primary care networks and their practices carry the real ODS codes and postcodes
+of three Hackney PCNs of North East London and their practices (from NHS England's
+practice registration map, July 2026; see capmap/population/demo_data/), so the demo's
+population need is those practices' real QOF figures. Everything else is invented: the
+PCNs' and practices' names, the two acute and specialist hospital trusts and the
+community and mental-health trust (with made-up codes), about sixty staff, and every
+name and registration number (only their formats are real). No patient data exists
+anywhere in it.
 
 One persona signs in for each kind of user (see `demo_sign_ins`), all with the
-password `DEMO_PASSWORD`. Loading is idempotent: it does nothing when the ICS exists.
+password `DEMO_PASSWORD`. Loading is idempotent: it does nothing when the demo is there.
 """
 
 import datetime
@@ -25,14 +27,15 @@ from django.utils.text import slugify
 
 from capmap.accounts.models import User
 from capmap.core.actors import SYSTEM
+from capmap.core.exceptions import DomainError
 from capmap.organisations.models import Organisation, OrganisationKind, Role
-from capmap.organisations.services import grant_membership
+from capmap.organisations.services import grant_membership, update_organisation
 from capmap.people.job_roles import STARTER_JOB_ROLES
 from capmap.people.models import AfcBand, JobRole, Person, SupervisionKind
 from capmap.people.services import start_supervision
 
 DEMO_PASSWORD = "capmap-demo-2026"  # noqa: S105 - the published demo password
-ICS_NAME = "North East Thameside ICS"
+ICS_NAME = "NHS North East London Integrated Care Board"
 EMAIL_DOMAIN = "demo.capmap.uk"
 
 
@@ -58,10 +61,13 @@ TRUSTS = [
     ("Thameside Community and Mental Health NHS Foundation Trust", "R3X"),
 ]
 
-# The ICS keeps an invented code: tests build North East London ICB (QMF) beside the demo.
-# The sub-ICB location of the real practices below is North East London's.
-ICS_ODS_CODE = "Q9Z"
+# North East London's ICB code, and the sub-ICB location the registration map gives the
+# real practices below.
+ICS_ODS_CODE = "QMF"
 SUB_ICB = "A3A8R"
+# What the demo's ICS was called before it stood on North East London's ICB: a database
+# made then is brought up to date rather than given a second demo.
+EARLIER_ICS = ("North East Thameside ICS", "Q9Z")
 
 # PCN name, the real PCN's ODS code, its practices (name, the real practice's ODS code and
 # postcode). Leaside stands on Hackney Downs PCN, Marshgate on Clissold Park PCN and
@@ -337,11 +343,44 @@ def _build() -> None:
                 story.person("Practice manager", practice)
 
 
+class NorthEastLondonTaken(DomainError):
+    """North East London's ICB is in this database without the demo (imported from the ODS
+    files, or generated): the demo builds its own, so it needs a database of its own."""
+
+
+def _bring_earlier_demo_up_to_date() -> None:
+    """Rename a demo ICS made before the demo stood on North East London's ICB, through the
+    service (audited, as the system), so `capmap demo` on an old database keeps its data."""
+    name, code = EARLIER_ICS
+    earlier = Organisation.objects.filter(name=name, ods_code=code).first()
+    if earlier is None or Organisation.objects.filter(ods_code=ICS_ODS_CODE).exists():
+        return
+    update_organisation(
+        actor=SYSTEM,
+        organisation=earlier,
+        name=ICS_NAME,
+        ods_code=ICS_ODS_CODE,
+        parent=None,
+        hard_to_recruit=earlier.hard_to_recruit,
+    )
+
+
 @transaction.atomic
 def load_demo_story() -> bool:
-    """Create the demo data; returns False when it was already there."""
-    if Organisation.objects.filter(name=ICS_NAME).exists():
+    """Create the demo data; returns False when it was already there.
+
+    The demo is there when its admin persona's sign-in is: its ICS may since have been
+    updated by an ODS import, which keeps its name and code as they are published.
+    """
+    _bring_earlier_demo_up_to_date()
+    if User.objects.filter(email=persona("admin")[0]).exists():
         return False
+    if Organisation.objects.filter(ods_code=ICS_ODS_CODE).exists():
+        raise NorthEastLondonTaken(
+            f"North East London's ICB ({ICS_ODS_CODE}) is already in this database, from the "
+            "ODS files or a generated workforce, and the demo builds its own. Load the demo "
+            "into a database of its own: set CAPMAP_DATA_DIR or DATABASE_URL to a new one."
+        )
     _build()
     return True
 

@@ -1,6 +1,6 @@
 """The demo's population need: the real QOF figures of the practices the demo stands on.
 
-The demo ICS carries the ODS codes of North East London ICB's practices (see
+The demo's ICS is North East London's ICB and its practices carry real ODS codes (see
 capmap/demo/story.py); this imports their rows of QOF 2022-23 and 2024-25, vendored in
 demo_data/, through the import service, acting as the demo's organisation admin (so the
 import is audited and stays inside the demo ICS). Idempotent: it does nothing when the

@@ -1,10 +1,17 @@
 import re
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from capmap.accounts.models import User
-from capmap.demo.story import DEMO_PASSWORD, ICS_NAME, demo_sign_ins, load_demo_story
+from capmap.core.exceptions import DomainError
+from capmap.demo.story import (
+    DEMO_PASSWORD,
+    EARLIER_ICS,
+    ICS_NAME,
+    demo_sign_ins,
+    load_demo_story,
+)
 from capmap.organisations.models import Membership, Organisation, OrganisationKind, Role
 from capmap.people.models import Person, Supervision, SupervisionKind
 from capmap.people.selectors import people_for
@@ -31,6 +38,59 @@ def test_the_story_builds_an_ics_with_three_trusts_three_pcns_and_their_practice
     assert pcns.count() == 3
     for pcn in pcns:
         assert 4 <= pcn.children.filter(kind=OrganisationKind.PRACTICE).count() <= 6
+
+
+def test_the_demo_opens_on_north_east_londons_icb_with_its_real_code(story):
+    ics = Organisation.objects.get(ods_code="QMF")
+    assert (ics.name, ics.kind, ics.parent) == (ICS_NAME, OrganisationKind.ICS, None)
+    # As NHS England's practice registration map names it, so an import leaves it be.
+    assert ICS_NAME == "NHS North East London Integrated Care Board"
+
+
+def test_a_demo_database_from_before_north_east_london_is_brought_up_to_date(story):
+    ics = Organisation.objects.get(ods_code="QMF")
+    name, code = EARLIER_ICS
+    Organisation.objects.filter(pk=ics.pk).update(name=name, ods_code=code)
+    people = Person.objects.count()
+
+    assert load_demo_story() is False
+
+    ics.refresh_from_db()
+    assert (ics.name, ics.ods_code) == (ICS_NAME, "QMF")
+    assert Person.objects.count() == people
+    assert Organisation.objects.filter(kind=OrganisationKind.ICS).count() == 1
+
+
+def test_the_real_registration_map_over_the_demo_updates_it_and_adds_nothing(story):
+    from capmap.core.actors import SYSTEM
+    from capmap.organisations.services import import_organisations
+    from capmap.population.demo import DEMO_DATA
+
+    ics = Organisation.objects.get(name=ICS_NAME)
+    count = Organisation.objects.count()
+    name = "gp-reg-pat-prac-map-nel-demo.csv"
+
+    plan = import_organisations(actor=SYSTEM, files=[(name, (DEMO_DATA / name).read_bytes())])
+
+    # The ICB is named as the map names it; its PCNs and practices take their real names.
+    assert [row.record.code for row in plan.unchanged] == ["QMF"]
+    assert (len(plan.to_create), len(plan.to_update)) == (0, 3 + 15)
+    assert Organisation.objects.count() == count
+    assert Organisation.objects.get(ods_code="QMF").pk == ics.pk
+    pcn = Organisation.objects.get(ods_code="U21268")
+    assert (pcn.name, pcn.parent_id) == ("HACKNEY DOWNS PCN", ics.pk)
+    assert Membership.objects.filter(organisation=pcn, role=Role.MANAGER).exists()
+
+
+def test_the_demo_refuses_a_database_that_already_holds_north_east_london(capsys):
+    Organisation.objects.create(name=ICS_NAME, kind=OrganisationKind.ICS, ods_code="QMF")
+
+    with pytest.raises(DomainError, match="database of its own"):
+        load_demo_story()
+    with pytest.raises(CommandError, match="already in this database"):
+        call_command("demo", "--no-serve")
+    assert not Person.objects.exists()
+    assert not User.objects.exists()
 
 
 def test_every_organisation_has_a_correct_path_and_a_valid_ods_code(story):

@@ -133,6 +133,22 @@ def test_generating_the_same_icb_twice_is_refused_and_changes_nothing():
     assert Person.objects.count() == before
 
 
+def test_generating_like_the_demos_icb_is_refused_and_leaves_the_demo_as_it_was():
+    """The demo stands on North East London's ICB (QMF) and has staff there: generating its
+    workforce too would mix the two, so it is refused, and the import inside is undone."""
+    from capmap.demo.story import ICS_NAME, load_demo_story
+
+    load_demo_story()
+    demo_ics = Organisation.objects.get(name=ICS_NAME)
+    organisations, people = Organisation.objects.count(), Person.objects.count()
+
+    with pytest.raises(CommandError, match=f"{ICS_NAME} \\(QMF\\) already has staff"):
+        _generate("QMF")
+
+    assert Organisation.objects.get(ods_code="QMF").pk == demo_ics.pk
+    assert (Organisation.objects.count(), Person.objects.count()) == (organisations, people)
+
+
 def test_england_builds_every_icb_in_the_file():
     _generate("ENGLAND")
     for code in ("QMF", "QHM"):

@@ -210,6 +210,28 @@ def test_an_existing_ics_with_the_icb_code_is_kept_and_filled_in():
     assert org("U05451").parent_id == ics.pk
 
 
+def test_importing_the_files_over_the_demo_updates_its_icb_and_never_adds_a_second():
+    from capmap.accounts.models import User
+    from capmap.core.importing import UNCHANGED
+    from capmap.demo.story import ICS_NAME, load_demo_story, persona
+
+    load_demo_story()
+    demo_ics = Organisation.objects.get(name=ICS_NAME)
+    demo_pcns = set(demo_ics.children.filter(kind="pcn").values_list("pk", "name"))
+    ada = User.objects.get(email=persona("admin")[0])
+
+    plan = services.import_organisations(actor=ada, files=files())
+
+    assert Organisation.objects.filter(ods_code="QMF").get().pk == demo_ics.pk
+    assert Organisation.objects.filter(kind="ics").count() == 1  # QHM is not Ada's to import
+    # The map names QMF as the demo already does: its row is the demo's, with nothing to change.
+    (icb_row,) = [row for row in plan.rows if row.record.code == "QMF"]
+    assert (icb_row.existing, icb_row.action) == (demo_ics, UNCHANGED)
+    assert org("U05451").parent_id == demo_ics.pk
+    assert org("RQX").parent_id == demo_ics.pk
+    assert demo_pcns <= set(demo_ics.children.filter(kind="pcn").values_list("pk", "name"))
+
+
 def test_an_icb_admin_imports_only_inside_their_own_icb():
     ics = OrganisationFactory(name="North East London", ods_code="QMF")
     admin = MembershipFactory(organisation=ics, role=Role.ADMIN).user

@@ -4,7 +4,7 @@ import csv
 from pathlib import Path
 from types import SimpleNamespace
 
-from capmap.organisations.models import OrganisationKind
+from capmap.organisations.models import Organisation, OrganisationKind
 from capmap.organisations.tests.factories import OrganisationFactory
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -26,11 +26,16 @@ def source_patients(path: Path, practices, registers) -> int:
     )
 
 
-def nel_tree() -> SimpleNamespace:
-    """North East London ICB, three of its PCNs and their 23 practices (real codes)."""
+def nel_tree(icb: Organisation | None = None) -> SimpleNamespace:
+    """North East London ICB, three of its PCNs and their 23 practices (real codes).
+
+    Given `icb` (the demo's, which is North East London's), the PCNs go under it: the ICB
+    code is unique, so there is never a second one.
+    """
     with (FIXTURES / "nel-practices.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    icb = OrganisationFactory(name=rows[0]["ICB_NAME"], ods_code=rows[0]["ICB_ODS_CODE"])
+    if icb is None:
+        icb = OrganisationFactory(name=rows[0]["ICB_NAME"], ods_code=rows[0]["ICB_ODS_CODE"])
     pcns, practices, members = {}, {}, {}
     for row in rows:
         code = row["PCN_ODS_CODE"]

@@ -1,4 +1,4 @@
-"""Ada Okafor administers North East Thameside ICS."""
+"""Ada Okafor administers the demo's ICS, NHS North East London Integrated Care Board."""
 
 from playwright.sync_api import expect
 

@@ -1,20 +1,17 @@
-"""Ada Okafor, admin of North East Thameside ICS (ICB code QMF), builds its practices and
-PCNs from the NHS ODS files: upload, check the preview, import; on a desktop and a phone."""
+"""Ada Okafor, admin of the demo's ICS, North East London's ICB (QMF), builds more of its
+practices and PCNs from the NHS ODS files: upload, check the preview, import; on a desktop
+and a phone. The import updates the demo's ICB: it never adds a second one."""
 
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from capmap.demo.story import ICS_NAME
-from capmap.organisations.models import Organisation
+from capmap.organisations.models import Organisation, OrganisationKind
 from tests.system.steps import when_they_follow_the_menu_to
 from tests.system.widths import then_it_is_accessible_on_desktop_and_phone
 
 FIXTURES = Path(__file__).resolve().parents[3] / "capmap/organisations/tests/fixtures/ods"
-
-
-def given_the_ics_has_its_icb_code() -> None:
-    Organisation.objects.filter(name=ICS_NAME).update(ods_code="QMF")
 
 
 def when_she_opens_the_import(page: Page) -> None:
@@ -24,7 +21,6 @@ def when_she_opens_the_import(page: Page) -> None:
 
 
 def test_admin_imports_the_ods_files_after_checking_the_preview(signed_in_page):
-    given_the_ics_has_its_icb_code()
     page = signed_in_page("admin")
     when_she_opens_the_import(page)
     then_it_is_accessible_on_desktop_and_phone(page)
@@ -52,10 +48,13 @@ def test_admin_imports_the_ods_files_after_checking_the_preview(signed_in_page):
     # Then the new PCNs are in her tree
     expect(page.get_by_text("The ODS files have been imported")).to_be_visible()
     expect(page.get_by_role("link", name="HACKNEY MARSHES PCN")).to_be_visible()
+    # And they sit in the demo's ICB, still the only one
+    (ics,) = Organisation.objects.filter(kind=OrganisationKind.ICS)
+    assert (ics.name, ics.ods_code) == (ICS_NAME, "QMF")
+    assert Organisation.objects.get(ods_code="U05451").parent_id == ics.pk
 
 
 def test_admin_is_told_to_choose_a_file_when_she_uploads_none(signed_in_page):
-    given_the_ics_has_its_icb_code()
     page = signed_in_page("admin")
     when_she_opens_the_import(page)
 

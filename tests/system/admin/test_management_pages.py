@@ -1,4 +1,4 @@
-"""Ada Okafor, admin of North East Thameside ICS, looks after who has which role, the job roles,
+"""Ada Okafor, admin of North East London's ICB, looks after who has which role, the job roles,
 the activity types and reads the audit trail, on a desktop and on a phone."""
 
 from playwright.sync_api import Page, expect

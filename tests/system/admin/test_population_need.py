@@ -1,29 +1,23 @@
-"""Ada Okafor, ICS admin, imports QOF prevalence for North East London (the real practices
-of the vendored extract, which her ICS also looks after here) and reads need against
+"""Ada Okafor, admin of North East London's ICB (the demo's), imports QOF prevalence for
+three more of its real PCNs (the practices of the vendored extract) and reads need against
 capability, table and chart, every page checked with axe."""
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from capmap.demo.story import persona
+from capmap.demo.story import ICS_NAME
 from capmap.frameworks.library import load_starter_library
-from capmap.organisations.models import Membership, Role
+from capmap.organisations.models import Organisation
 from capmap.population.tests.factories import PREVALENCE_2425, nel_tree
 from tests.system.steps import when_they_follow_the_menu_to
 
 
 @pytest.fixture
 def north_east_london(demo_story):
-    """Given the demo story, the starter pathways (linked to their QOF registers) and North
-    East London's ICB with three real PCNs, of which Ada is an admin too."""
+    """Given the demo story, the starter pathways (linked to their QOF registers) and three
+    more real PCNs of North East London under the demo's ICB, which Ada administers."""
     load_starter_library()
-    tree = nel_tree()
-    from django.contrib.auth import get_user_model
-
-    email, _ = persona("admin")
-    admin = get_user_model().objects.get(email=email)
-    Membership.objects.create(user=admin, organisation=tree.icb, role=Role.ADMIN)
-    return tree
+    return nel_tree(icb=Organisation.objects.get(name=ICS_NAME))
 
 
 def test_admin_imports_qof_prevalence_and_sees_need_against_capability(
@@ -54,9 +48,9 @@ def test_admin_imports_qof_prevalence_and_sees_need_against_capability(
     expect(page.get_by_role("heading", level=1)).to_have_text("Population need")
     expect(page.get_by_text("QOF 2024-25 imported")).to_be_visible()
     # Then North East London's need against capability ranks the pathways' gaps
-    page.get_by_role("link", name="NHS North East London Integrated Care Board").first.click()
+    page.get_by_role("link", name=ICS_NAME).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Need against capability: NHS North East London Integrated Care Board"
+        f"Need against capability: {ICS_NAME}"
     )
     expect(page.locator("#need-chart svg")).to_be_visible()
     table = page.locator("#need-table")

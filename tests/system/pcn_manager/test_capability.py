@@ -7,6 +7,7 @@ loaded here on top of the demo story.
 import pytest
 from playwright.sync_api import Page, expect
 
+from capmap.demo.story import ICS_NAME
 from capmap.development.demo import load_demo_development
 from tests.system.steps import when_they_follow_the_menu_to
 
@@ -24,10 +25,8 @@ def test_programme_lead_goes_from_ics_heatmap_to_a_pcn_a_circle_and_a_plan(
     # When she opens Capability and the ICS's heatmap
     when_they_follow_the_menu_to(page, "Capability")
     assert_accessible(page)
-    page.get_by_role("link", name="North East Thameside ICS", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Team capability: North East Thameside ICS"
-    )
+    page.get_by_role("link", name=ICS_NAME, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Team capability: {ICS_NAME}")
     expect(page.get_by_role("link", name="Maya Chaudhry")).to_be_visible()
     assert_accessible(page)
     # And narrows it to Leaside PCN with the organisation filter
@@ -55,7 +54,7 @@ def test_pcn_manager_checks_pathway_cover_and_gets_a_recruit_or_train_answer(
     page: Page = signed_in_page("pcn_manager")
     # When he opens Capability: only his own network is offered
     when_they_follow_the_menu_to(page, "Capability")
-    expect(page.get_by_role("link", name="North East Thameside ICS", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name=ICS_NAME, exact=True)).to_have_count(0)
     page.get_by_role("link", name="Pathway coverage of Leaside PCN").click()
     assert_accessible(page)
     # And chooses the type 2 diabetes pathway

@@ -1,8 +1,9 @@
 """`capmap demo`: create the embedded database, load the demo story, print sign-ins, serve."""
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from capmap.core.exceptions import DomainError
 from capmap.demo.loader import load_demo
 from capmap.demo.story import DEMO_PASSWORD, demo_sign_ins
 
@@ -16,7 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_serve: bool, addrport: str, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        added = load_demo()
+        try:
+            added = load_demo()
+        except DomainError as error:
+            raise CommandError(str(error)) from None
         if added:
             self.stdout.write("Demo loaded: " + "; ".join(added) + ".")
         else:
