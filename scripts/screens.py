@@ -42,10 +42,13 @@ class Shot:
 
 
 SHOTS: list[Shot] = [
+    Shot("home-practitioner", "practitioner", "/"),
     Shot("home-supervisor", "supervisor", "/"),
     Shot("home-supervisor-phone", "supervisor", "/", PHONE),
     Shot("home-pcn_manager", "pcn_manager", "/"),
+    Shot("home-practice_manager", "practice_manager", "/"),
     Shot("home-programme_lead", "programme_lead", "/"),
+    Shot("home-admin", "admin", "/"),
     Shot("circle-person", "practitioner", "/capability/", follow=("Your circle of competence",)),
     Shot(
         "circle-person-phone",

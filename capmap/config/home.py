@@ -241,20 +241,46 @@ def tasks_for(user) -> list[Task]:
     ]
 
 
+def _names(users) -> str:
+    """'Daniel Osei', 'Daniel Osei or Priya Shah', 'A, B or C'."""
+    names = sorted({str(user) for user in users})
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _who_signs_off(person) -> str:
+    """Whom the person's submitted self-assessment waits on: their active supervisors by
+    name (they are the ones asked to sign it off), or "your supervisor" when they have
+    none today and a manager will take it."""
+    if person is None:
+        return "your supervisor"
+    supervisors = [
+        row.supervisor
+        for row in people.active_supervisions(person=person).select_related("supervisor")
+    ]
+    return _names(supervisors) if supervisors else "your supervisor"
+
+
 def with_supervisor_for(user) -> list[Task]:
-    """What of the person's own waits on their supervisor: self-assessments submitted for
-    sign-off and evidence awaiting review."""
+    """What of the person's own waits on their supervisor: each self-assessment submitted for
+    sign-off (naming who holds it, linked to the assessment) and evidence awaiting review.
+    Without it her home would say "Nothing waits for you" and leave her guessing."""
     tasks = []
-    submitted = assessments.my_assessments_awaiting_sign_off(user).count()
+    submitted = list(
+        assessments.my_assessments_awaiting_sign_off(user)
+        .select_related("role_profile__job_role", "person")
+        .order_by("pk")[:MAX_OWN_ASSESSMENTS]
+    )
     if submitted:
-        tasks.append(
-            Task(
-                f"{counted(submitted, 'self-assessment')} {_verb(submitted, 'waits', 'wait')} "
-                "for your supervisor to sign off",
-                reverse("assessments:list_my_assessments"),
-                "Nothing to do for now: you will be told when they sign it off or return it.",
+        holder = _who_signs_off(submitted[0].person)
+        for assessment in submitted:
+            tasks.append(
+                Task(
+                    f"Your self-assessment against {assessment.role_profile} "
+                    f"is with {holder} for sign-off",
+                    reverse("assessments:show_assessment", args=[assessment.pk]),
+                    "Nothing to do for now: you will be told when it is signed off or returned.",
+                )
             )
-        )
     person = assessments.my_person(user) if user.is_authenticated else None
     evidence = portfolio.my_evidence_awaiting_review(user).count() if person else 0
     if evidence:

@@ -2,6 +2,7 @@
 up activity types, or record activity for a role that has activity types."""
 
 import pytest
+from django.test import Client
 
 from capmap.config.navigation import navigation_links
 from capmap.impact.tests.factories import activity
@@ -44,3 +45,33 @@ def test_someone_without_any_membership_or_record_is_not_offered_impact():
     from capmap.accounts.tests.factories import UserFactory
 
     assert "Impact" not in menu(UserFactory())
+
+
+# The same rule as the pages render it: the header menu and the home page's sections.
+
+
+def impact_links_on(user, path: str = "/") -> int:
+    client = Client()
+    client.force_login(user)
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode().count('href="/impact/"')
+
+
+def test_a_practitioner_with_nothing_to_record_finds_no_impact_link_on_any_page():
+    t = tree()
+    user = practitioner(t.practice_a, "care-co-ordinator")
+    assert impact_links_on(user, "/") == 0
+    assert impact_links_on(user, "/assessments/") == 0
+
+
+def test_a_manager_finds_impact_in_the_menu_and_on_the_home_page():
+    t = tree()
+    manager = manager_of(t.pcn_a)
+    assert impact_links_on(manager, "/") == 2  # header menu and "Your sections"
+    # The entry leads to their own PCN's dashboard, never another organisation's.
+    client = Client()
+    client.force_login(manager)
+    page = client.get("/impact/").content.decode()
+    assert t.pcn_a.name in page
+    assert t.pcn_b.name not in page

@@ -1,6 +1,8 @@
 """A practitioner's home says what of theirs waits on their supervisor: self-assessments
 submitted for sign-off and evidence awaiting review. Nobody else sees those lines."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -25,19 +27,30 @@ def add_reflection(w):
     )
 
 
-def test_practitioner_sees_a_submitted_self_assessment_and_evidence_with_their_supervisor():
+def test_practitioner_is_told_who_holds_her_self_assessment_and_her_evidence():
     w = world()
-    submitted_assessment(w)
+    assessment = submitted_assessment(w)
     add_reflection(w)
+    w.mentor.first_name, w.mentor.last_name = "Daniel", "Osei"
+    w.mentor.save()
     page = home_page(w.pharmacist_user)
     assert [t.text for t in page.with_supervisor] == [
-        "1 self-assessment waits for your supervisor to sign off",
+        f"Your self-assessment against {assessment.role_profile} is with Daniel Osei for sign-off",
         "1 piece of your evidence waits for your supervisor to review",
     ]
-    assert page.with_supervisor[0].href == "/assessments/"
+    assert page.with_supervisor[0].href == f"/assessments/{assessment.pk}/"
     assert page.with_supervisor[1].href == f"/portfolio/people/{w.pharmacist.pk}/"
     # Nothing of it is a task for the practitioner to do.
-    assert not any("supervisor to" in t.text for t in page.tasks)
+    assert not any("sign-off" in t.text or "supervisor to" in t.text for t in page.tasks)
+
+
+def test_without_an_active_supervisor_the_line_says_your_supervisor():
+    w = world()
+    submitted_assessment(w)
+    w.supervision.ends_on = timezone.localdate() - timedelta(days=1)
+    w.supervision.save()
+    [line] = home_page(w.pharmacist_user).with_supervisor
+    assert line.text.endswith("is with your supervisor for sign-off")
 
 
 def test_once_returned_the_assessment_leaves_the_supervisor_line():
@@ -56,7 +69,10 @@ def test_the_home_page_shows_the_with_your_supervisor_section():
     client.force_login(w.pharmacist_user)
     page = client.get("/").content.decode()
     assert "With your supervisor" in page
-    assert "1 self-assessment waits for your supervisor to sign off" in page
+    assert f"is with {w.mentor} for sign-off" in page
+    # Her home no longer says flatly that nothing waits for her.
+    assert "<p>Nothing waits for you.</p>" not in page
+    assert "what you sent is with your supervisor" in page
 
 
 def test_the_supervisor_and_another_organisation_see_no_such_line():

@@ -128,6 +128,8 @@ def test_pathway_coverage_recommends_recruit_or_train(client, story):
     assert 'name="kind" value="pathway-coverage"' in body
     assert 'name="pathway" value="diabetes-care"' in body
     assert "Theirperson" not in body
+    # The method is explained in plain words; its algorithm's name stays in the code.
+    assert "set cover" not in body.lower()
 
 
 def test_pathway_coverage_of_another_pcn_is_not_found(client, story):

@@ -1,5 +1,6 @@
 """Organisation admins set up the activity types each job role counts, in the product."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -174,3 +175,19 @@ def test_every_admin_in_every_ics_sees_activity_types_in_the_audit_trail(client,
     other_ics_admin = member(OrganisationFactory(name="Far Away ICS"), Role.ADMIN)
     page = audit_trail(client, other_ics_admin, "impact.activitytype")
     assert "Care home visits" in page and people["admin"].email in page
+
+
+def test_a_practitioner_is_offered_no_link_on_impact_that_refuses_her(client, people):
+    # The dead end found when the product was tried: Impact > "Activity types" gave her a 403.
+    client.force_login(people["practitioner"])
+    page = client.get("/impact/").content.decode()
+    assert "/impact/activity-types/" not in page
+    offered = set(re.findall(r'href="(/impact/[^"?#]*)"', page)) - {"/impact/"}
+    assert offered  # she may still record her own activity
+    for href in sorted(offered):
+        assert client.get(href).status_code == 200, href
+
+
+def test_an_admin_is_offered_the_activity_types(client, people):
+    client.force_login(people["admin"])
+    assert "/impact/activity-types/" in client.get("/impact/").content.decode()
