@@ -16,6 +16,11 @@ needs analysis <= 1 s. Then each persona's home page (ICS programme lead, ICS ad
 PCN's manager): its role and pathway lines (selectors), the whole page and its queries,
 beside the aggregate-first training-needs SQL over the same organisation. No assertion on
 time.
+
+    DATABASE_URL=... .venv/bin/python bench/bench_capability.py --icb Z9B2Z
+
+times the same pages on an ICB already built in DATABASE_URL by `capmap generate
+--like-icb` (issue 13: the budgets hold on the largest ICB), instead of the synthetic ICS.
 """
 
 from __future__ import annotations
@@ -129,7 +134,7 @@ def _median_ms(action, repeat: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
-def run_one(staff: int, seed: int, repeat: int) -> None:
+def run_one(staff: int, seed: int, repeat: int, icb: str | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capmap.config.settings.local")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     import django
@@ -148,7 +153,7 @@ def run_one(staff: int, seed: int, repeat: int) -> None:
     from capmap.people.models import Person
 
     call_command("migrate", interactive=False, verbosity=0)
-    ics = find_generated(seed)
+    ics = Organisation.objects.get(kind="ics", ods_code=icb) if icb else find_generated(seed)
     if ics is None:
         started = time.perf_counter()
         call_command("generate", staff=staff, seed=seed)
@@ -273,11 +278,13 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--icb", help="ODS code of an ICB built by generate --like-icb")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    if args.one:
-        run_one(args.staff, args.seed, args.repeat)
+    # An ICB built by generate --like-icb lives only in DATABASE_URL: time it there alone.
+    if args.one or args.icb:
+        run_one(args.staff, args.seed, args.repeat, args.icb)
         return
     databases = [
         f"sqlite:///{ROOT / 'data' / f'bench-capability-{args.staff}-{args.seed}.sqlite3'}"
