@@ -23,6 +23,8 @@ def test_pcn_manager_reads_the_team_circle_of_a_role(
     when_they_follow_the_menu_to(page, "Capability")
     page.get_by_role("link", name="Team circle of Leaside PCN").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Team circle: Leaside PCN")
+    # (the circle's script writes the focused segment into the caption: let it start first)
+    page.wait_for_load_state()
     # Then he sees the median and the middle half of the most common role
     circle = page.locator("#team-circle-svg")
     expect(circle).to_be_visible()
