@@ -225,6 +225,33 @@ def accepted_rows(person: Person) -> list:
     return result
 
 
+def accepted_for_person(actor: Any, person_id: int, accepted_id: int) -> Any:
+    """An accepted credential of a person whose staff record the actor sees, or None."""
+    from .models import AcceptedCredential
+
+    person = person_for_accepting(actor, person_id)
+    if person is None:
+        return None
+    accepted = AcceptedCredential.objects.filter(pk=accepted_id, person=person).first()
+    if accepted is not None:
+        accepted.person = person
+    return accepted
+
+
+def recognised_issuer_of(actor: Any, organisation_id: int, issuer_id: int) -> Any:
+    """A recognised issuer of an organisation whose people the actor sees, or None."""
+    from .models import RecognisedIssuer
+
+    organisation = organisation_for_issuers(actor, organisation_id)
+    if organisation is None:
+        return None
+    return (
+        RecognisedIssuer.objects.filter(pk=issuer_id, organisation=organisation)
+        .select_related("organisation")
+        .first()
+    )
+
+
 def organisation_for_issuers(actor: Any, organisation_id: int) -> Organisation | None:
     from capmap.people import policy
 

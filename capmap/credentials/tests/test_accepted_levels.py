@@ -271,3 +271,34 @@ def test_a_withdrawn_level_and_its_withdrawal_are_removed_together(w, newcomer, 
     CurrentCapability.objects.filter(person=newcomer).delete()
     CapabilityEvent.objects.filter(person=newcomer).delete()
     assert not CapabilityEvent.objects.filter(person=newcomer).exists()
+
+
+def test_manager_removes_a_credential_and_stops_recognising_its_issuer_on_the_pages(
+    w, newcomer, credential, client
+):
+    recognised = recognise(w, credential)
+    accepted = accept(w, newcomer, credential.document)
+    page = reverse("credentials:accept_credential", args=[newcomer.pk])
+    check = reverse("credentials:check_accepted_credential", args=[newcomer.pk, accepted.pk])
+    remove = reverse("credentials:remove_accepted_credential", args=[newcomer.pk, accepted.pk])
+    stop = reverse("credentials:stop_recognising_issuer", args=[w.orgs.pcn_a.pk, recognised.pk])
+    # Another organisation's admin and a viewer change nothing.
+    client.force_login(w.other_admin)
+    assert [client.post(url).status_code for url in (check, remove, stop)] == [404] * 3
+    client.force_login(w.viewer)
+    assert [client.post(url).status_code for url in (check, remove, stop)] == [403] * 3
+    assert level_of(newcomer, w.competencies[0]) == 3
+    client.force_login(w.manager)
+    assert (
+        "Stop recognising"
+        in client.get(
+            reverse("credentials:list_recognised_issuers", args=[w.orgs.pcn_a.pk])
+        ).content.decode()
+    )
+    assert client.post(check).status_code == 302
+    assert level_of(newcomer, w.competencies[0]) == 3  # still holds
+    assert client.post(stop).status_code == 302
+    assert level_of(newcomer, w.competencies[0]) is None
+    assert "Its issuer is not on your recognised issuers list." in client.get(page).content.decode()
+    assert client.post(remove).status_code == 302
+    assert credential.achievement_name not in client.get(page).content.decode()
