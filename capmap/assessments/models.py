@@ -237,6 +237,22 @@ class CapabilityEvent(ImmutableRow):
     competency_sign_off = models.ForeignKey(
         CompetencySignOff, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    verified_elsewhere_by = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="The issuer of an accepted credential this level rests on, if any.",
+    )
+    withdraws = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        # RESTRICT, not PROTECT: erasure and retention delete a person's whole history
+        # in one go, withdrawal and withdrawn level together.
+        on_delete=models.RESTRICT,
+        related_name="withdrawals",
+        help_text="The level this event takes back (a correction back to the level before).",
+    )
 
     class Meta:
         ordering = ["person", "competency", "valid_from", "pk"]

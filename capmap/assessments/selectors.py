@@ -306,12 +306,20 @@ def _profile_for_scope(person: Person) -> RoleProfile | None:
     return framework_selectors.applicable_role_profiles(person).first()
 
 
+def _signed_by(current: CurrentCapability) -> str:
+    if current.event.verified_elsewhere_by:
+        return f"Verified elsewhere by {current.event.verified_elsewhere_by}"
+    return current.signed_by.get_full_name() or current.signed_by.email
+
+
 def scope_of_practice(person: Person) -> ScopeOfPractice:
     """What the person is signed off to do, and what their role profile still asks of them.
     The caller has already checked that the user may see the person's record."""
     current = list(
         CurrentCapability.objects.filter(person=person)
-        .select_related("competency__domain", "competency__version__framework", "signed_by")
+        .select_related(
+            "competency__domain", "competency__version__framework", "signed_by", "event"
+        )
         .order_by(
             "competency__version__framework__title",
             "competency__domain__order",
@@ -329,7 +337,7 @@ def scope_of_practice(person: Person) -> ScopeOfPractice:
             c.competency,
             c.level,
             labels.get((c.competency.version_id, c.level), ""),
-            c.signed_by.get_full_name() or c.signed_by.email,
+            _signed_by(c),
             c.signed_at,
         )
         for c in current

@@ -14,10 +14,11 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from capmap.core.actors import set_actor
+from capmap.core.actors import is_system, set_actor, user_or_none
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.workflow import current_status, retry_when_locked, transition, with_status
 from capmap.frameworks import selectors as framework_selectors
@@ -376,6 +377,72 @@ def sign_off_competency(
         _link("assessments:show_scope_of_practice", person.pk),
     )
     return sign_off
+
+
+@transaction.atomic
+def record_verified_elsewhere(
+    *, actor, person: Person, competency: Competency, level: int, issuer: str
+) -> CapabilityEvent | None:
+    """Give the person a level another issuer verified (an accepted credential), as a
+    sign-off does; None when they already hold that level or higher, which it never
+    lowers. The caller (credentials) has decided that the credential counts."""
+    if not policy.allows(actor, policy.CHANGE_PERSON, person):
+        raise NotPermitted("Only a manager of the person can accept their credentials.")
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    current = CurrentCapability.objects.filter(person=person, competency=competency).first()
+    if current is not None and current.level >= level:
+        return None
+    with set_actor(actor):
+        _record_capability(
+            actor, person, {competency.pk: level}, timezone.now(), verified_elsewhere_by=issuer
+        )
+    return CapabilityEvent.objects.filter(person=person, competency=competency).latest(
+        "valid_from", "pk"
+    )
+
+
+@transaction.atomic
+def withdraw_verified_level(*, actor, event: CapabilityEvent) -> CapabilityEvent | None:
+    """Take back a level, as a corrected sign-off does: a later event returns the person to
+    the level they held before it (none: their current level is removed). None when a later
+    sign-off has already replaced it, since that one stands."""
+    if not (is_system(actor) or policy.allows(actor, policy.CHANGE_PERSON, event.person)):
+        raise NotPermitted("Only a manager of the person can withdraw a level.")
+    Person.objects.select_for_update().filter(pk=event.person_id).first()
+    current = CurrentCapability.objects.filter(event=event).first()
+    if current is None:
+        return None
+    before = (
+        CapabilityEvent.objects.filter(person_id=event.person_id, competency_id=event.competency_id)
+        .filter(
+            Q(valid_from__lt=event.valid_from) | Q(valid_from=event.valid_from, pk__lt=event.pk)
+        )
+        .exclude(withdrawals__isnull=False)
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+    # The system has no user row; a withdrawal it makes is signed as the level it takes back.
+    signer = user_or_none(actor) or event.signed_by
+    with set_actor(actor):
+        withdrawal = CapabilityEvent.objects.create(
+            person_id=event.person_id,
+            competency_id=event.competency_id,
+            level=before.level if before else 0,  # 0: no verified level
+            valid_from=timezone.now(),
+            signed_by=signer,
+            withdraws=event,
+        )
+        if before is None or before.level == 0:
+            current.delete()
+        else:
+            current.level, current.signed_by, current.signed_at = (
+                before.level,
+                signer,
+                withdrawal.valid_from,
+            )
+            current.event = withdrawal
+            current.save(update_fields=["level", "signed_by", "signed_at", "event"])
+    return withdrawal
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ class SignOffLine:
     verifier: str
     verifier_role: str
     assessment_id: int | None  # only for those who may see the person's record
+    source: str = "Sign-off"
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,9 @@ def competency_history(user, person: Person, competency: Competency) -> Competen
             at=e.valid_from,
             level=e.level,
             level_label=labels.get(e.level, ""),
-            verifier=e.signed_by.get_full_name() or e.signed_by.email,
-            verifier_role=roles.get(e.signed_by_id, ""),
+            verifier=_verifier(e),
+            verifier_role=_verifier_role(e, roles),
+            source=_source(e),
             assessment_id=e.sign_off.assessment_id if sees_record and e.sign_off else None,
         )
         for e in events
@@ -92,6 +94,27 @@ def competency_history(user, person: Person, competency: Competency) -> Competen
     required = next((level for c, level, _ in _requirements(person) if c == competency.pk), None)
     current = sign_offs[-1].level if sign_offs else None
     return CompetencyHistory(person, competency, required, current, sign_offs, self_ratings)
+
+
+def _verifier(event: CapabilityEvent) -> str:
+    if event.verified_elsewhere_by:
+        return f"Verified elsewhere by {event.verified_elsewhere_by}"
+    return event.signed_by.get_full_name() or event.signed_by.email
+
+
+def _verifier_role(event: CapabilityEvent, roles: dict[int, str]) -> str:
+    if event.verified_elsewhere_by:  # the role of whoever accepted the credential
+        accepter = event.signed_by.get_full_name() or event.signed_by.email
+        return f"credential accepted by {accepter}"
+    return roles.get(event.signed_by_id, "")
+
+
+def _source(event: CapabilityEvent) -> str:
+    if event.withdraws_id:
+        return "Withdrawn: a level verified elsewhere no longer counts"
+    if event.verified_elsewhere_by:
+        return "Accepted credential"
+    return "Sign-off"
 
 
 def _requirements(person: Person):

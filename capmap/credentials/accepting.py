@@ -1,6 +1,9 @@
 """Accepting credentials from elsewhere: an organisation's recognised issuers, and a
-manager importing a person's credential as evidence. Nothing from an unrecognised,
-revoked or unverified credential counts."""
+manager importing a person's credential as evidence. One that counts (verified, not
+revoked, its issuer recognised) and aligns to a competency the person's role needs gives
+them its level through the assessments service; when it stops counting that level is
+withdrawn as a correction is (docs/adr/XXXX-accepted-credentials-count.md). Nothing from
+an unrecognised, revoked, expired or unverified credential counts."""
 
 from __future__ import annotations
 
@@ -8,15 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from capmap.assessments import services as assessment_services
 from capmap.core.actors import set_actor, user_or_none
 from capmap.core.exceptions import DomainError, NotPermitted
+from capmap.frameworks import selectors as framework_selectors
+from capmap.frameworks.models import Competency, ProficiencyLevel, RoleRequirement
 from capmap.organisations.models import Organisation
 from capmap.people import policy
 from capmap.people.models import Person
 
 from . import selectors
-from .models import AcceptedCredential, RecognisedIssuer
+from .models import AcceptedCredential, AcceptedCredentialCheck, CountedLevel, RecognisedIssuer
 from .vc.verify import Unreadable
 
 
@@ -32,7 +39,7 @@ def recognise_issuer(
         raise DomainError("Enter the issuer's id and name.")
     try:
         with transaction.atomic(), set_actor(actor):
-            return RecognisedIssuer.objects.create(
+            recognised = RecognisedIssuer.objects.create(
                 organisation=organisation,
                 issuer_id=issuer_id,
                 name=name,
@@ -40,6 +47,28 @@ def recognise_issuer(
             )
     except IntegrityError:
         raise DomainError("This issuer is already recognised here.") from None
+    _settle_issuer(actor, organisation, issuer_id)
+    return recognised
+
+
+@transaction.atomic
+def stop_recognising_issuer(*, actor: Any, recognised: RecognisedIssuer) -> None:
+    """Credentials from this issuer no longer count here: the levels they gave people in
+    the organisation are withdrawn (unless an organisation above still recognises it)."""
+    organisation = recognised.organisation
+    if not policy.allows(actor, policy.MANAGE_PEOPLE, organisation):
+        raise NotPermitted("Only a manager of the organisation can change its issuers.")
+    with set_actor(actor):
+        recognised.delete()
+    _settle_issuer(actor, organisation, recognised.issuer_id)
+
+
+def _settle_issuer(actor: Any, organisation: Organisation, issuer_id: str) -> None:
+    accepted = AcceptedCredential.objects.filter(
+        issuer_id=issuer_id, person__employer__path__startswith=organisation.path
+    ).select_related("person__employer")
+    for credential in accepted:
+        settle(actor=actor, accepted=credential)
 
 
 @transaction.atomic
@@ -69,7 +98,7 @@ def accept_credential(
             "The credential cannot be accepted: " + (report.problems or ["no proof"])[0]
         )
     with set_actor(actor):
-        return AcceptedCredential.objects.create(
+        accepted = AcceptedCredential.objects.create(
             person=person,
             document=report.credential,
             issuer_id=report.issuer_id[:500],
@@ -81,23 +110,154 @@ def accept_credential(
             problems=report.problems,
             accepted_by=user_or_none(actor),
         )
+    settle(actor=actor, accepted=accepted)
+    return accepted
+
+
+@transaction.atomic
+def reverify_accepted_credential(*, actor: Any, accepted: AcceptedCredential) -> None:
+    """Check an accepted credential again (its proof, dates and, where held here, its
+    status list); a level it gave is withdrawn when it no longer holds."""
+    if not policy.allows(actor, policy.CHANGE_PERSON, accepted.person):
+        raise NotPermitted("Only a manager of the person can check their credentials.")
+    report = selectors.verify_here(accepted.document)
+    _check(
+        actor, accepted, verified=report.verified, revoked=report.revoked, problems=report.problems
+    )
+
+
+@transaction.atomic
+def remove_accepted_credential(*, actor: Any, accepted: AcceptedCredential) -> None:
+    """Take an accepted credential off the person's record; a level it gave is withdrawn."""
+    if not policy.allows(actor, policy.CHANGE_PERSON, accepted.person):
+        raise NotPermitted("Only a manager of the person can remove their credentials.")
+    _check(actor, accepted, removed=True, verified=False, revoked=False)
+
+
+def _check(actor: Any, accepted: AcceptedCredential, **outcome: Any) -> None:
+    with set_actor(actor):
+        AcceptedCredentialCheck.objects.create(
+            accepted=accepted, checked_by=user_or_none(actor), **outcome
+        )
+    settle(actor=actor, accepted=accepted)
+
+
+def why_it_does_not_count(accepted: AcceptedCredential, *, recognised: bool | None = None) -> str:
+    """Why the credential gives no level now, or "" when it counts. `recognised`: whether
+    its issuer is recognised for the person, when the caller already knows."""
+    checks = list(accepted.checks.all())  # newest first (Meta ordering); may be prefetched
+    check = checks[0] if checks else None
+    if check is not None and check.removed:
+        return "Removed from the person's record."
+    verified = check.verified if check else accepted.verified
+    revoked = check.revoked if check else accepted.revoked
+    problems = check.problems if check else accepted.problems
+    if revoked:
+        return "Revoked by its issuer."
+    if not verified:
+        return "It did not pass every check: " + "; ".join(problems)
+    if recognised is None:
+        recognised = selectors.issuer_recognised_for(accepted.person, accepted.issuer_id)
+    if not recognised:
+        return "Its issuer is not on your recognised issuers list."
+    return ""
+
+
+def settle(*, actor: Any, accepted: AcceptedCredential) -> None:
+    """Make the person's levels agree with whether the credential counts now: give its
+    level when it counts and gives none yet, withdraw what it gave when it does not."""
+    reason = why_it_does_not_count(accepted)
+    live = list(CountedLevel.objects.filter(accepted=accepted, withdrawn_at__isnull=True))
+    if reason:
+        for counted in live:
+            assessment_services.withdraw_verified_level(actor=actor, event=counted.event)
+            counted.withdrawn_at, counted.withdrawn_because = timezone.now(), reason
+            with set_actor(actor):
+                counted.save(update_fields=["withdrawn_at", "withdrawn_because"])
+        return
+    if live:
+        return
+    claim = aligned_level(accepted.person, accepted.document)
+    if claim is None:
+        return
+    competency, level = claim
+    event = assessment_services.record_verified_elsewhere(
+        actor=actor,
+        person=accepted.person,
+        competency=competency,
+        level=level,
+        issuer=accepted.issuer_name,
+    )
+    if event is not None:
+        with set_actor(actor):
+            CountedLevel.objects.create(accepted=accepted, event=event)
+
+
+def claimed(document: dict[str, Any]) -> tuple[set[str], int | None]:
+    """What an Open Badges 3.0 credential says it certifies: the CASE identifiers its
+    achievement aligns to (targetCode, and the last part of a CFItem targetUrl) and the
+    level reached (the `level` of its result's achievedLevel)."""
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    if not isinstance(subject, dict):
+        return set(), None
+    achievement = subject.get("achievement") or {}
+    codes: set[str] = set()
+    for alignment in _as_list(achievement.get("alignment")):
+        if not isinstance(alignment, dict):
+            continue
+        if alignment.get("targetCode"):
+            codes.add(str(alignment["targetCode"]))
+        if alignment.get("targetUrl"):
+            codes.add(str(alignment["targetUrl"]).rstrip("/").rsplit("/", 1)[-1])
+    results = _as_list(subject.get("result"))
+    wanted = {r.get("achievedLevel") for r in results if isinstance(r, dict)}
+    for description in _as_list(achievement.get("resultDescription")):
+        if not isinstance(description, dict):
+            continue
+        for level in _as_list(description.get("rubricCriterionLevel")):
+            if isinstance(level, dict) and level.get("id") in wanted:
+                try:
+                    return codes, int(str(level.get("level")))
+                except ValueError:
+                    return codes, None
+    return codes, None
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def aligned_level(person: Person, document: dict[str, Any]) -> tuple[Competency, int] | None:
+    """The competency of the person's role profiles the credential aligns to, and its level
+    when that level is on the competency's scale; None otherwise (it then counts for
+    nothing)."""
+    codes, level = claimed(document)
+    if not codes or level is None:
+        return None
+    requirement = (
+        RoleRequirement.objects.filter(
+            profile__in=framework_selectors.applicable_role_profiles(person),
+            competency__case_identifier__in=codes,
+        )
+        .select_related("competency")
+        .first()
+    )
+    if requirement is None:
+        return None
+    competency = requirement.competency
+    on_scale = ProficiencyLevel.objects.filter(
+        scale__version=competency.version_id, value=level
+    ).exists()
+    return (competency, level) if on_scale else None
 
 
 @dataclass(frozen=True)
 class AcceptedRow:
     accepted: AcceptedCredential
-    recognised: bool
+    why_not: str  # "" when it counts
+    gave: str  # the level it gives the person now, e.g. "MED.1 at level 3"
 
     @property
     def counts(self) -> bool:
-        return self.recognised and self.accepted.verified and not self.accepted.revoked
-
-    @property
-    def why_not(self) -> str:
-        if self.accepted.revoked:
-            return "Revoked by its issuer."
-        if not self.accepted.verified:
-            return "It did not pass every check: " + "; ".join(self.accepted.problems)
-        if not self.recognised:
-            return "Its issuer is not on your recognised issuers list."
-        return ""
+        return not self.why_not

@@ -19,3 +19,5 @@ class CredentialsConfig(AppConfig):
         auditlog.register(models.Revocation, exclude_fields=AUDIT_EXCLUDE)
         auditlog.register(models.RecognisedIssuer, exclude_fields=AUDIT_EXCLUDE)
         auditlog.register(models.AcceptedCredential, exclude_fields=[*AUDIT_EXCLUDE, "document"])
+        auditlog.register(models.AcceptedCredentialCheck, exclude_fields=AUDIT_EXCLUDE)
+        auditlog.register(models.CountedLevel, exclude_fields=AUDIT_EXCLUDE)

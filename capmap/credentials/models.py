@@ -202,3 +202,50 @@ class AcceptedCredential(ImmutableRow):
 
     def get_additional_data(self) -> dict:
         return {"organisation_path": self.person.employer.path}
+
+
+class AcceptedCredentialCheck(ImmutableRow):
+    """A later look at an accepted credential: verified again, or removed from the
+    person's record. The latest check is what holds now."""
+
+    accepted = models.ForeignKey(
+        AcceptedCredential, on_delete=models.CASCADE, related_name="checks"
+    )
+    removed = models.BooleanField(default=False)
+    verified = models.BooleanField()
+    revoked = models.BooleanField()
+    problems = models.JSONField(default=list)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["accepted", "-checked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Check of {self.accepted}"
+
+    def get_additional_data(self) -> dict:
+        return self.accepted.get_additional_data()
+
+
+class CountedLevel(models.Model):
+    """A verified level an accepted credential gave, and when it was withdrawn (the
+    withdrawal itself is a later capability event, as a correction is)."""
+
+    accepted = models.ForeignKey(
+        AcceptedCredential, on_delete=models.CASCADE, related_name="counted_levels"
+    )
+    event = models.OneToOneField(CapabilityEvent, on_delete=models.CASCADE, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_because = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["accepted", "pk"]
+
+    def __str__(self) -> str:
+        return f"Level counted from {self.accepted}"
+
+    def get_additional_data(self) -> dict:
+        return self.accepted.get_additional_data()

@@ -62,6 +62,8 @@ def levels_without_credential(actor: Any) -> list[Issuable]:
     rows = (
         CurrentCapability.objects.filter(person=person)
         .exclude(event_id__in=issued)
+        # A level verified elsewhere is certified by its own issuer's credential.
+        .exclude(event__verified_elsewhere_by__gt="")
         .select_related("competency")
         .order_by("competency__code", "competency__title")
     )
@@ -187,21 +189,67 @@ def person_for_accepting(actor: Any, person_id: int) -> Person | None:
     return person
 
 
+def issuer_recognised_for(person: Person, issuer_id: str) -> bool:
+    """Whether the person's employer, or an organisation above it, recognises the issuer."""
+    from .models import RecognisedIssuer
+
+    return RecognisedIssuer.objects.filter(
+        organisation_id__in=person.employer.ancestor_ids(), issuer_id=issuer_id
+    ).exists()
+
+
 def accepted_rows(person: Person) -> list:
-    """The person's imported credentials, each with whether its issuer is recognised by
-    their employer or an organisation above it (the caller has checked access)."""
-    from .accepting import AcceptedRow
-    from .models import AcceptedCredential, RecognisedIssuer
+    """The person's imported credentials still on their record, each with why it does not
+    count (or "") and the level it gives them now (the caller has checked access)."""
+    from .accepting import AcceptedRow, why_it_does_not_count
+    from .models import AcceptedCredential, CountedLevel, RecognisedIssuer
 
     recognised = set(
         RecognisedIssuer.objects.filter(
             organisation_id__in=person.employer.ancestor_ids()
         ).values_list("issuer_id", flat=True)
     )
-    return [
-        AcceptedRow(a, a.issuer_id in recognised)
-        for a in AcceptedCredential.objects.filter(person=person)
-    ]
+    rows = AcceptedCredential.objects.filter(person=person).prefetch_related("checks")
+    gave = {
+        counted.accepted_id: f"{counted.event.competency.code} at level {counted.event.level}"
+        for counted in CountedLevel.objects.filter(
+            accepted__person=person, withdrawn_at__isnull=True
+        ).select_related("event__competency")
+    }
+    result = []
+    for accepted in rows:
+        accepted.person = person  # already loaded, with its employer
+        why = why_it_does_not_count(accepted, recognised=accepted.issuer_id in recognised)
+        if why != "Removed from the person's record.":
+            result.append(AcceptedRow(accepted, why, gave.get(accepted.pk, "")))
+    return result
+
+
+def accepted_for_person(actor: Any, person_id: int, accepted_id: int) -> Any:
+    """An accepted credential of a person whose staff record the actor sees, or None."""
+    from .models import AcceptedCredential
+
+    person = person_for_accepting(actor, person_id)
+    if person is None:
+        return None
+    accepted = AcceptedCredential.objects.filter(pk=accepted_id, person=person).first()
+    if accepted is not None:
+        accepted.person = person
+    return accepted
+
+
+def recognised_issuer_of(actor: Any, organisation_id: int, issuer_id: int) -> Any:
+    """A recognised issuer of an organisation whose people the actor sees, or None."""
+    from .models import RecognisedIssuer
+
+    organisation = organisation_for_issuers(actor, organisation_id)
+    if organisation is None:
+        return None
+    return (
+        RecognisedIssuer.objects.filter(pk=issuer_id, organisation=organisation)
+        .select_related("organisation")
+        .first()
+    )
 
 
 def organisation_for_issuers(actor: Any, organisation_id: int) -> Organisation | None:

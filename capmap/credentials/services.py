@@ -187,6 +187,11 @@ def issue_credential(*, actor: Any, event: CapabilityEvent) -> IssuedCredential:
     existing = IssuedCredential.objects.filter(capability_event=event).first()
     if existing is not None:
         return existing
+    if event.verified_elsewhere_by:
+        raise DomainError(
+            f"This level was verified elsewhere by {event.verified_elsewhere_by}: share the "
+            "credential they issued instead."
+        )
     if not CurrentCapability.objects.filter(event=event).exists():
         raise DomainError(
             "This level has been replaced by a later sign-off: only the current level of a "
@@ -270,9 +275,13 @@ def issue_missing_credentials(*, actor: Any, person: Person) -> list[IssuedCrede
     issued = IssuedCredential.objects.filter(person=person, capability_event__isnull=False).values(
         "capability_event_id"
     )
-    events = CapabilityEvent.objects.filter(
-        pk__in=CurrentCapability.objects.filter(person=person).values("event_id")
-    ).exclude(pk__in=issued)
+    events = (
+        CapabilityEvent.objects.filter(
+            pk__in=CurrentCapability.objects.filter(person=person).values("event_id")
+        )
+        .exclude(pk__in=issued)
+        .exclude(verified_elsewhere_by__gt="")
+    )
     return [issue_credential(actor=actor, event=event) for event in events]
 
 

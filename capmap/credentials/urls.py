@@ -22,8 +22,23 @@ urlpatterns = [
     path("issued/<uuid:public_id>/revoke/", views.revoke_credential, name="revoke_credential"),
     path("people/<int:person_id>/accepted/", views.accept_credential, name="accept_credential"),
     path(
+        "people/<int:person_id>/accepted/<int:accepted_id>/check/",
+        views.check_accepted_credential,
+        name="check_accepted_credential",
+    ),
+    path(
+        "people/<int:person_id>/accepted/<int:accepted_id>/remove/",
+        views.remove_accepted_credential,
+        name="remove_accepted_credential",
+    ),
+    path(
         "organisations/<int:organisation_id>/recognised-issuers/",
         views.list_recognised_issuers,
         name="list_recognised_issuers",
+    ),
+    path(
+        "organisations/<int:organisation_id>/recognised-issuers/<int:issuer_id>/remove/",
+        views.stop_recognising_issuer,
+        name="stop_recognising_issuer",
     ),
 ]

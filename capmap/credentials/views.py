@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from capmap.core.exceptions import DomainError
+from capmap.core.exceptions import DomainError, NotPermitted
 
 from . import accepting, completions, publishing, selectors, services
 from .forms import (
@@ -234,6 +234,59 @@ def accept_credential(request, person_id: int):
         "breadcrumbs": _crumbs(),
     }
     return render(request, "credentials/accept_credential.jinja", context)
+
+
+@login_required
+@require_POST
+def check_accepted_credential(request, person_id: int, accepted_id: int):
+    """Verify an accepted credential again; a level it gave goes if it no longer holds."""
+    return _change_accepted(
+        request,
+        person_id,
+        accepted_id,
+        accepting.reverify_accepted_credential,
+        "The credential has been checked again.",
+    )
+
+
+@login_required
+@require_POST
+def remove_accepted_credential(request, person_id: int, accepted_id: int):
+    """Take an accepted credential off the person's record, with any level it gave."""
+    return _change_accepted(
+        request,
+        person_id,
+        accepted_id,
+        accepting.remove_accepted_credential,
+        "The credential has been removed.",
+    )
+
+
+def _change_accepted(request, person_id: int, accepted_id: int, service, done: str):
+    accepted = selectors.accepted_for_person(request.user, person_id, accepted_id)
+    if accepted is None:
+        raise Http404
+    try:
+        service(actor=request.user, accepted=accepted)
+    except NotPermitted:
+        raise PermissionDenied from None
+    messages.success(request, done)
+    return redirect("credentials:accept_credential", person_id=person_id)
+
+
+@login_required
+@require_POST
+def stop_recognising_issuer(request, organisation_id: int, issuer_id: int):
+    """Credentials from this issuer stop counting here; levels they gave are withdrawn."""
+    recognised = selectors.recognised_issuer_of(request.user, organisation_id, issuer_id)
+    if recognised is None:
+        raise Http404
+    try:
+        accepting.stop_recognising_issuer(actor=request.user, recognised=recognised)
+    except NotPermitted:
+        raise PermissionDenied from None
+    messages.success(request, f"Credentials from {recognised.name} no longer count here.")
+    return redirect("credentials:list_recognised_issuers", organisation_id)
 
 
 @login_required

@@ -464,6 +464,21 @@ KINDS: tuple[DataKind, ...] = (
         actors=("accepted_by",),
     ),
     DataKind(
+        "credentials.AcceptedCredentialCheck",
+        "Credentials from other issuers checked again or removed",
+        Action.DELETE,
+        NO_RETENTION_NEED,
+        subject="accepted__person",
+        actors=("checked_by",),
+    ),
+    DataKind(
+        "credentials.CountedLevel",
+        "Verified levels given by credentials from other issuers",
+        Action.DELETE,
+        NO_RETENTION_NEED,
+        subject="accepted__person",
+    ),
+    DataKind(
         "credentials.RecognisedIssuer",
         "Recognised issuers added",
         Action.KEEP,

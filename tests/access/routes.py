@@ -942,3 +942,48 @@ ROUTE_LISTS.update(
         ),
     }
 )
+
+
+def _subject_accepted(w):
+    """A credential from elsewhere accepted for the subject (made once, as the system)."""
+    from capmap.credentials.models import AcceptedCredential
+
+    made = w.objects.get("accepted_credential")
+    if made is None or not AcceptedCredential.objects.filter(pk=made.pk).exists():
+        w.objects["accepted_credential"] = AcceptedCredential.objects.create(
+            person=w.objects["subject"],
+            document={"issuer": "https://example.org/issuers/1"},
+            issuer_id="https://example.org/issuers/1",
+            issuer_name="Example",
+            achievement="Teamwork",
+            verified=True,
+            revoked=False,
+        )
+    return w.objects["accepted_credential"].pk
+
+
+def _practice_issuer(w):
+    """An issuer the subject's practice recognises."""
+    from capmap.credentials.models import RecognisedIssuer
+
+    issuer, _ = RecognisedIssuer.objects.get_or_create(
+        organisation=w.orgs.practice_a,
+        issuer_id="https://example.org/issuers/1",
+        defaults={"name": "Example"},
+    )
+    return issuer.pk
+
+
+ROUTE_OBJECTS.update(
+    {
+        "credentials:check_accepted_credential": [
+            Case(kw(person_id="subject", accepted_id=_subject_accepted), post="staff_record")
+        ],
+        "credentials:remove_accepted_credential": [
+            Case(kw(person_id="subject", accepted_id=_subject_accepted), post="staff_record")
+        ],
+        "credentials:stop_recognising_issuer": [
+            Case(kw(organisation_id="org:practice_a", issuer_id=_practice_issuer), post="team")
+        ],
+    }
+)
