@@ -2,7 +2,7 @@
 manager importing a person's credential as evidence. One that counts (verified, not
 revoked, its issuer recognised) and aligns to a competency the person's role needs gives
 them its level through the assessments service; when it stops counting that level is
-withdrawn as a correction is (docs/adr/XXXX-accepted-credentials-count.md). Nothing from
+withdrawn as a correction is (docs/adr/0014-accepted-credentials-count.md). Nothing from
 an unrecognised, revoked, expired or unverified credential counts."""
 
 from __future__ import annotations
