@@ -241,6 +241,9 @@ class CapabilityEvent(ImmutableRow):
         max_length=300,
         blank=True,
         default="",
+        # Also the database's default: bulk writers (capmap generate) name only the columns
+        # every level has.
+        db_default="",
         help_text="The issuer of an accepted credential this level rests on, if any.",
     )
     withdraws = models.ForeignKey(

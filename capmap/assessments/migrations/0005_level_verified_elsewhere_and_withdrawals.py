@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='capabilityevent',
             name='verified_elsewhere_by',
-            field=models.CharField(blank=True, default='', help_text='The issuer of an accepted credential this level rests on, if any.', max_length=300),
+            field=models.CharField(blank=True, db_default='', default='', help_text='The issuer of an accepted credential this level rests on, if any.', max_length=300),
         ),
         migrations.AddField(
             model_name='capabilityevent',
