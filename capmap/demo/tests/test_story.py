@@ -8,6 +8,8 @@ from capmap.core.exceptions import DomainError
 from capmap.demo.story import (
     DEMO_PASSWORD,
     EARLIER_ICS,
+    HOME_PCN,
+    HOME_PRACTICE,
     ICS_NAME,
     demo_sign_ins,
     load_demo_story,
@@ -80,6 +82,12 @@ def test_the_real_registration_map_over_the_demo_updates_it_and_adds_nothing(sto
     pcn = Organisation.objects.get(ods_code="U21268")
     assert (pcn.name, pcn.parent_id) == ("HACKNEY DOWNS PCN", ics.pk)
     assert Membership.objects.filter(organisation=pcn, role=Role.MANAGER).exists()
+
+
+def test_the_personas_work_in_hackney_downs_pcn_and_the_nightingale_practice(story):
+    assert (HOME_PCN, HOME_PRACTICE) == ("Hackney Downs PCN", "The Nightingale Practice")
+    assert _user("PCN manager").memberships.get().organisation.ods_code == "U21268"
+    assert _user("Practice manager").memberships.get().organisation.ods_code == "F84018"
 
 
 def test_the_demo_refuses_a_database_that_already_holds_north_east_london(capsys):
