@@ -107,6 +107,28 @@ PCNS: list[tuple[str, str, list[tuple[str, str, str]]]] = [
         ],
     ),
 ]
+# What the demo called them before it took their published names, by ODS code: a database
+# made then has its PCNs and practices renamed in place rather than given a second demo.
+EARLIER_NAMES = {
+    "U21268": "Leaside PCN",
+    "F84018": "Cedar Road Surgery",
+    "F84080": "Leaside Medical Centre",
+    "F84619": "Millfield Practice",
+    "F84668": "Canal Side Health Centre",
+    "F84720": "The Orchard Surgery",
+    "U51492": "Marshgate PCN",
+    "F84008": "Marshgate Health Centre",
+    "F84033": "Station Road Surgery",
+    "F84636": "Elmhurst Medical Practice",
+    "F84694": "Bridge Lane Surgery",
+    "U40100": "Wickfield PCN",
+    "F84021": "Wickfield Group Practice",
+    "F84035": "Hollybush Surgery",
+    "F84038": "Rosemary Gardens Practice",
+    "F84063": "Fernleigh Medical Centre",
+    "F84117": "Quayside Surgery",
+    "F84621": "Ashgrove Family Practice",
+}
 
 
 def name_of(ods_code: str) -> str:
@@ -384,6 +406,24 @@ def _bring_earlier_demo_up_to_date() -> None:
     )
 
 
+def _bring_earlier_names_up_to_date() -> None:
+    """Give the PCNs and practices of a demo made before they took their published names
+    those names, through the service (audited, as the system). Only an organisation that
+    still has its earlier invented name and its code is renamed: a name an ODS import or
+    an admin has given since is kept."""
+    for organisation in Organisation.objects.filter(ods_code__in=EARLIER_NAMES).order_by("pk"):
+        if organisation.name != EARLIER_NAMES[organisation.ods_code]:
+            continue
+        update_organisation(
+            actor=SYSTEM,
+            organisation=organisation,
+            name=name_of(organisation.ods_code),
+            ods_code=organisation.ods_code,
+            parent=organisation.parent,
+            hard_to_recruit=organisation.hard_to_recruit,
+        )
+
+
 @transaction.atomic
 def load_demo_story() -> bool:
     """Create the demo data; returns False when it was already there.
@@ -392,6 +432,7 @@ def load_demo_story() -> bool:
     updated by an ODS import, which keeps its name and code as they are published.
     """
     _bring_earlier_demo_up_to_date()
+    _bring_earlier_names_up_to_date()
     if User.objects.filter(email=persona("admin")[0]).exists():
         return False
     if Organisation.objects.filter(ods_code=ICS_ODS_CODE).exists():
