@@ -87,7 +87,7 @@ def prepare(staff: int, seed: int) -> tuple[list[Persona], str]:
     from capmap.accounts.models import User
     from capmap.capability.synthetic import find_generated
     from capmap.demo.loader import load_demo
-    from capmap.demo.story import DEMO_PASSWORD, EMAIL_DOMAIN, ICS_NAME
+    from capmap.demo.story import DEMO_PASSWORD, EMAIL_DOMAIN, HOME_PCN, HOME_PRACTICE, ICS_NAME
     from capmap.organisations.models import Membership, Organisation, Role
     from capmap.people.models import Person
 
@@ -182,9 +182,9 @@ def prepare(staff: int, seed: int) -> tuple[list[Persona], str]:
         Persona(
             "demo practice manager",
             demo_email("helen.whitlock"),
-            manager_pages(demo["Cedar Road Surgery"]),
+            manager_pages(demo[HOME_PRACTICE]),
         ),
-        Persona("demo PCN manager", demo_email("samir.haddad"), manager_pages(demo["Leaside PCN"])),
+        Persona("demo PCN manager", demo_email("samir.haddad"), manager_pages(demo[HOME_PCN])),
         Persona(
             "demo programme lead",
             demo_email("grace.ellison"),

@@ -57,9 +57,13 @@ SHOTS: list[Shot] = [
         PHONE,
         follow=("Your circle of competence",),
     ),
-    Shot("circle-team", "pcn_manager", "/capability/", follow=("Team circle of Leaside PCN",)),
-    Shot("capability-map", "pcn_manager", "/capability/", follow=("Leaside PCN",)),
-    Shot("capability-map-phone", "pcn_manager", "/capability/", PHONE, follow=("Leaside PCN",)),
+    Shot(
+        "circle-team", "pcn_manager", "/capability/", follow=("Team circle of Hackney Downs PCN",)
+    ),
+    Shot("capability-map", "pcn_manager", "/capability/", follow=("Hackney Downs PCN",)),
+    Shot(
+        "capability-map-phone", "pcn_manager", "/capability/", PHONE, follow=("Hackney Downs PCN",)
+    ),
 ]
 
 

@@ -1,14 +1,14 @@
-"""Assessment data for the demo story: a cycle in Leaside PCN and assessments in every state.
+"""Assessment data for the demo story: a cycle in Samir's PCN and assessments in every state.
 
 Call `load_demo_assessments()` after `capmap.development.demo.load_demo_development()`.
 Everything goes through the assessment and portfolio services, so the status rows,
 ratings, notifications and audit entries are the ones real use leaves behind:
 
-- the PCN manager (Samir Haddad) opens the "2026 Q4" cycle for Leaside PCN;
+- the PCN manager (Samir Haddad) opens the "2026 Q4" cycle for his PCN, Hackney Downs;
 - Maya Chaudhry submits her self-assessment against the junior clinical pharmacist
   profile, with two pieces of evidence, and it waits in her mentor Daniel Osei's
   sign-off queue;
-- three more Leaside staff show the other states: the senior clinical pharmacist's is
+- three more of its staff show the other states: the senior clinical pharmacist's is
   signed off, the pharmacy technician's was returned with comments and the first
   contact physiotherapist's is a draft.
 
@@ -40,7 +40,9 @@ from .models import AssessmentCycle
 from .services import RatingInput
 
 CYCLE_TITLE = "2026 Q4"
-PCN_NAME = "Leaside PCN"
+# The demo's Hackney Downs PCN, by its ODS code: the code stays when the name changes
+# (an ODS import gives the published name).
+PCN_ODS_CODE = "U21268"
 PCN_MANAGER_EMAIL = "samir.haddad@demo.capmap.uk"
 PRACTITIONER_EMAIL = "maya.chaudhry@demo.capmap.uk"
 # Offsets from the required level, taken in turn: self-ratings run a little high, the
@@ -182,7 +184,7 @@ def _others(pcn: Organisation, manager) -> None:
 @transaction.atomic
 def _load() -> bool:
     User = get_user_model()
-    pcn = Organisation.objects.filter(name=PCN_NAME).first()
+    pcn = Organisation.objects.filter(ods_code=PCN_ODS_CODE).first()
     manager = User.objects.filter(email=PCN_MANAGER_EMAIL).first()
     maya = (
         Person.objects.filter(user__email=PRACTITIONER_EMAIL)

@@ -1,16 +1,17 @@
-"""The demo story: North East London's ICB with invented trusts and staff.
+"""The demo story: North East London's ICB and three of its PCNs, with invented trusts and staff.
 
 The demo opens on NHS North East London Integrated Care Board, with its real ODS code
 (QMF) and its name as NHS England's practice registration map publishes it, so importing
 the real ODS files over the demo updates its ICB rather than adding a second one. Its
-three primary care networks and their practices carry the real ODS codes and postcodes
-of three Hackney PCNs of North East London and their practices (from NHS England's
-practice registration map, July 2026; see capmap/population/demo_data/), so the demo's
-population need is those practices' real QOF figures. Everything else is invented: the
-PCNs' and practices' names, the two acute and specialist hospital trusts and the
-community and mental-health trust (with made-up codes), about sixty staff, and every
-name and registration number (only their formats are real). No patient data exists
-anywhere in it.
+three primary care networks and their practices are three real Hackney PCNs of North
+East London and their practices, with their real ODS codes, postcodes and names (the
+names in title case; the map publishes them in capitals), from NHS England's practice
+registration map, July 2026 (Open Government Licence v3.0; see
+capmap/population/demo_data/), so the demo's population need is those practices' real
+QOF figures. Everything else is invented: the two acute and specialist hospital trusts
+and the community and mental-health trust (with made-up codes), about sixty staff, and
+every person's name and registration number (only their formats are real). No patient
+data exists anywhere in it.
 
 One persona signs in for each kind of user (see `demo_sign_ins`), all with the
 password `DEMO_PASSWORD`. Loading is idempotent: it does nothing when the demo is there.
@@ -69,44 +70,82 @@ SUB_ICB = "A3A8R"
 # made then is brought up to date rather than given a second demo.
 EARLIER_ICS = ("North East Thameside ICS", "Q9Z")
 
-# PCN name, the real PCN's ODS code, its practices (name, the real practice's ODS code and
-# postcode). Leaside stands on Hackney Downs PCN, Marshgate on Clissold Park PCN and
-# Wickfield on London Fields PCN, practice by practice in code order.
+# PCN name, its ODS code, its practices (name, ODS code and postcode), each as NHS England's
+# practice registration map publishes it (July 2026), the names in title case.
 PCNS: list[tuple[str, str, list[tuple[str, str, str]]]] = [
     (
-        "Leaside PCN",
+        "Hackney Downs PCN",
         "U21268",
         [
-            ("Cedar Road Surgery", "F84018", "E5 8BY"),
-            ("Leaside Medical Centre", "F84080", "N16 7EA"),
-            ("Millfield Practice", "F84619", "E5 9BQ"),
-            ("Canal Side Health Centre", "F84668", "E5 9BQ"),
-            ("The Orchard Surgery", "F84720", "E5 9DH"),
+            ("The Nightingale Practice", "F84018", "E5 8BY"),
+            ("Fountayne Road Medical Practice", "F84080", "N16 7EA"),
+            ("The Riverside Practice", "F84619", "E5 9BQ"),
+            ("The Clapton Surgery", "F84668", "E5 9BQ"),
+            ("Healy Medical Centre", "F84720", "E5 9DH"),
         ],
     ),
     (
-        "Marshgate PCN",
+        "Clissold Park PCN",
         "U51492",
         [
-            ("Marshgate Health Centre", "F84008", "N16 9JT"),
-            ("Station Road Surgery", "F84033", "N16 7UA"),
-            ("Elmhurst Medical Practice", "F84636", "N16 8AR"),
-            ("Bridge Lane Surgery", "F84694", "N16 7LR"),
+            ("Barton House Group Practice", "F84008", "N16 9JT"),
+            ("Somerford Grove Practice", "F84033", "N16 7UA"),
+            ("The Surgery (Barretts Grove)", "F84636", "N16 8AR"),
+            ("The Surgery (Brooke Road)", "F84694", "N16 7LR"),
         ],
     ),
     (
-        "Wickfield PCN",
+        "London Fields PCN",
         "U40100",
         [
-            ("Wickfield Group Practice", "F84021", "E8 4QJ"),
-            ("Hollybush Surgery", "F84035", "E8 3HN"),
-            ("Rosemary Gardens Practice", "F84038", "E8 3AH"),
-            ("Fernleigh Medical Centre", "F84063", "E8 1PG"),
-            ("Quayside Surgery", "F84117", "E8 3XP"),
-            ("Ashgrove Family Practice", "F84621", "E8 1PG"),
+            ("London Fields Medical Centre", "F84021", "E8 4QJ"),
+            ("Richmond Road Medical Centre", "F84035", "E8 3HN"),
+            ("Beechwood Medical Centre", "F84038", "E8 3AH"),
+            ("Dalston Practice", "F84063", "E8 1PG"),
+            ("Queensbridge Group Practice", "F84117", "E8 3XP"),
+            ("Sandringham Practice", "F84621", "E8 1PG"),
         ],
     ),
 ]
+# What the demo called them before it took their published names, by ODS code: a database
+# made then has its PCNs and practices renamed in place rather than given a second demo.
+EARLIER_NAMES = {
+    "U21268": "Leaside PCN",
+    "F84018": "Cedar Road Surgery",
+    "F84080": "Leaside Medical Centre",
+    "F84619": "Millfield Practice",
+    "F84668": "Canal Side Health Centre",
+    "F84720": "The Orchard Surgery",
+    "U51492": "Marshgate PCN",
+    "F84008": "Marshgate Health Centre",
+    "F84033": "Station Road Surgery",
+    "F84636": "Elmhurst Medical Practice",
+    "F84694": "Bridge Lane Surgery",
+    "U40100": "Wickfield PCN",
+    "F84021": "Wickfield Group Practice",
+    "F84035": "Hollybush Surgery",
+    "F84038": "Rosemary Gardens Practice",
+    "F84063": "Fernleigh Medical Centre",
+    "F84117": "Quayside Surgery",
+    "F84621": "Ashgrove Family Practice",
+}
+
+
+def name_of(ods_code: str) -> str:
+    """The demo's name for one of its PCNs or practices, by ODS code."""
+    for pcn_name, pcn_ods, practices in PCNS:
+        if pcn_ods == ods_code:
+            return pcn_name
+        for name, ods, _postcode in practices:
+            if ods == ods_code:
+                return name
+    raise KeyError(f"The demo has no PCN or practice {ods_code!r}.")
+
+
+# Where the personas work: Samir manages the PCN, Helen the practice, and Maya, a
+# clinical pharmacist of the PCN, works at the practice.
+HOME_PCN = name_of("U21268")
+HOME_PRACTICE = name_of("F84018")
 
 
 def _names(text: str) -> list[str]:
@@ -274,25 +313,25 @@ def _build() -> None:
                 ],
             )
         )
-    leaside, leaside_practices = pcns[0]
-    cedar_road = leaside_practices[0]
+    home_pcn, home_practices = pcns[0]
+    home_practice = home_practices[0]
 
     # The personas: sign-ins with their memberships, and staff records where they have one.
-    practitioner = story.user("practitioner", cedar_road, Role.PRACTITIONER)
+    practitioner = story.user("practitioner", home_practice, Role.PRACTITIONER)
     mentor = story.user("supervisor", eastbrook, Role.SUPERVISOR)
-    practice_manager = story.user("practice_manager", cedar_road, Role.MANAGER)
-    story.user("pcn_manager", leaside, Role.MANAGER)
+    practice_manager = story.user("practice_manager", home_practice, Role.MANAGER)
+    story.user("pcn_manager", home_pcn, Role.MANAGER)
     # The programme lead runs placement schemes across the ICS: a manager, not an admin.
     story.user("programme_lead", ics, Role.MANAGER)
     story.user("admin", ics, Role.ADMIN)
 
     mentee = story.person(
         "Clinical pharmacist",
-        leaside,
+        home_pcn,
         name=("Maya", "Chaudhry"),
         stage="junior",
         band=AfcBand.B7,
-        sites=(cedar_road,),
+        sites=(home_practice,),
         user=practitioner,
     )
     story.person(
@@ -302,7 +341,9 @@ def _build() -> None:
         band=AfcBand.B8B,
         user=mentor,
     )
-    story.person("Practice manager", cedar_road, name=("Helen", "Whitlock"), user=practice_manager)
+    story.person(
+        "Practice manager", home_practice, name=("Helen", "Whitlock"), user=practice_manager
+    )
     start_supervision(
         actor=SYSTEM,
         person=mentee,
@@ -323,7 +364,7 @@ def _build() -> None:
     # Each PCN employs its additional roles, who work across its practices.
     for index, (pcn, practices) in enumerate(pcns):
         across = tuple(practices[:2])
-        if index:  # Leaside's junior pharmacist is Maya
+        if index:  # the home PCN's junior pharmacist is Maya
             story.person("Clinical pharmacist", pcn, stage="junior", band=AfcBand.B7, sites=across)
         story.person("Clinical pharmacist", pcn, stage="senior", band=AfcBand.B8A, sites=across)
         story.person("Pharmacy technician", pcn, band=AfcBand.B5, sites=across)
@@ -365,6 +406,24 @@ def _bring_earlier_demo_up_to_date() -> None:
     )
 
 
+def _bring_earlier_names_up_to_date() -> None:
+    """Give the PCNs and practices of a demo made before they took their published names
+    those names, through the service (audited, as the system). Only an organisation that
+    still has its earlier invented name and its code is renamed: a name an ODS import or
+    an admin has given since is kept."""
+    for organisation in Organisation.objects.filter(ods_code__in=EARLIER_NAMES).order_by("pk"):
+        if organisation.name != EARLIER_NAMES[organisation.ods_code]:
+            continue
+        update_organisation(
+            actor=SYSTEM,
+            organisation=organisation,
+            name=name_of(organisation.ods_code),
+            ods_code=organisation.ods_code,
+            parent=organisation.parent,
+            hard_to_recruit=organisation.hard_to_recruit,
+        )
+
+
 @transaction.atomic
 def load_demo_story() -> bool:
     """Create the demo data; returns False when it was already there.
@@ -373,6 +432,7 @@ def load_demo_story() -> bool:
     updated by an ODS import, which keeps its name and code as they are published.
     """
     _bring_earlier_demo_up_to_date()
+    _bring_earlier_names_up_to_date()
     if User.objects.filter(email=persona("admin")[0]).exists():
         return False
     if Organisation.objects.filter(ods_code=ICS_ODS_CODE).exists():

@@ -13,7 +13,9 @@ from capmap.people.models import Person
 from . import services
 from .models import TrainingFormat, TrainingItem
 
-LEASIDE = ["Leaside PCN"]
+# The demo's Hackney Downs PCN, where Maya works, by its ODS code: the code stays when the
+# name changes (an ODS import gives the published name).
+MAYAS_PCN = "U21268"
 # Title, provider, format, hours, cost, link, competency codes of the starter library.
 CATALOGUE = [
     (
@@ -103,7 +105,7 @@ def load_demo_development() -> bool:
             )
         added = True
     maya = (
-        Person.objects.filter(first_name="Maya", last_name="Chaudhry", employer__name__in=LEASIDE)
+        Person.objects.filter(first_name="Maya", last_name="Chaudhry", employer__ods_code=MAYAS_PCN)
         .select_related("user", "employer")
         .first()
     )

@@ -1,4 +1,4 @@
-"""The demo's assessments: a Leaside cycle, Maya's submission in Daniel's queue, and
+"""The demo's assessments: a cycle in Samir's PCN, Maya's submission in Daniel's queue, and
 colleagues in the other states, all made through the services."""
 
 import pytest
@@ -16,7 +16,7 @@ from capmap.assessments.models import (
     State,
 )
 from capmap.demo.loader import load_demo
-from capmap.demo.story import load_demo_story, persona
+from capmap.demo.story import HOME_PCN, load_demo_story, persona
 from capmap.development.demo import load_demo_development
 from capmap.portfolio.models import EvidenceItem
 
@@ -51,7 +51,7 @@ def test_the_pcn_manager_opened_the_cycle_and_sees_every_state_in_its_progress(d
     manager = _user("pcn_manager")
     cycle = AssessmentCycle.objects.get(title=CYCLE_TITLE)
     assert cycle.opened_by == manager
-    assert cycle.organisation.name == "Leaside PCN"
+    assert cycle.organisation.name == HOME_PCN
     assert list(selectors.cycles_for(manager)) == [cycle]
     progress = selectors.cycle_progress(manager, cycle)
     assert progress.counts == {

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 
 from capmap.accounts.models import User
@@ -8,9 +9,13 @@ from capmap.core.exceptions import DomainError
 from capmap.demo.story import (
     DEMO_PASSWORD,
     EARLIER_ICS,
+    EARLIER_NAMES,
+    HOME_PCN,
+    HOME_PRACTICE,
     ICS_NAME,
     demo_sign_ins,
     load_demo_story,
+    name_of,
 )
 from capmap.organisations.models import Membership, Organisation, OrganisationKind, Role
 from capmap.people.models import Person, Supervision, SupervisionKind
@@ -80,6 +85,37 @@ def test_the_real_registration_map_over_the_demo_updates_it_and_adds_nothing(sto
     pcn = Organisation.objects.get(ods_code="U21268")
     assert (pcn.name, pcn.parent_id) == ("HACKNEY DOWNS PCN", ics.pk)
     assert Membership.objects.filter(organisation=pcn, role=Role.MANAGER).exists()
+
+
+def test_the_personas_work_in_hackney_downs_pcn_and_the_nightingale_practice(story):
+    assert (HOME_PCN, HOME_PRACTICE) == ("Hackney Downs PCN", "The Nightingale Practice")
+    assert _user("PCN manager").memberships.get().organisation.ods_code == "U21268"
+    assert _user("Practice manager").memberships.get().organisation.ods_code == "F84018"
+
+
+def test_a_demo_database_with_the_earlier_invented_names_is_renamed_in_place_audited(story):
+    for code, earlier in EARLIER_NAMES.items():
+        Organisation.objects.filter(ods_code=code).update(name=earlier)
+    # A name given since (by an ODS import, or an admin) is not the earlier one: it stays.
+    Organisation.objects.filter(ods_code="F84621").update(name="SANDRINGHAM PRACTICE")
+    people = Person.objects.count()
+    organisations = Organisation.objects.count()
+
+    assert load_demo_story() is False
+
+    names = dict(
+        Organisation.objects.filter(ods_code__in=EARLIER_NAMES).values_list("ods_code", "name")
+    )
+    assert names == {code: name_of(code) for code in EARLIER_NAMES} | {
+        "F84621": "SANDRINGHAM PRACTICE"
+    }
+    assert (Person.objects.count(), Organisation.objects.count()) == (people, organisations)
+    pcn = Organisation.objects.get(ods_code="U21268")
+    [entry] = LogEntry.objects.get_for_object(pcn).filter(action=LogEntry.Action.UPDATE)
+    assert entry.changes_dict["name"] == ["Leaside PCN", "Hackney Downs PCN"]
+    assert entry.actor_email == "system"
+    assert load_demo_story() is False  # nothing more to rename
+    assert LogEntry.objects.get_for_object(pcn).filter(action=LogEntry.Action.UPDATE).count() == 1
 
 
 def test_the_demo_refuses_a_database_that_already_holds_north_east_london(capsys):

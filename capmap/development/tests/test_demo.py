@@ -3,7 +3,7 @@
 import pytest
 
 from capmap.capability import selectors
-from capmap.demo.story import load_demo_story
+from capmap.demo.story import HOME_PCN, load_demo_story
 from capmap.development.demo import load_demo_development
 from capmap.development.models import DevelopmentPlan, TrainingItem
 from capmap.organisations.models import Membership, Organisation
@@ -11,15 +11,15 @@ from capmap.organisations.models import Membership, Organisation
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_development_gives_leaside_a_heatmap_gaps_and_a_plan():
+def test_demo_development_gives_samirs_pcn_a_heatmap_gaps_and_a_plan():
     load_demo_story()
     assert load_demo_development() is True
     assert load_demo_development() is False  # idempotent
-    leaside = Organisation.objects.get(name="Leaside PCN")
-    manager = Membership.objects.get(organisation=leaside, role="manager").user
-    heatmap = selectors.team_heatmap(manager, leaside)
+    pcn = Organisation.objects.get(name=HOME_PCN)
+    manager = Membership.objects.get(organisation=pcn, role="manager").user
+    heatmap = selectors.team_heatmap(manager, pcn)
     assert heatmap.rows and heatmap.competencies
-    assert selectors.training_needs(manager, leaside)
+    assert selectors.training_needs(manager, pcn)
     plan = DevelopmentPlan.objects.get(person__first_name="Maya")
     assert plan.objectives.count() == 3
     assert TrainingItem.objects.filter(competencies__isnull=False).exists()

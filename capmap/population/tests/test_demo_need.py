@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from capmap.demo.story import ICS_NAME, persona
+from capmap.demo.story import HOME_PCN, HOME_PRACTICE, ICS_NAME, persona
 from capmap.organisations.models import Organisation, OrganisationKind
 from capmap.organisations.tests.factories import tree
 from capmap.people.tests.factories import manager_of
@@ -35,11 +35,11 @@ def _source(path: Path, practice: str, register: str) -> dict:
         )
 
 
-def test_the_demo_pcns_and_practices_carry_north_east_londons_real_codes(demo):
-    leaside = Organisation.objects.get(name="Leaside PCN")
-    assert leaside.ods_code == "U21268"
-    cedar_road = Organisation.objects.get(name="Cedar Road Surgery")
-    assert (cedar_road.ods_code, cedar_road.postcode) == ("F84018", "E5 8BY")
+def test_the_demo_pcns_and_practices_carry_north_east_londons_real_codes_and_names(demo):
+    pcn = Organisation.objects.get(name="Hackney Downs PCN")
+    assert pcn.ods_code == "U21268"
+    practice = Organisation.objects.get(name="The Nightingale Practice")
+    assert (practice.ods_code, practice.postcode) == ("F84018", "E5 8BY")
     with (DEMO_DATA / "gp-reg-pat-prac-map-nel-demo.csv").open(encoding="utf-8") as f:
         published = {row["PRACTICE_CODE"]: row for row in csv.DictReader(f)}
     practices = Organisation.objects.filter(
@@ -50,14 +50,17 @@ def test_the_demo_pcns_and_practices_carry_north_east_londons_real_codes(demo):
         source = published[practice.ods_code]
         assert practice.postcode == source["PRACTICE_POSTCODE"]
         assert practice.parent.ods_code == source["PCN_CODE"]
+        # The published names, in capitals on the map, in title case in the demo.
+        assert practice.name.upper() == source["PRACTICE_NAME"]
+        assert practice.parent.name.upper() == source["PCN_NAME"]
 
 
 def test_the_demo_practices_have_their_real_qof_figures_for_two_years(demo):
-    cedar_road = Organisation.objects.get(ods_code="F84018")
+    practice = Organisation.objects.get(ods_code="F84018")
     for year, name in YEARS:
         for register in ("DM", "HF", "AST", "COPD"):
             source = _source(DEMO_DATA / name, "F84018", register)
-            count = RegisterCount.objects.get(practice=cedar_road, year=year, register=register)
+            count = RegisterCount.objects.get(practice=practice, year=year, register=register)
             assert count.patients == int(float(source["REGISTER"]))
             assert count.list_size == int(source["PRACTICE_LIST_SIZE"])
     assert RegisterCount.objects.filter(practice__path__startswith=demo.path).count() == 630
@@ -73,13 +76,13 @@ def test_the_programme_lead_sees_need_against_capability_for_the_three_pathways(
         "Respiratory MDT pathway",
     ):
         assert title in page
-    assert "Leaside PCN" in page and "Cedar Road Surgery" in page
+    assert HOME_PCN in page and HOME_PRACTICE in page
 
 
 def test_another_organisations_manager_sees_none_of_the_demos_need(client, demo):
     client.force_login(manager_of(tree().pcn_a))
-    leaside = Organisation.objects.get(name="Leaside PCN")
-    for pk in (demo.pk, leaside.pk):
+    pcn = Organisation.objects.get(name=HOME_PCN)
+    for pk in (demo.pk, pcn.pk):
         assert client.get(reverse("population:show_need", args=[pk])).status_code == 404
 
 

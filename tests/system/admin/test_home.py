@@ -2,6 +2,7 @@
 
 from playwright.sync_api import expect
 
+from capmap.demo.story import HOME_PCN
 from tests.system.conftest import at_phone_width
 from tests.system.steps import (
     then_one_menu_section_is_current,
@@ -33,7 +34,7 @@ def test_admin_signs_in_and_browses_organisations_and_people(signed_in_page, ass
     when_they_follow_the_menu_to(page, "Organisations")
     # Then she sees the trusts and PCNs of her ICS
     expect(page.get_by_text("Eastbrook Hospitals NHS Trust").first).to_be_visible()
-    expect(page.get_by_text("Leaside PCN").first).to_be_visible()
+    expect(page.get_by_text(HOME_PCN).first).to_be_visible()
     assert_accessible(page)
 
     # When she opens the people list

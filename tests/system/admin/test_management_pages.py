@@ -3,6 +3,7 @@ the activity types and reads the audit trail, on a desktop and on a phone."""
 
 from playwright.sync_api import Page, expect
 
+from capmap.demo.story import HOME_PCN
 from tests.system.steps import when_they_follow_the_menu_to
 from tests.system.widths import then_it_is_accessible_on_desktop_and_phone
 
@@ -23,8 +24,8 @@ def the_members_row_of(page: Page, email: str):
 def test_admin_adds_a_member_changes_their_role_and_removes_them(signed_in_page):
     # Given Ada, signed in
     page = signed_in_page("admin")
-    # When she opens the members of Leaside PCN
-    when_she_opens_the_members_of(page, "Leaside PCN")
+    # When she opens the members of Hackney Downs PCN
+    when_she_opens_the_members_of(page, HOME_PCN)
     then_it_is_accessible_on_desktop_and_phone(page)
 
     # And adds a newcomer as a viewer
@@ -55,7 +56,7 @@ def test_admin_adds_a_member_changes_their_role_and_removes_them(signed_in_page)
 
 def test_admin_is_told_what_to_correct_when_adding_a_member_without_an_address(signed_in_page):
     page = signed_in_page("admin")
-    when_she_opens_the_members_of(page, "Leaside PCN")
+    when_she_opens_the_members_of(page, HOME_PCN)
     page.get_by_role("button", name="Add a member").click()
     # When she saves without an e-mail address or a role
     page.get_by_role("button", name="Add member").click()

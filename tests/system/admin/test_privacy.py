@@ -7,6 +7,7 @@ import zipfile
 
 from playwright.sync_api import Page, expect
 
+from capmap.demo.story import HOME_PCN
 from tests.system.steps import given_the_demo_assessments_and_scheme, when_they_follow_the_menu_to
 from tests.system.widths import then_it_is_accessible_on_desktop_and_phone
 
@@ -62,10 +63,10 @@ def test_admin_exports_everything_about_a_person_then_erases_them(
     expect(page.locator(".nhsuk-caption-l")).to_contain_text("Erased person")
     then_it_is_accessible_on_desktop_and_phone(page)
 
-    # When she opens Leaside PCN's retention schedule
+    # When she opens Hackney Downs PCN's retention schedule
     when_they_follow_the_menu_to(page, "Organisations")
-    page.get_by_role("link", name="Leaside PCN", exact=True).first.click()
-    page.get_by_role("link", name="Retention schedule of Leaside PCN").click()
+    page.get_by_role("link", name=HOME_PCN, exact=True).first.click()
+    page.get_by_role("link", name=f"Retention schedule of {HOME_PCN}").click()
     # Then every kind of record has its period, sign-offs included
     expect(page.get_by_role("heading", level=1)).to_have_text("Retention schedule")
     expect(page.get_by_label("Sign-offs and verified levels (years)")).to_have_value("25")

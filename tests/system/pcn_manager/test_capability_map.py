@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from capmap.demo.story import HOME_PCN
 from capmap.development.demo import load_demo_development
 from tests.system.conftest import at_phone_width
 from tests.system.steps import when_they_follow_the_menu_to
@@ -23,8 +24,8 @@ def given_samir_on_his_networks_map(signed_in_page, *, phone: bool = False) -> P
     if phone:
         at_phone_width(page)
     when_they_follow_the_menu_to(page, "Capability")
-    page.get_by_role("link", name="Leaside PCN", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Team capability: Leaside PCN")
+    page.get_by_role("link", name=HOME_PCN, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Team capability: {HOME_PCN}")
     return page
 
 
@@ -87,7 +88,7 @@ def then_they_read_her_history_in_that_competency(page: Page) -> None:
 def test_pcn_manager_reads_one_role_with_totals_and_opens_a_cells_history(
     capability_demo, signed_in_page, assert_accessible
 ):
-    # Given Samir, who manages Leaside PCN, on his network's capability map
+    # Given Samir, who manages Hackney Downs PCN, on his network's capability map
     page = given_samir_on_his_networks_map(signed_in_page)
     # Then it shows the role with most people, its totals per person and per competency
     then_the_largest_role_is_shown_with_its_totals(page)

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from capmap.core.actors import SYSTEM
+from capmap.demo.story import HOME_PCN
 from capmap.frameworks import services
 from capmap.frameworks.library import load_starter_library
 from capmap.frameworks.models import Competency
@@ -15,14 +16,17 @@ from tests.system.conftest import DESKTOP, at_phone_width
 
 
 @pytest.fixture
-def leaside(demo_story, live_server) -> Organisation:
-    return Organisation.objects.get(name="Leaside PCN")
+def hackney_downs(demo_story, live_server) -> Organisation:
+    return Organisation.objects.get(name=HOME_PCN)
 
 
 @pytest.fixture
-def draft_framework(leaside) -> str:
+def draft_framework(hackney_downs) -> str:
     framework = services.create_framework(
-        actor=SYSTEM, title="Leaside care navigator", slug="leaside-care-navigator", owner=leaside
+        actor=SYSTEM,
+        title="Hackney Downs care navigator",
+        slug="hackney-downs-care-navigator",
+        owner=hackney_downs,
     )
     version = framework.versions.get()
     domain = services.add_domain(actor=SYSTEM, version=version, code="NAV", title="Navigation")
@@ -34,10 +38,10 @@ def draft_framework(leaside) -> str:
 
 
 @pytest.fixture
-def pathway(leaside) -> str:
+def pathway(hackney_downs) -> str:
     load_starter_library()
     pathway = services.create_pathway(
-        actor=SYSTEM, title="Leaside asthma", slug="leaside-asthma", owner=leaside
+        actor=SYSTEM, title="Hackney Downs asthma", slug="hackney-downs-asthma", owner=hackney_downs
     )
     for code in ("CP.B5", "CP.C3"):
         services.add_pathway_capability(
@@ -61,10 +65,10 @@ def at_both_widths(page: Page, assert_accessible) -> None:
 def test_author_deletes_a_draft_competency_and_renames_the_scale(
     draft_framework, signed_in_page, assert_accessible
 ):
-    # Given Samir, who manages Leaside PCN, on his draft framework
+    # Given Samir, who manages Hackney Downs PCN, on his draft framework
     page: Page = signed_in_page("pcn_manager")
     page.goto(f"/frameworks/{draft_framework}/?version=1")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Leaside care navigator")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hackney Downs care navigator")
     at_both_widths(page, assert_accessible)
     # When he deletes a competency, the page asks first and says it cannot be undone
     page.get_by_role("link", name="Delete NAV.2 Books follow-up care").click()
@@ -103,10 +107,10 @@ def test_author_deletes_a_draft_competency_and_renames_the_scale(
 
 
 def test_pathway_owner_changes_and_removes_capabilities(pathway, signed_in_page, assert_accessible):
-    # Given Samir on Leaside's asthma pathway
+    # Given Samir on Hackney Downs' asthma pathway
     page: Page = signed_in_page("pcn_manager")
     page.goto(f"/frameworks/pathways/{pathway}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Leaside asthma")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hackney Downs asthma")
     at_both_widths(page, assert_accessible)
     # When he changes how many people the clinics capability needs
     page.get_by_role("link", name="Change CP.B5 Manages long-term conditions in clinics").click()
@@ -129,7 +133,7 @@ def test_pathway_owner_changes_and_removes_capabilities(pathway, signed_in_page,
     # When he removes the monitoring capability, after confirming
     page.get_by_role("link", name="Remove CP.C3 Monitors high-risk medicines").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Remove CP.C3 Monitors high-risk medicines from Leaside asthma?"
+        "Remove CP.C3 Monitors high-risk medicines from Hackney Downs asthma?"
     )
     at_both_widths(page, assert_accessible)
     page.get_by_role("button", name="Remove the capability").click()

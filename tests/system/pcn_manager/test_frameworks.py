@@ -1,7 +1,7 @@
 """Framework journeys of a PCN manager: build and version a framework, import and export
 a CASE package, set a role profile's levels and write an MDT care pathway.
 
-Samir manages Leaside PCN, so he authors frameworks and pathways owned by it.
+Samir manages Hackney Downs PCN, so he authors frameworks and pathways owned by it.
 Every page visited is checked with axe.
 """
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from capmap.demo.story import HOME_PCN
 from capmap.frameworks.library import load_starter_library
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -53,7 +54,7 @@ def add_competency(page: Page, assert_accessible, domain: str, code: str, title:
 
 
 def test_manager_builds_publishes_and_versions_a_framework(signed_in_page, assert_accessible):
-    # Given Samir, who manages Leaside PCN, signed in
+    # Given Samir, who manages Hackney Downs PCN, signed in
     page: Page = signed_in_page("pcn_manager")
     # When he creates a framework from scratch, with the default scale
     page.goto("/frameworks/")
@@ -62,12 +63,12 @@ def test_manager_builds_publishes_and_versions_a_framework(signed_in_page, asser
     expect(page.get_by_role("heading", level=1)).to_have_text("Create a framework")
     assert_accessible(page)
     expect(page.get_by_label("Proficiency scale")).to_contain_text("4 Expert")
-    page.get_by_label("Title").fill("Leaside care navigator")
-    page.get_by_label("Short name for web addresses").fill("leaside-care-navigator")
-    page.get_by_label("Who owns the framework").select_option(label="Leaside PCN")
+    page.get_by_label("Title").fill("Hackney Downs care navigator")
+    page.get_by_label("Short name for web addresses").fill("hackney-downs-care-navigator")
+    page.get_by_label("Who owns the framework").select_option(label=HOME_PCN)
     page.get_by_role("button", name="Create the framework").click()
     # Then it is an empty draft version 1 with the five levels
-    expect(page.get_by_role("heading", level=1)).to_have_text("Leaside care navigator")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hackney Downs care navigator")
     expect(page.get_by_text("version 1 (draft)")).to_be_visible()
     expect(page.get_by_role("table", name="Proficiency scale")).to_contain_text("Expert")
     assert_accessible(page)
@@ -136,9 +137,9 @@ def test_manager_imports_a_case_package_with_a_preview_and_downloads_it_again(
     page.get_by_role("link", name="Import a framework").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import a framework")
     assert_accessible(page)
-    # When he uploads the CASE package for Leaside PCN
+    # When he uploads the CASE package for Hackney Downs PCN
     page.locator("input[type=file]").set_input_files(CASE_PACKAGE)
-    page.get_by_label("Who owns the framework").select_option(label="Leaside PCN")
+    page.get_by_label("Who owns the framework").select_option(label=HOME_PCN)
     page.get_by_role("button", name="Preview").click()
     # Then he sees a preview, and nothing is stored yet
     expect(page.get_by_role("heading", name="Check before importing")).to_be_visible()
@@ -184,12 +185,12 @@ def test_manager_sets_the_levels_of_a_role_profile(
     page.get_by_role("link", name="Care co-ordinator", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Care co-ordinator")
     assert_accessible(page)
-    # When he adds a senior care co-ordinator profile for Leaside PCN at level 2
+    # When he adds a senior care co-ordinator profile for Hackney Downs PCN at level 2
     page.get_by_role("link", name="Add a role profile").click()
     assert_accessible(page)
     page.get_by_label("Job role").select_option(label="Care co-ordinator")
     page.get_by_label("Stage").fill("senior")
-    page.get_by_label("Whose profile is it").select_option(label="Leaside PCN")
+    page.get_by_label("Whose profile is it").select_option(label=HOME_PCN)
     page.get_by_label("Level needed in every competency to start with").select_option("2")
     page.get_by_role("button", name="Save").click()
     # Then the profile is listed, and he raises the first competency to 3, desirable
@@ -212,12 +213,12 @@ def test_manager_writes_a_care_pathway(starter_library, signed_in_page, assert_a
     page: Page = signed_in_page("pcn_manager")
     page.goto("/frameworks/pathways/")
     assert_accessible(page)
-    # When he creates a frailty pathway for Leaside PCN
+    # When he creates a frailty pathway for Hackney Downs PCN
     page.get_by_role("link", name="Create a care pathway").click()
     assert_accessible(page)
     page.get_by_label("Title").fill("Frailty")
-    page.get_by_label("Short name for web addresses").fill("leaside-frailty")
-    page.get_by_label("Which organisation's pathway is it").select_option(label="Leaside PCN")
+    page.get_by_label("Short name for web addresses").fill("hackney-downs-frailty")
+    page.get_by_label("Which organisation's pathway is it").select_option(label=HOME_PCN)
     page.get_by_role("button", name="Create the pathway").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Frailty")
     expect(page.get_by_text("This pathway does not list any capabilities yet.")).to_be_visible()

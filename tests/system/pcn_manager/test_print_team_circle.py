@@ -1,9 +1,10 @@
-"""Samir, who manages Leaside PCN, prints his clinical pharmacists' team circle: the print
+"""Samir, who manages Hackney Downs PCN, prints his clinical pharmacists' team circle: the print
 button opens the browser's print, and the printed page is the circle and its table only."""
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from capmap.demo.story import HOME_PCN
 from capmap.development.demo import load_demo_development
 from tests.system.conftest import at_phone_width
 from tests.system.steps import when_they_follow_the_menu_to
@@ -19,7 +20,7 @@ def then_the_printed_page_is_the_circle_and_its_table(page: Page) -> None:
     expect(page.locator("#team-circle-svg")).to_be_visible()
     expect(page.locator("#team-circle-compact-svg")).to_be_hidden()
     expect(page.locator("table.app-circle-table")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Team circle: Leaside PCN")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Team circle: {HOME_PCN}")
     # No header, breadcrumbs, role chooser or download buttons on paper
     for hidden in (
         ".nhsuk-header",
@@ -42,8 +43,8 @@ def test_pcn_manager_prints_the_team_circle(
     signed_in_page("pcn_manager")
     # When he opens his network's team circle
     when_they_follow_the_menu_to(page, "Capability")
-    page.get_by_role("link", name="Team circle of Leaside PCN").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Team circle: Leaside PCN")
+    page.get_by_role("link", name=f"Team circle of {HOME_PCN}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Team circle: {HOME_PCN}")
     assert_accessible(page)
     # And presses Print
     page.get_by_role("button", name="Print").click()

@@ -1,8 +1,9 @@
-"""Samir, who manages Leaside PCN, reads his clinical pharmacists' circle."""
+"""Samir, who manages Hackney Downs PCN, reads his clinical pharmacists' circle."""
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from capmap.demo.story import HOME_PCN
 from capmap.development.demo import load_demo_development
 from tests.system.conftest import at_phone_width
 from tests.system.steps import when_they_follow_the_menu_to
@@ -21,8 +22,8 @@ def test_pcn_manager_reads_the_team_circle_of_a_role(
     signed_in_page("pcn_manager")
     # When he opens Capability and his network's team circle
     when_they_follow_the_menu_to(page, "Capability")
-    page.get_by_role("link", name="Team circle of Leaside PCN").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Team circle: Leaside PCN")
+    page.get_by_role("link", name=f"Team circle of {HOME_PCN}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Team circle: {HOME_PCN}")
     # (the circle's script writes the focused segment into the caption: let it start first)
     page.wait_for_load_state()
     # Then he sees the median and the middle half of the most common role

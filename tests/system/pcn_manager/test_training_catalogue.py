@@ -1,4 +1,4 @@
-"""A PCN manager keeps Leaside's training catalogue: adds a course and maps it to the
+"""A PCN manager keeps Hackney Downs' training catalogue: adds a course and maps it to the
 competencies it builds, then finds it by search. Every page is checked with axe at
 1280 px and at 375 px.
 """
@@ -6,6 +6,7 @@ competencies it builds, then finds it by search. Every page is checked with axe 
 import pytest
 from playwright.sync_api import Page, expect
 
+from capmap.demo.story import HOME_PCN
 from capmap.development.demo import load_demo_development
 from tests.system.conftest import DESKTOP, at_phone_width
 from tests.system.steps import when_they_follow_the_menu_to
@@ -26,7 +27,7 @@ def at_both_widths(page: Page, assert_accessible) -> None:
 def test_pcn_manager_adds_a_course_and_maps_it_to_competencies(
     catalogue_demo, signed_in_page, assert_accessible
 ):
-    # Given Samir, who manages Leaside PCN, signed in
+    # Given Samir, who manages Hackney Downs PCN, signed in
     page: Page = signed_in_page("pcn_manager")
     # When he opens the training catalogue from the frameworks page
     when_they_follow_the_menu_to(page, "Frameworks")
@@ -38,11 +39,11 @@ def test_pcn_manager_adds_a_course_and_maps_it_to_competencies(
     page.get_by_role("link", name="Add a course").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a course")
     at_both_widths(page, assert_accessible)
-    page.get_by_label("Provider").fill("Leaside training hub")
+    page.get_by_label("Provider").fill("Hackney Downs training hub")
     page.get_by_label("Kind of training").select_option(label="Workshop")
     page.get_by_label("Hours").fill("3.5")
     page.get_by_label("Cost in pounds").fill("40")
-    page.get_by_label("Whose catalogue is it in").select_option(label="Leaside PCN")
+    page.get_by_label("Whose catalogue is it in").select_option(label=HOME_PCN)
     page.get_by_text("Clinical pharmacist in general practice").click()
     page.get_by_label("CP.C3 Monitors high-risk medicines").check()
     page.get_by_label("CP.B3 Interprets blood results for medicines safety").check()
@@ -53,13 +54,13 @@ def test_pcn_manager_adds_a_course_and_maps_it_to_competencies(
     at_both_widths(page, assert_accessible)
     page.get_by_label("Course title").fill("Anticoagulant monitoring workshop")
     page.get_by_role("button", name="Add the course").click()
-    # And the catalogue lists the course, in Leaside's catalogue, with what it builds
+    # And the catalogue lists the course, in Hackney Downs' catalogue, with what it builds
     expect(page.get_by_text("Anticoagulant monitoring workshop added")).to_be_visible()
     page.get_by_label("Search by title or provider").fill("anticoagulant")
     page.get_by_role("button", name="Search").click()
     row = page.get_by_role("row").filter(has_text="Anticoagulant monitoring workshop")
     expect(row).to_contain_text("CP.C3 Monitors high-risk medicines")
-    expect(row).to_contain_text("Leaside PCN")
+    expect(row).to_contain_text(HOME_PCN)
     at_both_widths(page, assert_accessible)
     # When he changes it to build one competency only
     page.get_by_role("link", name="Change Anticoagulant monitoring workshop").click()

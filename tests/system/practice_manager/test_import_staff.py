@@ -1,4 +1,5 @@
-"""Helen Whitlock, manager of Cedar Road Surgery (F84018), adds new staff from a spreadsheet."""
+"""Helen Whitlock, manager of The Nightingale Practice (F84018), adds new staff from a
+spreadsheet."""
 
 from playwright.sync_api import Page, expect
 

@@ -15,7 +15,7 @@ from tests.system.steps import (
 
 
 def test_practitioner_signs_in_and_sees_their_own_record_offered(signed_in_page, assert_accessible):
-    # Given the demo story, with Maya a practitioner at Cedar Road Surgery
+    # Given the demo story, with Maya a practitioner at The Nightingale Practice
     # When she signs in through the sign-in form
     page = signed_in_page("practitioner")
     # Then she lands on her home page, greeted by name
