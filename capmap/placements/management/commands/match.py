@@ -5,16 +5,14 @@ input), prints one JSON object with the allocation. A malformed instance is refu
 message naming the offending entry and exit status 2.
 """
 
-import gc
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from capmap.core import bounded_json
+from capmap.core.many_objects import many_objects
 from capmap.matching import (
     ALGORITHMS,
     Instance,
@@ -38,28 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--algorithm", choices=list(ALGORITHMS), default="stable")
 
     def handle(self, *args, instance: str, algorithm: str, **options):
-        with _without_cycle_collection():
+        # A large instance is millions of objects, none in a cycle (see many_objects).
+        with many_objects():
             checked = _checked(instance)
             result = allocation_output(checked, allocate(checked, algorithm))
             self.stdout.write(json.dumps(result, ensure_ascii=False))
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while the command runs.
-
-    A large instance is millions of objects (the decoded JSON, the index tuples, the
-    output) and none of them form cycles, so reference counting frees them all; but every
-    full collection walks all of them. On 50,000 x 5,000 that was about a fifth of the
-    command's time outside the solver.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _checked(source: str) -> Instance:
