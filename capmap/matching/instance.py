@@ -146,7 +146,7 @@ def _ids(entries: list[Any], section: str, kind: str) -> dict[str, int]:
     """Each entry's id and its index, in file order."""
     try:
         index = {entry["id"]: i for i, entry in enumerate(entries)}
-    except (KeyError, TypeError, IndexError):  # no "id", an entry or id of the wrong type
+    except (KeyError, TypeError):  # no "id", or an entry or id of the wrong type
         return _ids_one_by_one(entries, section, kind)
     # One id each, all distinct non-empty strings, from entries that are all objects.
     if (
