@@ -10,9 +10,7 @@ ids: a caller that needs ids uses bulk_create; one that audits writes the entrie
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connections, router
@@ -112,17 +110,3 @@ def update_rows(model: type[Model], objects: Iterable[Model], fields: Sequence[s
                 )
             cursor.executemany(sql, params)
     return len(objects)
-
-
-@contextmanager
-def many_objects() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of objects are made:
-    otherwise it walks them all again and again (a quarter of a 20,000-row import's CPU).
-    Reference counting still frees everything; the collector resumes afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -96,7 +96,12 @@ def _flatten(lists: tuple[tuple[int, ...], ...]) -> tuple[np.ndarray, np.ndarray
 
 
 def parse_instance(data: object) -> Instance:
-    """Check a decoded JSON instance and index it; raise InvalidInstance naming the bad entry."""
+    """Check a decoded JSON instance and index it; raise InvalidInstance naming the bad entry.
+
+    Each check runs first over whole lists at C speed (json.loads gives dicts, lists, strings
+    and ints); only when that finds something wrong does the entry-by-entry check run, to
+    name the first offending entry in file order. Both accept exactly the same instances.
+    """
     if not isinstance(data, Mapping):
         raise InvalidInstance(
             'the instance must be a JSON object with "applicants" and "placements" lists'
@@ -104,56 +109,57 @@ def parse_instance(data: object) -> Instance:
     raw_applicants = _required_list(data, "applicants", "the instance")
     raw_placements = _required_list(data, "placements", "the instance")
 
-    applicant_ids = _ids(raw_applicants, "applicants", "applicant")
-    placement_ids = _ids(raw_placements, "placements", "placement")
-    applicant_index = {aid: i for i, aid in enumerate(applicant_ids)}
-    placement_index = {pid: i for i, pid in enumerate(placement_ids)}
+    applicant_index = _ids(raw_applicants, "applicants", "applicant")
+    placement_index = _ids(raw_placements, "placements", "placement")
+    applicant_ids = tuple(applicant_index)
+    placement_ids = tuple(placement_index)
 
-    preferences = tuple(
-        _ranked_ids(
-            entry,
-            key="preferences",
-            owner=f'applicant "{aid}"',
-            item="preference",
-            index=placement_index,
-            kind="placement",
-        )
-        for aid, entry in zip(applicant_ids, raw_applicants, strict=True)
+    preferences = _ranked_lists(
+        raw_applicants,
+        applicant_ids,
+        key="preferences",
+        owner_kind="applicant",
+        item="preference",
+        index=placement_index,
+        kind="placement",
     )
-    capacities = tuple(
-        _capacity(entry, f'placement "{pid}"')
-        for pid, entry in zip(placement_ids, raw_placements, strict=True)
-    )
-    priorities = tuple(
-        _ranked_ids(
-            entry,
-            key="priority",
-            owner=f'placement "{pid}"',
-            item="priority",
-            index=applicant_index,
-            kind="applicant",
-        )
-        for pid, entry in zip(placement_ids, raw_placements, strict=True)
+    capacities = _capacities(raw_placements, placement_ids)
+    priorities = _ranked_lists(
+        raw_placements,
+        placement_ids,
+        key="priority",
+        owner_kind="placement",
+        item="priority",
+        index=applicant_index,
+        kind="applicant",
     )
     return Instance(
-        applicant_ids=tuple(applicant_ids),
-        placement_ids=tuple(placement_ids),
+        applicant_ids=applicant_ids,
+        placement_ids=placement_ids,
         preferences=preferences,
         capacities=capacities,
         priorities=priorities,
     )
 
 
-def _required_list(entry: Mapping[str, Any], key: str, owner: str) -> list[Any]:
-    if key not in entry:
-        raise InvalidInstance(f'{owner} has no "{key}" list')
-    value = entry[key]
-    if not isinstance(value, list):
-        raise InvalidInstance(f'{owner}: "{key}" must be a list, not {_json_type(value)}')
-    return value
+def _ids(entries: list[Any], section: str, kind: str) -> dict[str, int]:
+    """Each entry's id and its index, in file order."""
+    try:
+        index = {entry["id"]: i for i, entry in enumerate(entries)}
+    except (KeyError, TypeError):  # no "id", or an entry or id of the wrong type
+        return _ids_one_by_one(entries, section, kind)
+    # One id each, all distinct non-empty strings, from entries that are all objects.
+    if (
+        len(index) == len(entries)
+        and set(map(type, index)) <= {str}
+        and "" not in index
+        and set(map(type, entries)) <= {dict}
+    ):
+        return index
+    return _ids_one_by_one(entries, section, kind)
 
 
-def _ids(entries: list[Any], section: str, kind: str) -> list[str]:
+def _ids_one_by_one(entries: list[Any], section: str, kind: str) -> dict[str, int]:
     seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
         where = f"{section}[{i}]"
@@ -169,7 +175,68 @@ def _ids(entries: list[Any], section: str, kind: str) -> list[str]:
                 f'{kind} "{entry_id}" appears twice ({section}[{seen[entry_id]}] and {where})'
             )
         seen[entry_id] = i
-    return list(seen)
+    return seen
+
+
+def _ranked_lists(
+    entries: list[Any],
+    ids: tuple[str, ...],
+    *,
+    key: str,
+    owner_kind: str,
+    item: str,
+    index: dict[str, int],
+    kind: str,
+) -> tuple[tuple[int, ...], ...]:
+    """Each entry's ranked list of ids (preferences or priority) as indices into ``index``."""
+    look_up = index.__getitem__
+    try:
+        lists = [entry[key] for entry in entries]
+        if set(map(type, lists)) <= {list}:
+            # The keys of index are all strings, so a value that is found is a known id
+            # (a number, null, list or object raises KeyError or TypeError).
+            ranked = tuple([tuple(map(look_up, values)) for values in lists])
+            if list(map(len, map(set, ranked))) == list(map(len, ranked)):  # no repeats
+                return ranked
+    except (KeyError, TypeError):
+        pass
+    return tuple(
+        _ranked_ids(
+            entry,
+            key=key,
+            owner=f'{owner_kind} "{entry_id}"',
+            item=item,
+            index=index,
+            kind=kind,
+        )
+        for entry_id, entry in zip(ids, entries, strict=True)
+    )
+
+
+def _capacities(entries: list[Any], ids: tuple[str, ...]) -> tuple[int, ...]:
+    try:
+        capacities = [entry["capacity"] for entry in entries]
+    except KeyError:
+        capacities = None
+    # bool is a subclass of int, but not its type: True is refused as below.
+    if (
+        capacities is not None
+        and set(map(type, capacities)) <= {int}
+        and min(capacities, default=0) >= 0
+    ):
+        return tuple(capacities)
+    return tuple(
+        _capacity(entry, f'placement "{pid}"') for pid, entry in zip(ids, entries, strict=True)
+    )
+
+
+def _required_list(entry: Mapping[str, Any], key: str, owner: str) -> list[Any]:
+    if key not in entry:
+        raise InvalidInstance(f'{owner} has no "{key}" list')
+    value = entry[key]
+    if not isinstance(value, list):
+        raise InvalidInstance(f'{owner}: "{key}" must be a list, not {_json_type(value)}')
+    return value
 
 
 def _ranked_ids(

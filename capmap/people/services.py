@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from capmap.core.actors import require_actor, set_actor
 from capmap.core.audit import AuditBatch, snapshot
-from capmap.core.bulk import insert_rows, many_objects, update_rows
+from capmap.core.bulk import insert_rows, update_rows
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.importing import (
     CREATE,
@@ -19,6 +19,7 @@ from capmap.core.importing import (
     PlannedRow,
     fetch_in_chunks,
 )
+from capmap.core.many_objects import many_objects
 from capmap.core.tabular import Row
 from capmap.organisations.models import Organisation
 

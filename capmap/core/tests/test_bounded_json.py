@@ -42,3 +42,21 @@ def test_brackets_inside_strings_and_escaped_quotes_do_not_count():
 def test_malformed_json_is_still_reported_by_the_parser():
     with pytest.raises(json.JSONDecodeError):
         loads('{"a": ', max_depth=5)
+
+
+def test_brackets_inside_strings_count_for_nothing_in_a_file_without_escapes():
+    # No backslash anywhere: the quick path sees the quote left around "[[[[" and hands the
+    # text to the exact one, which must not count the brackets inside either string.
+    text = json.dumps({"a": "[[[[", "b": ["]]]]", "x"], "c": [[[]]]})
+    assert "\\" not in text
+    assert not nesting_depth_exceeds(text, 4)
+    assert nesting_depth_exceeds(text, 3)
+
+
+@given(json_values, st.integers(min_value=0, max_value=8))
+def test_a_file_without_escapes_measures_the_same_as_with_them(value, limit):
+    # Only the file with escapes (ensure_ascii) can take the exact path for sure; both
+    # spellings of the same value must give the same answer.
+    unescaped = json.dumps(value, ensure_ascii=False)
+    escaped = json.dumps(value, ensure_ascii=True)
+    assert nesting_depth_exceeds(unescaped, limit) == nesting_depth_exceeds(escaped, limit)

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from capmap.core import bounded_json
+from capmap.core.many_objects import many_objects
 from capmap.matching import (
     ALGORITHMS,
     Instance,
@@ -35,9 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--algorithm", choices=list(ALGORITHMS), default="stable")
 
     def handle(self, *args, instance: str, algorithm: str, **options):
-        checked = _checked(instance)
-        result = allocation_output(checked, allocate(checked, algorithm))
-        self.stdout.write(json.dumps(result, ensure_ascii=False))
+        # A large instance is millions of objects, none in a cycle (see many_objects).
+        with many_objects():
+            checked = _checked(instance)
+            result = allocation_output(checked, allocate(checked, algorithm))
+            self.stdout.write(json.dumps(result, ensure_ascii=False))
 
 
 def _checked(source: str) -> Instance:
