@@ -38,7 +38,7 @@ def take_copy(alias: str = "default") -> DatabaseCopy:
     copy = DatabaseCopy()
     with connection.cursor() as cursor:
         for table in _tables(alias):
-            with cursor.cursor.copy(f"COPY {_quoted(table)} TO STDOUT") as rows:
+            with cursor.cursor.copy(f"COPY {_quoted(table, alias)} TO STDOUT") as rows:
                 data = b"".join(bytes(chunk) for chunk in rows)
             if data:
                 copy.tables[table] = data
@@ -56,9 +56,9 @@ def put_back(copy: DatabaseCopy, alias: str = "default") -> None:
     with transaction.atomic(using=alias), connection.cursor() as cursor:
         # Django's foreign keys are deferrable: checked once, at commit, whatever the order.
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        cursor.execute("; ".join(f"DELETE FROM {_quoted(table)}" for table in tables))
+        cursor.execute("; ".join(f"DELETE FROM {_quoted(table, alias)}" for table in tables))
         for table, data in copy.tables.items():
-            with cursor.cursor.copy(f"COPY {_quoted(table)} FROM STDIN") as rows:
+            with cursor.cursor.copy(f"COPY {_quoted(table, alias)} FROM STDIN") as rows:
                 rows.write(data)
         _sequences_past_copied_keys(cursor, alias, copy)
 
@@ -70,8 +70,8 @@ def _sequences_past_copied_keys(cursor, alias: str, copy: DatabaseCopy) -> None:
     for table, column, sequence in _sequences(alias):
         if table in copy.tables:
             statements.append(
-                f"SELECT setval('{sequence}', m) FROM (SELECT max({_quoted(column)}) AS m "
-                f"FROM {_quoted(table)}) AS keys, {sequence} AS s WHERE m > s.last_value"
+                f"SELECT setval('{sequence}', m) FROM (SELECT max({_quoted(column, alias)}) AS m "
+                f"FROM {_quoted(table, alias)}) AS keys, {sequence} AS s WHERE m > s.last_value"
             )
     if statements:
         cursor.execute("; ".join(statements))
@@ -100,5 +100,5 @@ def _sequences(alias: str) -> list[tuple[str, str, str]]:
     return _SEQUENCES[alias]
 
 
-def _quoted(name: str) -> str:
-    return connections["default"].ops.quote_name(name)
+def _quoted(name: str, alias: str) -> str:
+    return connections[alias].ops.quote_name(name)
