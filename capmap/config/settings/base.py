@@ -349,3 +349,15 @@ LOGGING = {
 # its host), so it must be set before the first credential is issued.
 # The largest credential file the public verification page reads.
 CAPMAP_MAX_CREDENTIAL_BYTES = env_int("CAPMAP_MAX_CREDENTIAL_BYTES", 256 * 1024, minimum=1024)
+
+# --- Fetching from other sites (capmap/core/fetching.py, docs/adr/0015) -----------
+# The largest document and the longest whole fetch (look-up, connect, every byte).
+CAPMAP_FETCH_MAX_BYTES = env_int("CAPMAP_FETCH_MAX_BYTES", 1024 * 1024, minimum=1024)
+CAPMAP_FETCH_TIMEOUT_SECONDS = env_int("CAPMAP_FETCH_TIMEOUT_SECONDS", 10, minimum=1)
+# (host, port) pairs that may be fetched over plain http although local: for the test
+# suite's own little servers only. Never read from the environment.
+CAPMAP_FETCH_ALLOW_LOCAL: list[tuple[str, int]] = []
+# Another issuer's status list is fetched again once the copy held is this old; when it
+# cannot be fetched for this many days its credentials stop counting.
+CAPMAP_STATUS_LIST_MAX_AGE_HOURS = env_int("CAPMAP_STATUS_LIST_MAX_AGE_HOURS", 24, minimum=1)
+CAPMAP_STATUS_LIST_GRACE_DAYS = env_int("CAPMAP_STATUS_LIST_GRACE_DAYS", 7, minimum=0)
