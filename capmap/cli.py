@@ -25,6 +25,7 @@ ALIASES = {
     "erase-person": "erase_person",
     "apply-retention": "apply_retention",
     "verify-credential": "verify_credential",
+    "recheck-credentials": "recheck_credentials",
 }
 HELP = ([], ["help"], ["--help"], ["-h"])
 # Commands that need no app registry, and the module that holds each.

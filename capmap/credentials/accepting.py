@@ -8,6 +8,7 @@ an unrecognised, revoked, expired or unverified credential counts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,9 +23,9 @@ from capmap.organisations.models import Organisation
 from capmap.people import policy
 from capmap.people.models import Person
 
-from . import selectors
+from . import fetched, selectors
 from .models import AcceptedCredential, AcceptedCredentialCheck, CountedLevel, RecognisedIssuer
-from .vc.verify import Unreadable
+from .vc.verify import Report, Unreadable
 
 
 @transaction.atomic
@@ -71,32 +72,29 @@ def _settle_issuer(actor: Any, organisation: Organisation, issuer_id: str) -> No
         settle(actor=actor, accepted=credential)
 
 
-@transaction.atomic
 def accept_credential(
     *, actor: Any, person: Person, raw: bytes | None = None, link: str = ""
 ) -> AcceptedCredential:
     """Import a credential as evidence for the person, from its file (`raw`) or its
-    verification link on this Capmap; refused when its signature fails."""
+    verification link (here, or fetched from another site); refused when its signature
+    fails. Its status list is fetched when another issuer holds it (docs/adr/0015)."""
     if not policy.allows(actor, policy.CHANGE_PERSON, person):
         raise NotPermitted("Only a manager of the person can import their credentials.")
-    credential: bytes | dict[str, Any] | None = raw
-    if raw is None:
-        credential = selectors.credential_behind_link(link)
-        if credential is None:
-            # Fetching from other sites would let a link reach into our network: the
-            # holder downloads the file there and it is uploaded here instead.
-            raise DomainError(
-                "This link is not a credential issued on this Capmap. Open the link, "
-                "download the credential's file there, and upload that file instead."
-            )
+    credential = raw if raw is not None else fetched.credential_at(link)
+    # Fetching happens before the transaction: no database transaction waits on a site.
     try:
-        report = selectors.verify_here(credential or b"")
+        report = fetched.verify_online(credential or b"")
     except Unreadable as error:
         raise DomainError(str(error)) from None
     if not report.proof_ok:
         raise DomainError(
             "The credential cannot be accepted: " + (report.problems or ["no proof"])[0]
         )
+    return _keep_accepted(actor, person, report)
+
+
+@transaction.atomic
+def _keep_accepted(actor: Any, person: Person, report: Report) -> AcceptedCredential:
     with set_actor(actor):
         accepted = AcceptedCredential.objects.create(
             person=person,
@@ -108,22 +106,86 @@ def accept_credential(
             verified=report.verified,
             revoked=report.revoked,
             problems=report.problems,
+            status_note=_status_note(report),
             accepted_by=user_or_none(actor),
         )
     settle(actor=actor, accepted=accepted)
     return accepted
 
 
-@transaction.atomic
 def reverify_accepted_credential(*, actor: Any, accepted: AcceptedCredential) -> None:
-    """Check an accepted credential again (its proof, dates and, where held here, its
-    status list); a level it gave is withdrawn when it no longer holds."""
+    """Check an accepted credential again (its proof, dates and its status list, fetched
+    when another issuer holds it); a level it gave is withdrawn when it no longer holds.
+    A status list that cannot be fetched changes nothing by itself (docs/adr/0015)."""
     if not policy.allows(actor, policy.CHANGE_PERSON, accepted.person):
         raise NotPermitted("Only a manager of the person can check their credentials.")
-    report = selectors.verify_here(accepted.document)
-    _check(
-        actor, accepted, verified=report.verified, revoked=report.revoked, problems=report.problems
-    )
+    report = fetched.verify_online(accepted.document)
+    with transaction.atomic():
+        _check(
+            actor,
+            accepted,
+            verified=report.verified,
+            revoked=report.revoked,
+            problems=report.problems,
+            status_note=_status_note(report),
+        )
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """What one credential's re-check changed: whether and why it counts, before and after."""
+
+    accepted: AcceptedCredential
+    why_not_before: str
+    why_not_after: str
+    status_note: str
+
+    @property
+    def changed(self) -> bool:
+        return self.why_not_before != self.why_not_after
+
+    def sentence(self) -> str:
+        what = (
+            f"{self.accepted.person.full_name}: {self.accepted.achievement} "
+            f"from {self.accepted.issuer_name}"
+        )
+        if not self.why_not_after:
+            return f"{what} counts again."
+        return f"{what} no longer counts: {self.why_not_after}"
+
+
+def recheck_accepted_credentials(
+    *, actor: Any, older_than: timedelta = timedelta(days=1), batch_size: int = 100
+) -> list[Recheck]:
+    """The daily re-check: every accepted credential last checked longer ago than
+    `older_than` is checked again exactly as "Check again" does, a batch at a time, each
+    in its own transaction. Safe to run twice: what was just checked is not due."""
+    checked_before = timezone.now() - older_than
+    done: list[Recheck] = []
+    after_pk = 0
+    while batch := list(
+        selectors.accepted_due_for_recheck(checked_before).filter(pk__gt=after_pk)[:batch_size]
+    ):
+        for accepted in batch:
+            before = why_it_does_not_count(accepted)
+            reverify_accepted_credential(actor=actor, accepted=accepted)
+            done.append(
+                Recheck(
+                    accepted,
+                    before,
+                    why_it_does_not_count(accepted),
+                    latest_status_note(accepted),
+                )
+            )
+        after_pk = batch[-1].pk
+    return done
+
+
+def _status_note(report: Report) -> str:
+    """Why the status could not be checked, kept with the check so the record says so."""
+    if not report.status_unchecked:
+        return ""
+    return " ".join(n for n in report.notes if "status list" in n)
 
 
 @transaction.atomic
@@ -140,6 +202,12 @@ def _check(actor: Any, accepted: AcceptedCredential, **outcome: Any) -> None:
             accepted=accepted, checked_by=user_or_none(actor), **outcome
         )
     settle(actor=actor, accepted=accepted)
+
+
+def latest_status_note(accepted: AcceptedCredential) -> str:
+    """Why its status list could not be checked at the latest check ("" when it was)."""
+    checks = list(accepted.checks.all())  # newest first; may be prefetched
+    return checks[0].status_note if checks else accepted.status_note
 
 
 def why_it_does_not_count(accepted: AcceptedCredential, *, recognised: bool | None = None) -> str:
@@ -257,6 +325,7 @@ class AcceptedRow:
     accepted: AcceptedCredential
     why_not: str  # "" when it counts
     gave: str  # the level it gives the person now, e.g. "MED.1 at level 3"
+    status_note: str = ""  # why its status could not be checked at the latest check
 
     @property
     def counts(self) -> bool:

@@ -21,3 +21,4 @@ class CredentialsConfig(AppConfig):
         auditlog.register(models.AcceptedCredential, exclude_fields=[*AUDIT_EXCLUDE, "document"])
         auditlog.register(models.AcceptedCredentialCheck, exclude_fields=AUDIT_EXCLUDE)
         auditlog.register(models.CountedLevel, exclude_fields=AUDIT_EXCLUDE)
+        auditlog.register(models.FetchedStatusList, exclude_fields=[*AUDIT_EXCLUDE, "document"])

@@ -189,6 +189,9 @@ class AcceptedCredential(ImmutableRow):
     verified = models.BooleanField()
     revoked = models.BooleanField()
     problems = models.JSONField(default=list)
+    status_note = models.TextField(
+        blank=True, default="", help_text="Why its status list could not be checked, if so."
+    )
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -215,6 +218,9 @@ class AcceptedCredentialCheck(ImmutableRow):
     verified = models.BooleanField()
     revoked = models.BooleanField()
     problems = models.JSONField(default=list)
+    status_note = models.TextField(
+        blank=True, default="", help_text="Why its status list could not be checked, if so."
+    )
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -249,3 +255,26 @@ class CountedLevel(models.Model):
 
     def get_additional_data(self) -> dict:
         return self.accepted.get_additional_data()
+
+
+class FetchedStatusList(models.Model):
+    """Another issuer's status list credential as last fetched from its site, so one
+    fetch serves every credential that names it (docs/adr/0015). Public by design: the
+    issuer publishes it for anyone to read. Its proof is checked at each use, not here."""
+
+    url = models.CharField(max_length=1000, unique=True)
+    document = models.JSONField(null=True, blank=True, help_text="As last fetched.")
+    etag = models.CharField(max_length=300, blank=True, default="")
+    last_modified = models.CharField(max_length=100, blank=True, default="")
+    fetched_at = models.DateTimeField(null=True, blank=True, help_text="Last successful fetch.")
+    tried_at = models.DateTimeField(null=True, blank=True)
+    failing_since = models.DateTimeField(
+        null=True, blank=True, help_text="First failed fetch since the last successful one."
+    )
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return f"Status list {self.url}"

@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from capmap.assessments.models import CapabilityEvent, CurrentCapability
 from capmap.organisations.models import Organisation
@@ -201,7 +203,7 @@ def issuer_recognised_for(person: Person, issuer_id: str) -> bool:
 def accepted_rows(person: Person) -> list:
     """The person's imported credentials still on their record, each with why it does not
     count (or "") and the level it gives them now (the caller has checked access)."""
-    from .accepting import AcceptedRow, why_it_does_not_count
+    from .accepting import AcceptedRow, latest_status_note, why_it_does_not_count
     from .models import AcceptedCredential, CountedLevel, RecognisedIssuer
 
     recognised = set(
@@ -221,8 +223,29 @@ def accepted_rows(person: Person) -> list:
         accepted.person = person  # already loaded, with its employer
         why = why_it_does_not_count(accepted, recognised=accepted.issuer_id in recognised)
         if why != "Removed from the person's record.":
-            result.append(AcceptedRow(accepted, why, gave.get(accepted.pk, "")))
+            note = latest_status_note(accepted)
+            result.append(AcceptedRow(accepted, why, gave.get(accepted.pk, ""), note))
     return result
+
+
+def accepted_due_for_recheck(checked_before: datetime) -> QuerySet:
+    """Accepted credentials still on a record whose latest check (or import, when never
+    checked) is older than `checked_before`, oldest id first. Every organisation's: for
+    the system's daily re-check only, never a person's request."""
+    from .models import AcceptedCredential, AcceptedCredentialCheck
+
+    latest = AcceptedCredentialCheck.objects.filter(accepted=OuterRef("pk")).order_by(
+        "-checked_at", "-pk"
+    )
+    return (
+        AcceptedCredential.objects.annotate(
+            last_checked=Coalesce(Subquery(latest.values("checked_at")[:1]), F("accepted_at")),
+            removed=Coalesce(Subquery(latest.values("removed")[:1]), Value(False)),
+        )
+        .filter(last_checked__lt=checked_before, removed=False)
+        .select_related("person__employer")
+        .order_by("pk")
+    )
 
 
 def accepted_for_person(actor: Any, person_id: int, accepted_id: int) -> Any:

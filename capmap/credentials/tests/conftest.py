@@ -1,6 +1,28 @@
+import ipaddress
+
 import pytest
 
 from capmap.assessments.tests.factories import world
+from capmap.core import fetching
+
+
+@pytest.fixture(autouse=True)
+def _no_look_ups_outside_this_machine(monkeypatch):
+    """The suite never reaches the internet: a name resolves only when it is a loopback
+    address (a test's own local site); any other is "not found"."""
+
+    def resolve(url, host, port, limits):
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            address = None
+        if address is None or not address.is_loopback:
+            raise fetching.FetchRefused(
+                f"The name in {url} could not be found, so it was not fetched."
+            )
+        return [address]
+
+    monkeypatch.setattr(fetching, "_resolve", resolve)
 
 
 @pytest.fixture

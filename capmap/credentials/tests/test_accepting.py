@@ -2,12 +2,15 @@
 Capmap); it counts only when it verifies, is not revoked and its issuer is recognised.
 Outsiders get nothing."""
 
+import html
 import io
+import ipaddress
 import json
 from pathlib import Path
 
 from django.urls import reverse
 
+from capmap.core import fetching
 from capmap.credentials import services
 from capmap.credentials.models import AcceptedCredential, RecognisedIssuer
 
@@ -88,15 +91,22 @@ def test_manager_imports_a_credential_of_this_capmap_by_its_verification_link(w,
     assert "MED.1 Reconcile medicines" in client.get(url).content.decode()
 
 
-def test_a_link_to_another_site_is_refused_and_nothing_is_fetched(w, client):
+def test_a_link_that_cannot_be_fetched_is_refused_with_the_reason(w, client, monkeypatch):
+    private = [ipaddress.ip_address("10.0.0.5")]
+    monkeypatch.setattr(fetching, "_resolve", lambda url, host, port, limits: private)
     client.force_login(w.manager)
     url = reverse("credentials:accept_credential", args=[w.pharmacist.pk])
-    for link in (
-        "https://other.example.org/credentials/c/5d8e2f1a-1b2c-4d5e-8f90-123456789abc",
-        "https://capmap.example.nhs.uk/credentials/c/not-a-credential",
-    ):
-        page = client.post(url, {"link": link}).content.decode()
-        assert "This link is not a credential issued on this Capmap." in page
+    link = "https://intranet.example.org/credentials/c/5d8e2f1a"
+    page = client.post(url, {"link": link}).content.decode()
+    assert f"The address {link} is on a private network (10.0.0.5), so it was not fetched." in (
+        html.unescape(page)
+    )
+    page = client.post(url, {"link": "http://other.example.org/c/1"}).content.decode()
+    assert "is not an https address" in page
+    page = client.post(
+        url, {"link": "https://capmap.example.nhs.uk/credentials/c/not-a-credential"}
+    ).content.decode()
+    assert "This link is not a credential issued on this Capmap." in page
     page = client.post(url, {"link": ""}).content.decode()
     assert "Choose the credential file to import, or enter its link." in page
     assert not AcceptedCredential.objects.exists()

@@ -15,12 +15,13 @@ from typing import Any
 from pyld import jsonld
 
 from . import baking, vcjwt
-from .dataintegrity import KeyResolver, ProofError, resolve_offline, verify_proof
+from .dataintegrity import KeyResolver, ProofError, ResolvedKey, resolve_offline, verify_proof
 from .documents import UnknownContext
 from .schema import schema_problems
 from .statuslist import StatusListError, bit_is_set
 
-# Given a status list credential's URL, the (signed) status list credential, or None.
+# Given a status list credential's URL, the (signed) status list credential, or None when
+# it is not held; may raise StatusListUnavailable when it could not be fetched.
 StatusListSource = Callable[[str], "dict[str, Any] | None"]
 
 OPEN_BADGE_TYPES = {"AchievementCredential", "OpenBadgeCredential"}
@@ -29,6 +30,19 @@ REVOKED = "Revoked: the issuer has withdrawn this credential; it no longer holds
 
 class Unreadable(ValueError):
     """The input is neither a JSON credential nor a VC-JWT."""
+
+
+class StatusListUnavailable(Exception):
+    """A status list could not be had now, and why (a sentence). `fallback`: an earlier
+    copy to judge by meanwhile; `too_long`: it has been unavailable too long for the
+    credential to be relied on."""
+
+    def __init__(
+        self, reason: str, *, fallback: dict[str, Any] | None = None, too_long: bool = False
+    ):
+        super().__init__(reason)
+        self.fallback = fallback
+        self.too_long = too_long
 
 
 @dataclass
@@ -42,6 +56,8 @@ class Report:
     key_source: str = ""
     key_controller: str = ""
     key_confirmed: bool = False
+    key: ResolvedKey | None = None
+    status_unchecked: bool = False  # a status list could not be had
 
     @property
     def verified(self) -> bool:
@@ -189,24 +205,72 @@ def _check_dates(report: Report, now: datetime) -> None:
         report.problems.append(f"Expired on {end:%d %B %Y}.")
 
 
-# Content hash of a status list credential -> its proof problem ("" when it holds). A
-# verifier checking many credentials of one issuer checks the list's proof once.
-_LIST_PROOFS: dict[str, str] = {}
+# Content hash of a status list credential -> its proof problem ("" when it holds) and
+# the key that signed it. A verifier checking many credentials of one issuer checks the
+# list's proof once.
+_LIST_PROOFS: dict[str, tuple[str, ResolvedKey | None]] = {}
 
 
-def _status_list_problem(listed: dict[str, Any], resolvers: list[KeyResolver]) -> str:
+def _status_list_proof(
+    listed: dict[str, Any], resolvers: list[KeyResolver]
+) -> tuple[str, ResolvedKey | None]:
     content = json.dumps(listed, sort_keys=True) + repr([id(r) for r in resolvers])
     digest = hashlib.sha256(content.encode()).hexdigest()
     if digest not in _LIST_PROOFS:
         try:
-            verify_proof(listed, resolvers)
-            problem = ""
+            answer: tuple[str, ResolvedKey | None] = ("", verify_proof(listed, resolvers).key)
         except (ProofError, UnknownContext) as error:
-            problem = str(error)
+            answer = (str(error), None)
         if len(_LIST_PROOFS) > 256:
             _LIST_PROOFS.clear()
-        _LIST_PROOFS[digest] = problem
+        _LIST_PROOFS[digest] = answer
     return _LIST_PROOFS[digest]
+
+
+def _status_list_problem(
+    report: Report, listed: dict[str, Any], resolvers: list[KeyResolver]
+) -> str:
+    """Why the status list cannot be believed for this credential ("" when it can): its
+    proof must hold, and it must be the credential's issuer's, signed by the credential's
+    own key or another key confirmed as that issuer's."""
+    problem, key = _status_list_proof(listed, resolvers)
+    if problem:
+        return f"The status list's signature does not hold: {problem}"
+    issuer = listed.get("issuer")
+    issuer_id = str(issuer.get("id", "")) if isinstance(issuer, dict) else str(issuer or "")
+    own = report.key
+    same_key = key is not None and own is not None and key.public_key == own.public_key
+    same_owner = (
+        key is not None
+        and own is not None
+        and key.confirmed
+        and bool(key.controller)
+        and key.controller == own.controller
+    )
+    if issuer_id != report.issuer_id or not (same_key or same_owner):
+        return "The status list is not signed by the credential's issuer, so it was not believed."
+    return ""
+
+
+def _status_list_for(
+    report: Report, url: str, status_lists: StatusListSource | None
+) -> dict[str, Any] | None:
+    if status_lists is None:
+        listed = None
+    else:
+        try:
+            listed = status_lists(url)
+        except StatusListUnavailable as unavailable:
+            report.status_unchecked = True
+            (report.problems if unavailable.too_long else report.notes).append(str(unavailable))
+            return unavailable.fallback
+    if listed is None:
+        report.status_unchecked = True
+        report.notes.append(
+            f"Its status list ({url}) is not held here, so whether it has been revoked "
+            "could not be checked offline."
+        )
+    return listed
 
 
 def _check_status(
@@ -219,16 +283,12 @@ def _check_status(
             report.notes.append(f"Its status of type {entry.get('type')} was not checked.")
             continue
         url = str(entry.get("statusListCredential", ""))
-        listed = status_lists(url) if status_lists else None
+        listed = _status_list_for(report, url, status_lists)
         if listed is None:
-            report.notes.append(
-                f"Its status list ({url}) is not held here, so whether it has been revoked "
-                "could not be checked offline."
-            )
             continue
-        problem = _status_list_problem(listed, resolvers)
+        problem = _status_list_problem(report, listed, resolvers)
         if problem:
-            report.problems.append(f"The status list's signature does not hold: {problem}")
+            report.problems.append(problem)
             continue
         subject = _first(listed.get("credentialSubject")) or {}
         try:
@@ -263,6 +323,7 @@ def verify(
             report.credential = value
             key = verify_proof(value, resolvers).key
         report.proof_ok = True
+        report.key = key
         report.key_source, report.key_controller = key.source, key.controller
         report.key_confirmed = key.confirmed
     except (ProofError, UnknownContext) as error:
