@@ -33,7 +33,10 @@ def verify_online(
 
     def status_lists(url: str) -> dict[str, Any] | None:
         nonlocal fetches
-        listed = (saved or {}).get(url) or selectors.deployment_status_list(url)
+        # `saved` may be the command line's one list standing for any URL: ask it, always.
+        listed = (saved.get(url) if saved is not None else None) or (
+            selectors.deployment_status_list(url)
+        )
         if listed is not None:
             return listed
         fetches += 1

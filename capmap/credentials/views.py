@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from capmap.core.exceptions import DomainError, NotPermitted
 
-from . import accepting, completions, publishing, selectors, services
+from . import accepting, completions, fetched, publishing, selectors, services
 from .forms import (
     AcceptCredentialForm,
     RecogniseIssuerForm,
@@ -147,7 +147,8 @@ def verify_credential(request):
             status = 429
         else:
             try:
-                result = VerificationPresenter(selectors.verify_here(form.raw()))
+                # Rate-limited above: another issuer's status list may be fetched.
+                result = VerificationPresenter(fetched.verify_online(form.raw()))
             except Unreadable as error:
                 form.add_error("file" if request.FILES else "text", str(error))
     context = {"form": form, "result": result, "breadcrumbs": _crumbs()}

@@ -1,6 +1,7 @@
-"""`capmap verify-credential FILE [--json] [--status-list FILE]...`: check a credential's
-proof, status, validity dates and schema offline. Exit 0 when it verifies, 1 when it does
-not, 2 when the file cannot be read."""
+"""`capmap verify-credential FILE [--json] [--status-list FILE]... [--online]`: check a
+credential's proof, status, validity dates and schema, offline unless `--online` lets it
+fetch another issuer's status list (through the safeguarded fetcher and the copies held).
+Exit 0 when it verifies, 1 when it does not, 2 when the file cannot be read."""
 
 import json
 import sys
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from capmap.credentials import selectors
+from capmap.credentials import fetched, selectors
 from capmap.credentials.vc.verify import Unreadable
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -27,7 +28,7 @@ class OneList(dict):
 
 
 class Command(BaseCommand):
-    help = "Verify an Open Badges 3.0 / VC 2.0 credential file (JSON or VC-JWT) offline."
+    help = "Verify an Open Badges 3.0 / VC 2.0 credential file (JSON or VC-JWT)."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -44,6 +45,11 @@ class Command(BaseCommand):
                 "repeat); when only one is given it stands for the list the credential names."
             ),
         )
+        parser.add_argument(
+            "--online",
+            action="store_true",
+            help="Fetch another issuer's status list from its site when it is not held here.",
+        )
 
     def _unreadable(self, message: str, as_json: bool):
         if as_json:
@@ -53,7 +59,9 @@ class Command(BaseCommand):
             self.stderr.write(message)
         sys.exit(2)
 
-    def handle(self, *args, file: str, as_json: bool, status_list: list[str], **options):
+    def handle(
+        self, *args, file: str, as_json: bool, status_list: list[str], online: bool, **options
+    ):
         path = Path(file)
         saved: dict[str, Any] = {}
         try:
@@ -68,7 +76,10 @@ class Command(BaseCommand):
         if len(saved) == 1:
             saved = OneList(next(iter(saved.values())))
         try:
-            report = selectors.verify_here(raw, extra_status_lists=saved)
+            if online:
+                report = fetched.verify_online(raw, saved=saved)
+            else:
+                report = selectors.verify_here(raw, extra_status_lists=saved)
         except Unreadable as error:
             self._unreadable(str(error), as_json)
         if as_json:
