@@ -19,6 +19,9 @@ from . import publishing, selectors
 from .models import FetchedStatusList
 from .vc.verify import Report, StatusListUnavailable, verify
 
+# A list that failed to fetch is not tried again sooner than this: a daily re-check of a
+# hundred credentials naming one dead site would otherwise wait on it a hundred times.
+RETRY_AFTER = timedelta(minutes=15)
 # One check fetches at most this many status lists: a credential naming dozens would
 # otherwise make one page view wait on dozens of sites.
 MAX_FETCHES_PER_CHECK = 3
@@ -58,6 +61,8 @@ def other_issuers_status_list(url: str) -> dict[str, Any]:
     now = timezone.now()
     if held is not None and held.document is not None and _fresh(held, now):
         return held.document
+    if held is not None and _failed_lately(held, now):
+        raise _unavailable(held, now)
     try:
         fetched = fetch_json(
             url,
@@ -75,6 +80,14 @@ def other_issuers_status_list(url: str) -> dict[str, Any]:
 def _fresh(held: FetchedStatusList, now: datetime) -> bool:
     max_age = timedelta(hours=settings.CAPMAP_STATUS_LIST_MAX_AGE_HOURS)
     return held.fetched_at is not None and now - held.fetched_at < max_age
+
+
+def _failed_lately(held: FetchedStatusList, now: datetime) -> bool:
+    return (
+        held.failing_since is not None
+        and held.tried_at is not None
+        and now - held.tried_at < RETRY_AFTER
+    )
 
 
 def _record_success(url: str, fetched: Fetched, now: datetime) -> FetchedStatusList:

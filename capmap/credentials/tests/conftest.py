@@ -8,15 +8,16 @@ from capmap.core import fetching
 
 @pytest.fixture(autouse=True)
 def _no_look_ups_outside_this_machine(monkeypatch):
-    """The suite never reaches the internet: a name resolves only when it is a loopback
-    address (a test's own local site); any other is "not found"."""
+    """The suite never reaches the internet: only an address written as such and not
+    public resolves (a test's own local site, or one the fetcher must refuse); any name
+    or public address is "not found"."""
 
     def resolve(url, host, port, limits):
         try:
             address = ipaddress.ip_address(host)
         except ValueError:
             address = None
-        if address is None or not address.is_loopback:
+        if address is None or not fetching.why_not_public(address):
             raise fetching.FetchRefused(
                 f"The name in {url} could not be found, so it was not fetched."
             )

@@ -235,3 +235,29 @@ def test_the_command_line_fetches_only_when_asked(w, other, from_elsewhere, tmp_
     with pytest.raises(SystemExit) as online:
         call_command("verify_credential", str(path), "--json", "--online", stdout=out)
     assert online.value.code == 1 and json.loads(out.getvalue())["revoked"] is True
+
+
+def test_a_status_list_on_a_private_address_is_refused_and_the_record_says_why(
+    w, newcomer, other, from_elsewhere
+):
+    document = {k: v for k, v in from_elsewhere.items() if k != "proof"}
+    document["credentialStatus"] = status_entry(list_url="https://192.168.0.10/s/1", index=1)
+    accepted = accept(w, newcomer, sign(document, seed=SEED))
+    assert accepted.verified  # an unchecked status alone does not stop it counting yet
+    assert accepted.status_note == (
+        "Its status list could not be fetched: The address https://192.168.0.10/s/1 is on a "
+        "private network (192.168.0.10), so it was not fetched."
+    )
+    assert level_of(newcomer, w.competencies[0]) == 3
+    held = FetchedStatusList.objects.get()
+    assert held.document is None and held.failing_since is not None
+
+
+def test_a_dead_site_is_tried_once_for_many_credentials(w, newcomer, other, from_elsewhere):
+    accept(w, newcomer, from_elsewhere)
+    accept(w, w.pharmacist, from_elsewhere)
+    other.site.pages["/status/1"] = Page(b"down", content_type="text/plain", status=503)
+    a_day_passes()
+    printed = recheck()
+    assert printed.count("answered with status 503") == 2
+    assert other.site.hits("/status/1") == 2  # the first accept, then one failed try
