@@ -14,6 +14,8 @@ class VerificationPresenter:
 
     @property
     def heading(self) -> str:
+        if self.report.verified and self.report.status_unchecked:
+            return "This credential is genuine, but whether it still holds could not be checked"
         if self.report.verified:
             return "This credential is genuine and still holds"
         if self.report.revoked:

@@ -221,6 +221,13 @@ def test_the_public_verification_page_fetches_the_other_issuers_list(
     ).content.decode()
     assert "the issuer has withdrawn this credential" in page
     assert other.site.hits("/status/1") == 1
+    other.site.pages["/status/1"] = Page(b"down", content_type="text/plain", status=503)
+    FetchedStatusList.objects.all().delete()
+    page = client.post(
+        reverse("credentials:verify_credential"), {"text": json.dumps(from_elsewhere)}
+    ).content.decode()
+    assert "This credential is genuine, but whether it still holds could not be checked" in page
+    assert "answered with status 503" in page
 
 
 def test_the_command_line_fetches_only_when_asked(w, other, from_elsewhere, tmp_path):

@@ -127,7 +127,11 @@ class Report:
         lines = [f"{self.issuer_name} certifies {what}."]
         if self.valid_from:
             lines.append(f"It was issued on {self.valid_from[:10]}.")
-        if self.verified:
+        if self.verified and self.status_unchecked:
+            lines.append(
+                "The signature holds; whether the issuer has revoked it could not be checked."
+            )
+        elif self.verified:
             lines.append("The signature holds, and the credential still holds.")
         elif self.revoked:
             lines.append(REVOKED)
