@@ -277,11 +277,16 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
     return None
 
 
+def _tls_context() -> ssl.SSLContext:
+    """The system's trusted authorities, certificate and name checked (the default)."""
+    return ssl.create_default_context()
+
+
 class _PinnedHTTPS(http.client.HTTPSConnection):
     """https to the address that was checked; SNI, Host and the certificate use the name."""
 
     def __init__(self, host: str, port: int, address: str, *, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        super().__init__(host, port, timeout=timeout, context=_tls_context())
         self.address = address
 
     def connect(self) -> None:

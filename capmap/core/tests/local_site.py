@@ -4,6 +4,7 @@ with what the test put there. `allow` lets the fetcher reach it over plain http.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -71,10 +72,13 @@ def _handler(site: LocalSite) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def local_site() -> Iterator[LocalSite]:
+def local_site(tls: ssl.SSLContext | None = None) -> Iterator[LocalSite]:
+    """The site on a free port of 127.0.0.1; over TLS when given a server context."""
     site = LocalSite("127.0.0.1", 0)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     server.daemon_threads = True
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     site.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -4,8 +4,11 @@ tested without any network (the look-up is replaced); the rest against a little 
 site the settings allow."""
 
 import ipaddress
+import ssl
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from capmap.core import fetching
 from capmap.core.fetching import FetchRefused, fetch_json, why_not_public
@@ -166,3 +169,88 @@ def test_a_redirect_is_followed_only_to_an_address_that_passes_the_same_checks(s
 def test_an_error_status_says_what_the_site_answered(site):
     with pytest.raises(FetchRefused, match="answered with status 404"):
         fetch_json(site.url("/missing"))
+
+
+def certificate_for(name: str, folder) -> tuple[str, str]:
+    """A self-signed certificate for `name` and its key, as PEM files in `folder`."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / f"{name}.pem", folder / f"{name}.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_file), str(key_file)
+
+
+@pytest.fixture
+def tls_site(tmp_path, settings, monkeypatch):
+    """An https site for the name issuer.test, reached at 127.0.0.1 (the look-up is
+    replaced, and the settings let that exact name and port past the address rule)."""
+    cert_file, key_file = certificate_for("issuer.test", tmp_path)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert_file, key_file)
+    with local_site(tls=server_context) as running:
+        settings.CAPMAP_FETCH_ALLOW_LOCAL = [("issuer.test", running.port)]
+        resolving_to(monkeypatch, "127.0.0.1")
+        running.cert_file = cert_file
+        yield running
+
+
+def trusting(monkeypatch, cert_file: str) -> None:
+    def context_trusting_the_test_certificate() -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=cert_file)
+
+    monkeypatch.setattr(fetching, "_tls_context", context_trusting_the_test_certificate)
+
+
+def test_https_goes_to_the_address_checked_and_checks_the_certificate_on_the_name(
+    tls_site, monkeypatch
+):
+    tls_site.put_json("/list", {"id": "list"})
+    url = f"https://issuer.test:{tls_site.port}/list"
+    with pytest.raises(FetchRefused, match="could not be fetched securely"):
+        fetch_json(url)  # a certificate no authority vouches for
+    trusting(monkeypatch, tls_site.cert_file)
+    assert fetch_json(url).document == {"id": "list"}
+    assert tls_site.requests[-1][1]["Host"] == f"issuer.test:{tls_site.port}"
+
+
+def test_https_to_a_name_the_certificate_does_not_cover_is_refused(tls_site, settings, monkeypatch):
+    tls_site.put_json("/list", {"id": "list"})
+    trusting(monkeypatch, tls_site.cert_file)
+    settings.CAPMAP_FETCH_ALLOW_LOCAL = [("other.test", tls_site.port)]
+    with pytest.raises(FetchRefused, match="could not be fetched securely"):
+        fetch_json(f"https://other.test:{tls_site.port}/list")
+
+
+@given(st.ip_addresses(v=4))
+def test_an_ipv4_address_written_as_ipv6_is_judged_as_the_ipv4_address(address):
+    mapped = ipaddress.IPv6Address(f"::ffff:{address}")
+    assert why_not_public(mapped) == why_not_public(address)
+    nat64 = ipaddress.IPv6Address(int(ipaddress.IPv6Address("64:ff9b::")) | int(address))
+    assert why_not_public(nat64) == why_not_public(address)
