@@ -151,6 +151,8 @@ class Recheck:
         )
         if not self.why_not_after:
             return f"{what} counts again."
+        if self.why_not_before:
+            return f"{what} still does not count, now because: {self.why_not_after}"
         return f"{what} no longer counts: {self.why_not_after}"
 
 
@@ -159,12 +161,15 @@ def recheck_accepted_credentials(
 ) -> list[Recheck]:
     """The daily re-check: every accepted credential last checked longer ago than
     `older_than` is checked again exactly as "Check again" does, a batch at a time, each
-    in its own transaction. Safe to run twice: what was just checked is not due."""
+    in its own transaction. Safe to run twice: what was just checked is not due. Only the
+    system re-checks every organisation's credentials; for anyone else nothing is due."""
     checked_before = timezone.now() - older_than
     done: list[Recheck] = []
     after_pk = 0
     while batch := list(
-        selectors.accepted_due_for_recheck(checked_before).filter(pk__gt=after_pk)[:batch_size]
+        selectors.accepted_due_for_recheck(actor, checked_before).filter(pk__gt=after_pk)[
+            :batch_size
+        ]
     ):
         for accepted in batch:
             before = why_it_does_not_count(accepted)

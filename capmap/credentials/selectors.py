@@ -228,12 +228,16 @@ def accepted_rows(person: Person) -> list:
     return result
 
 
-def accepted_due_for_recheck(checked_before: datetime) -> QuerySet:
+def accepted_due_for_recheck(actor: Any, checked_before: datetime) -> QuerySet:
     """Accepted credentials still on a record whose latest check (or import, when never
-    checked) is older than `checked_before`, oldest id first. Every organisation's: for
-    the system's daily re-check only, never a person's request."""
+    checked) is older than `checked_before`, oldest id first. Every organisation's, so
+    for the system's daily re-check only: any other actor gets none."""
+    from capmap.core.actors import is_system
+
     from .models import AcceptedCredential, AcceptedCredentialCheck
 
+    if not is_system(actor):
+        return AcceptedCredential.objects.none()
     latest = AcceptedCredentialCheck.objects.filter(accepted=OuterRef("pk")).order_by(
         "-checked_at", "-pk"
     )

@@ -209,6 +209,8 @@ def test_another_organisation_sees_nothing_of_the_accepted_credential(
             client.post(reverse(f"credentials:{name}", args=[newcomer.pk, accepted.pk])).status_code
             == 404
         )
+    a_day_passes()
+    assert accepting.recheck_accepted_credentials(actor=w.other_admin) == []
     assert not accepted.checks.exists()
 
 
