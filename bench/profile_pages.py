@@ -8,7 +8,8 @@ Uses the personas and pages of bench_load.py on the same database (built by it).
 each page it signs the persona in (Django's test client) and prints, per request: the
 queries, their SQL time as the database driver saw it, the rest (Python: middleware,
 selectors, templates) and the CPU time, the mean of --repeat requests after two warm
-ones. --queries TEXT prints the slowest queries and --profile TEXT a cProfile of the pages whose persona or name contains TEXT.
+ones. --queries TEXT prints the slowest queries, and --profile TEXT a cProfile (sorted by
+$PROFILE_SORT, cumulative by default), of the pages whose persona or name contains TEXT.
 Numbers only, beside the load average at the time.
 """
 
@@ -63,7 +64,8 @@ def profile(client, path: str) -> str:
         client.get(path)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(35)
+    order = os.environ.get("PROFILE_SORT", "cumulative")
+    pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(35)
     return out.getvalue()
 
 

@@ -16,8 +16,8 @@ from allauth.mfa.totp.internal.auth import (
 from capmap.accounts.mfa import must_set_up_authenticator_app
 from capmap.accounts.tests.factories import PASSWORD, UserFactory
 from capmap.organisations.models import Role
-from capmap.people import policy
 from capmap.organisations.tests.factories import MembershipFactory, tree
+from capmap.people import policy
 
 pytestmark = pytest.mark.django_db
 

@@ -51,9 +51,7 @@ def _queries(client, user, path: str) -> tuple[int, str]:
     return len(captured), response.content.decode()
 
 
-def test_the_circle_with_its_comparison_costs_the_same_queries_for_1_or_20_sign_offs(
-    client, team
-):
+def test_the_circle_with_its_comparison_costs_the_same_queries_for_1_or_20_sign_offs(client, team):
     path = reverse("capability:show_circle", args=[team["ours"].pk])
     few, _ = _queries(client, team["manager"], path)
     for days, competency in enumerate(team["c"][1:], start=1):
@@ -107,3 +105,21 @@ def test_the_list_of_teams_of_another_pcns_manager_has_none_of_ours(client, team
     for ours in (team["t"].pcn_a, team["t"].practice_a):
         assert ours.name not in body
         assert reverse("capability:show_heatmap", args=[ours.pk]) not in body
+
+
+def test_training_needs_cost_the_same_queries_for_1_or_11_people_each_need_tagged(
+    client, team
+):
+    path = reverse("capability:show_training_needs", args=[team["t"].pcn_a.pk])
+    few, _ = _queries(client, team["manager"], path)
+    role, stage = team["ours"].job_role, team["ours"].stage
+    for _ in range(10):
+        PersonFactory(employer=team["t"].practice_a, job_role=role, stage=stage)
+    many, body = _queries(client, team["manager"], path)
+    assert many == few
+    # Eight required competencies, each short for someone: each row tagged and linked.
+    tags = re.findall(r'<strong class="nhsuk-tag[^"]*"\s*>\s*(\w+)\s*</strong>', body)
+    assert len(tags) == 8 and set(tags) <= {"Essential", "Desirable"}
+    training = reverse("development:list_training")
+    for competency in team["c"]:
+        assert f'href="{training}?competency={competency.pk}"' in body
