@@ -57,7 +57,12 @@ def assessments_of(user, person: Person) -> QuerySet[Assessment]:
 
 
 def my_person(user) -> Person | None:
-    return Person.objects.filter(user=user).select_related("employer", "job_role").first()
+    """The user's own staff record (read once a request: the home page asks three times)."""
+    return policy.remembered(
+        user,
+        "own person",
+        lambda: Person.objects.filter(user=user).select_related("employer", "job_role").first(),
+    )
 
 
 def sign_off_queue(user) -> QuerySet[Assessment]:
@@ -243,10 +248,13 @@ def capability_as_of(
     else:
         moment = _end_of(when)
     levels: dict[int, tuple[datetime, int]] = {}
-    for event in CapabilityEvent.objects.filter(person=person, valid_from__lte=moment).order_by(
-        "valid_from", "pk"
-    ):
-        levels[event.competency_id] = (event.valid_from, event.level)
+    events = (
+        CapabilityEvent.objects.filter(person=person, valid_from__lte=moment)
+        .order_by("valid_from", "pk")
+        .values_list("competency_id", "valid_from", "level")
+    )
+    for competency_id, valid_from, level in events:
+        levels[competency_id] = (valid_from, level)
     result = {pk: level for pk, (_at, level) in levels.items()}
     if version is None:
         return result

@@ -19,6 +19,7 @@ import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 from markupsafe import Markup
@@ -158,6 +159,9 @@ def _fmt(value: float) -> str:
     return "0" if text == "-0" else text
 
 
+# A page draws the same segments several times (the circle, its compact copy, the
+# comparison pair): the same radii and angles, so each path is worked out once.
+@lru_cache(maxsize=8192)
 def annular_sector(inner: float, outer: float, start: float, end: float) -> str:
     """The path of a ring segment between two radii and two angles (radians, clockwise from 12)."""
     if end - start >= 2 * math.pi - 1e-9:  # a whole ring: two half arcs each way
@@ -174,6 +178,7 @@ def annular_sector(inner: float, outer: float, start: float, end: float) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def arc(radius: float, start: float, end: float) -> str:
     large = 1 if end - start > math.pi else 0
     x1, y1 = _point(radius, start)
@@ -329,6 +334,9 @@ def _tip(segment: Segment, *, top_level: int, team: bool) -> str:
     return "".join(parts)
 
 
+# The circle and its compact copy draw the same segments, and a page is drawn again for
+# each request: one segment's markup depends on nothing but these arguments.
+@lru_cache(maxsize=4096)
 def _segment(
     segment: Segment,
     *,

@@ -203,12 +203,12 @@ class TrainingNeedsPresenter:
 
     @property
     def rows(self):
+        training = reverse("development:list_training")
         for rank, need in enumerate(self.needs, start=1):
             yield {
                 "rank": rank,
                 "need": need,
-                "training_href": reverse("development:list_training")
-                + f"?competency={need.competency.pk}",
+                "training_href": f"{training}?competency={need.competency.pk}",
             }
 
     def sheet(self) -> Sheet:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import (
@@ -268,25 +268,31 @@ def person_capability(user, person: Person, *, on: date | None = None) -> Person
     opened `person` through `get_person`, so it is in scope."""
     people = Person.objects.filter(pk=person.pk)
     needs = {need.competency: need for need in needs_of(people)}
-    # The levels at a date come from the sign-offs up to it: one owner, assessments'.
-    held = (
-        {pk: need.current for pk, need in needs.items()}
-        if on is None
-        else capability_as_of(person, on)
-    )
     own = latest_self_ratings(person) if policy.allows(user, policy.VIEW_RECORD, person) else {}
     competencies = competency_headers(needs)
     lines = [
         CompetencyLine(
             competency=c,
             required=needs[c.pk].required,
-            current=held.get(c.pk),
+            current=needs[c.pk].current,
             essential=needs[c.pk].essential,
             self_rated=own.get(c.pk),
         )
         for c in competencies
     ]
-    return PersonCapability(person, lines, top_level({c.version_id for c in competencies}), on)
+    today = PersonCapability(person, lines, top_level({c.version_id for c in competencies}))
+    return today if on is None else capability_on(today, on)
+
+
+def capability_on(today: PersonCapability, on: date) -> PersonCapability:
+    """The same requirements as `today`'s, with the levels verified by the end of `on`.
+
+    The circle page compares two dates: the requirements, self-ratings and scale are
+    read once, the levels at a date come from the sign-offs up to it (assessments owns
+    that reading)."""
+    held = capability_as_of(today.person, on)
+    lines = [replace(line, current=held.get(line.competency.pk)) for line in today.lines]
+    return PersonCapability(today.person, lines, today.top_level, on)
 
 
 def latest_self_ratings(person: Person) -> dict[int, int]:

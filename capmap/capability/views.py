@@ -196,8 +196,9 @@ def show_circle(request, pk: int):
     first = selectors.first_verified_on(person)
     choice = request.GET.get("compare") or default_compare(first, today)
     then_on = compare_date(choice, first=first, today=today)
-    then = selectors.person_capability(request.user, person, on=then_on) if then_on else None
-    presenter = CirclePresenter(selectors.person_capability(request.user, person), then)
+    now = selectors.person_capability(request.user, person)
+    then = selectors.capability_on(now, then_on) if then_on else None
+    presenter = CirclePresenter(now, then)
     context = {
         "person": person,
         "circle": presenter,

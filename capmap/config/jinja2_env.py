@@ -1,5 +1,7 @@
 """The one Jinja2 environment: NHS.UK frontend macros, our components, Django helpers."""
 
+from collections.abc import Callable
+
 import jinja2
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +16,17 @@ from capmap.core.forms import error_list, field_params
 
 def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+_MARKER = 987654321
+
+
+def url_for_each(name: str) -> Callable[[int], str]:
+    """`url(name, pk)` for every row of a long table: reversed once, with a marker where
+    the key goes (a table of 440 organisations with four links a row reversed 1,760 URLs,
+    a third of the page's time)."""
+    head, _, tail = reverse(name, args=[_MARKER]).partition(str(_MARKER))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def csrf_field(request) -> str:
@@ -70,6 +83,7 @@ def environment(**options) -> jinja2.Environment:
     env.globals.update(
         {
             "url": url,
+            "url_for_each": url_for_each,
             "static": static,
             "csrf_field": csrf_field,
             "get_messages": messages.get_messages,

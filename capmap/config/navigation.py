@@ -125,11 +125,16 @@ SECTIONS = [
 def _sections_for(user) -> list[Link]:
     if not user.is_authenticated:
         return []
-    return [
+    # Worked out once a request: the header menu and the home page's list both ask.
+    return list(policy.remembered(user, "navigation sections", lambda: _sections_shown_to(user)))
+
+
+def _sections_shown_to(user) -> tuple[Link, ...]:
+    return tuple(
         Link(section.text, reverse(section.url_name), section.description)
         for section in SECTIONS
         if section.shown_to(user)
-    ]
+    )
 
 
 def navigation_links(user) -> list[Link]:

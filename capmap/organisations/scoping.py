@@ -71,14 +71,27 @@ def _scope_paths(user, permission: str) -> list[str]:
     cache = memo(user)
     key = ("paths", permission)
     if key not in cache:
-        # One query for every permission a page asks about: the user's memberships.
-        if "memberships" not in cache:
-            cache["memberships"] = list(
-                Membership.objects.filter(user=user).values_list("role", "organisation__path")
-            )
         roles = set(roles_granting(permission))
-        cache[key] = _outermost([path for role, path in cache["memberships"] if role in roles])
+        cache[key] = _outermost([path for role, path in _memberships(user) if role in roles])
     return cache[key]
+
+
+def _memberships(user) -> list[tuple[str, str]]:
+    """(role, organisation path) of each of the user's memberships: one query for every
+    permission a request asks about, the admin check of the MFA requirement included."""
+    cache = memo(user)
+    if "memberships" not in cache:
+        cache["memberships"] = list(
+            Membership.objects.filter(user=user).values_list("role", "organisation__path")
+        )
+    return cache["memberships"]
+
+
+def holds_role(user, role: str) -> bool:
+    """Does the signed-in user hold `role` anywhere (memoised with their scope)?"""
+    if not user or not user.is_authenticated or getattr(user, "pk", None) is None:
+        return False
+    return any(held == role for held, _ in _memberships(user))
 
 
 def _outermost(paths: list[str]) -> list[str]:

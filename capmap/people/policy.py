@@ -18,12 +18,12 @@ sitting below people, uses directly. docs/adr/0005-one-access-policy.md has the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 NOTHING = Q(pk__in=[])
+T = TypeVar("T")
 
 # --- Actions -------------------------------------------------------------------------
 # Over a staff record (the object is a Person; `via` leads from a model to the person).
@@ -106,6 +107,21 @@ def supervisions(actor: Any, on: date | None = None) -> list[tuple[int, int]]:
 
         cache[key] = list(active_supervisions(actor, on=day).values_list("pk", "person_id"))
     return cache[key]
+
+
+def remembered(actor: Any, key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per actor object (a request's user lives one request), kept with
+    the rest of what the policy memoises about them, so `forget_scope` clears it too."""
+    cache = scoping.memo(actor)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def holds_role(actor: Any, role: str) -> bool:
+    """Does the signed-in actor hold `role` in any organisation? (The memberships the
+    policy reads for everything else, so asking costs no query of its own.)"""
+    return scoping.holds_role(actor, role)
 
 
 def supervised_person_ids(actor: Any) -> set[int]:

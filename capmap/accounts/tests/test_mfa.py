@@ -13,9 +13,11 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 
+from capmap.accounts.mfa import must_set_up_authenticator_app
 from capmap.accounts.tests.factories import PASSWORD, UserFactory
 from capmap.organisations.models import Role
 from capmap.organisations.tests.factories import MembershipFactory, tree
+from capmap.people import policy
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +101,23 @@ def test_practitioner_is_not_forced_to_set_up_an_authenticator_app(client):
     user = MembershipFactory(organisation=tree().practice_a, role=Role.PRACTITIONER).user
     sign_in(client, user)
     assert client.get("/").status_code == 200
+
+
+def test_the_admin_check_costs_no_query_beyond_the_memberships_the_policy_reads(
+    django_assert_num_queries,
+):
+    """Every signed-in request asks whether the user must set up an app; the memberships
+    the access policy reads for the page answer it for everyone but an admin."""
+    t = tree()
+    practitioner = MembershipFactory(organisation=t.practice_a, role=Role.PRACTITIONER).user
+    admin = MembershipFactory(organisation=t.ics, role=Role.ADMIN).user
+    for user, expected, queries in ((practitioner, False, 1), (admin, True, 2)):
+        fresh = type(user).objects.get(pk=user.pk)
+        with django_assert_num_queries(queries):  # memberships (+ the admin's authenticator)
+            assert must_set_up_authenticator_app(fresh) is expected
+            policy.allows_anywhere(fresh, policy.VIEW_PEOPLE)  # the page's scope: read
+    with_authenticator_app(admin)
+    assert must_set_up_authenticator_app(type(admin).objects.get(pk=admin.pk)) is False
 
 
 def test_admin_is_not_forced_when_the_setting_is_off(client, settings):

@@ -3,10 +3,13 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from capmap.organisations.models import Role
+from capmap.organisations.models import OrganisationKind, Role
 from capmap.organisations.tests.conftest import member, row_headers
+from capmap.organisations.tests.factories import OrganisationFactory
 from capmap.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +104,22 @@ def test_page_has_title_and_breadcrumbs(t, pcn_admin, as_user):
     html = as_user(pcn_admin).get(URL).content.decode()
     assert "<title>Organisations \u2013 Capmap</title>" in html
     assert 'class="nhsuk-breadcrumb"' in html
+
+
+def test_the_tree_costs_the_same_queries_for_6_or_26_organisations_each_linked(
+    t, ics_admin, as_user
+):
+    client = as_user(ics_admin)
+    client.get(URL)  # Django's own caches warm
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    added = [
+        OrganisationFactory(name=f"Practice {n}", kind=OrganisationKind.PRACTICE, parent=t.pcn_b)
+        for n in range(20)
+    ]
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(URL).content.decode()
+    assert len(many) == len(few)
+    for organisation in [t.ics, t.pcn_a, *added]:
+        link = reverse("organisations:show_organisation", args=[organisation.pk])
+        assert f'<a href="{link}">{organisation.name}</a>' in html
