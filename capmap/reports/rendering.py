@@ -2,6 +2,8 @@
 tablepdf), XLSX through core.spreadsheets."""
 
 import re
+from collections.abc import Iterator, Sequence
+from typing import overload
 
 from django.template.loader import render_to_string
 
@@ -48,6 +50,33 @@ def _value(cell):
     return cell
 
 
+def _spreadsheet_row(row) -> list:
+    return [_value(cell) for cell in row]
+
+
+class SpreadsheetRows(Sequence):
+    """A table's rows as the spreadsheet takes them, converted as each is written, not
+    copied first: a 50,000-person list is not held twice."""
+
+    def __init__(self, rows: Sequence) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> list: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[list]: ...
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_spreadsheet_row(row) for row in self._rows[index]]
+        return _spreadsheet_row(self._rows[index])
+
+    def __iter__(self) -> Iterator[list]:
+        return map(_spreadsheet_row, self._rows)
+
+
 def render_xlsx(document: ReportDocument) -> bytes:
     return write_workbook(xlsx_sheets(document))
 
@@ -67,16 +96,10 @@ def xlsx_sheets(document: ReportDocument) -> list[Sheet]:
                 )
             )
         for table in section.tables:
-            tables.append(
-                SheetTable(
-                    table.caption, table.head, [[_value(c) for c in row] for row in table.rows]
-                )
-            )
+            tables.append(SheetTable(table.caption, table.head, SpreadsheetRows(table.rows)))
         for chart in section.charts:
             t = chart.table
-            tables.append(
-                SheetTable(t.caption, t.head, [[_value(c) for c in row] for row in t.rows])
-            )
+            tables.append(SheetTable(t.caption, t.head, SpreadsheetRows(t.rows)))
         sheets.append(
             Sheet(
                 section.heading,

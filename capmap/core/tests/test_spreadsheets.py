@@ -50,3 +50,15 @@ def test_the_safe_csv_writer_neutralises_text_that_a_spreadsheet_would_run():
     out = io.StringIO()
     SafeCsvWriter(out).writerows([["=1+1", "+cmd", "@SUM(1)", "-x", "plain", -5, None]])
     assert out.getvalue() == "'=1+1,'+cmd,'@SUM(1),'-x,plain,-5,\r\n"
+
+
+def test_the_heading_captions_and_column_headings_are_bold_and_the_rows_plain():
+    content = write_workbook(
+        [Sheet("Staff", [SheetTable("People", ["Name", "Band"], [["Ann", 5]])], heading="Staff")]
+    )
+    sheet = read(content)["Staff"]
+    heading, caption, head, row = sheet["A1"], sheet["A3"], sheet["B4"], sheet["A5"]
+    assert (heading.value, heading.font.bold, heading.font.size) == ("Staff", True, 14)
+    assert (caption.value, caption.font.bold) == ("People", True)
+    assert (head.value, head.font.bold) == ("Band", True)
+    assert (row.value, row.font.bold) == ("Ann", False)

@@ -31,7 +31,7 @@ def build_team_capability(context: BuildContext) -> ReportDocument:
         [
             [
                 row.person.full_name,
-                row.person.job_role.name,
+                row.person.job_role,
                 row.person.stage,
                 row.required,
                 row.gaps,

@@ -10,6 +10,17 @@ from capmap.people.selectors import people_for
 from ..registry import BuildContext, ReportDocument, ReportKind, Section, Table, register
 
 CHUNK = 500
+LISTED = (
+    "first_name",
+    "last_name",
+    "afc_band",
+    "registration_body",
+    "registration_number",
+    "start_date",
+    "end_date",
+    "job_role__name",
+    "employer__name",
+)
 
 
 def build(context: BuildContext) -> ReportDocument:
@@ -18,6 +29,11 @@ def build(context: BuildContext) -> ReportDocument:
         people_for(context.user)
         .filter(employer__path__startswith=organisation.path)
         .order_by("employer__name", "last_name", "first_name", "pk")
+        # Only what the list shows: each person's user account and full record, read
+        # for nothing, were a quarter of the report's time on 5,000 staff.
+        .select_related(None)
+        .select_related("job_role", "employer")
+        .only(*LISTED)
     )
     total = people.count()
     today = timezone.localdate()

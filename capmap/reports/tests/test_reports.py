@@ -179,3 +179,34 @@ def test_unknown_report_kind_is_refused_with_a_message(client, story):
     )
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
+
+
+def test_staff_list_rows_carry_every_column_read_in_a_fixed_number_of_queries(
+    story, django_assert_max_num_queries
+):
+    from datetime import date
+
+    from capmap.reports.registry import BuildContext, get_kind
+
+    t, manager, ours, *_ = story
+    ours.afc_band, ours.registration_body, ours.registration_number = "6", "GPhC", "2012345"
+    ours.end_date = date(2025, 3, 31)
+    ours.save()
+    for n in range(5):
+        PersonFactory(employer=t.practice_a, last_name=f"Colleague{n}")
+    context = BuildContext(manager, t.pcn_a, {}, lambda percent, message: None)
+
+    with django_assert_max_num_queries(8):  # not one a person
+        document = get_kind("staff_list").build(context)
+
+    rows = [row for table in document.sections[1].tables for row in table.rows]
+    assert len(rows) == 7
+    assert [
+        "Asha Ourside",
+        ours.job_role.name,
+        "Band 6",
+        "GPhC 2012345",
+        "2024-04-01",
+        "2025-03-31",
+        "No",
+    ] in rows
