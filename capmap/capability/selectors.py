@@ -445,14 +445,7 @@ class Heatmap:
     @property
     def domains(self) -> list[tuple[str, int]]:
         """Column groups: (domain title, number of competencies), in column order."""
-        groups: list[tuple[str, int]] = []
-        for competency in self.competencies:
-            title = competency.domain.title if competency.domain else "Other"
-            if groups and groups[-1][0] == title:
-                groups[-1] = (title, groups[-1][1] + 1)
-            else:
-                groups.append((title, 1))
-        return groups
+        return domain_groups(self.competencies)
 
     @property
     def column_totals(self) -> list[ColumnTotal]:
@@ -463,6 +456,18 @@ class Heatmap:
             met = sum(1 for cell in cells if not cell.shortfall)
             totals.append(ColumnTotal(met, len(cells)))
         return totals
+
+
+def domain_groups(competencies: Iterable[Competency]) -> list[tuple[str, int]]:
+    """(domain title, number of competencies) for each run of columns of one domain."""
+    groups: list[tuple[str, int]] = []
+    for competency in competencies:
+        title = competency.domain.title if competency.domain else "Other"
+        if groups and groups[-1][0] == title:
+            groups[-1] = (title, groups[-1][1] + 1)
+        else:
+            groups.append((title, 1))
+    return groups
 
 
 SORTS = {
