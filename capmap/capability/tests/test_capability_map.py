@@ -187,9 +187,7 @@ def test_all_roles_shows_every_roles_columns_a_page_at_a_time(client, team, monk
     assert client.get(url + "?show=all&page=2").status_code == 404
 
 
-def test_a_page_past_the_last_shows_the_last_and_one_role_fits_one_page(
-    client, team, monkeypatch
-):
+def test_a_page_past_the_last_shows_the_last_and_one_role_fits_one_page(client, team, monkeypatch):
     t = team
     monkeypatch.setattr(presenters, "CELLS_A_PAGE", 12)
     monkeypatch.setattr(presenters, "MIN_COLUMNS_A_PAGE", 1)
