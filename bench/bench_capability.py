@@ -132,10 +132,13 @@ essentials AS (
 met_by_person AS (
   SELECT s.job_role_id, s.stage, COUNT(*) AS met
   FROM staff s
+  JOIN frameworks_roleprofile rp ON rp.job_role_id = s.job_role_id AND rp.stage = s.stage
+                                AND rp.owner_id IS NULL
+  JOIN frameworks_frameworkversion v ON v.id = rp.version_id AND v.status = 'published'
   JOIN assessments_currentcapability cc ON cc.person_id = s.id
-  JOIN req r ON r.job_role_id = s.job_role_id AND r.stage = s.stage
-            AND r.competency_id = cc.competency_id
-  WHERE r.essential = 1 AND r.level > 0 AND cc.level >= r.level
+  JOIN frameworks_rolerequirement rr ON rr.profile_id = rp.id
+                                     AND rr.competency_id = cc.competency_id
+  WHERE rr.requirement = 'essential' AND rr.level > 0 AND cc.level >= rr.level
   GROUP BY s.id, s.job_role_id, s.stage
 ),
 met_counts AS (
