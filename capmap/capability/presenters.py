@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from django.core.paginator import Paginator
 from django.urls import reverse
 from markupsafe import Markup
 
 from capmap.core.spreadsheets import Sheet, SheetTable
+from capmap.organisations.presenters import pagination
 
 from . import circle, gaps
 from .forms import HeatmapView
@@ -22,6 +24,7 @@ from .selectors import (
     PersonCapability,
     TeamCapability,
     TrainingNeed,
+    domain_groups,
 )
 
 SYMBOLS = {"short": "▼", "met": "✓", "above": "▲", "none": "·"}
@@ -94,9 +97,27 @@ def competency_name(competency) -> str:
     return f"{competency.code} {competency.title}".strip()
 
 
+# A page of the map holds at most about this many cells: the largest role of a 50-person
+# team (1,598 cells) made a 98 KB page, within issue 15's 100 KB. A map with more cells
+# (every role at once: 51 people by 233 competencies) shows its columns a page at a time,
+# never fewer than MIN_COLUMNS_A_PAGE; the workbook keeps every column.
+CELLS_A_PAGE = 1600
+MIN_COLUMNS_A_PAGE = 10
+
+
+def columns_a_page(people: int) -> int:
+    return max(MIN_COLUMNS_A_PAGE, CELLS_A_PAGE // max(people, 1))
+
+
 class HeatmapPresenter:
     def __init__(
-        self, heatmap: Heatmap, view: HeatmapView | None = None, *, cell_links: bool = False
+        self,
+        heatmap: Heatmap,
+        view: HeatmapView | None = None,
+        *,
+        cell_links: bool = False,
+        page: str | int | None = None,
+        query: dict[str, str] | None = None,
     ) -> None:
         self.heatmap = heatmap
         # Each cell's history link is drawn in the browser from the row's person and the
@@ -105,18 +126,31 @@ class HeatmapPresenter:
         self.cell_links = cell_links
         self.history_pattern = _history_url_pattern()
         self.unlinked = SYMBOLS["none"]
-        self.competency_ids = ",".join(str(c.pk) for c in heatmap.competencies)
         self.view = view
         self.organisation = heatmap.organisation
-        self.domains = heatmap.domains
-        self.competencies = heatmap.competencies
         self.key = [(CELL_CLASSES[k], SYMBOLS[k], text) for k, text in KEY]
-        self.columns = [
+        self.all_columns = [
             Column(c.code or str(index), c.title, total.met, total.required)
             for index, (c, total) in enumerate(
                 zip(heatmap.competencies, heatmap.column_totals, strict=True), start=1
             )
         ]
+        # Paginator.get_page: the first page for a page number that is not one, the last
+        # for one past the end, as the other lists of the service.
+        self.page = Paginator(
+            range(len(heatmap.competencies)), columns_a_page(len(heatmap.rows))
+        ).get_page(page)
+        shown = slice(self.page.start_index() - 1, self.page.end_index())
+        self._shown = shown if heatmap.competencies else slice(0, 0)
+        self.competencies = heatmap.competencies[self._shown]
+        self.columns = self.all_columns[self._shown]
+        self.domains = domain_groups(self.competencies)
+        self.competency_ids = ",".join(str(c.pk) for c in self.competencies)
+        self.pagination = (
+            pagination(self.page, query or {}) | {"ariaLabel": "Pages of competencies"}
+            if self.page.paginator.num_pages > 1
+            else None
+        )
         self.people = len(heatmap.rows)
         self.met = sum(row.met for row in heatmap.rows)
         self.required = sum(row.required for row in heatmap.rows)
@@ -132,10 +166,11 @@ class HeatmapPresenter:
         holding a level) links to it: in the browser, or here when `cell_links`."""
         pattern = self.history_pattern
         ids = [c.pk for c in self.competencies]
+        shown = self._shown
         for row in self.heatmap.rows:
             person = row.person.pk
             parts = []
-            for cell, competency in zip(row.cells, ids, strict=True):
+            for cell, competency in zip(row.cells[shown], ids, strict=True):
                 opening, text, linked = _cell_open(cell.required, cell.current)
                 if linked and self.cell_links:
                     href = pattern.format(person=person, competency=competency)
@@ -161,7 +196,7 @@ class HeatmapPresenter:
 
     def sheet(self) -> Sheet:
         head = ["Person", "Job role", "Stage", "Requirements met", "Levels short"] + [
-            competency_name(c) for c in self.competencies
+            competency_name(c) for c in self.heatmap.competencies
         ]
         rows: list[list] = [
             [
@@ -181,7 +216,7 @@ class HeatmapPresenter:
                 "",
                 f"{self.met} of {self.required}",
                 sum(row.total_shortfall for row in self.heatmap.rows),
-                *[f"{c.met} of {c.required}" for c in self.columns],
+                *[f"{c.met} of {c.required}" for c in self.all_columns],
             ]
         )
         return Sheet(

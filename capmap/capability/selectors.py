@@ -18,6 +18,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import (
     Count,
+    F,
     Max,
     Q,
     QuerySet,
@@ -209,6 +210,9 @@ def _levels_of_people(people: QuerySet[Person], pks: list[int]) -> dict[int, dic
     return levels
 
 
+HEADER_ORDER = ("version__framework__title", "domain__order", "domain_id", "order", "pk")
+
+
 def competency_headers(ids) -> list[Competency]:
     """Competencies in framework, domain and own order, with their domain and framework."""
     return list(
@@ -224,8 +228,31 @@ def competency_headers(ids) -> list[Competency]:
             "domain__order",
             "domain__code",
         )
-        .order_by("version__framework__title", "domain__order", "domain_id", "order", "pk")
+        .order_by(*HEADER_ORDER)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CompetencyColumn:
+    """A competency as a heatmap column: what its header and workbook show."""
+
+    pk: int
+    code: str
+    title: str
+    domain: str  # the domain's title, "Other" for a competency outside any domain
+
+
+def heatmap_columns(ids) -> list[CompetencyColumn]:
+    """competency_headers' competencies, in its order, as plain columns: a map of every
+    role has a few hundred, and one row each beats four model instances each."""
+    rows = (
+        Competency.objects.filter(pk__in=list(ids))
+        .order_by(*HEADER_ORDER)
+        .values_list("pk", "code", "title", "domain__title")
+    )
+    return [
+        CompetencyColumn(pk, code, title, domain or "Other") for pk, code, title, domain in rows
+    ]
 
 
 def top_level(version_ids) -> int:
@@ -447,20 +474,13 @@ class ColumnTotal:
 @dataclass
 class Heatmap:
     organisation: Organisation
-    competencies: list[Competency]
+    competencies: list[CompetencyColumn]
     rows: list[HeatmapRow] = field(default_factory=list)
 
     @property
     def domains(self) -> list[tuple[str, int]]:
         """Column groups: (domain title, number of competencies), in column order."""
-        groups: list[tuple[str, int]] = []
-        for competency in self.competencies:
-            title = competency.domain.title if competency.domain else "Other"
-            if groups and groups[-1][0] == title:
-                groups[-1] = (title, groups[-1][1] + 1)
-            else:
-                groups.append((title, 1))
-        return groups
+        return domain_groups(self.competencies)
 
     @property
     def column_totals(self) -> list[ColumnTotal]:
@@ -471,6 +491,18 @@ class Heatmap:
             met = sum(1 for cell in cells if not cell.shortfall)
             totals.append(ColumnTotal(met, len(cells)))
         return totals
+
+
+def domain_groups(columns: Iterable[CompetencyColumn]) -> list[tuple[str, int]]:
+    """(domain title, number of competencies) for each run of columns of one domain."""
+    groups: list[tuple[str, int]] = []
+    for column in columns:
+        title = column.domain
+        if groups and groups[-1][0] == title:
+            groups[-1] = (title, groups[-1][1] + 1)
+        else:
+            groups.append((title, 1))
+    return groups
 
 
 SORTS = {
@@ -496,10 +528,11 @@ def team_heatmap(
     capabilities, or who already hold a verified level in one.
     """
     people_qs = team_people(user, organisation, job_role=job_role, stage=stage)
+    # The employer's path alone, not an organisation for each row: it only picks profiles.
     people = list(
-        people_qs.select_related("job_role", "employer").only(
-            "first_name", "last_name", "stage", "job_role__name", "employer__path"
-        )
+        people_qs.select_related("job_role")
+        .only("first_name", "last_name", "stage", "employer_id", "job_role__name")
+        .annotate(employer_path=F("employer__path"))
     )
     current = _levels_of_people(people_qs, [p.pk for p in people])
     profiles = Profiles(p.job_role_id for p in people)
@@ -517,19 +550,24 @@ def team_heatmap(
     else:
         by_group: dict[tuple[int, str, str], dict[int, int]] = {}
         for p in people:
-            key = (p.job_role_id, p.stage, p.employer.path)
+            key = (p.job_role_id, p.stage, p.employer_path)
             if key not in by_group:
                 by_group[key] = {c: level for c, level, _ in profiles.requirements(*key)}
             required_of[p.pk] = by_group[key]
         column_ids = {c for required in by_group.values() for c in required}
-    competencies = competency_headers(column_ids)
+    competencies = heatmap_columns(column_ids)
     heatmap = Heatmap(organisation, competencies)
     ids = [c.pk for c in competencies]
     cell = _SharedCells()
+    # Each set of requirements as the required level of each column, in column order.
+    aligned: dict[int, list[int | None]] = {}
     for person in people:
         required = required_of[person.pk]
+        levels = aligned.get(id(required))
+        if levels is None:
+            levels = aligned[id(required)] = [required.get(c) for c in ids]
         held = current.get(person.pk, nothing)
-        cells = [cell[required.get(c), held.get(c)] for c in ids]
+        cells = [cell[level, held.get(c)] for level, c in zip(levels, ids, strict=True)]
         heatmap.rows.append(HeatmapRow(person, cells))
     heatmap.rows.sort(key=SORTS.get(sort, SORTS["name"]))
     return heatmap
@@ -685,7 +723,9 @@ def _pathway_applies(
     return any(
         competency_id in minimums
         for competency_id, _, _ in profiles.requirements(
-            person.job_role_id, person.stage, person.employer.path
+            person.job_role_id,
+            person.stage,
+            person.employer_path,  # type: ignore[attr-defined]  # annotated by team_heatmap
         )
     )
 

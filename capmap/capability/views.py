@@ -91,7 +91,11 @@ def _heatmap(request, pk: int):
         **form.filters(),
     )
     cell_links = request.GET.get("links") == "cells"
-    return organisation, form, HeatmapPresenter(heatmap, view, cell_links=cell_links)
+    query = {key: value for key, value in request.GET.items() if key != "page"}
+    presenter = HeatmapPresenter(
+        heatmap, view, cell_links=cell_links, page=request.GET.get("page"), query=query
+    )
+    return organisation, form, presenter
 
 
 INDENTATION = re.compile(rb"\n[ \t\r\n]+")

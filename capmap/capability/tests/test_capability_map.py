@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from capmap.accounts.tests.factories import UserFactory
 from capmap.assessments.models import Assessment, SelfRating
-from capmap.capability import gaps, history, selectors
+from capmap.capability import gaps, history, presenters, selectors
 from capmap.capability.tests.factories import capability_framework, pathway, role_profile, verify
 from capmap.organisations.models import Role
 from capmap.organisations.tests.factories import tree
@@ -64,7 +64,7 @@ def test_roles_offered_are_those_with_a_profile_most_people_first(team):
 def test_one_roles_columns_are_only_what_that_role_requires(team):
     t = team
     heatmap = selectors.team_heatmap(t["manager"], t["t"].pcn_a, job_role=t["technician"])
-    assert heatmap.competencies == t["c"][:2]
+    assert [c.pk for c in heatmap.competencies] == [c.pk for c in t["c"][:2]]
     assert [row.person for row in heatmap.rows] == [t["tia"]]
 
 
@@ -86,7 +86,7 @@ def test_a_pathways_rows_are_the_people_it_applies_to(team):
     heatmap = selectors.team_heatmap(t["manager"], t["t"].pcn_a, pathway=p)
     # The practice manager's role requires none of it and holds none of it.
     assert {row.person for row in heatmap.rows} == {t["amy"], t["ben"], t["tia"]}
-    assert heatmap.competencies == c[:2]
+    assert [col.pk for col in heatmap.competencies] == [x.pk for x in c[:2]]
 
 
 def test_stages_offered_are_those_of_the_team(team):
@@ -148,6 +148,69 @@ def test_all_roles_stays_available(client, team):
     )
     body = response.content.decode()
     assert all(name in body for name in ("Amy", "Ben", "Tia", "Pam"))
+
+
+def _column_codes(body: str) -> list[str]:
+    return re.findall(r'class="app-heat-col__code" tabindex="0">([^<]+)<', body)
+
+
+def test_all_roles_shows_every_roles_columns_a_page_at_a_time(client, team, monkeypatch):
+    t = team
+    # Pages of at most 12 cells: 4 people by 3 competencies.
+    monkeypatch.setattr(presenters, "CELLS_A_PAGE", 12)
+    monkeypatch.setattr(presenters, "MIN_COLUMNS_A_PAGE", 1)
+    every = selectors.team_heatmap(t["manager"], t["t"].pcn_a).competencies
+    assert len(every) == 8  # six clinical competencies and two admin ones
+    seen = []
+    for page in (1, 2, 3):
+        body = _get(
+            client,
+            t["manager"],
+            "capability:show_heatmap",
+            t["t"].pcn_a.pk,
+            query=f"?show=all&page={page}",
+        ).content.decode()
+        codes = _column_codes(body)
+        assert len(codes) == (3 if page < 3 else 2)
+        seen += codes
+        first = 3 * (page - 1) + 1
+        assert f"Competencies {first} to {first + len(codes) - 1} of 8" in body
+        # Every page keeps every person, their totals over all columns, and the key.
+        assert all(name in body for name in ("Amy", "Ben", "Tia", "Pam"))
+        assert "2 of 6" in body and "below the required level" in body
+        assert 'aria-label="Pages of competencies"' in body
+        assert f'href="?show=all&amp;page={page % 3 + 1}"' in body
+    assert seen == [c.code for c in every]
+    # Someone from another network gets nothing on any page.
+    client.force_login(t["outsider"])
+    url = reverse("capability:show_heatmap", args=[t["t"].pcn_a.pk])
+    assert client.get(url + "?show=all&page=2").status_code == 404
+
+
+def test_a_page_past_the_last_shows_the_last_and_one_role_fits_one_page(client, team, monkeypatch):
+    t = team
+    monkeypatch.setattr(presenters, "CELLS_A_PAGE", 12)
+    monkeypatch.setattr(presenters, "MIN_COLUMNS_A_PAGE", 1)
+    body = _get(
+        client, t["manager"], "capability:show_heatmap", t["t"].pcn_a.pk, query="?show=all&page=9"
+    ).content.decode()
+    assert "Competencies 7 to 8 of 8" in body
+    # Two pharmacists by six competencies fit one page: no pages to turn.
+    body = _get(client, t["manager"], "capability:show_heatmap", t["t"].pcn_a.pk).content.decode()
+    assert len(_column_codes(body)) == 6 and "Pages of competencies" not in body
+
+
+def test_the_workbook_of_all_roles_keeps_every_column(client, team, monkeypatch):
+    t = team
+    monkeypatch.setattr(presenters, "CELLS_A_PAGE", 12)
+    monkeypatch.setattr(presenters, "MIN_COLUMNS_A_PAGE", 1)
+    response = _get(
+        client, t["manager"], "capability:export_heatmap", t["t"].pcn_a.pk, query="?show=all"
+    )
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    rows = [list(r) for r in sheet.iter_rows(max_row=40, max_col=20, values_only=True)]
+    head = next(r for r in rows if r and r[0] == "Person")
+    assert len([cell for cell in head[5:] if cell]) == 8
 
 
 def test_stage_is_a_choice_of_the_stages_that_exist(client, team):

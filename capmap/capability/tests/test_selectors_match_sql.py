@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from capmap.capability import selectors
 from capmap.capability.synthetic import find_generated, generate_workforce
+from capmap.capability.tests.factories import verify
+from capmap.frameworks.models import Competency
 from capmap.organisations.models import Membership, Organisation, Role
 from capmap.people.models import Person
 
@@ -81,6 +83,30 @@ def test_training_needs_are_the_aggregate_first_sql_answer(generated):
     # The same ranking: essential first, then most levels short.
     ranked = [(n.essential, n.levels_short) for n in needs]
     assert ranked == sorted(ranked, key=lambda r: (not r[0], -r[1]))
+
+
+def test_home_role_lines_are_the_aggregate_first_sql_answer(generated):
+    ics, pcn = generated
+    # Someone of the PCN meets every essential requirement, so `meeting` is not only 0.
+    someone = Person.objects.filter(employer__path__startswith=pcn.path).order_by("pk").first()
+    for need in selectors.needs_of(Person.objects.filter(pk=someone.pk)):
+        if need.essential and need.shortfall:
+            verify(someone, Competency.objects.get(pk=need.competency), need.required)
+    for organisation in (ics, pcn):
+        manager = Membership.objects.get(organisation=organisation, role=Role.MANAGER).user
+        lines = selectors.role_coverage(manager, organisation)
+        assert lines, "the generated organisation has people with requirements"
+        assert any(line.meeting for line in lines)
+        assert sorted(
+            (
+                line.job_role.pk,
+                line.people,
+                line.meeting,
+                line.biggest_gap.pk if line.biggest_gap else None,
+                line.biggest_gap_short,
+            )
+            for line in lines
+        ) == sorted(_sql(_bench().ROLE_LINES_SQL, organisation))
 
 
 def test_the_aggregate_first_sql_gives_the_join_first_answer(generated):
