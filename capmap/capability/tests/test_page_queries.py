@@ -107,9 +107,7 @@ def test_the_list_of_teams_of_another_pcns_manager_has_none_of_ours(client, team
         assert reverse("capability:show_heatmap", args=[ours.pk]) not in body
 
 
-def test_training_needs_cost_the_same_queries_for_1_or_11_people_each_need_tagged(
-    client, team
-):
+def test_training_needs_cost_the_same_queries_for_1_or_11_people_each_need_tagged(client, team):
     path = reverse("capability:show_training_needs", args=[team["t"].pcn_a.pk])
     few, _ = _queries(client, team["manager"], path)
     role, stage = team["ours"].job_role, team["ours"].stage
