@@ -62,25 +62,14 @@ def main() -> None:
 
 
 def add_holders(w, document: dict, count: int) -> None:
-    from capmap.credentials.models import AcceptedCredential
+    from capmap.credentials.tests.helpers import hold
     from capmap.people.tests.factories import PersonFactory
 
     for _ in range(count):
         person = PersonFactory(
             employer=w.orgs.practice_a, job_role=w.pharmacist.job_role, stage="junior"
         )
-        AcceptedCredential.objects.create(
-            person=person,
-            document=document,
-            issuer_id=document["issuer"]["id"],
-            issuer_name=document["issuer"]["name"],
-            achievement="MED.1",
-            level="Level 3",
-            verified=True,
-            revoked=False,
-            problems=[],
-            accepted_by=w.manager,
-        )
+        hold(w, person, document)
 
 
 def run(w, document: dict, size: int) -> None:

@@ -79,7 +79,7 @@ class _LevelWrites:
 
     def __init__(self, current: dict[Pair, CurrentCapability]) -> None:
         self.current = current
-        self._before = {pair: snapshot(row) for pair, row in current.items()}
+        self._before: dict[Pair, Any] = {pair: snapshot(row) for pair, row in current.items()}
 
     def level(self, pair: Pair) -> int | None:
         row = self.current.get(pair)

@@ -38,7 +38,7 @@ def _placements_holding(credentials: list[IssuedCredential]) -> set[int]:
     """Ids of placement credentials whose participation still has its sessions confirmed."""
     wanted = {c.basis.get("participation"): c for c in credentials}
     rows = _confirmed(Participation.objects.filter(pk__in=[p for p in wanted if p is not None]))
-    confirmed = {row.pk: row.confirmed_half_days or 0 for row in rows}  # type: ignore[attr-defined]
+    confirmed = {row.pk: row.confirmed_half_days or 0 for row in rows}
     return {
         c.pk
         for participation, c in wanted.items()
@@ -54,7 +54,7 @@ def revoke_what_events_break(events: Sequence[CapabilityEvent]) -> list[Revocati
         return []
     person_ids = {event.person_id for event in events}
     standing = list(
-        IssuedCredential.objects.select_for_update()
+        IssuedCredential.objects.select_for_update(of=("self",))
         .filter(person_id__in=person_ids, revocation__isnull=True)
         .select_related("organisation")
         .order_by("-issued_at", "-pk")

@@ -7,19 +7,13 @@ import json
 import pytest
 from django.urls import reverse
 
-from capmap.credentials import accepting, completions, selectors, services
+from capmap.credentials import accepting, completions, selectors
 from capmap.credentials.models import CountedLevel, Revocation
 from capmap.credentials.vc.schema import schema_problems
 
-from .helpers import signed_off
+from .helpers import own_sign_off
 from .independent import independently_verified
-from .test_settling_an_issuer import holder, own_level, recognise
-
-
-@pytest.fixture
-def credential(w):
-    """MED.1 at level 3, signed by the pharmacist's practice (the 'previous employer')."""
-    return services.issue_credential(actor=w.pharmacist_user, event=signed_off(w))
+from .test_settling_an_issuer import holder, recognise
 
 
 @pytest.fixture
@@ -27,7 +21,7 @@ def newcomer(w):
     """Verified here at the profile's level 2 in MED.2 and LEAD.1; MED.1 comes from elsewhere."""
     person = holder(w)
     for competency in w.competencies[1:]:
-        own_level(w, person, competency, 2)
+        own_sign_off(w, person, competency, 2)
     return person
 
 
@@ -66,7 +60,7 @@ def test_a_completion_resting_on_a_level_verified_elsewhere_names_its_issuer(
 def test_removing_the_credential_revokes_the_completion_even_when_own_levels_suffice(
     w, newcomer, credential
 ):
-    own_level(w, newcomer, w.competencies[0], 2)  # enough on their own
+    own_sign_off(w, newcomer, w.competencies[0], 2)  # enough on their own
     accepted, issued = completed_with_elsewhere(w, newcomer, credential)
     assert len(issued.document["evidence"]) == 1
     accepting.remove_accepted_credential(actor=w.manager, accepted=accepted)

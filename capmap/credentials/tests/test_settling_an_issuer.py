@@ -5,67 +5,27 @@ the same levels, withdrawals, revocations and audit entries as settling them one
 import json
 from collections import Counter
 
-import pytest
 from auditlog.models import LogEntry
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from capmap.assessments import services as assessment_services
 from capmap.assessments.models import CapabilityEvent, CurrentCapability
-from capmap.credentials import accepting, completions, services
+from capmap.credentials import accepting, completions
 from capmap.credentials.models import (
-    AcceptedCredential,
     AcceptedCredentialCheck,
     CountedLevel,
     RecognisedIssuer,
     Revocation,
 )
 from capmap.people.tests.factories import PersonFactory
-from capmap.portfolio.services import add_evidence
 
-from .helpers import signed_off
-
-
-@pytest.fixture
-def credential(w):
-    """MED.1 at level 3, signed by the pharmacist's practice (the 'previous employer')."""
-    return services.issue_credential(actor=w.pharmacist_user, event=signed_off(w))
+from .helpers import hold, own_sign_off
 
 
 def holder(w, organisation=None):
     return PersonFactory(
         employer=organisation or w.orgs.practice_a, job_role=w.pharmacist.job_role, stage="junior"
-    )
-
-
-def hold(w, person, document, **fields) -> AcceptedCredential:
-    """The credential on the person's record, as a manager accepted it when it verified."""
-    values = {"verified": True, "revoked": False, "problems": [], **fields}
-    return AcceptedCredential.objects.create(
-        person=person,
-        document=document,
-        issuer_id=document["issuer"]["id"],
-        issuer_name=document["issuer"]["name"],
-        achievement="MED.1",
-        level="Level 3",
-        accepted_by=w.manager,
-        **values,
-    )
-
-
-def own_level(w, person, competency, level):
-    evidence = add_evidence(
-        actor=w.manager,
-        person=person,
-        kind="dops",
-        title="Observed",
-        occurred_on=timezone.localdate(),
-        competencies=[competency],
-    )
-    assessment_services.sign_off_competency(
-        actor=w.manager, person=person, competency=competency, level=level, evidence=[evidence]
     )
 
 
@@ -139,7 +99,9 @@ def _outcome(audit_from: int) -> dict:
             for c in counted
         ),
         "revocations": sorted(
-            (r.credential_id, r.reason, r.revoked_by_id) for r in Revocation.objects.all()
+            (c.person_id, c.subject_key, c.competency_id, r.reason, r.revoked_by_id)
+            for r in Revocation.objects.select_related("credential")
+            for c in [r.credential]
         ),
         "audit": Counter(
             (
@@ -185,10 +147,10 @@ def test_settling_an_issuer_at_once_matches_settling_its_credentials_one_by_one(
     document = credential.document
     hold(w, holder(w), document)  # no level of their own
     lower = holder(w)
-    own_level(w, lower, med1, 1)  # given 3, then back to their own 1
+    own_sign_off(w, lower, med1, 1)  # given 3, then back to their own 1
     hold(w, lower, document)
     higher = holder(w)
-    own_level(w, higher, med1, 4)  # never lowered: given nothing
+    own_sign_off(w, higher, med1, 4)  # never lowered: given nothing
     hold(w, higher, document)
     twice = holder(w)  # the same credential accepted twice: one level
     hold(w, twice, document)
@@ -202,8 +164,8 @@ def test_settling_an_issuer_at_once_matches_settling_its_credentials_one_by_one(
     del unaligned["credentialSubject"]["achievement"]["alignment"]
     hold(w, holder(w), unaligned)
     completer = holder(w)  # the level completes their role profile
-    own_level(w, completer, med2, 2)
-    own_level(w, completer, med3, 2)
+    own_sign_off(w, completer, med2, 2)
+    own_sign_off(w, completer, med3, 2)
     hold(w, completer, document)
     hold(w, holder(w, w.orgs.practice_b), document)  # under another PCN: untouched
 
@@ -214,11 +176,14 @@ def test_settling_an_issuer_at_once_matches_settling_its_credentials_one_by_one(
             accepting.settle(actor=actor, accepted=each)
 
     monkeypatch.setattr(accepting, "settle_all", one_by_one)
-    assert _settled(w, credential, completer) == at_once
+    one_at_a_time = _settled(w, credential, completer)
+    for step, (by_one, at_once_step) in enumerate(zip(one_at_a_time, at_once, strict=True)):
+        for what, rows in at_once_step.items():
+            assert by_one[what] == rows, (["recognising", "stopping"][step], what)
     given, withdrawn = at_once
     assert len(given["current"]) == 4 + 3 + 1  # own levels, and 3 given elsewhere (+ higher's 4)
     assert sum(1 for c in given["counted"] if not c[2]) == 4
-    assert [r[1] for r in withdrawn["revocations"]] == [
+    assert [r[3] for r in withdrawn["revocations"]] == [
         "A level it rests on, verified elsewhere by Riverside Surgery, no longer counts: "
         "Its issuer is not on your recognised issuers list."
     ]
