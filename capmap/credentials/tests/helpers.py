@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from capmap.assessments import services as assessment_services
 from capmap.assessments.models import CapabilityEvent
+from capmap.credentials import accepting
 from capmap.credentials.models import AcceptedCredential
 from capmap.portfolio.services import add_evidence
 
@@ -53,4 +54,14 @@ def hold(w, person, document: dict, **fields) -> AcceptedCredential:
         level="Level 3",
         accepted_by=w.manager,
         **values,
+    )
+
+
+def recognise(w, credential):
+    """The PCN's manager recognises the credential's issuer."""
+    return accepting.recognise_issuer(
+        actor=w.manager,
+        organisation=w.orgs.pcn_a,
+        issuer_id=credential.document["issuer"]["id"],
+        name="Previous practice",
     )

@@ -19,7 +19,7 @@ from capmap.credentials.vc.dataintegrity import sign
 from capmap.credentials.vc.multibase import did_key_verification_method
 from capmap.people.tests.factories import PersonFactory
 
-from .helpers import own_sign_off, signed_off
+from .helpers import own_sign_off, recognise, signed_off
 
 SIMPLE = Path(__file__).resolve().parent / "fixtures" / "1edtech-validator" / "simple.json"
 
@@ -33,15 +33,6 @@ def newcomer(w):
         employer=w.orgs.practice_a,
         job_role=w.pharmacist.job_role,
         stage="junior",
-    )
-
-
-def recognise(w, credential):
-    return accepting.recognise_issuer(
-        actor=w.manager,
-        organisation=w.orgs.pcn_a,
-        issuer_id=credential.document["issuer"]["id"],
-        name="Previous practice",
     )
 
 

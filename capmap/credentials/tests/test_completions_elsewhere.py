@@ -11,9 +11,9 @@ from capmap.credentials import accepting, completions, selectors
 from capmap.credentials.models import CountedLevel, Revocation
 from capmap.credentials.vc.schema import schema_problems
 
-from .helpers import own_sign_off
+from .helpers import own_sign_off, recognise
 from .independent import independently_verified
-from .test_settling_an_issuer import holder, recognise
+from .test_settling_an_issuer import holder
 
 
 @pytest.fixture

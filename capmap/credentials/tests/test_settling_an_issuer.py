@@ -20,21 +20,12 @@ from capmap.credentials.models import (
 )
 from capmap.people.tests.factories import PersonFactory
 
-from .helpers import hold, own_sign_off
+from .helpers import hold, own_sign_off, recognise
 
 
 def holder(w, organisation=None):
     return PersonFactory(
         employer=organisation or w.orgs.practice_a, job_role=w.pharmacist.job_role, stage="junior"
-    )
-
-
-def recognise(w, credential):
-    return accepting.recognise_issuer(
-        actor=w.manager,
-        organisation=w.orgs.pcn_a,
-        issuer_id=credential.document["issuer"]["id"],
-        name="Previous practice",
     )
 
 
