@@ -56,6 +56,10 @@ class AuditBatch:
         if changes:
             self._add(after, LogEntry.Action.UPDATE, changes)
 
+    def deleted(self, instance: Model) -> None:
+        """The entry auditlog writes when an instance is deleted (instance still has its pk)."""
+        self._add(instance, LogEntry.Action.DELETE, model_instance_diff(instance, None))
+
     def m2m(self, instance: Model, field_name: str, operation: str, objects: list[Any]) -> None:
         """The entry auditlog writes when related objects are added ("add") to or removed
         ("delete") from a many-to-many field, `objects` in the related model's order."""

@@ -110,3 +110,23 @@ def update_rows(model: type[Model], objects: Iterable[Model], fields: Sequence[s
                 )
             cursor.executemany(sql, params)
     return len(objects)
+
+
+def delete_rows(model: type[Model], pks: Sequence[Any]) -> None:
+    """DELETE the rows with these primary keys: no signals, no cascade (the caller knows
+    nothing refers to them, and audits the deletion itself)."""
+    if not pks:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), BATCH):
+            batch = list(pks[start : start + BATCH])
+            cursor.execute(
+                "DELETE FROM {} WHERE {} IN ({})".format(  # noqa: S608
+                    quote(model._meta.db_table),
+                    quote(model._meta.pk.column),  # type: ignore[union-attr]
+                    ", ".join(["%s"] * len(batch)),
+                ),
+                batch,
+            )

@@ -7,6 +7,7 @@ an unrecognised, revoked, expired or unverified credential counts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,16 +16,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from capmap.assessments import services as assessment_services
+from capmap.assessments import verified_elsewhere as levels_elsewhere
 from capmap.core.actors import set_actor, user_or_none
+from capmap.core.audit import AuditBatch, snapshot
+from capmap.core.bulk import update_rows
 from capmap.core.exceptions import DomainError, NotPermitted
-from capmap.frameworks import selectors as framework_selectors
 from capmap.frameworks.models import Competency, ProficiencyLevel, RoleRequirement
+from capmap.frameworks.selectors import ApplicableRoleProfiles
 from capmap.organisations.models import Organisation
 from capmap.people import policy
 from capmap.people.models import Person
 
-from . import fetched, selectors
-from .models import AcceptedCredential, AcceptedCredentialCheck, CountedLevel, RecognisedIssuer
+from . import corrections, fetched, selectors
+from .models import (
+    AcceptedCredential,
+    AcceptedCredentialCheck,
+    CountedLevel,
+    IssuedCredential,
+    RecognisedIssuer,
+)
 from .vc.verify import Report, Unreadable
 
 
@@ -65,11 +75,14 @@ def stop_recognising_issuer(*, actor: Any, recognised: RecognisedIssuer) -> None
 
 
 def _settle_issuer(actor: Any, organisation: Organisation, issuer_id: str) -> None:
-    accepted = AcceptedCredential.objects.filter(
-        issuer_id=issuer_id, person__employer__path__startswith=organisation.path
-    ).select_related("person__employer")
-    for credential in accepted:
-        settle(actor=actor, accepted=credential)
+    accepted = (
+        AcceptedCredential.objects.filter(
+            issuer_id=issuer_id, person__employer__path__startswith=organisation.path
+        )
+        .select_related("person__employer")
+        .prefetch_related("checks")
+    )
+    settle_all(actor=actor, accepted=list(accepted))
 
 
 def accept_credential(
@@ -242,6 +255,7 @@ def settle(*, actor: Any, accepted: AcceptedCredential) -> None:
     reason = why_it_does_not_count(accepted)
     live = list(CountedLevel.objects.filter(accepted=accepted, withdrawn_at__isnull=True))
     if reason:
+        _revoke_completions_resting_on([(counted, reason) for counted in live])
         for counted in live:
             assessment_services.withdraw_verified_level(actor=actor, event=counted.event)
             counted.withdrawn_at, counted.withdrawn_because = timezone.now(), reason
@@ -264,6 +278,133 @@ def settle(*, actor: Any, accepted: AcceptedCredential) -> None:
     if event is not None:
         with set_actor(actor):
             CountedLevel.objects.create(accepted=accepted, event=event)
+
+
+def settle_all(*, actor: Any, accepted: Sequence[AcceptedCredential]) -> None:
+    """`settle` for each credential in order, in a few queries whatever their number (the
+    credentials come with their person's employer and their checks). The levels given and
+    withdrawn, and their audit entries, are those settling one at a time would make: the
+    credentials of one settling all stop or all start counting, so withdrawals and gifts
+    never meet on one person's competency."""
+    recognised = _recognised_pairs(accepted)
+    reasons = [
+        why_it_does_not_count(
+            credential,
+            recognised=any(
+                (organisation_id, credential.issuer_id) in recognised
+                for organisation_id in credential.person.employer.ancestor_ids()
+            ),
+        )
+        for credential in accepted
+    ]
+    live: dict[int, list[CountedLevel]] = {}
+    for counted in CountedLevel.objects.filter(
+        accepted__in=[credential.pk for credential in accepted], withdrawn_at__isnull=True
+    ).select_related("event"):
+        live.setdefault(counted.accepted_id, []).append(counted)
+    stopping = []
+    for credential, reason in zip(accepted, reasons, strict=True):
+        for counted in live.get(credential.pk, []) if reason else []:
+            counted.accepted = credential
+            stopping.append((counted, reason))
+    _withdraw_all(actor, stopping)
+    giving = [
+        credential
+        for credential, reason in zip(accepted, reasons, strict=True)
+        if not reason and not live.get(credential.pk)
+    ]
+    _give_all(actor, giving)
+
+
+def _recognised_pairs(accepted: Sequence[AcceptedCredential]) -> set[tuple[int, str]]:
+    """(organisation id, issuer id) of each recognition that may matter to these credentials."""
+    organisations = {
+        organisation_id
+        for credential in accepted
+        for organisation_id in credential.person.employer.ancestor_ids()
+    }
+    return set(
+        RecognisedIssuer.objects.filter(
+            organisation_id__in=organisations,
+            issuer_id__in={credential.issuer_id for credential in accepted},
+        ).values_list("organisation_id", "issuer_id")
+    )
+
+
+def _withdraw_all(actor: Any, stopping: list[tuple[CountedLevel, str]]) -> None:
+    if not stopping:
+        return
+    _revoke_completions_resting_on(stopping)
+    levels_elsewhere.withdraw_verified_levels(
+        actor=actor, events=[counted.event for counted, _ in stopping]
+    )
+    now, audit = timezone.now(), AuditBatch()
+    for counted, reason in stopping:
+        before = snapshot(counted)
+        counted.withdrawn_at, counted.withdrawn_because = now, reason
+        audit.updated(before, counted)
+    update_rows(CountedLevel, [counted for counted, _ in stopping], COUNTED_WITHDRAWAL)
+    with set_actor(actor):
+        audit.save()
+
+
+COUNTED_WITHDRAWAL = ["withdrawn_at", "withdrawn_because"]
+
+
+def _give_all(actor: Any, giving: list[AcceptedCredential]) -> None:
+    claims = aligned_levels([(credential.person, credential.document) for credential in giving])
+    wanted = [
+        (credential, claim) for credential, claim in zip(giving, claims, strict=True) if claim
+    ]
+    if not wanted:
+        return
+    events = levels_elsewhere.record_levels_verified_elsewhere(
+        actor=actor,
+        levels=[
+            levels_elsewhere.LevelFromElsewhere(
+                credential.person, competency.pk, level, credential.issuer_name
+            )
+            for credential, (competency, level) in wanted
+        ],
+    )
+    counted = [
+        CountedLevel(accepted=credential, event=event)
+        for (credential, _), event in zip(wanted, events, strict=True)
+        if event is not None
+    ]
+    CountedLevel.objects.bulk_create(counted)
+    audit = AuditBatch()
+    for row in counted:
+        audit.created(row)
+    with set_actor(actor):
+        audit.save()
+
+
+def _revoke_completions_resting_on(stopping: list[tuple[CountedLevel, str]]) -> None:
+    """Revoke the completion credentials built on levels that stop counting: their evidence
+    names a credential from elsewhere that no longer holds (docs/adr/0016)."""
+    if not stopping:
+        return
+    why = {counted.pk: (counted, reason) for counted, reason in stopping}
+    links = (
+        IssuedCredential.rests_on.through.objects.filter(
+            countedlevel_id__in=list(why), issuedcredential__revocation__isnull=True
+        )
+        .select_related("issuedcredential__organisation")
+        .order_by("issuedcredential_id", "countedlevel_id")
+    )
+    revoking: dict[int, tuple[IssuedCredential, str]] = {}
+    for link in links:
+        counted, reason = why[link.countedlevel_id]
+        revoking.setdefault(
+            link.issuedcredential_id,
+            (
+                link.issuedcredential,
+                f"A level it rests on, verified elsewhere by {counted.accepted.issuer_name}, "
+                f"no longer counts: {reason}",
+            ),
+        )
+    corrections.revoke_in_bulk(list(revoking.values()))
 
 
 def claimed(document: dict[str, Any]) -> tuple[set[str], int | None]:
@@ -305,24 +446,50 @@ def aligned_level(person: Person, document: dict[str, Any]) -> tuple[Competency,
     """The competency of the person's role profiles the credential aligns to, and its level
     when that level is on the competency's scale; None otherwise (it then counts for
     nothing)."""
-    codes, level = claimed(document)
-    if not codes or level is None:
-        return None
-    requirement = (
+    return aligned_levels([(person, document)])[0]
+
+
+def aligned_levels(
+    held: Sequence[tuple[Person, dict[str, Any]]],
+) -> list[tuple[Competency, int] | None]:
+    """`aligned_level` of each (person, credential), in three queries for any number (each
+    person comes with their employer)."""
+    claims = [claimed(document) for _, document in held]
+    applicable = ApplicableRoleProfiles({person.job_role_id for person, _ in held})
+    profiles = [
+        set(applicable.profile_ids(person.job_role_id, person.stage, person.employer.path))
+        for person, _ in held
+    ]
+    codes = {code for codes, level in claims if level is not None for code in codes}
+    if not codes:
+        return [None] * len(held)
+    # In RoleRequirement's own order, so each person gets the requirement .first() gives.
+    requirements = list(
         RoleRequirement.objects.filter(
-            profile__in=framework_selectors.applicable_role_profiles(person),
-            competency__case_identifier__in=codes,
-        )
-        .select_related("competency")
-        .first()
+            profile_id__in=set().union(*profiles), competency__case_identifier__in=codes
+        ).select_related("competency")
     )
-    if requirement is None:
-        return None
-    competency = requirement.competency
-    on_scale = ProficiencyLevel.objects.filter(
-        scale__version=competency.version_id, value=level
-    ).exists()
-    return (competency, level) if on_scale else None
+    on_scale = set(
+        ProficiencyLevel.objects.filter(
+            scale__version__in={r.competency.version_id for r in requirements}
+        ).values_list("scale__version", "value")
+    )
+    found: list[tuple[Competency, int] | None] = []
+    for (codes_of, level), profile_ids in zip(claims, profiles, strict=True):
+        requirement = next(
+            (
+                r
+                for r in requirements
+                if r.profile_id in profile_ids and r.competency.case_identifier in codes_of
+            ),
+            None,
+        )
+        if requirement is None or level is None:
+            found.append(None)
+            continue
+        competency = requirement.competency
+        found.append((competency, level) if (competency.version_id, level) in on_scale else None)
+    return found
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,11 @@ class CredentialsConfig(AppConfig):
 
         auditlog.register(models.IssuerKey, exclude_fields=[*AUDIT_EXCLUDE, "encrypted_seed"])
         auditlog.register(models.StatusList, exclude_fields=AUDIT_EXCLUDE)
-        auditlog.register(models.IssuedCredential, exclude_fields=[*AUDIT_EXCLUDE, "document"])
+        auditlog.register(
+            models.IssuedCredential,
+            exclude_fields=[*AUDIT_EXCLUDE, "document"],
+            m2m_fields={"rests_on"},
+        )
         auditlog.register(models.Revocation, exclude_fields=AUDIT_EXCLUDE)
         auditlog.register(models.RecognisedIssuer, exclude_fields=AUDIT_EXCLUDE)
         auditlog.register(models.AcceptedCredential, exclude_fields=[*AUDIT_EXCLUDE, "document"])

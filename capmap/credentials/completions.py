@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from capmap.assessments.models import CurrentCapability
-from capmap.core.actors import SYSTEM
+from capmap.core.actors import SYSTEM, set_actor
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.frameworks.models import CarePathway, Competency, RoleRequirement
 from capmap.frameworks.selectors import applicable_role_profiles
@@ -26,7 +26,7 @@ from capmap.people.models import Person
 from capmap.placements.models import Participation
 
 from . import publishing, services
-from .models import IssuedCredential, Revocation, SourceKind
+from .models import CountedLevel, IssuedCredential, Revocation, SourceKind
 from .vc.ob3 import Alignment, Award
 
 
@@ -204,7 +204,50 @@ def completions_without_credential(person: Person) -> list[Completion]:
     return [c for c in completions_of(person) if c.subject_key not in issued]
 
 
-def _award(person: Person, completion: Completion, public_id: uuid.UUID, status: dict) -> Award:
+def levels_verified_elsewhere(person: Person, completion: Completion) -> list[CountedLevel]:
+    """The levels a completion rests on that credentials from other issuers gave the person
+    (their current level of a competency it needs, still counting), in competency order."""
+    current = CurrentCapability.objects.filter(
+        person=person, competency_id__in=completion.competency_ids
+    ).values("event_id")
+    return list(
+        CountedLevel.objects.filter(event_id__in=current, withdrawn_at__isnull=True)
+        .select_related("accepted", "event__competency")
+        .order_by("event__competency__domain__order", "event__competency__order", "pk")
+    )
+
+
+def _evidence(counted: CountedLevel) -> dict[str, Any]:
+    """OB 3.0 Evidence naming the credential from elsewhere that verified a level, and its
+    issuer: whoever checks the completion can check that credential too."""
+    accepted, event = counted.accepted, counted.event
+    competency = event.competency
+    original = accepted.document.get("id")
+    issuer = accepted.document.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    entry: dict[str, Any] = {
+        "type": ["Evidence"],
+        "name": f"{competency.code or competency.title} verified elsewhere",
+        "description": (
+            f"{competency.code} {competency.title}".strip()
+            + f" at level {event.level}, verified by {accepted.issuer_name} ({issuer_id}) in "
+            f"credential {original or 'without an id'}, accepted by "
+            f"{accepted.person.employer.name} on {accepted.accepted_at:%d %B %Y}."
+        ),
+        "genre": "Credential from another issuer",
+    }
+    if isinstance(original, str) and original:
+        entry["id"] = original
+    return entry
+
+
+def _award(
+    person: Person,
+    completion: Completion,
+    public_id: uuid.UUID,
+    status: dict,
+    elsewhere: list[CountedLevel],
+) -> Award:
     kind, _, pk = completion.subject_key.partition(":")
     competencies = Competency.objects.filter(pk__in=completion.competency_ids).select_related(
         "version__framework"
@@ -219,7 +262,12 @@ def _award(person: Person, completion: Completion, public_id: uuid.UUID, status:
         achievement_id=f"{publishing.public_url()}/credentials/achievements/{kind}/{pk}",
         achievement_name=completion.name,
         achievement_description=completion.description,
-        criteria=completion.criteria,
+        criteria=completion.criteria
+        + (
+            f" {len(elsewhere)} of them verified by other issuers, each named in the evidence."
+            if elsewhere
+            else ""
+        ),
         holder_email=person.email or (person.user.email if person.user else ""),
         holder_salt=services.new_salt(),
         level_value=None,
@@ -230,6 +278,7 @@ def _award(person: Person, completion: Completion, public_id: uuid.UUID, status:
         achievement_type=completion.achievement_type,
         extra_achievement=completion.extra_achievement,
         extra_subject=completion.extra_subject,
+        evidence=tuple(_evidence(counted) for counted in elsewhere),
     )
 
 
@@ -251,16 +300,21 @@ def issue_completion(*, actor: Any, person: Person, subject_key: str) -> IssuedC
             "placement session confirmed) before it can be issued as a credential."
         )
     public_id = uuid.uuid4()
-    return services.sign_and_store(
+    elsewhere = levels_verified_elsewhere(person, completion)
+    credential = services.sign_and_store(
         actor=actor,
         person=person,
         public_id=public_id,
-        make_award=lambda status: _award(person, completion, public_id, status),
+        make_award=lambda status: _award(person, completion, public_id, status, elsewhere),
         source=completion.source,
         subject_key=completion.subject_key,
         basis=completion.basis,
         level_name="Completed",
     )
+    if elsewhere:
+        with set_actor(actor):
+            credential.rests_on.set(elsewhere)
+    return credential
 
 
 def _still_holds(credential: IssuedCredential, levels: dict[int, int]) -> bool:

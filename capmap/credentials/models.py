@@ -103,6 +103,13 @@ class IssuedCredential(ImmutableRow):
         blank=True,
         help_text="What a completion rests on: {competency id: level needed}, or the placement.",
     )
+    rests_on = models.ManyToManyField(
+        "CountedLevel",
+        blank=True,
+        related_name="completions",
+        help_text="Levels verified elsewhere a completion rests on: it is revoked when one "
+        "of them stops counting (docs/adr/0016).",
+    )
     achievement_name = models.TextField()
     level_name = models.CharField(max_length=200)
     key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="+")

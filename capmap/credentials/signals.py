@@ -6,6 +6,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from capmap.assessments.models import CapabilityEvent
+from capmap.assessments.verified_elsewhere import levels_recorded_in_bulk
 from capmap.placements.models import Application, Participation, SessionLog
 
 PLACEMENT_CORRECTED = "Corrected: the placement record no longer shows its sessions confirmed."
@@ -24,6 +25,13 @@ def revoke_superseded_credentials(sender, instance: CapabilityEvent, created: bo
             "competency this needs.",
             corrected=(instance.competency_id, instance.level),
         )
+
+
+@receiver(levels_recorded_in_bulk, dispatch_uid="credentials_revoke_broken_in_bulk")
+def revoke_credentials_broken_in_bulk(sender, events: list[CapabilityEvent], **kwargs):
+    from .corrections import revoke_what_events_break
+
+    revoke_what_events_break(events)
 
 
 @receiver(post_save, sender=SessionLog, dispatch_uid="credentials_session_saved")

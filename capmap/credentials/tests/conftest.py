@@ -4,6 +4,9 @@ import pytest
 
 from capmap.assessments.tests.factories import world
 from capmap.core import fetching
+from capmap.credentials import services
+
+from .helpers import signed_off
 
 
 @pytest.fixture(autouse=True)
@@ -30,3 +33,9 @@ def _no_look_ups_outside_this_machine(monkeypatch):
 def w(db, settings):
     settings.CAPMAP_BASE_URL = "https://capmap.example.nhs.uk"
     return world()
+
+
+@pytest.fixture
+def credential(w):
+    """MED.1 at level 3, signed by the pharmacist's practice (the 'previous employer')."""
+    return services.issue_credential(actor=w.pharmacist_user, event=signed_off(w))

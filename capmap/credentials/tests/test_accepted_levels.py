@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
-from django.utils import timezone
 
-from capmap.assessments import services as assessment_services
 from capmap.assessments.models import CapabilityEvent, CurrentCapability
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.credentials import accepting, keys, publishing, services
@@ -20,9 +18,8 @@ from capmap.credentials.models import AcceptedCredential, CountedLevel, Recognis
 from capmap.credentials.vc.dataintegrity import sign
 from capmap.credentials.vc.multibase import did_key_verification_method
 from capmap.people.tests.factories import PersonFactory
-from capmap.portfolio.services import add_evidence
 
-from .helpers import signed_off
+from .helpers import own_sign_off, recognise, signed_off
 
 SIMPLE = Path(__file__).resolve().parent / "fixtures" / "1edtech-validator" / "simple.json"
 
@@ -36,21 +33,6 @@ def newcomer(w):
         employer=w.orgs.practice_a,
         job_role=w.pharmacist.job_role,
         stage="junior",
-    )
-
-
-@pytest.fixture
-def credential(w):
-    """MED.1 at level 3, signed by the pharmacist's practice (the 'previous employer')."""
-    return services.issue_credential(actor=w.pharmacist_user, event=signed_off(w))
-
-
-def recognise(w, credential):
-    return accepting.recognise_issuer(
-        actor=w.manager,
-        organisation=w.orgs.pcn_a,
-        issuer_id=credential.document["issuer"]["id"],
-        name="Previous practice",
     )
 
 
@@ -134,17 +116,7 @@ def test_removing_the_credential_returns_the_person_to_their_own_sign_off(
     w, newcomer, credential, client
 ):
     med1 = w.competencies[0]
-    evidence = add_evidence(
-        actor=w.manager,
-        person=newcomer,
-        kind="dops",
-        title="Observed",
-        occurred_on=timezone.localdate(),
-        competencies=[med1],
-    )
-    assessment_services.sign_off_competency(
-        actor=w.manager, person=newcomer, competency=med1, level=1, evidence=[evidence]
-    )
+    own_sign_off(w, newcomer, med1, 1)
     recognise(w, credential)
     accepted = accept(w, newcomer, credential.document)
     assert level_of(newcomer, med1) == 3

@@ -40,6 +40,7 @@ class Award:
     extra_subject: dict[str, Any] = field(default_factory=dict)
     achievement_type: str = "Competency"
     extra_achievement: dict[str, Any] = field(default_factory=dict)
+    evidence: tuple[dict[str, Any], ...] = ()  # OB 3.0 Evidence objects
 
 
 def identity_hash(email: str, salt: str) -> str:
@@ -120,6 +121,8 @@ def achievement_credential(award: Award) -> dict[str, Any]:
         credential["credentialSubject"]["result"] = [
             {"type": ["Result"], "resultDescription": levels_id, "achievedLevel": level_id}
         ]
+    if award.evidence:
+        credential["evidence"] = list(award.evidence)
     if award.status:
         credential["credentialStatus"] = award.status
     return credential
