@@ -111,7 +111,7 @@ def _insert_links(
     model: type[models.Model], objects: list[base.DeserializedObject], using: str
 ) -> None:
     for field in model._meta.local_many_to_many:
-        through = field.remote_field.through  # type: ignore[attr-defined]
+        through: Any = field.remote_field.through
         if not through._meta.auto_created:
             continue  # its own model, with its own records in the backup
         source = through._meta.get_field(field.m2m_field_name()).attname

@@ -1,7 +1,8 @@
 """`capmap restore FILE [--force]`: load a `capmap backup` into a migrated database.
 
 All or nothing: the archive is read and every file's SHA-256 checked before anything
-changes, then the records load in one transaction and the stored files are put back under
+changes, then the records load in one transaction (a batch of rows at a time, see
+backup_records.py) and the stored files are put back under
 their own names (objects in object storage are checked against their recorded hashes).
 Every file that is missing or different is named, and the exit status is then 1. A
 database that already holds organisations is refused (exit status 2) unless --force,
