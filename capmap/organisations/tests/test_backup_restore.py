@@ -15,7 +15,7 @@ from capmap.api.models import ApiToken
 from capmap.api.services import create_token, user_for_token
 from capmap.core.actors import SYSTEM
 from capmap.demo.story import load_demo_story
-from capmap.organisations import backups
+from capmap.organisations import backup_records, backups
 from capmap.organisations.management.commands import backup as backup_command
 from capmap.organisations.models import Organisation
 from capmap.people.models import Person
@@ -308,3 +308,81 @@ def test_an_archive_that_is_not_a_capmap_backup_restores_nothing(tmp_path):
     with pytest.raises(CommandError, match="not a Capmap backup") as failed:
         call_command("restore", str(other), "--force")
     assert failed.value.returncode == 2
+
+
+# --- Records in batches ----------------------------------------------------------------
+
+
+def test_records_pointing_forward_across_batches_restore_exactly(tmp_path, monkeypatch):
+    load_demo_story()
+    # A parent organisation made after its child: the child's record comes first and
+    # points at one the restore has not loaded yet.
+    child = Organisation.objects.create(name="Child made first", kind="practice", path="/c/")
+    parent = Organisation.objects.create(name="Parent made later", kind="pcn", path="/p/")
+    Organisation.objects.filter(pk=child.pk).update(parent=parent)
+    before = counts()
+    sites = {p.pk: sorted(s.pk for s in p.sites.all()) for p in Person.objects.all()}
+    path = tmp_path / "capmap.tar"
+    call_command("backup", str(path))
+    empty_database()
+    monkeypatch.setattr(backup_records, "BATCH", 3)
+
+    call_command("restore", str(path))
+
+    assert counts() == before
+    assert Organisation.objects.get(pk=child.pk).parent_id == parent.pk
+    assert {p.pk: sorted(s.pk for s in p.sites.all()) for p in Person.objects.all()} == sites
+    # New rows get keys after the restored ones.
+    made = Organisation.objects.create(name="Made after the restore", kind="ics", path="/n/")
+    assert made.pk > parent.pk
+
+
+def with_records_rewritten(source, target, rewrite) -> None:
+    """A copy of a backup archive whose records (bytes) went through `rewrite`."""
+    with tarfile.open(source) as original, tarfile.open(target, "w") as copy:
+        for member in original:
+            data = original.extractfile(member).read()
+            if member.name == "capmap-backup/records.jsonl":
+                data = rewrite(data)
+                member.size = len(data)
+            copy.addfile(member, backups.io.BytesIO(data))
+
+
+def test_a_backup_whose_records_point_at_nothing_restores_nothing(tmp_path):
+    load_demo_story()
+    good = tmp_path / "good.tar"
+    call_command("backup", str(good))
+
+    def orphan(data: bytes) -> bytes:
+        records = [json.loads(line) for line in data.splitlines()]
+        person = next(r for r in records if r["model"] == "people.person")
+        person["fields"]["employer"] = 99999999
+        return "".join(json.dumps(r) + "\n" for r in records).encode()
+
+    bad = tmp_path / "bad.tar"
+    with_records_rewritten(good, bad, orphan)
+    Organisation.objects.create(name="Made after the backup", kind="ics", path="/x/")
+    before = counts()
+    with pytest.raises(CommandError, match="Nothing was restored") as failed:
+        call_command("restore", str(bad), "--force")
+    assert failed.value.returncode == 2
+    assert counts() == before
+    assert Organisation.objects.filter(name="Made after the backup").exists()
+
+
+def test_a_record_that_is_not_json_is_named_and_nothing_is_restored(tmp_path):
+    load_demo_story()
+    good = tmp_path / "good.tar"
+    call_command("backup", str(good))
+
+    def cut_short(data: bytes) -> bytes:
+        lines = data.splitlines(keepends=True)
+        return b"".join([*lines[:5], b'{"model": "people.pers\n', *lines[5:]])
+
+    bad = tmp_path / "bad.tar"
+    with_records_rewritten(good, bad, cut_short)
+    before = counts()
+    with pytest.raises(CommandError, match="line 6 of the records is not JSON") as failed:
+        call_command("restore", str(bad), "--force")
+    assert failed.value.returncode == 2
+    assert counts() == before

@@ -1,7 +1,8 @@
 """`capmap restore FILE [--force]`: load a `capmap backup` into a migrated database.
 
 All or nothing: the archive is read and every file's SHA-256 checked before anything
-changes, then the records load in one transaction and the stored files are put back under
+changes, then the records load in one transaction (a batch of rows at a time, see
+backup_records.py) and the stored files are put back under
 their own names (objects in object storage are checked against their recorded hashes).
 Every file that is missing or different is named, and the exit status is then 1. A
 database that already holds organisations is refused (exit status 2) unless --force,
@@ -21,7 +22,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 
 from capmap.core.signals import after_restore, before_restore
-from capmap.organisations import backups
+from capmap.organisations import backup_records, backups
 from capmap.organisations.models import Organisation
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -104,7 +105,10 @@ class Command(BaseCommand):
             carried = {id(receiver): value for receiver, value in before_restore.send(Command)}
             call_command("flush", interactive=False, verbosity=0)
             # The audit trail comes back as it was; loading writes no entries of its own.
-            call_command("loaddata", str(path), format=fmt, verbosity=0)
+            if fmt == "jsonl":
+                backup_records.load_records(path, using=DEFAULT_DB_ALIAS)
+            else:  # an older backup: one JSON document, read whole by loaddata
+                call_command("loaddata", str(path), format=fmt, verbosity=0)
             # Files go back before erasures are applied again, so an erased person's files
             # are removed with their records.
             files = backups.put_back_files(unpacked) if unpacked else None
