@@ -22,6 +22,12 @@ lines (goal: at most 1.5x). No assertion on time.
 
 times the same pages on an ICB already built in DATABASE_URL by `capmap generate
 --like-icb` (issue 13: the budgets hold on the largest ICB), instead of the synthetic ICS.
+
+    DATABASE_URL=... .venv/bin/python bench/bench_capability.py --one --staff 100000
+
+times them on a synthetic ICS already generated in DATABASE_URL (for instance the region
+of 100,000 staff that `bench/bench_generate.py --keep` leaves; issue 15's budgets there:
+heatmap <= 150 ms, ICS-wide training needs <= 2 s), and only there.
 """
 
 from __future__ import annotations
@@ -382,7 +388,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--icb", help="ODS code of an ICB built by generate --like-icb")
-    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--one",
+        action="store_true",
+        help="time DATABASE_URL alone, on the ICS of --seed already there (else generate it)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     # An ICB built by generate --like-icb lives only in DATABASE_URL: time it there alone.

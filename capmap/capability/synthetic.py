@@ -15,6 +15,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
@@ -41,6 +42,8 @@ from capmap.frameworks.models import (
 from capmap.organisations.models import Membership, Organisation, OrganisationKind, Role
 from capmap.people.models import JobRole, Person
 from capmap.portfolio.models import EvidenceItem, EvidenceKind
+
+from .synthetic_load import loading_in_bulk, write_rows
 
 BATCH = 2000
 DOMAINS = 11
@@ -326,21 +329,38 @@ def _users(seed: int, ics, trusts, pcns) -> tuple[User, dict[int, User], dict[in
     return lead, managers, supervisors
 
 
-def _people(rng, staff, roles, trusts, pcns, practices) -> list[Person]:
+class Staffed(NamedTuple):
+    """What the history and evidence need of a generated person: a region's 100,000 model
+    instances would hold hundreds of megabytes for four numbers each."""
+
+    pk: int
+    job_role_id: int
+    stage: str
+    employer_id: int
+
+
+def _people(rng, staff, roles, trusts, pcns, practices) -> list[Staffed]:
     weights = [w for _, _, w, _ in WORKFORCE]
     by_pcn: dict[int, list[Organisation]] = {}
     for practice in practices:
         by_pcn.setdefault(practice.parent_id, []).append(practice)
-    people = []
-    for n in range(staff):
-        slug, stage, _, where = rng.choices(WORKFORCE, weights=weights)[0]
-        if where == "trust":
-            employer = rng.choice(trusts)
-        else:
-            pcn = pcns[n % len(pcns)]
-            employer = pcn if where == "pcn" else rng.choice(by_pcn[pcn.pk])
-        people.append(invented_person(rng, n, job_role=roles[slug], stage=stage, employer=employer))
-    return _bulk(Person, people)
+    people: list[Staffed] = []
+    for start in range(0, staff, BATCH):
+        batch = []
+        for n in range(start, min(staff, start + BATCH)):
+            slug, stage, _, where = rng.choices(WORKFORCE, weights=weights)[0]
+            if where == "trust":
+                employer = rng.choice(trusts)
+            else:
+                pcn = pcns[n % len(pcns)]
+                employer = pcn if where == "pcn" else rng.choice(by_pcn[pcn.pk])
+            batch.append(
+                invented_person(rng, n, job_role=roles[slug], stage=stage, employer=employer)
+            )
+        people += [
+            Staffed(p.pk, p.job_role_id, p.stage, p.employer_id) for p in _bulk(Person, batch)
+        ]
+    return people
 
 
 def invented_person(rng: random.Random, n: int, *, email_tag: str = "", **fields) -> Person:
@@ -376,29 +396,6 @@ def _requirements(only_synthetic: str = "") -> dict[tuple[int, str], list[tuple[
     return found
 
 
-def _insert(model, columns: list[str], rows: list[tuple]) -> None:
-    """Straight into the table for the two big ones: the ORM's per-object work costs minutes.
-    PostgreSQL takes the rows through COPY (one stream, no statement per row); SQLite
-    through executemany in one transaction."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        if connection.vendor == "sqlite":
-            # A bigger page cache keeps the tables' indexes in memory while they grow.
-            cursor.execute("PRAGMA cache_size = -262144")
-        marks = ", ".join(["%s"] * len(columns))
-        for start in range(0, len(rows), 20_000):
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 - fixed names
-                rows[start : start + 20_000],
-            )
-
-
 def _next_id(model) -> int:
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
 
@@ -419,36 +416,43 @@ FLUSH_ROWS = 200_000
 
 def _history(rng, people, requirements, signer_of) -> tuple[int, int]:
     """Three cycles of verified levels: an event when a level first appears or changes."""
+    # As text, which both databases read: COPY on PostgreSQL, executemany on SQLite.
     adapt = connection.ops.adapt_datetimefield_value
-    cycles = [(title, adapt(when)) for title, when in CYCLES]
+    cycles = [str(adapt(when)) for _, when in CYCLES]
     first_event = event_id = _next_id(CapabilityEvent)
     first_current = current_id = _next_id(CurrentCapability)
     events: list[tuple] = []
     current: list[tuple] = []
-    for person in people:
-        signer = signer_of(person)
-        for competency_id, required in requirements.get((person.job_role_id, person.stage), []):
-            target = max(0, min(4, required + rng.choice([-2, -1, -1, 0, 0, 0, 0, 1])))
-            first = max(0, target - rng.randint(0, 2))
-            middle = rng.randint(first, target)
-            previous = 0
-            last = None
-            for (_, when), level in zip(cycles, (first, middle, target), strict=True):
-                if level and level != previous:
-                    events.append((event_id, person.pk, competency_id, level, when, signer))
-                    last = (level, when, event_id)
-                    event_id += 1
-                previous = level or previous
-            if last is not None:
-                level, when, eid = last
-                current.append((current_id, person.pk, competency_id, level, signer, when, eid))
-                current_id += 1
-        if len(events) >= FLUSH_ROWS:
-            _insert(CapabilityEvent, EVENT_COLUMNS, events)
-            _insert(CurrentCapability, CURRENT_COLUMNS, current)
-            events, current = [], []
-    _insert(CapabilityEvent, EVENT_COLUMNS, events)
-    _insert(CurrentCapability, CURRENT_COLUMNS, current)
+    # Bound once: this loop draws three numbers for each of tens of millions of levels.
+    choice, randint = rng.choice, rng.randint
+    drift = [-2, -1, -1, 0, 0, 0, 0, 1]
+    # Each level required of someone becomes at most one current level and a few events.
+    adding = sum(len(requirements.get((p.job_role_id, p.stage), [])) for p in people)
+    with loading_in_bulk(CapabilityEvent, CurrentCapability, adding=adding):
+        for person in people:
+            signer, pk = signer_of(person), person.pk
+            for competency_id, required in requirements.get((person.job_role_id, person.stage), []):
+                target = max(0, min(4, required + choice(drift)))
+                first = max(0, target - randint(0, 2))
+                middle = randint(first, target)
+                previous = 0
+                last = None
+                for when, level in zip(cycles, (first, middle, target), strict=True):
+                    if level and level != previous:
+                        events.append((event_id, pk, competency_id, level, when, signer))
+                        last = (level, when, event_id)
+                        event_id += 1
+                    previous = level or previous
+                if last is not None:
+                    level, when, eid = last
+                    current.append((current_id, pk, competency_id, level, signer, when, eid))
+                    current_id += 1
+            if len(events) >= FLUSH_ROWS:
+                write_rows(CapabilityEvent, EVENT_COLUMNS, events)
+                write_rows(CurrentCapability, CURRENT_COLUMNS, current)
+                events, current = [], []
+        write_rows(CapabilityEvent, EVENT_COLUMNS, events)
+        write_rows(CurrentCapability, CURRENT_COLUMNS, current)
     _reset_sequences(CapabilityEvent, CurrentCapability)
     return event_id - first_event, current_id - first_current
 
@@ -512,7 +516,7 @@ def generate_workforce(
     progress(f"Staff: {len(people)}")
     pcn_of = {p.pk: p.parent_id for p in practices}
 
-    def signer_of(person: Person) -> int:
+    def signer_of(person: Staffed) -> int:
         org = person.employer_id
         return supervisors[pcn_of.get(org, org)].pk
 
