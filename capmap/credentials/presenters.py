@@ -55,6 +55,11 @@ class CredentialRow:
             return {"text": "Revoked", "classes": "nhsuk-tag--red"}
         return {"text": "Valid", "classes": "nhsuk-tag--green"}
 
+    @property
+    def verified_elsewhere_by(self) -> list[str]:
+        """The other issuers whose credentials a completion rests on (docs/adr/0016)."""
+        return sorted({counted.accepted.issuer_name for counted in self.credential.rests_on.all()})
+
 
 def credential_rows(credentials) -> list[CredentialRow]:
     """Rows from credentials, or from (credential, may revoke) pairs."""

@@ -37,6 +37,7 @@ def credentials_of_holder(actor: Any) -> QuerySet[IssuedCredential]:
     return (
         IssuedCredential.objects.filter(person=person)
         .select_related("organisation", "revocation")
+        .prefetch_related("rests_on__accepted")
         .order_by("-issued_at", "-pk")
     )
 

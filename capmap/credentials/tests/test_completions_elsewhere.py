@@ -7,6 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from capmap.accounts.tests.factories import UserFactory
 from capmap.credentials import accepting, completions, selectors
 from capmap.credentials.models import CountedLevel, Revocation
 from capmap.credentials.vc.schema import schema_problems
@@ -103,3 +104,18 @@ def test_another_organisation_gets_nothing_of_the_completion(w, newcomer, creden
         reverse("credentials:revoke_credential", args=[issued.public_id]), {"reason": "No"}
     ).status_code in (403, 404)
     assert not Revocation.objects.filter(credential=issued).exists()
+
+
+def test_my_credentials_says_which_completion_rests_on_levels_verified_elsewhere(
+    w, newcomer, credential, client
+):
+    _, issued = completed_with_elsewhere(w, newcomer, credential)
+    newcomer.user = UserFactory()
+    newcomer.save(update_fields=["user"])
+    client.force_login(newcomer.user)
+    page = client.get(reverse("credentials:list_my_credentials")).content.decode()
+    assert issued.achievement_name in page
+    assert f"Rests on levels verified elsewhere by {w.orgs.practice_a.name}" in page
+    client.force_login(w.other_admin)
+    other = client.get(reverse("credentials:list_my_credentials")).content.decode()
+    assert issued.achievement_name not in other
