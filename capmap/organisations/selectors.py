@@ -98,7 +98,14 @@ def audit_object_types() -> list[tuple[str, str]]:
 # Named by label, not imported, as organisations sits below the apps that own them. Any
 # other model stays hidden unless its entries carry an organisation_path in the scope (or,
 # for an entry about a user's own account, one of its organisation_paths).
-SHARED_REFERENCE_MODELS = ("people.jobrole", "development.trainingitem", "impact.activitytype")
+# Audited models no organisation owns; their entries are shown to every admin. Another
+# issuer's fetched status list is public by design (docs/adr/0015).
+SHARED_REFERENCE_MODELS = (
+    "people.jobrole",
+    "development.trainingitem",
+    "impact.activitytype",
+    "credentials.fetchedstatuslist",
+)
 
 
 def _shared_reference_q() -> Q:
