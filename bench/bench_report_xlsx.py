@@ -63,7 +63,13 @@ def setup(database_url: str) -> None:
 def ics_and_lead():
     from capmap.organisations.models import Membership, Organisation
 
-    ics = Organisation.objects.filter(kind="ics").order_by("pk").first()
+    from capmap.people.models import Person
+
+    # The ICS with most staff: a database may also hold the demo's small ICS.
+    ics = max(
+        Organisation.objects.filter(kind="ics").order_by("pk"),
+        key=lambda o: Person.objects.filter(employer__path__startswith=o.path).count(),
+    )
     lead = Membership.objects.filter(organisation=ics).select_related("user").first().user
     return ics, lead
 
