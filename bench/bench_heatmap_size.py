@@ -39,7 +39,9 @@ def main() -> None:
     from capmap.people.models import Person
 
     setup_test_environment()  # lets the test client run against this database
-    ics = Organisation.objects.filter(kind="ics").order_by("pk").first()
+    from capmap.capability.synthetic import largest_ics
+
+    ics = largest_ics()
     lead = Membership.objects.filter(organisation=ics).select_related("user").first().user
     # A team is an organisation and those inside it: count each one's people by path.
     paths = [

@@ -61,15 +61,10 @@ def setup(database_url: str) -> None:
 
 
 def ics_and_lead():
-    from capmap.organisations.models import Membership, Organisation
+    from capmap.capability.synthetic import largest_ics
+    from capmap.organisations.models import Membership
 
-    from capmap.people.models import Person
-
-    # The ICS with most staff: a database may also hold the demo's small ICS.
-    ics = max(
-        Organisation.objects.filter(kind="ics").order_by("pk"),
-        key=lambda o: Person.objects.filter(employer__path__startswith=o.path).count(),
-    )
+    ics = largest_ics()
     lead = Membership.objects.filter(organisation=ics).select_related("user").first().user
     return ics, lead
 

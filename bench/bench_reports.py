@@ -87,10 +87,11 @@ def existing():
     """The generated ICS, its lead, and every report kind over it."""
     from django.db.models import Count
 
-    from capmap.organisations.models import Membership, Organisation
+    from capmap.capability.synthetic import largest_ics
+    from capmap.organisations.models import Membership
     from capmap.people.models import Person
 
-    ics = Organisation.objects.filter(kind="ics").order_by("pk").first()
+    ics = largest_ics()
     lead = (
         Membership.objects.filter(organisation=ics, role__in=["admin", "manager", "viewer"])
         .select_related("user")

@@ -185,6 +185,15 @@ def find_generated(seed: int) -> Organisation | None:
     return Organisation.objects.filter(name=ics_name(seed), kind=OrganisationKind.ICS).first()
 
 
+def largest_ics() -> Organisation | None:
+    """The ICS with most staff, for benches over a database that may also hold the demo."""
+    return max(
+        Organisation.objects.filter(kind=OrganisationKind.ICS).order_by("pk"),
+        key=lambda ics: Person.objects.filter(employer__path__startswith=ics.path).count(),
+        default=None,
+    )
+
+
 def _bulk(model, rows: list, **kwargs) -> list:
     return model.objects.bulk_create(rows, batch_size=BATCH, **kwargs)
 
