@@ -59,7 +59,27 @@ WHERE o.path LIKE %s AND (p.end_date IS NULL OR p.end_date >= %s) AND rp.owner_i
 # requirements. Nothing is joined per person. A group's shortfall in a competency
 # follows from its counts: those not holding the level (people with nothing verified
 # count as level 0) are short, each by the required level less what they hold.
-TNA_SQL = """
+# Holders per level of each competency, and per requirement how many meet it and the
+# levels of those below: the aggregate-first core that training needs and role lines share.
+HELD_AND_MET_CTES = """
+held AS (
+  SELECT s.job_role_id, s.stage, cc.competency_id, cc.level, COUNT(*) AS n
+  FROM staff s JOIN assessments_currentcapability cc ON cc.person_id = s.id
+  GROUP BY s.job_role_id, s.stage, cc.competency_id, cc.level
+),
+met AS (
+  SELECT r.job_role_id, r.stage, r.competency_id,
+         SUM(CASE WHEN h.level >= r.level THEN h.n ELSE 0 END) AS meeting,
+         SUM(CASE WHEN h.level < r.level THEN h.n * h.level ELSE 0 END) AS below_levels
+  FROM req r
+  JOIN held h ON h.job_role_id = r.job_role_id AND h.stage = r.stage
+             AND h.competency_id = r.competency_id
+  GROUP BY r.job_role_id, r.stage, r.competency_id
+)
+"""
+
+
+TNA_SQL = f"""
 WITH staff AS (
   SELECT p.id, p.job_role_id, p.stage
   FROM people_person p
@@ -76,20 +96,7 @@ req AS (
   JOIN frameworks_rolerequirement rr ON rr.profile_id = rp.id
   WHERE rp.owner_id IS NULL
 ),
-held AS (
-  SELECT s.job_role_id, s.stage, cc.competency_id, cc.level, COUNT(*) AS n
-  FROM staff s JOIN assessments_currentcapability cc ON cc.person_id = s.id
-  GROUP BY s.job_role_id, s.stage, cc.competency_id, cc.level
-),
-met AS (
-  SELECT r.job_role_id, r.stage, r.competency_id,
-         SUM(CASE WHEN h.level >= r.level THEN h.n ELSE 0 END) AS meeting,
-         SUM(CASE WHEN h.level < r.level THEN h.n * h.level ELSE 0 END) AS below_levels
-  FROM req r
-  JOIN held h ON h.job_role_id = r.job_role_id AND h.stage = r.stage
-             AND h.competency_id = r.competency_id
-  GROUP BY r.job_role_id, r.stage, r.competency_id
-)
+{HELD_AND_MET_CTES.strip()}
 SELECT r.competency_id,
        SUM(g.n) AS people_required,
        SUM(g.n - COALESCE(m.meeting, 0)) AS people_short,
@@ -113,7 +120,7 @@ ORDER BY essential DESC, levels_short DESC, r.competency_id
 # per person, the verified levels that meet an essential requirement of their role (a
 # level of 0 required is met with nothing verified, gaps.lowest_level_meeting), never a
 # row per person and requirement.
-ROLE_LINES_SQL = """
+ROLE_LINES_SQL = f"""
 WITH staff AS (
   SELECT p.id, p.job_role_id, p.stage
   FROM people_person p
@@ -160,20 +167,7 @@ meeting AS (
                          AND mc.met = e.n
   WHERE EXISTS (SELECT 1 FROM req r WHERE r.job_role_id = g.job_role_id AND r.stage = g.stage)
 ),
-held AS (
-  SELECT s.job_role_id, s.stage, cc.competency_id, cc.level, COUNT(*) AS n
-  FROM staff s JOIN assessments_currentcapability cc ON cc.person_id = s.id
-  GROUP BY s.job_role_id, s.stage, cc.competency_id, cc.level
-),
-met AS (
-  SELECT r.job_role_id, r.stage, r.competency_id,
-         SUM(CASE WHEN h.level >= r.level THEN h.n ELSE 0 END) AS meeting,
-         SUM(CASE WHEN h.level < r.level THEN h.n * h.level ELSE 0 END) AS below_levels
-  FROM req r
-  JOIN held h ON h.job_role_id = r.job_role_id AND h.stage = r.stage
-             AND h.competency_id = r.competency_id
-  GROUP BY r.job_role_id, r.stage, r.competency_id
-),
+{HELD_AND_MET_CTES.strip()},
 gap AS (
   SELECT r.job_role_id, r.competency_id,
          SUM(CASE WHEN r.level > 0 THEN g.n - COALESCE(m.meeting, 0) ELSE 0 END) AS short,

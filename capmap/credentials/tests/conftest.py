@@ -5,6 +5,7 @@ import pytest
 from capmap.assessments.tests.factories import world
 from capmap.core import fetching
 from capmap.credentials import services
+from capmap.people.tests.factories import PersonFactory
 
 from .helpers import signed_off
 
@@ -39,3 +40,15 @@ def w(db, settings):
 def credential(w):
     """MED.1 at level 3, signed by the pharmacist's practice (the 'previous employer')."""
     return services.issue_credential(actor=w.pharmacist_user, event=signed_off(w))
+
+
+@pytest.fixture
+def newcomer(w):
+    """A pharmacist who has just joined a practice of the PCN, with no verified levels."""
+    return PersonFactory(
+        first_name="Nia",
+        last_name="Okafor",
+        employer=w.orgs.practice_a,
+        job_role=w.pharmacist.job_role,
+        stage="junior",
+    )

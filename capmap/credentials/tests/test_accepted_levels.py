@@ -17,23 +17,10 @@ from capmap.credentials import accepting, keys, publishing, services
 from capmap.credentials.models import AcceptedCredential, CountedLevel, RecognisedIssuer
 from capmap.credentials.vc.dataintegrity import sign
 from capmap.credentials.vc.multibase import did_key_verification_method
-from capmap.people.tests.factories import PersonFactory
 
 from .helpers import own_sign_off, recognise, signed_off
 
 SIMPLE = Path(__file__).resolve().parent / "fixtures" / "1edtech-validator" / "simple.json"
-
-
-@pytest.fixture
-def newcomer(w):
-    """A pharmacist who has just joined a practice of the PCN, with no verified levels."""
-    return PersonFactory(
-        first_name="Nia",
-        last_name="Okafor",
-        employer=w.orgs.practice_a,
-        job_role=w.pharmacist.job_role,
-        stage="junior",
-    )
 
 
 def accept(w, person, document: dict) -> AcceptedCredential:

@@ -24,7 +24,6 @@ from capmap.credentials.models import (
 )
 from capmap.credentials.vc.dataintegrity import sign
 from capmap.credentials.vc.statuslist import status_entry, status_list_credential
-from capmap.people.tests.factories import PersonFactory
 
 from .helpers import signed_off
 
@@ -65,17 +64,6 @@ def other(settings):
     with local_site() as site:
         settings.CAPMAP_FETCH_ALLOW_LOCAL = [(site.host, site.port)]
         yield OtherSite(site)
-
-
-@pytest.fixture
-def newcomer(w):
-    return PersonFactory(
-        first_name="Nia",
-        last_name="Okafor",
-        employer=w.orgs.practice_a,
-        job_role=w.pharmacist.job_role,
-        stage="junior",
-    )
 
 
 @pytest.fixture
