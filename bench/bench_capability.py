@@ -59,6 +59,20 @@ WHERE o.path LIKE %s AND (p.end_date IS NULL OR p.end_date >= %s) AND rp.owner_i
 # requirements. Nothing is joined per person. A group's shortfall in a competency
 # follows from its counts: those not holding the level (people with nothing verified
 # count as level 0) are short, each by the required level less what they hold.
+# The organisation's staff in post and how many share each job role and stage.
+STAFF_AND_GROUPS_CTES = """
+staff AS (
+  SELECT p.id, p.job_role_id, p.stage
+  FROM people_person p
+  JOIN organisations_organisation o ON o.id = p.employer_id
+  WHERE o.path LIKE %s AND (p.end_date IS NULL OR p.end_date >= %s)
+),
+grp AS (
+  SELECT job_role_id, stage, COUNT(*) AS n FROM staff GROUP BY job_role_id, stage
+),
+"""
+
+
 # Holders per level of each competency, and per requirement how many meet it and the
 # levels of those below: the aggregate-first core that training needs and role lines share.
 HELD_AND_MET_CTES = """
@@ -80,15 +94,7 @@ met AS (
 
 
 TNA_SQL = f"""
-WITH staff AS (
-  SELECT p.id, p.job_role_id, p.stage
-  FROM people_person p
-  JOIN organisations_organisation o ON o.id = p.employer_id
-  WHERE o.path LIKE %s AND (p.end_date IS NULL OR p.end_date >= %s)
-),
-grp AS (
-  SELECT job_role_id, stage, COUNT(*) AS n FROM staff GROUP BY job_role_id, stage
-),
+WITH {STAFF_AND_GROUPS_CTES.strip()}
 req AS (
   SELECT rp.job_role_id, rp.stage, rr.competency_id, rr.level, rr.requirement
   FROM frameworks_roleprofile rp
@@ -121,15 +127,7 @@ ORDER BY essential DESC, levels_short DESC, r.competency_id
 # level of 0 required is met with nothing verified, gaps.lowest_level_meeting), never a
 # row per person and requirement.
 ROLE_LINES_SQL = f"""
-WITH staff AS (
-  SELECT p.id, p.job_role_id, p.stage
-  FROM people_person p
-  JOIN organisations_organisation o ON o.id = p.employer_id
-  WHERE o.path LIKE %s AND (p.end_date IS NULL OR p.end_date >= %s)
-),
-grp AS (
-  SELECT job_role_id, stage, COUNT(*) AS n FROM staff GROUP BY job_role_id, stage
-),
+WITH {STAFF_AND_GROUPS_CTES.strip()}
 req AS (
   SELECT rp.job_role_id, rp.stage, rr.competency_id, rr.level,
          CASE WHEN rr.requirement = 'essential' THEN 1 ELSE 0 END AS essential

@@ -154,11 +154,15 @@ def _column_codes(body: str) -> list[str]:
     return re.findall(r'class="app-heat-col__code" tabindex="0">([^<]+)<', body)
 
 
-def test_all_roles_shows_every_roles_columns_a_page_at_a_time(client, team, monkeypatch):
-    t = team
-    # Pages of at most 12 cells: 4 people by 3 competencies.
+@pytest.fixture
+def pages_of_12_cells(monkeypatch):
+    """Pages of at most 12 cells: 4 people by 3 competencies."""
     monkeypatch.setattr(presenters, "CELLS_A_PAGE", 12)
     monkeypatch.setattr(presenters, "MIN_COLUMNS_A_PAGE", 1)
+
+
+def test_all_roles_shows_every_roles_columns_a_page_at_a_time(client, team, pages_of_12_cells):
+    t = team
     every = selectors.team_heatmap(t["manager"], t["t"].pcn_a).competencies
     assert len(every) == 8  # six clinical competencies and two admin ones
     seen = []
@@ -187,10 +191,10 @@ def test_all_roles_shows_every_roles_columns_a_page_at_a_time(client, team, monk
     assert client.get(url + "?show=all&page=2").status_code == 404
 
 
-def test_a_page_past_the_last_shows_the_last_and_one_role_fits_one_page(client, team, monkeypatch):
+def test_a_page_past_the_last_shows_the_last_and_one_role_fits_one_page(
+    client, team, pages_of_12_cells
+):
     t = team
-    monkeypatch.setattr(presenters, "CELLS_A_PAGE", 12)
-    monkeypatch.setattr(presenters, "MIN_COLUMNS_A_PAGE", 1)
     body = _get(
         client, t["manager"], "capability:show_heatmap", t["t"].pcn_a.pk, query="?show=all&page=9"
     ).content.decode()
@@ -200,10 +204,8 @@ def test_a_page_past_the_last_shows_the_last_and_one_role_fits_one_page(client, 
     assert len(_column_codes(body)) == 6 and "Pages of competencies" not in body
 
 
-def test_the_workbook_of_all_roles_keeps_every_column(client, team, monkeypatch):
+def test_the_workbook_of_all_roles_keeps_every_column(client, team, pages_of_12_cells):
     t = team
-    monkeypatch.setattr(presenters, "CELLS_A_PAGE", 12)
-    monkeypatch.setattr(presenters, "MIN_COLUMNS_A_PAGE", 1)
     response = _get(
         client, t["manager"], "capability:export_heatmap", t["t"].pcn_a.pk, query="?show=all"
     )
