@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Max, QuerySet
 
 from capmap.assessments.models import CurrentCapability
+from capmap.core.bulk import read_rows
 from capmap.frameworks import selectors as framework_selectors
 from capmap.frameworks.models import Competency, ProficiencyLevel, Requirement, RoleRequirement
 from capmap.people.models import Person
@@ -117,8 +118,10 @@ def _levels_of_people(people: QuerySet[Person], pks: list[int]) -> dict[int, dic
     """current_levels_by_person for people already read (`pks`, the ids of `people`)."""
     if len(pks) > IDS_IN_QUERY:
         return current_levels_by_person(people)
-    rows = CurrentCapability.objects.filter(person_id__in=pks).values_list(
-        "person_id", "competency_id", "level"
+    rows = read_rows(
+        CurrentCapability.objects.filter(person_id__in=pks).values_list(
+            "person_id", "competency_id", "level"
+        )
     )
     levels: dict[int, dict[int, int]] = defaultdict(dict)
     for person, competency, level in rows:
