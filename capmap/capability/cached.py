@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.core.cache import cache
 from django.db import connection
@@ -36,7 +37,13 @@ FORMAT = 1
 # Entries are never wrong, only unreachable once the version moves on: this bounds the
 # memory they hold, not their freshness.
 TIMEOUT = 60 * 60
+# When another request is already computing the same entry (the first requests after a
+# write all miss at once), wait up to this long for its answer rather than compute it
+# again beside it on the same cores; then compute it anyway.
+WAIT_FOR_OTHER = 10.0
+POLL = 0.05
 _MISSING = object()
+_UNANSWERED = object()
 
 
 def role_coverage(user, organisation: Organisation) -> list[selectors.RoleCoverage]:
@@ -93,19 +100,43 @@ def _cached(
     if version is None:
         return compute()
     key = _key(name, version, user, organisation, parameters, pathways=pathways)
-    try:
-        found = cache.get(key, _MISSING)
-    except Exception:  # a cache that is down must cost speed, never the page
-        logger.warning("The cache did not answer; computing %s.", name, exc_info=True)
-        return compute()
+    found = _quietly(cache.get, key, _MISSING)
+    if found is _UNANSWERED:
+        return compute()  # and no more waiting on it in this request
+    if found is _MISSING:
+        computing = f"{key}:computing"
+        if _quietly(cache.add, computing, True, WAIT_FOR_OTHER) is False:
+            found = _computed_by_another(key)
     if found is not _MISSING:
-        return found
+        return cast(T, found)
     value = compute()
-    try:
-        cache.set(key, value, TIMEOUT)
-    except Exception:
-        logger.warning("The cache did not store %s.", name, exc_info=True)
+    _quietly(cache.set, key, value, TIMEOUT)
+    _quietly(cache.delete, f"{key}:computing")
     return value
+
+
+def _quietly(call: Callable[..., object], *args) -> object:
+    """A cache operation, or _UNANSWERED when the cache is down or slow: that must cost
+    speed, never the page."""
+    try:
+        return call(*args)
+    except Exception:
+        logger.warning("The cache did not answer (%s).", call.__name__, exc_info=True)
+        return _UNANSWERED
+
+
+def _computed_by_another(key: str) -> object:
+    """The entry another request is computing, once it is stored (same key: the same
+    version and scope), or _MISSING when it does not come within WAIT_FOR_OTHER."""
+    deadline = time.monotonic() + WAIT_FOR_OTHER
+    while time.monotonic() < deadline:
+        time.sleep(POLL)
+        found = _quietly(cache.get, key, _MISSING)
+        if found is _UNANSWERED:
+            return _MISSING
+        if found is not _MISSING:
+            return found
+    return _MISSING
 
 
 def _key(

@@ -8,8 +8,10 @@ data version on (capability.data_version).
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -176,3 +178,36 @@ def test_a_long_import_does_not_hold_up_other_writers(w):
     finally:
         importer.close()
     assert data_version.current().changes == before.changes + 2
+
+
+def test_a_request_waits_for_the_figures_another_is_computing(w, monkeypatch):
+    """The first requests after a write all miss at once: one computes, the others wait."""
+    key = cached._key(
+        "role_coverage", data_version.current(), w.lead, w.orgs.ics, {}, pathways=False
+    )
+    answer = selectors.role_coverage(w.lead, w.orgs.ics)
+    cache.add(f"{key}:computing", True, 5)
+    threading.Timer(0.2, lambda: cache.set(key, answer)).start()
+
+    def computed_again(*args, **kwargs):
+        raise AssertionError("computed beside the request already computing it")
+
+    monkeypatch.setattr(selectors, "role_coverage", computed_again)
+    assert cached.role_coverage(w.lead, w.orgs.ics) == answer
+
+
+class _Down:
+    """A cache server that does not answer."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+        return fail
+
+
+def test_figures_are_computed_when_the_cache_is_down(w, monkeypatch):
+    monkeypatch.setattr(cached, "cache", _Down())
+    lines = cached.role_coverage(w.lead, w.orgs.ics)
+    assert lines == selectors.role_coverage(w.lead, w.orgs.ics)
+    assert [line.meeting for line in lines] == [0]
