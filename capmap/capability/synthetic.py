@@ -43,6 +43,7 @@ from capmap.organisations.models import Membership, Organisation, OrganisationKi
 from capmap.people.models import JobRole, Person
 from capmap.portfolio.models import EvidenceItem, EvidenceKind
 
+from . import data_version
 from .synthetic_load import loading_in_bulk, write_rows
 
 BATCH = 2000
@@ -497,6 +498,7 @@ def _evidence(rng, people, requirements) -> int:
 
 
 @transaction.atomic
+@data_version.counted_once()
 def generate_workforce(
     *, staff: int, seed: int, progress: Callable[[str], None] = lambda _: None
 ) -> Built:
