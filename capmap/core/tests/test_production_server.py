@@ -106,3 +106,14 @@ def test_pages_are_sent_compressed_to_browsers_that_accept_it(client):
     plain = client.get("/accounts/login/")
     assert "Content-Encoding" not in plain
     assert b"Sign in to Capmap" in plain.content
+
+
+def test_with_redis_sessions_are_read_from_the_cache_every_server_shares(monkeypatch):
+    base = fresh_base_settings(monkeypatch, REDIS_URL="redis://cache.internal:6379/1")
+    assert base.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+
+
+def test_without_redis_sessions_stay_in_the_database_alone(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    base = fresh_base_settings(monkeypatch)
+    assert base.SESSION_ENGINE == "django.contrib.sessions.backends.db"
