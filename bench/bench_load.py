@@ -40,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
+LOG = Path(os.environ.get("TMPDIR", "/tmp")) / "capmap-bench-load-server.log"
 
 
 @dataclass
@@ -345,20 +346,20 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         "DEBUG": "false",
         "ALLOWED_HOSTS": HOST,
     }
+    # gunicorn's log goes to a file: a pipe nobody reads fills up and stops the server.
+    log = open(LOG, "w")  # noqa: SIM115 - open while the server runs
     server = subprocess.Popen(
         [sys.executable, "-m", "capmap.cli", "serve", f"{HOST}:{port}", f"--workers={workers}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
     )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(
-                f"capmap serve stopped: {server.stderr.read() if server.stderr else ''}"
-            )
+            raise SystemExit(f"capmap serve stopped: {LOG.read_text()}")
         try:
             if request(port, "GET", "/healthz", {})[0] == 200:
                 # Every worker answers: gunicorn forks them at once, but give each its start-up.

@@ -164,7 +164,9 @@ def database(transactional_db, tmp_path) -> ProcessDatabase:
     return ProcessDatabase(tmp_path)
 
 
-def test_two_servers_and_two_workers_share_the_lock_out_and_sessions_and_run_each_task_once(tmp_path, database):
+def test_two_servers_and_two_workers_share_the_lock_out_and_sessions_and_run_each_task_once(
+    tmp_path, database
+):
     env = environment(tmp_path, database)
     slow_report, slow_task = capmap(
         env, "shell", "-c", SETUP % {"password": PASSWORD, "reports": REPORTS}
