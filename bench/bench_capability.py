@@ -324,6 +324,7 @@ def run_one(staff: int, seed: int, repeat: int, icb: str | None = None) -> None:
     old, _ = _median_ms(sql(TNA_JOIN_FIRST_SQL, ics.path), max(1, repeat // 3))
     print(f"{'  the previous join-first training-needs SQL':48} {'':10} {'':10} {old:8.1f}ms")
     home_pages(manager, lead, team, ics, repeat, page, sql)
+    cached_home_lines(manager, lead, team, ics, repeat, page)
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
@@ -331,7 +332,6 @@ def run_one(staff: int, seed: int, repeat: int, icb: str | None = None) -> None:
 def home_pages(manager, lead, team, ics, repeat: int, page, sql) -> None:
     """Each persona's home page, with its queries, beside the aggregate-first training-needs
     SQL over the same organisation (the home page's role lines count the same groups)."""
-    from django.db import connection
     from django.urls import reverse
 
     from capmap.accounts.models import User
@@ -344,20 +344,9 @@ def home_pages(manager, lead, team, ics, repeat: int, page, sql) -> None:
         f"{'home page':48} {'lines':>10} {'page':>10} {'SQL':>10} {'':8} {'page/SQL':>9}  queries"
         f"   {'roles':>10} {'role SQL':>10} {'roles/SQL':>9}"
     )
-    for label, user, organisation in [
-        ("ICS programme lead", lead, ics),
-        ("ICS admin", admin, ics),
-        (f"PCN manager ({team.name})", manager, team),
-    ]:
+    for label, user, organisation in _home_personas(manager, lead, admin, team, ics):
         get = page(user, reverse("core:home"))
-        queries: list[str] = []
-
-        def counted(run, query, *args, queries=queries):
-            queries.append(query)
-            return run(query, *args)
-
-        with connection.execute_wrapper(counted):
-            get()
+        queries = _queries_of(get)
 
         def home_lines(user=user, organisation=organisation):
             selectors.role_coverage(user, organisation)
@@ -370,7 +359,68 @@ def home_pages(manager, lead, team, ics, repeat: int, page, sql) -> None:
         roles_sql, _ = _median_ms(sql(ROLE_LINES_SQL, organisation.path), repeat)
         print(
             f"{label[:48]:48} {lines:8.1f}ms {p:8.1f}ms {h:8.1f}ms {'':8} {p / h:8.1f}x"
-            f"  {len(queries):7} {roles:8.1f}ms {roles_sql:8.1f}ms {roles / roles_sql:8.2f}x"
+            f"  {queries:7} {roles:8.1f}ms {roles_sql:8.1f}ms {roles / roles_sql:8.2f}x"
+        )
+
+
+def _home_personas(manager, lead, admin, team, ics) -> list[tuple]:
+    return [
+        ("ICS programme lead", lead, ics),
+        ("ICS admin", admin, ics),
+        (f"PCN manager ({team.name})", manager, team),
+    ]
+
+
+def _queries_of(get) -> int:
+    """How many queries one request makes."""
+    from django.db import connection
+
+    queries: list[str] = []
+
+    def counted(run, query, *args):
+        queries.append(query)
+        return run(query, *args)
+
+    with connection.execute_wrapper(counted):
+        get()
+    return len(queries)
+
+
+def cached_home_lines(manager, lead, team, ics, repeat: int, page) -> None:
+    """The home page's role and pathway lines through the cache (capability.cached): cold,
+    with a new data version before each run (a write just happened), and warm; and the
+    home page's queries cold and warm. The pages above were timed warm already."""
+    from django.conf import settings
+    from django.db import connection
+    from django.urls import reverse
+
+    from capmap.accounts.models import User
+    from capmap.capability import cached, data_version
+
+    admin = User.objects.get(email="bench.admin@bench.capmap.uk")
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    print(
+        f"{'home lines through the cache (' + backend + ')':48} {'cold':>10} {'warm':>10}"
+        f" {'cold/warm':>9}  {'queries cold':>12} {'warm':>5}"
+    )
+    for label, user, organisation in _home_personas(manager, lead, admin, team, ics):
+
+        def lines(user=user, organisation=organisation):
+            cached.role_coverage(user, organisation)
+            cached.pathway_summaries(user, organisation)
+
+        def cold(lines=lines):
+            data_version.renew_epoch(connection)
+            lines()
+
+        cold_ms, _ = _median_ms(cold, repeat)
+        warm_ms, _ = _median_ms(lines, repeat)
+        get = page(user, reverse("core:home"))
+        data_version.renew_epoch(connection)
+        counts = [_queries_of(get), _queries_of(get)]  # cold, then warm
+        print(
+            f"{label[:48]:48} {cold_ms:8.1f}ms {warm_ms:8.1f}ms {cold_ms / warm_ms:8.0f}x"
+            f"  {counts[0]:12} {counts[1]:5}"
         )
 
 

@@ -186,10 +186,11 @@ def anchor(content: bytes, rows: int) -> None:
         people = Person.objects.bulk_create(
             [
                 Person(
+                    # A blank value takes the model's default (a blank FTE is full time).
                     **{
-                        name: getattr(planned.details, name)
+                        name: value
                         for name in importing.FIELD_LABELS
-                        if name != "sites"
+                        if name != "sites" and (value := getattr(planned.details, name)) is not None
                     }
                 )
                 for planned in plan.rows

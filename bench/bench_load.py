@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/capmap_bench \\
         .venv/bin/python bench/bench_load.py [--staff 5000] [--seed 1] [--seconds 5] \\
-        [--clients 4] [--workers 2] [--only TEXT]
+        [--clients 4] [--workers 2] [--only TEXT] [--writes-per-second N]
 
 Builds the database once and reuses it: migrate, the demo story (its six personas) and a
 generated ICS of --staff people (`capmap generate`), then ANALYZE on PostgreSQL. On the
@@ -18,6 +18,8 @@ browsers' `Accept-Encoding: gzip`). It prints requests per second, the share of
 /healthz's throughput (measured before and after the pages, the mean of the two), the
 p50/p95/p99 latency, the compressed size, and the errors (any answer but 200). Goals: every
 page >= 30% of /healthz's throughput, p95 < 250 ms, 0 errors. No assertion: numbers only.
+With --writes-per-second, a thread meanwhile changes one verified level that often (each
+write moves the data version on, so cached ICS-wide figures are computed again).
 The server only ever listens on 127.0.0.1 and is stopped at the end.
 """
 
@@ -371,6 +373,38 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("capmap serve did not answer /healthz within 300 s.")
 
 
+class Writer(threading.Thread):
+    """Changes one current verified level `rate` times a second, as a stream of sign-offs
+    would, so every page that reads them is measured while the data version moves on."""
+
+    def __init__(self, rate: float) -> None:
+        super().__init__(daemon=True)
+        self.rate = rate
+        self.writes = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        if not self.rate:
+            return
+        import random
+
+        from django.db import connection
+        from django.utils import timezone
+
+        from capmap.assessments.models import CurrentCapability
+
+        ids = list(CurrentCapability.objects.values_list("pk", flat=True)[:10_000])
+        while not self._stop_event.wait(1 / self.rate):
+            CurrentCapability.objects.filter(pk=random.choice(ids)).update(signed_at=timezone.now())
+            self.writes += 1
+        connection.close()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        if self.is_alive():
+            self.join()
+
+
 # --- Report ---------------------------------------------------------------------------------
 
 
@@ -398,6 +432,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--only", default="", help="only personas or pages containing this")
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=0.0,
+        help="meanwhile, change one verified level this often (as sign-offs would)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
@@ -408,7 +448,9 @@ def main() -> None:
     port = free_port()
     server = start_server(port, args.workers)
     results: list[Result] = []
+    writer = Writer(args.writes_per_second)
     try:
+        writer.start()
         gzip = {"Accept-Encoding": "gzip"}
         # A second unmeasured, so every worker has loaded what its first requests load.
         drive(port, Result("warm-up", "/healthz", "/healthz"), gzip, args.clients, 1.0)
@@ -437,6 +479,7 @@ def main() -> None:
         after = Result("signed out", "/healthz (after)", "/healthz")
         drive(port, after, gzip, args.clients, args.seconds)
     finally:
+        writer.stop()
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=30)
@@ -449,6 +492,8 @@ def main() -> None:
         f"\n{args.workers} gunicorn processes, {args.clients} clients, {args.seconds:g} s a page;"
         f" load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; /healthz {anchor:.1f} req/s"
     )
+    if writer.rate:
+        print(f"meanwhile {writer.writes} verified levels changed, {writer.rate:g} a second")
     print(
         f"{'persona':30} {'page':20} {'req/s':>7} {'of hz':>6} {'p50 ms':>7} {'p95 ms':>7}"
         f" {'p99 ms':>7} {'KB':>7} {'errs':>5}"

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from django.db import connections, transaction
 
+from capmap.capability import data_version
+
 
 @dataclass
 class DatabaseCopy:
@@ -51,6 +53,8 @@ def put_back(copy: DatabaseCopy, alias: str = "default") -> None:
     connection.ensure_connection()
     if copy.sqlite is not None:
         copy.sqlite.backup(connection.connection)
+        # The copy held the data version's counters too: versions would be counted again.
+        data_version.renew_epoch(connection)
         return
     tables = _tables(alias)
     with transaction.atomic(using=alias), connection.cursor() as cursor:

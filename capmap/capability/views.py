@@ -14,7 +14,7 @@ from capmap.frameworks.models import CarePathway, Competency
 from capmap.organisations.models import Organisation
 from capmap.people.models import Person
 
-from . import circle, history, selectors
+from . import cached, circle, history, selectors
 from .forms import HeatmapFilterForm, TrainingNeedsFilterForm
 from .presenters import (
     CirclePresenter,
@@ -158,7 +158,7 @@ def _training_needs(request, pk: int):
     organisation = _organisation(request, pk)
     form = TrainingNeedsFilterForm(request.GET or None)
     job_role = form.cleaned_data.get("job_role") if form.is_valid() else None
-    needs = selectors.training_needs(request.user, organisation, job_role=job_role)
+    needs = cached.training_needs(request.user, organisation, job_role=job_role)
     return organisation, form, TrainingNeedsPresenter(organisation, needs)
 
 

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 
 from capmap.assessments import selectors as assessments
 from capmap.assessments.models import State
+from capmap.capability import cached
 from capmap.capability import selectors as capability
 from capmap.organisations.models import Organisation, OrganisationKind
 from capmap.organisations.scoping import scope_paths
@@ -337,8 +338,10 @@ def _pathway_line(organisation: Organisation, summary: capability.PathwaySummary
 def teams_for(user) -> list[TeamSummary]:
     teams = []
     for organisation in _outermost_teams(user):
-        roles = capability.role_coverage(user, organisation)
-        pathways = capability.pathway_summaries(user, organisation)
+        # ICS-wide these are two aggregations over every verified level: served from the
+        # cache, keyed by the data version, whenever nothing they read has changed.
+        roles = cached.role_coverage(user, organisation)
+        pathways = cached.pathway_summaries(user, organisation)
         if not roles and not pathways:
             continue  # nothing to summarise: no role profiles, no pathway cover
         teams.append(

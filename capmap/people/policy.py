@@ -447,3 +447,45 @@ def published_q(via: str = "") -> Q:
     SharedLibrary grant, whose answer does not depend on who asks). The CASE 1.0 API serves
     the published versions of these frameworks; an organisation's own are never among them."""
     return SharedLibrary().q(None, via)
+
+
+# --- A scope as a value (caches are keyed by it) ------------------------------------------
+
+
+def scope_key(actor: Any, action: str, model: type[Model]) -> tuple:
+    """A value that names exactly the rows of `model` (the rule's object: a Person for
+    VIEW_LEVELS) that `allowed_q(actor, action)` admits: the organisation paths of its role
+    grants, and the primary keys admitted by its other grants that those paths do not
+    already cover. Actors with equal keys are admitted the same rows of the same data, so a
+    cache keyed by it may serve one what it computed for the other; actors admitted
+    different rows never have equal keys. Raises TypeError for a rule it cannot describe."""
+    if is_system(actor):
+        return ("everything",)
+    if not _signed_in(actor):
+        return ("nothing",)
+    rule = _rule(action)
+    if rule.never_self:
+        raise TypeError(f"{action} excludes the actor themself: not described by scope_key.")
+    described: list[tuple] = []
+    by_rows: list[Q] = []
+    by_organisation: list[Q] = []
+    for grant in rule.grants:
+        if isinstance(grant, Over):
+            paths = tuple(scoping.scope_paths(actor, grant.permission))
+            described.append(("over", grant.permission, grant.path_field, paths))
+            by_organisation.append(grant.q(actor, ""))
+        elif isinstance(grant, SharedLibrary):
+            described.append(("shared library", grant.owner_field))
+            by_organisation.append(grant.q(actor, ""))
+        elif isinstance(grant, Superuser):
+            described.append(("superuser", bool(actor.is_superuser)))
+        elif isinstance(grant, Oneself | Supervising):
+            by_rows.append(grant.q(actor, ""))
+        else:
+            raise TypeError(f"scope_key cannot describe the grant {grant!r} of {action}.")
+    if by_rows:
+        rows = model._default_manager.filter(reduce(or_, by_rows))
+        if by_organisation:
+            rows = rows.exclude(reduce(or_, by_organisation))
+        described.append(("rows", tuple(sorted(rows.values_list("pk", flat=True)))))
+    return tuple(described)
