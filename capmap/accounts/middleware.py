@@ -5,13 +5,17 @@ the pages that setting it up needs (re-entering the password, the security pages
 out, static files and the health checks.
 """
 
+from functools import cache
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from .mfa import must_set_up_authenticator_app
 
 
+@cache
 def _open_paths() -> tuple[str, ...]:
     return (
         reverse("mfa_index"),  # every MFA page lives under it
@@ -29,8 +33,12 @@ class RequireAdminMFAMiddleware:
 
     def __call__(self, request: HttpRequest):
         request.mfa_setup_required = False
-        if must_set_up_authenticator_app(request.user):
-            request.mfa_setup_required = True
-            if not request.path.startswith(_open_paths()):
-                return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        # The open paths first: a health check or a static file then reads no session.
+        if request.path.startswith(_open_paths()):
+            # Asked only by the security pages' templates: worked out when they ask.
+            request.mfa_setup_required = SimpleLazyObject(
+                lambda: must_set_up_authenticator_app(request.user)
+            )
+        elif must_set_up_authenticator_app(request.user):
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

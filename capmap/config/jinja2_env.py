@@ -1,6 +1,8 @@
 """The one Jinja2 environment: NHS.UK frontend macros, our components, Django helpers."""
 
+import json
 from collections.abc import Callable
+from functools import lru_cache
 
 import jinja2
 from django.conf import settings
@@ -58,6 +60,30 @@ def _landing_links(user):
     return landing_links(user)
 
 
+def remembered_component(env: jinja2.Environment) -> Callable[[str, dict], str]:
+    """`component(name, params)`: an NHS.UK component's HTML, rendered once a process for
+    the same parameters.
+
+    The header is drawn on every page by about forty nested macro calls (a fifth of a
+    light page's time), for a handful of distinct inputs (the person's menu and address).
+    A component's output depends on its parameters alone (it is imported without the
+    page's context), so the HTML made for one set of parameters serves every later page
+    with the same ones; the parameters themselves, the person's menu included, are still
+    worked out on each request.
+    """
+
+    @lru_cache(maxsize=1024)
+    def render(name: str, params: str) -> str:
+        macro_name = "".join(part.title() if i else part for i, part in enumerate(name.split("-")))
+        module = env.get_template(f"nhsuk/components/{name}/macro.jinja").module
+        return getattr(module, macro_name)(json.loads(params))
+
+    def component(name: str, params: dict) -> str:
+        return render(name, json.dumps(params, sort_keys=True))
+
+    return component
+
+
 def _template_dirs() -> list[str]:
     from django.apps import apps
 
@@ -96,5 +122,6 @@ def environment(**options) -> jinja2.Environment:
             "form_error_list": error_list,
         }
     )
+    env.globals["component"] = remembered_component(env)
     env.filters["date"] = format_date
     return env

@@ -1,6 +1,10 @@
 """The header marks one section as current: the longest menu link above the page."""
 
+import pytest
+
 from capmap.config.navigation import Link, current_href
+from capmap.organisations.models import Role
+from capmap.organisations.tests.factories import MembershipFactory, tree
 
 MENU = [
     Link("Home", "/"),
@@ -34,3 +38,25 @@ def test_home_is_current_only_on_home():
 
 def test_a_link_is_not_a_prefix_of_a_longer_word():
     assert current_href([Link("People", "/people/")], "/peoplex/") is None
+
+
+@pytest.mark.django_db
+def test_each_person_gets_their_own_header_and_it_follows_a_change_of_role(client):
+    """The header's HTML is kept for the same menu, never for the same person: a role
+    taken away takes its section out of the next page's header."""
+    t = tree()
+    manager = MembershipFactory(organisation=t.practice_a, role=Role.MANAGER)
+    practitioner = MembershipFactory(organisation=t.practice_a, role=Role.PRACTITIONER).user
+
+    client.force_login(manager.user)
+    page = client.get("/").content.decode()
+    assert manager.user.email in page and ">People<" in page
+
+    client.force_login(practitioner)
+    page = client.get("/").content.decode()
+    assert practitioner.email in page
+    assert manager.user.email not in page and ">People<" not in page
+
+    manager.delete()
+    client.force_login(manager.user)
+    assert ">People<" not in client.get("/").content.decode()

@@ -6,6 +6,8 @@ The cache is the machine's Redis (127.0.0.1:6379, or REDIS_URL), under a key pre
 this run's own. It checks that
 
 - five wrong passwords lock the address out whichever of the two servers they reached;
+- a session signed in on one server is signed in on the other, and signing out on either
+  ends it on both (sessions are read from Redis, `cached_db`);
 - 200 report tasks are each run by exactly one worker, and all finish;
 - a worker killed (SIGKILL) in the middle of a report loses nothing: the other worker
   takes the report up again once the dead worker's lease runs out, and finishes it.
@@ -119,18 +121,31 @@ def wait_until_serving(port: int, server: subprocess.Popen, log: Path) -> None:
     raise AssertionError(f"The server on port {port} did not answer:\n{log.read_text()}")
 
 
-def sign_in(port: int, email: str, password: str) -> str:
-    """A fresh browser signs in on one server; returns the page it ends on."""
-    browser = urllib.request.build_opener(
+def new_browser() -> urllib.request.OpenerDirector:
+    """A browser with its own cookies; they are the same on both servers (one host)."""
+    return urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
-    address = f"http://127.0.0.1:{port}/accounts/login/"
+
+
+def submit_form(browser, address: str, fields: dict[str, str]) -> str:
+    """Open the page's form, post it with its CSRF token; returns the page it ends on."""
     form = browser.open(address, timeout=30).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    body = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "login": email, "password": password}
-    ).encode()
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
     with browser.open(address, data=body, timeout=30) as reply:
+        return reply.read().decode()
+
+
+def sign_in(port: int, email: str, password: str, browser=None) -> str:
+    """A browser (a fresh one unless given) signs in on one server; returns its page."""
+    address = f"http://127.0.0.1:{port}/accounts/login/"
+    fields = {"login": email, "password": password}
+    return submit_form(browser or new_browser(), address, fields)
+
+
+def open_page(browser, port: int, path: str = "/") -> str:
+    with browser.open(f"http://127.0.0.1:{port}{path}", timeout=30) as reply:
         return reply.read().decode()
 
 
@@ -149,7 +164,9 @@ def database(transactional_db, tmp_path) -> ProcessDatabase:
     return ProcessDatabase(tmp_path)
 
 
-def test_two_servers_and_two_workers_share_the_lock_out_and_run_each_task_once(tmp_path, database):
+def test_two_servers_and_two_workers_share_the_lock_out_and_sessions_and_run_each_task_once(
+    tmp_path, database
+):
     env = environment(tmp_path, database)
     slow_report, slow_task = capmap(
         env, "shell", "-c", SETUP % {"password": PASSWORD, "reports": REPORTS}
@@ -176,6 +193,16 @@ def test_two_servers_and_two_workers_share_the_lock_out_and_run_each_task_once(t
             page = sign_in(port, "robin@example.nhs.uk", PASSWORD)
             assert LOCKED in page
             assert "Sign out" not in page
+
+        # Signed in on one server, signed in on the other; signed out on the second, the
+        # session ends on the first as well (sessions are read from the shared Redis).
+        browser = new_browser()
+        assert "Sign out" in sign_in(ports[0], "lead@example.nhs.uk", PASSWORD, browser)
+        assert "Sign out" in open_page(browser, ports[1])
+        assert "Sign out" in open_page(browser, ports[0])
+        submit_form(browser, f"http://127.0.0.1:{ports[1]}/accounts/logout/", {})
+        signed_out = open_page(browser, ports[0])
+        assert "Sign in to Capmap" in signed_out and "Sign out" not in signed_out
 
         # The workers start now: the slow report takes seconds, and signing in on a busy
         # machine may take longer, so started earlier they could finish it unseen.

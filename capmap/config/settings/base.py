@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "capmap.accounts.middleware.RequireAdminMFAMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "capmap.core.middleware.AuditActorMiddleware",
 ]
 
 ROOT_URLCONF = "capmap.config.urls"
@@ -137,6 +137,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
+    # Signs people in (allauth's) and reads a signed-in user with their staff record.
+    "capmap.accounts.backends.AuthenticationBackend",
+    # Kept so sessions begun before it was added stay signed in.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -262,7 +265,16 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Every signed-in request reads its session. With REDIS_URL, the cache every server shares,
+# it is read from Redis and written to both (the database copy outlives a Redis restart);
+# signing out deletes both, so the session ends on every server at once. A cache in each
+# process's memory would keep a signed-out session alive on the other processes, so
+# without Redis sessions stay in the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    else "django.contrib.sessions.backends.db"
+)
 
 # --- Static files and uploads -----------------------------------------------------
 STATIC_URL = "/static/"

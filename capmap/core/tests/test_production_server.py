@@ -70,6 +70,8 @@ def test_serve_runs_gunicorn_with_the_workers_from_settings(monkeypatch):
     assert argv[1:4] == ["-m", "gunicorn", "capmap.config.wsgi:application"]
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:8080"
     assert argv[argv.index("--workers") + 1] == "3"
+    # Workers are forked from a master that has loaded the application.
+    assert "--preload" in argv
 
 
 def test_serve_workers_option_overrides_the_setting(monkeypatch):
@@ -106,3 +108,27 @@ def test_pages_are_sent_compressed_to_browsers_that_accept_it(client):
     plain = client.get("/accounts/login/")
     assert "Content-Encoding" not in plain
     assert b"Sign in to Capmap" in plain.content
+
+
+def test_with_redis_sessions_are_read_from_the_cache_every_server_shares(monkeypatch):
+    base = fresh_base_settings(monkeypatch, REDIS_URL="redis://cache.internal:6379/1")
+    assert base.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+
+
+def test_without_redis_sessions_stay_in_the_database_alone(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    base = fresh_base_settings(monkeypatch)
+    assert base.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def test_the_application_module_compiles_the_templates_every_worker_uses():
+    """gunicorn's master loads it once and forks every worker from it: the workers start
+    with the templates compiled."""
+    from django.template import engines
+
+    import capmap.config.wsgi as wsgi
+
+    wsgi.load_what_every_request_needs()
+    keys = engines["jinja2"].env.cache.keys()  # (loader, template name)
+    compiled = {name for _, name in keys}
+    assert {"layouts/base.jinja", "nhsuk/components/header/template.jinja"} <= compiled

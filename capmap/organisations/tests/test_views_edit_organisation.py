@@ -1,6 +1,7 @@
 """Changing an organisation's details, or moving it under another organisation the admin manages."""
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from capmap.organisations.models import Organisation, OrganisationKind, Role
@@ -21,6 +22,16 @@ def test_admin_renames_a_practice_and_sets_its_ods_code(t, pcn_admin, as_user):
     t.practice_a.refresh_from_db()
     assert t.practice_a.name == "Riverside Health Centre"
     assert t.practice_a.ods_code == "F86001"
+
+
+def test_the_audit_trail_names_the_admin_who_renamed_the_practice(t, pcn_admin, as_user):
+    """The acting user is looked up only when an entry is written, and still recorded."""
+    data = {"name": "Riverside Health Centre", "ods_code": "", "parent": t.pcn_a.pk}
+    as_user(pcn_admin).post(url(t.practice_a), data)
+    entry = LogEntry.objects.get_for_object(t.practice_a).latest("timestamp")
+    assert entry.changes_dict["name"] == ["Riverside Surgery", "Riverside Health Centre"]
+    assert entry.actor == pcn_admin
+    assert entry.actor_email == pcn_admin.email
 
 
 def test_form_shows_current_values_and_no_kind_field(t, pcn_admin, as_user):
