@@ -294,7 +294,10 @@ class CurrentCapability(models.Model):
 
     # Found through the unique (person, competency) index, which starts with it.
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
-    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    # Found through the (competency, level, person) index below, which starts with it.
+    competency = models.ForeignKey(
+        Competency, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     level = models.IntegerField()
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
