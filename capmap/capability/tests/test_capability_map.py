@@ -12,6 +12,7 @@ from capmap.accounts.tests.factories import UserFactory
 from capmap.assessments.models import Assessment, SelfRating
 from capmap.capability import gaps, history, presenters, selectors
 from capmap.capability.tests.factories import capability_framework, pathway, role_profile, verify
+from capmap.frameworks import selectors as framework_selectors
 from capmap.organisations.models import Role
 from capmap.organisations.tests.factories import tree
 from capmap.people.models import Supervision
@@ -305,7 +306,7 @@ def test_history_shows_sign_offs_with_verifier_role_and_self_ratings(client, tea
 
 
 def amy_profile(t):
-    return selectors.framework_selectors.applicable_role_profiles(t["amy"]).get()
+    return framework_selectors.applicable_role_profiles(t["amy"]).get()
 
 
 def test_a_viewer_sees_sign_offs_but_not_self_ratings(client, team):

@@ -164,7 +164,7 @@ def _pathway_lines(user, organisation) -> list[tuple]:
 def read_up_to(request, monkeypatch):
     """Both ways of counting who meets every essential requirement: in the database (a
     large team) and from the team's verified levels (a small one)."""
-    monkeypatch.setattr(selectors, "MEETING_READ_UP_TO", request.param)
+    monkeypatch.setattr(selectors.at_a_glance, "MEETING_READ_UP_TO", request.param)
     return request.param
 
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from capmap.capability import selectors
 from capmap.core.exceptions import DomainError
+from capmap.frameworks.models import CarePathway
 
 from ..registry import BuildContext, ReportDocument, ReportKind, Section, Table, register
 
@@ -94,7 +95,7 @@ def clean_pathway(data: dict) -> dict:
 def build_pathway_coverage(context: BuildContext) -> ReportDocument:
     try:
         pathway = selectors.get_pathway(context.user, context.parameters.get("pathway", ""))
-    except selectors.CarePathway.DoesNotExist:
+    except CarePathway.DoesNotExist:
         raise DomainError("Choose a care pathway from the list.") from None
     coverage = selectors.pathway_coverage(context.user, context.organisation, pathway)
     context.progress(60, "Choosing whom to train or recruit")

@@ -71,8 +71,9 @@ def test_team_capability_totals_are_the_heatmaps_totals(story, monkeypatch, chun
     # The report adds up requirements without building the heatmap, reading levels a
     # chunk of people at a time: same figures, however the people are cut.
     from capmap.capability import selectors
+    from capmap.capability.selectors import team_report
 
-    monkeypatch.setattr(selectors, "TEAM_CHUNK", chunk)
+    monkeypatch.setattr(team_report, "TEAM_CHUNK", chunk)
 
     t, manager, ours, c = story
     second = PersonFactory(
@@ -97,3 +98,12 @@ def test_team_capability_workbook_reads_back_with_every_person_and_domain(client
     for expected in ("People by levels short", "Gaps by domain", "Levels short in all"):
         assert expected in cells
     assert ours.full_name in cells
+
+
+def test_pathway_coverage_of_an_unknown_pathway_asks_for_one_from_the_list(client, story):
+    t, manager, *_ = story
+    client.force_login(manager)
+    data = {"kind": "pathway-coverage", "organisation": t.pcn_a.pk, "format": "xlsx"}
+    report = ask(client, **data, pathway="no-such-pathway")
+    assert report.status == ReportStatus.FAILED
+    assert report.error_message == "Choose a care pathway from the list."

@@ -1,0 +1,85 @@
+"""A team's circle: the median and spread of verified levels."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from capmap.frameworks.models import Competency
+from capmap.organisations.models import Organisation
+from capmap.people.models import JobRole
+
+from .levels import competency_headers, current_levels, needs_of, top_level
+from .scope import team_people
+
+
+@dataclass
+class TeamLine:
+    competency: Competency
+    levels: list[int]  # one per person who needs it; 0 where nothing is verified
+    required: int
+
+    @property
+    def median(self) -> float:
+        return float(statistics.median(self.levels)) if self.levels else 0.0
+
+    @property
+    def quartiles(self) -> tuple[float, float]:
+        """The middle half of the team: lower and upper quartile (inclusive method)."""
+        if len(self.levels) < 2:
+            value = float(self.levels[0]) if self.levels else 0.0
+            return value, value
+        q1, _q2, q3 = statistics.quantiles(self.levels, n=4, method="inclusive")
+        return q1, q3
+
+
+@dataclass
+class TeamCapability:
+    organisation: Organisation
+    job_role: JobRole | None
+    people: int
+    lines: list[TeamLine]
+    top_level: int
+    unverified: int = 0  # people with no verified level at all yet
+
+
+def team_job_roles(user, organisation: Organisation) -> list[tuple[JobRole, int]]:
+    """Job roles of the staff in post the user may see, with how many hold each, most first."""
+    counts = (
+        team_people(user, organisation)
+        .values("job_role_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "job_role__name")
+    )
+    roles = JobRole.objects.in_bulk([row["job_role_id"] for row in counts])
+    return [(roles[row["job_role_id"]], row["n"]) for row in counts]
+
+
+def team_capability(
+    user, organisation: Organisation, *, job_role: JobRole | None, stage: str = ""
+) -> TeamCapability:
+    """For the staff of one job role (and stage) the user may see in the organisation's
+    subtree: every competency their role profiles require, with each person's level."""
+    people = team_people(user, organisation, job_role=job_role, stage=stage)
+    levels_by: dict[int, list[int]] = defaultdict(list)
+    required_by: dict[int, list[int]] = defaultdict(list)
+    for need in needs_of(people):
+        levels_by[need.competency].append(need.current or 0)
+        required_by[need.competency].append(need.required)
+    count = people.count()
+    verified = len({person for person, _ in current_levels(people)})
+    competencies = competency_headers(levels_by)
+    lines = [
+        TeamLine(c, sorted(levels_by[c.pk]), _most_common(required_by[c.pk])) for c in competencies
+    ]
+    top = top_level({c.version_id for c in competencies})
+    return TeamCapability(organisation, job_role, count, lines, top, count - verified)
+
+
+def _most_common(values: list[int]) -> int:
+    """The level most of the team is asked for; the higher one when two tie."""
+    counts = Counter(values)
+    return max(counts, key=lambda value: (counts[value], value))
