@@ -283,6 +283,11 @@ def run_one(staff: int, seed: int, repeat: int, icb: str | None = None) -> None:
     )
 
     def sql(query, path):
+        if connection.vendor != "postgresql":
+            # SQLite computes a CTE read twice once, which suits it (0.61 s of CPU against
+            # 0.70 s inlined at 5,000 staff): the best query for each database.
+            query = query.replace(" AS NOT MATERIALIZED (", " AS (")
+
         def action():
             with connection.cursor() as cursor:
                 cursor.execute(query, [path + "%", today])
