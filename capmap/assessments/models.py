@@ -224,18 +224,26 @@ class CompetencySignOff(ImmutableRow):
 
 
 class CapabilityEvent(ImmutableRow):
-    """A verified level from `valid_from` on: the history behind CurrentCapability."""
+    """A verified level from `valid_from` on: the history behind CurrentCapability.
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    A region holds tens of millions of these, so each index is paid for at every sign-off
+    and in every bulk load: the person's levels are found through the (person, competency,
+    valid_from) index, and the links that only some levels have (a sign-off, a
+    withdrawal) are indexed only where they are set."""
+
+    # Found through the (person, competency, valid_from) index, which starts with it.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
     level = models.IntegerField()
     valid_from = models.DateTimeField()
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    sign_off = models.ForeignKey(SignOff, null=True, on_delete=models.PROTECT, related_name="+")
+    sign_off = models.ForeignKey(
+        SignOff, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     competency_sign_off = models.ForeignKey(
-        CompetencySignOff, null=True, on_delete=models.PROTECT, related_name="+"
+        CompetencySignOff, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     verified_elsewhere_by = models.CharField(
         max_length=300,
@@ -255,11 +263,24 @@ class CapabilityEvent(ImmutableRow):
         on_delete=models.RESTRICT,
         related_name="withdrawals",
         help_text="The level this event takes back (a correction back to the level before).",
+        db_index=False,
     )
 
     class Meta:
         ordering = ["person", "competency", "valid_from", "pk"]
-        indexes = [models.Index(fields=["person", "competency", "valid_from"])]
+        indexes = [
+            models.Index(fields=["person", "competency", "valid_from"]),
+            *[
+                models.Index(
+                    fields=[link], name=name, condition=models.Q(**{f"{link}__isnull": False})
+                )
+                for link, name in [
+                    ("sign_off", "capability_event_sign_off"),
+                    ("competency_sign_off", "capability_event_comp_sign_off"),
+                    ("withdraws", "capability_event_withdraws"),
+                ]
+            ],
+        ]
 
     def __str__(self) -> str:
         return f"Level {self.level} from {self.valid_from:%Y-%m-%d}"
@@ -271,8 +292,12 @@ class CapabilityEvent(ImmutableRow):
 class CurrentCapability(models.Model):
     """Each person's current verified level per competency (kept by every sign-off)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    # Found through the unique (person, competency) index, which starts with it.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Found through the (competency, level, person) index below, which starts with it.
+    competency = models.ForeignKey(
+        Competency, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     level = models.IntegerField()
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -1,14 +1,17 @@
 """How the synthetic generators write tens of millions of history rows quickly.
 
 Straight into the tables, not through the ORM (its per-object work costs minutes), and
-on PostgreSQL through COPY into tables whose foreign keys and plain indexes are set
-aside while the rows go in. Only for generated data: the tables are locked until the
+on PostgreSQL through COPY, from a thread of its own, into tables whose keys,
+constraints and indexes are set aside while the rows go in (ADR 0018). Only for
+generated data: the tables are locked until the
 generator's transaction ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.db import connection, transaction
@@ -18,8 +21,11 @@ COPY_CHUNK = 10_000
 # Rows in one executemany on SQLite.
 SQLITE_CHUNK = 20_000
 # Memory for sorting while indexes are rebuilt (PostgreSQL's default is 64 MB, and a
-# region's 16 million rows then sort on disk). Local to the generator's transaction.
+# region's 16 million rows then sort on disk; 1 GB built them no faster and made the
+# checks of the foreign keys slower: 20 s against 11 s). Local to the transaction.
 INDEX_BUILD_MEMORY = "256MB"
+
+Writer = Callable[[type, list[str], list[tuple]], None]
 
 
 def write_rows(model, columns: list[str], rows: list[tuple]) -> None:
@@ -31,10 +37,7 @@ def write_rows(model, columns: list[str], rows: list[tuple]) -> None:
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            line = "\t".join(["%s"] * len(columns)) + "\n"
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for start in range(0, len(rows), COPY_CHUNK):
-                    copy.write("".join([line % row for row in rows[start : start + COPY_CHUNK]]))
+            _copy(cursor.cursor, f"COPY {table} ({names}) FROM STDIN", len(columns), rows)
             return
         if connection.vendor == "sqlite":
             # A bigger page cache keeps the tables' indexes in memory while they grow.
@@ -47,19 +50,72 @@ def write_rows(model, columns: list[str], rows: list[tuple]) -> None:
             )
 
 
+def _copy(cursor, statement: str, width: int, rows: list[tuple]) -> None:
+    line = "\t".join(["%s"] * width) + "\n"
+    with cursor.copy(statement) as copy:
+        for start in range(0, len(rows), COPY_CHUNK):
+            copy.write("".join([line % row for row in rows[start : start + COPY_CHUNK]]))
+
+
+@contextmanager
+def writing_alongside() -> Iterator[Writer]:
+    """A `write_rows` that, on PostgreSQL, hands each slice of rows to a thread of its own
+    and returns at once, so Python draws the next slice while PostgreSQL stores this one
+    (each COPY ends by waiting for the server: done in line, the two took turns on a
+    two-core machine). At most one slice waits, so memory stays at about three slices.
+    Leaving the block waits for every slice; the first failure is raised there, or by
+    the next call. SQLite writes in line."""
+    if connection.vendor != "postgresql":
+        yield write_rows
+        return
+    # The session's own psycopg connection: the caller's transaction, and the caller does
+    # not touch it while this block is open.
+    raw = connection.connection
+    slices: queue.Queue = queue.Queue(maxsize=1)
+    failures: list[BaseException] = []
+
+    def send_slices() -> None:
+        while (job := slices.get()) is not None:
+            if failures:
+                continue
+            statement, width, rows = job
+            try:
+                with raw.cursor() as cursor:
+                    _copy(cursor, statement, width, rows)
+            except BaseException as error:  # raised again in the caller's thread
+                failures.append(error)
+
+    def write_soon(model, columns: list[str], rows: list[tuple]) -> None:
+        if failures:
+            raise failures[0]
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(c) for c in columns)
+        slices.put((f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN", len(columns), rows))
+
+    sender = threading.Thread(target=send_slices, name="copy-rows", daemon=True)
+    sender.start()
+    try:
+        yield write_soon
+    finally:
+        slices.put(None)
+        sender.join()
+    if failures:
+        raise failures[0]
+
+
 @contextmanager
 def loading_in_bulk(*models, adding: int) -> Iterator[None]:
-    """On PostgreSQL, set aside the foreign keys of these tables, and their plain indexes
-    when a table holds fewer rows than `adding`, while about that many rows go in; then
-    bring them back, all in one transaction, with their own names and definitions, so
-    the schema is unchanged.
+    """On PostgreSQL, set aside the foreign keys of these tables and those pointing to
+    them, and, when a table holds fewer rows than `adding`, its indexes, primary key and
+    unique constraints, while about that many rows go in; then bring them back, all in
+    one transaction, with their own names and definitions, so the schema is unchanged.
 
     Django's foreign keys are deferred: each inserted row queues one check a key, run one
     by one at commit (30 million at 20,000 staff, most of the run's time); adding a key
     back checks the whole table in one join. Keeping eight indexes up to date row by row
     cost 54 s for a million rows, against 4 s to insert them and 12 s to build the
-    indexes after. Primary keys and unique constraints stay: they are cheap to keep, and
-    other tables' keys depend on them."""
+    indexes after; even the primary key alone, kept row by row, made COPY 1.6 times as
+    slow (3.0 s against 1.8 s a million rows), and is built after from ids in order."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -70,13 +126,10 @@ def loading_in_bulk(*models, adding: int) -> Iterator[None]:
         # inserted earlier in this transaction) still has checks queued: run them now.
         connection.check_constraints()
         keys = _foreign_keys(cursor, tables)
-        indexes = [
-            index
-            for table in tables
-            if _holds_fewer(cursor, table, adding)
-            for index in _plain_indexes(cursor, table)
-        ]
-        for table, name, _ in keys:
+        emptyish = [table for table in tables if _holds_fewer(cursor, table, adding)]
+        uniques = [found for table in emptyish for found in _unique_constraints(cursor, table)]
+        indexes = [index for table in emptyish for index in _other_indexes(cursor, table)]
+        for table, name, _ in [*keys, *uniques]:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
@@ -84,6 +137,8 @@ def loading_in_bulk(*models, adding: int) -> Iterator[None]:
         # Statistics first, so the checks of the keys are planned on the rows now there.
         cursor.execute(f"ANALYZE {', '.join(tables)}")
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+        for table, name, definition in uniques:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
         for _, definition in indexes:
             cursor.execute(definition)
         for table, name, definition in keys:
@@ -91,22 +146,38 @@ def loading_in_bulk(*models, adding: int) -> Iterator[None]:
 
 
 def _foreign_keys(cursor, tables: list[str]) -> list[tuple[str, str, str]]:
+    """The keys of these tables and those of other tables pointing to them (which hang on
+    their primary keys)."""
     cursor.execute(
         "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
-        " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])"
+        " FROM pg_constraint WHERE contype = 'f'"
+        " AND (conrelid = ANY(%s::regclass[]) OR confrelid = ANY(%s::regclass[]))"
         " ORDER BY conrelid, conname",
-        [tables],
+        [tables, tables],
     )
     return cursor.fetchall()
 
 
-def _plain_indexes(cursor, table: str) -> list[tuple[str, str]]:
-    """Indexes that enforce nothing: not primary keys, not unique."""
+def _unique_constraints(cursor, table: str) -> list[tuple[str, str, str]]:
+    """The table's primary key and unique constraints."""
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+        " FROM pg_constraint WHERE contype IN ('p', 'u') AND conrelid = %s::regclass"
+        " ORDER BY contype, conname",
+        [table],
+    )
+    return cursor.fetchall()
+
+
+def _other_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    """The table's indexes that no constraint owns (plain, partial, unique indexes)."""
     cursor.execute(
         "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
-        " WHERE indrelid = %s::regclass AND NOT indisunique AND NOT indisprimary"
+        " WHERE indrelid = %s::regclass AND indexrelid NOT IN"
+        " (SELECT conindid FROM pg_constraint WHERE conrelid = %s::regclass"
+        "  AND contype IN ('p', 'u', 'x'))"
         " ORDER BY indexrelid",
-        [table],
+        [table, table],
     )
     return cursor.fetchall()
 

@@ -1,5 +1,6 @@
 """`capmap generate`: a synthetic ICS, the same for the same seed."""
 
+import hashlib
 import io
 
 import pytest
@@ -27,6 +28,21 @@ def _snapshot(seed: int) -> dict:
         "events": CapabilityEvent.objects.filter(person__in=people).count(),
         "plans": DevelopmentPlan.objects.filter(person__in=people).count(),
     }
+
+
+def _history_fingerprint(seed: int) -> str:
+    """SHA-256 of the generated history as people would read it: who, which competency,
+    which level from when, and the current levels; no database ids (nor signers' e-mail
+    addresses, which hold one)."""
+    people = Person.objects.filter(employer__path__startswith=find_generated(seed).path)
+    events = CapabilityEvent.objects.filter(person__in=people).values_list(
+        "person__email", "competency__code", "level", "valid_from"
+    )
+    current = CurrentCapability.objects.filter(person__in=people).values_list(
+        "person__email", "competency__code", "level", "signed_at", "event__valid_from"
+    )
+    lines = sorted(repr(row) for row in [*events, *current])
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def _generate(staff: int, seed: int) -> str:
@@ -57,3 +73,13 @@ def test_generating_a_seed_twice_is_refused():
     _generate(5, 13)
     with pytest.raises(CommandError, match="already exists"):
         _generate(5, 13)
+
+
+def test_a_seed_builds_the_history_it_built_before_generate_was_made_faster():
+    # Benchmarks compare figures across versions on the data of one seed: the fingerprint
+    # was taken with the generator as it was before the region-size work (issue 15).
+    _generate(30, 14)
+    assert _history_fingerprint(14) == FINGERPRINT_SEED_14
+
+
+FINGERPRINT_SEED_14 = "115243bc361a7689bdeee7ae21474e6877d355f3576b078d9d3ed2362851886b"
