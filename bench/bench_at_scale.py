@@ -16,8 +16,8 @@ does the same work (a trivial process, hand-written SQL, a bulk insert, ReportLa
   load      every persona's pages under load beside /healthz on one gunicorn server with two
             processes (adds the demo's personas and sign-ins at scale to the shared database)
                                                   (goal >= 30% of /healthz, p95 < 250 ms)
-  pages     heatmap and training-needs pages and selectors beside their best SQL; the
-            50-person heatmap's size                         (goal <= 1.5x SQL, <= 100 KB)
+  pages     heatmap and training-needs pages and selectors beside their best SQL, on
+            PostgreSQL and SQLite; the 50-person heatmap's size                        (goal <= 1.5x SQL, <= 100 KB)
   reports   team-capability and staff-list reports, XLSX and PDF, beside plain openpyxl
             and ReportLab drawing the same rows                    (goal <= 2 s, <= 5 s)
   backup    (--long) backup, restore, backup of 1,000 and 5,000 staff beside pg_dump
@@ -137,6 +137,10 @@ def step(name: str) -> None:
         run(str(BENCH / "bench_load.py"), "--staff", "5000", url=shared)
     elif name == "pages":
         run(str(BENCH / "bench_capability.py"), "--one", "--staff", "5000", url=shared)
+        with tempfile.TemporaryDirectory() as folder:  # the same on SQLite, generated there
+            sqlite = f"sqlite:///{folder}/capability.sqlite3"
+            run("-m", "capmap.cli", "migrate", "--verbosity", "0", url=sqlite)
+            run(str(BENCH / "bench_capability.py"), "--one", "--staff", "5000", url=sqlite)
         run(str(BENCH / "bench_heatmap_size.py"), "--database-url", shared, url=shared)
     elif name == "reports":
         run(str(BENCH / "bench_report_xlsx.py"), "--database-url", shared, url=shared)
