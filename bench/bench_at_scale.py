@@ -17,7 +17,8 @@ does the same work (a trivial process, hand-written SQL, a bulk insert, ReportLa
             processes (adds the demo's personas and sign-ins at scale to the shared database)
                                                   (goal >= 30% of /healthz, p95 < 250 ms)
   pages     heatmap and training-needs pages and selectors beside their best SQL, on
-            PostgreSQL and SQLite; the 50-person heatmap's size                        (goal <= 1.5x SQL, <= 100 KB)
+            PostgreSQL and SQLite; the 50-person heatmap's size
+                                                             (goal <= 1.5x SQL, <= 100 KB)
   reports   team-capability and staff-list reports, XLSX and PDF, beside plain openpyxl
             and ReportLab drawing the same rows                    (goal <= 2 s, <= 5 s)
   backup    (--long) backup, restore, backup of 1,000 and 5,000 staff beside pg_dump
