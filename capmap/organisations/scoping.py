@@ -81,8 +81,12 @@ def _memberships(user) -> list[tuple[str, str]]:
     permission a request asks about, the admin check of the MFA requirement included."""
     cache = memo(user)
     if "memberships" not in cache:
+        # Unordered: Membership's default order joins the users table to sort by e-mail,
+        # and nothing here depends on the order.
         cache["memberships"] = list(
-            Membership.objects.filter(user=user).values_list("role", "organisation__path")
+            Membership.objects.filter(user=user)
+            .order_by()
+            .values_list("role", "organisation__path")
         )
     return cache["memberships"]
 

@@ -105,7 +105,10 @@ def supervisions(actor: Any, on: date | None = None) -> list[tuple[int, int]]:
         # Imported here: the selectors module builds its querysets from this policy.
         from .selectors import active_supervisions
 
-        cache[key] = list(active_supervisions(actor, on=day).values_list("pk", "person_id"))
+        # Unordered: every caller reads them as a set.
+        cache[key] = list(
+            active_supervisions(actor, on=day).order_by().values_list("pk", "person_id")
+        )
     return cache[key]
 
 
@@ -463,6 +466,17 @@ def scope_key(actor: Any, action: str, model: type[Model]) -> tuple:
         return ("everything",)
     if not _signed_in(actor):
         return ("nothing",)
+    # Once a request: it is made of what the policy already memoises about the actor
+    # (scope paths, supervisions) and the rows those do not cover, which a page with two
+    # cached figures would otherwise read twice.
+    cache = scoping.memo(actor)
+    key = ("scope key", action, model)
+    if key not in cache:
+        cache[key] = _describe_scope(actor, action, model)
+    return cache[key]
+
+
+def _describe_scope(actor: Any, action: str, model: type[Model]) -> tuple:
     rule = _rule(action)
     if rule.never_self:
         raise TypeError(f"{action} excludes the actor themself: not described by scope_key.")
