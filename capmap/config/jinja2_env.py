@@ -1,8 +1,10 @@
 """The one Jinja2 environment: NHS.UK frontend macros, our components, Django helpers."""
 
+import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from functools import lru_cache
 
 import jinja2
 from django.conf import settings
@@ -14,13 +16,20 @@ from django.utils.formats import date_format
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
 
 from capmap.core.forms import error_list, field_params
+from capmap.core.links import page_url
 
 
 def url(name: str, *args, **kwargs) -> str:
+    if not args and not kwargs:
+        return page_url(name)
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
 _MARKER = 987654321
+
+# HTML of remembered components a process keeps: a few thousand headers and trails, or a
+# few hundred long selects.
+REMEMBERED_CHARACTERS = 8_000_000
 
 
 def url_for_each(name: str) -> Callable[[int], str]:
@@ -60,6 +69,17 @@ def _landing_links(user):
     return landing_links(user)
 
 
+def _plain(value) -> bool:
+    """Made of JSON's own types only, so that JSON gives back the same parameters: not
+    Markup (a str that must stay unescaped), a lazy translation or a model."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    if kind is list:
+        return all(_plain(v) for v in value)
+    return value is None or kind in (str, int, float, bool)
+
+
 def remembered_component(env: jinja2.Environment) -> Callable[[str, dict], str]:
     """`component(name, params)`: an NHS.UK component's HTML, rendered once a process for
     the same parameters.
@@ -70,16 +90,41 @@ def remembered_component(env: jinja2.Environment) -> Callable[[str, dict], str]:
     page's context), so the HTML made for one set of parameters serves every later page
     with the same ones; the parameters themselves, the person's menu included, are still
     worked out on each request.
-    """
 
-    @lru_cache(maxsize=1024)
-    def render(name: str, params: str) -> str:
+    Form fields with choices come here too: the select of an ICS's 440 organisations on
+    the people page took two thirds of that page's time, drawn option by option. Entries
+    are kept by a digest of their parameters, within REMEMBERED_CHARACTERS of HTML a
+    process, the least recently used forgotten first.
+    """
+    remembered: OrderedDict[tuple[str, bytes], str] = OrderedDict()
+    held = 0
+    lock = threading.Lock()
+
+    def draw(name: str, params: dict) -> str:
         macro_name = "".join(part.title() if i else part for i, part in enumerate(name.split("-")))
         module = env.get_template(f"nhsuk/components/{name}/macro.jinja").module
-        return getattr(module, macro_name)(json.loads(params))
+        return getattr(module, macro_name)(params)
 
     def component(name: str, params: dict) -> str:
-        return render(name, json.dumps(params, sort_keys=True))
+        nonlocal held
+        if not _plain(params):
+            return draw(name, params)
+        text = json.dumps(params, sort_keys=True)
+        key = (name, hashlib.sha256(text.encode()).digest())
+        with lock:
+            html = remembered.get(key)
+            if html is not None:
+                remembered.move_to_end(key)
+                return html
+        # Drawn from what the key was made of, so the HTML is a function of the key alone.
+        html = draw(name, json.loads(text))
+        with lock:
+            if key not in remembered:
+                remembered[key] = html
+                held += len(html)
+            while held > REMEMBERED_CHARACTERS and len(remembered) > 1:
+                held -= len(remembered.popitem(last=False)[1])
+        return html
 
     return component
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from capmap.core.links import page_url
 from capmap.impact import selectors as impact_selectors
 from capmap.people import policy
 
@@ -131,7 +132,7 @@ def _sections_for(user) -> list[Link]:
 
 def _sections_shown_to(user) -> tuple[Link, ...]:
     return tuple(
-        Link(section.text, reverse(section.url_name), section.description)
+        Link(section.text, page_url(section.url_name), section.description)
         for section in SECTIONS
         if section.shown_to(user)
     )
@@ -140,7 +141,7 @@ def _sections_shown_to(user) -> tuple[Link, ...]:
 def navigation_links(user) -> list[Link]:
     if not user.is_authenticated:
         return []
-    return [Link("Home", reverse("core:home")), *_sections_for(user)]
+    return [Link("Home", page_url("core:home")), *_sections_for(user)]
 
 
 def landing_links(user) -> list[Link]:

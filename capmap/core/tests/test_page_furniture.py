@@ -1,0 +1,70 @@
+"""What every page draws around its content (links, skip link, breadcrumbs) is the same
+whether it comes from the process's memory or is drawn afresh."""
+
+import pytest
+from django.template import engines
+from django.urls import reverse, set_script_prefix
+
+from capmap.core.links import page_url
+
+
+def jinja():
+    return engines["jinja2"].env
+
+
+def test_a_page_address_is_the_one_reverse_gives():
+    assert page_url("core:healthz") == reverse("core:healthz")
+
+
+def test_a_page_address_follows_the_script_prefix_of_the_request():
+    # A site served under a folder: the remembered address must not leak across prefixes.
+    plain = page_url("core:healthz")
+    set_script_prefix("/capmap/")
+    try:
+        assert page_url("core:healthz") == "/capmap" + plain
+    finally:
+        set_script_prefix("/")
+    assert page_url("core:healthz") == plain
+
+
+def test_a_remembered_breadcrumb_trail_is_the_trail_the_macro_draws():
+    items = [{"text": "Home", "href": "/"}, {"text": "Maya <Chaudhry>", "href": "/people/1/"}]
+    macro = jinja().get_template("nhsuk/components/breadcrumb/macro.jinja").module.breadcrumb
+    drawn = str(jinja().globals["component"]("breadcrumb", {"items": items}))
+    assert drawn == str(macro({"items": items}))
+    assert "Maya &lt;Chaudhry&gt;" in drawn  # still escaped
+
+
+def test_a_component_with_values_json_cannot_carry_is_drawn_afresh():
+    class Label:
+        def __str__(self):
+            return "Back to the list"
+
+    drawn = str(jinja().globals["component"]("back-link", {"text": Label(), "href": "/x/"}))
+    assert "Back to the list" in drawn and 'href="/x/"' in drawn
+
+
+@pytest.mark.django_db
+def test_the_skip_link_leads_to_the_main_content_on_every_page(client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert page.count('href="#maincontent"') == 1
+    assert "Skip to main content" in page
+
+
+def test_html_given_as_markup_stays_html():
+    from markupsafe import Markup
+
+    params = {"text": Markup("<strong>Back</strong>"), "href": "/x/"}
+    assert "<strong>Back</strong>" in str(jinja().globals["component"]("back-link", params))
+
+
+def test_a_long_select_is_the_select_the_macro_draws_with_the_answer_chosen():
+    items = [{"value": str(n), "text": f"Practice {n}", "selected": n == 7} for n in range(500)]
+    params = {"id": "employer", "name": "employer", "label": {"text": "Team"}, "items": items}
+    macro = jinja().get_template("nhsuk/components/select/macro.jinja").module.select
+    drawn = str(jinja().globals["component"]("select", params))
+    assert drawn == str(macro(params))
+    assert '<option value="7" selected' in drawn
+    items[7]["selected"], items[8]["selected"] = False, True
+    again = str(jinja().globals["component"]("select", params))
+    assert '<option value="8" selected' in again and '<option value="7" selected' not in again
