@@ -59,7 +59,10 @@ class PeopleFilterForm(PlainForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = selectors.organisations_to_filter_by(user)
+        # Only what an option shows: an ICS lead's list is 440 organisations on every page.
+        self.fields["organisation"].queryset = selectors.organisations_to_filter_by(user).only(
+            "pk", "name", "ods_code"
+        )
 
     def search(self) -> dict:
         """Keyword arguments for selectors.search_people, from the valid fields only."""

@@ -141,3 +141,15 @@ def test_hospital_mentor_lists_and_opens_only_their_mentee(client, t):
     assert "Mentee," in page and "Colleague," not in page
     assert client.get(f"/people/{mentee.pk}/").status_code == 200
     assert client.get(f"/people/{mentee.pk}/change/").status_code == 403
+
+
+def test_the_organisation_filter_offers_only_our_organisations_and_keeps_the_choice(client, t):
+    manager = manager_of(t.pcn_a)
+    page = _page(client, manager, organisation=t.practice_a.pk)
+    label = f"{t.practice_a.name} ({t.practice_a.ods_code})"
+    assert f'<option value="{t.practice_a.pk}" selected\n  >{label}</option>' in page
+    assert f"{t.pcn_a.name} ({t.pcn_a.ods_code})" in page
+    assert t.pcn_b.name not in page
+    # The same page for a manager of the other PCN: none of ours, nothing chosen.
+    other = _page(client, manager_of(t.pcn_b), organisation=t.practice_a.pk)
+    assert label not in other and " selected\n" not in other.split('name="organisation"')[1]
