@@ -9,15 +9,14 @@ generator's transaction ends.
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from django.db import connection, transaction
 
-# Rows formatted and sent to COPY at a time.
-COPY_CHUNK = 10_000
+from capmap.core import bulk
+
 # Rows in one executemany on SQLite.
 SQLITE_CHUNK = 20_000
 # Memory for sorting while indexes are rebuilt (PostgreSQL's default is 64 MB, and a
@@ -33,15 +32,16 @@ def write_rows(model, columns: list[str], rows: list[tuple]) -> None:
     in the order of `columns`). PostgreSQL takes them through COPY (one stream, no
     statement per row), as text formatted here, half the CPU of psycopg's write_row;
     SQLite through executemany in the caller's transaction."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _copy(cursor.cursor, f"COPY {table} ({names}) FROM STDIN", len(columns), rows)
+            statement = bulk.copy_statement(connection, model, columns)
+            bulk.copy_plain_rows(cursor.cursor, statement, len(columns), rows)
             return
         if connection.vendor == "sqlite":
             # A bigger page cache keeps the tables' indexes in memory while they grow.
             cursor.execute("PRAGMA cache_size = -262144")
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
         marks = ", ".join(["%s"] * len(columns))
         for start in range(0, len(rows), SQLITE_CHUNK):
             cursor.executemany(
@@ -50,57 +50,21 @@ def write_rows(model, columns: list[str], rows: list[tuple]) -> None:
             )
 
 
-def _copy(cursor, statement: str, width: int, rows: list[tuple]) -> None:
-    line = "\t".join(["%s"] * width) + "\n"
-    with cursor.copy(statement) as copy:
-        for start in range(0, len(rows), COPY_CHUNK):
-            copy.write("".join([line % row for row in rows[start : start + COPY_CHUNK]]))
-
-
 @contextmanager
 def writing_alongside() -> Iterator[Writer]:
     """A `write_rows` that, on PostgreSQL, hands each slice of rows to a thread of its own
-    and returns at once, so Python draws the next slice while PostgreSQL stores this one
-    (each COPY ends by waiting for the server: done in line, the two took turns on a
-    two-core machine). At most one slice waits, so memory stays at about three slices.
-    Leaving the block waits for every slice; the first failure is raised there, or by
-    the next call. SQLite writes in line."""
-    if connection.vendor != "postgresql":
-        yield write_rows
-        return
-    # The session's own psycopg connection: the caller's transaction, and the caller does
-    # not touch it while this block is open.
-    raw = connection.connection
-    slices: queue.Queue = queue.Queue(maxsize=1)
-    failures: list[BaseException] = []
+    (capmap.core.bulk.writing_alongside) and returns at once, so Python draws the next
+    slice while PostgreSQL stores this one. SQLite writes in line."""
+    with bulk.writing_alongside() as send:
+        if send is None:
+            yield write_rows
+            return
 
-    def send_slices() -> None:
-        while (job := slices.get()) is not None:
-            if failures:
-                continue
-            statement, width, rows = job
-            try:
-                with raw.cursor() as cursor:
-                    _copy(cursor, statement, width, rows)
-            except BaseException as error:  # raised again in the caller's thread
-                failures.append(error)
+        def write_soon(model, columns: list[str], rows: list[tuple]) -> None:
+            statement = bulk.copy_statement(connection, model, columns)
+            send(partial(bulk.copy_plain_rows, statement=statement, width=len(columns), rows=rows))
 
-    def write_soon(model, columns: list[str], rows: list[tuple]) -> None:
-        if failures:
-            raise failures[0]
-        quote = connection.ops.quote_name
-        names = ", ".join(quote(c) for c in columns)
-        slices.put((f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN", len(columns), rows))
-
-    sender = threading.Thread(target=send_slices, name="copy-rows", daemon=True)
-    sender.start()
-    try:
         yield write_soon
-    finally:
-        slices.put(None)
-        sender.join()
-    if failures:
-        raise failures[0]
 
 
 @contextmanager

@@ -24,7 +24,7 @@ from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.encoding import smart_str
 
-from .bulk import insert_rows
+from .bulk import Send, insert_rows
 
 
 def snapshot(instance: Model) -> Model:
@@ -35,10 +35,16 @@ def snapshot(instance: Model) -> Model:
 class AuditBatch:
     """Audit entries collected while rows are written in bulk; `save` inserts them."""
 
-    def __init__(self) -> None:
+    def __init__(self, *models: type[Model]) -> None:
+        """`models`: those whose content types are read now rather than at their first
+        entry (for entries collected while the connection is busy writing alongside)."""
         self.entries: list[dict[str, Any]] = []
         self._cid = get_cid()
         self._create_diffs: dict[type[Model], CreateDiff] = {}
+        self._content_types = {
+            model: ContentType.objects.get_for_model(model).pk for model in models
+        }
+        self._timestamp: Any = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -76,9 +82,12 @@ class AuditBatch:
     def _add(self, instance: Model, action: int, changes: dict | None) -> None:
         pk = instance.pk
         get_additional_data = getattr(instance, "get_additional_data", None)
+        model = type(instance)
+        if model not in self._content_types:
+            self._content_types[model] = ContentType.objects.get_for_model(instance).pk
         self.entries.append(
             {
-                "content_type_id": ContentType.objects.get_for_model(instance).pk,
+                "content_type_id": self._content_types[model],
                 "object_pk": smart_str(pk),
                 "object_id": pk if isinstance(pk, int) else None,
                 "object_repr": smart_str(instance),
@@ -92,14 +101,17 @@ class AuditBatch:
             }
         )
 
-    def save(self) -> int:
-        """Insert the entries, with the actor and extra data of the current audit context
-        and one timestamp."""
+    def save(self, *, send: Send | None = None) -> int:
+        """Insert the entries collected since the last save, with the actor and extra data
+        of the current audit context and one timestamp, the same at every save (a long
+        import saves a slice at a time, through `send` if given: capmap.core.bulk)."""
+        if self._timestamp is None:
+            self._timestamp = timezone.now()
         context = _context_values()
-        context["timestamp"] = timezone.now()
+        context["timestamp"] = self._timestamp
         for entry in self.entries:
             entry.update(context)
-        insert_rows(LogEntry, self.entries)
+        insert_rows(LogEntry, self.entries, send=send)
         saved, self.entries = len(self.entries), []
         return saved
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from auditlog.context import set_actor
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Model, QuerySet
 
 from .exceptions import DomainError
@@ -217,13 +217,16 @@ def apply_figures(*, actor, model: type[Model], preview: ImportPreview[Figure]) 
 
 
 def fetch_in_chunks(
-    queryset: QuerySet, field: str, values: Iterable[Any], size: int = 500
+    queryset: QuerySet, field: str, values: Iterable[Any], size: int | None = None
 ) -> list[Model]:
     """The rows whose `field` is one of `values`, in a few `__in` queries of `size` values.
 
     One OR term a row overflows SQLite ("Expression tree is too large") on big files;
-    bounded `__in` lists stay inside every database's limits.
-    """
+    bounded `__in` lists stay inside every database's limits: 500 values on SQLite, 20,000
+    on PostgreSQL, where each query scans the table once against a hashed list (500 a
+    query made a second import of 50,000 staff scan it 100 times: 1.3 s)."""
+    if size is None:
+        size = 20_000 if connections[queryset.db].vendor == "postgresql" else 500
     wanted = sorted(set(values), key=str)
     found: list[Model] = []
     for start in range(0, len(wanted), size):

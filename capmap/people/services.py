@@ -1,7 +1,9 @@
 """State changes for staff records and job roles: permission-checked, audited, atomic."""
 
+from dataclasses import dataclass
 from datetime import date
 
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -10,7 +12,16 @@ from django.utils.text import slugify
 
 from capmap.core.actors import require_actor, set_actor
 from capmap.core.audit import AuditBatch, snapshot
-from capmap.core.bulk import insert_rows, update_rows
+from capmap.core.bulk import (
+    Send,
+    analyze_when_grown,
+    create_objects,
+    delete_rows,
+    give_keys,
+    insert_rows,
+    update_rows,
+    writing_alongside,
+)
 from capmap.core.exceptions import DomainError, NotPermitted
 from capmap.core.importing import (
     CREATE,
@@ -262,38 +273,49 @@ def import_staff(
 
 # The fields a staff import sets; `sites` is written through its own table.
 IMPORTED_FIELDS = [name for name in importing.FIELD_LABELS if name != "sites"]
-BATCH = 1000
+# Audit entries saved at a time: one slice goes to the database while the next is made.
+AUDIT_SLICE = 10_000
 
 
 def _write_in_bulk(plan: importing.ImportPlan) -> None:
     """Store a checked plan: new people and changed fields in a few bulk statements, each
-    change audited as a save would be (capmap.core.audit), all in one transaction."""
-    audit = AuditBatch()
+    change audited as a save would be (capmap.core.audit), all in one transaction. On
+    PostgreSQL the statements go through a thread alongside (capmap.core.bulk), so the
+    database stores the people and each slice of audit entries while the next is made."""
     creates = [planned for planned in plan.rows if planned.action == CREATE]
     updates = [planned for planned in plan.rows if planned.action == UPDATE]
     now = timezone.now()
+    Link = Person.sites.through
     with transaction.atomic():
-        created = Person.objects.bulk_create(
-            [_person(Person(created_at=now), planned.details, now) for planned in creates],
-            batch_size=BATCH,
-        )
-        links = Person.sites.through
-        new_links = []
-        for person, planned in zip(created, creates, strict=True):
-            planned.existing = person
-            audit.created(person)
-            sites = sorted(planned.details.sites, key=_site_order)
-            audit.m2m(person, "sites", "add", sites)
-            new_links += [{"person_id": person.pk, "organisation_id": site.pk} for site in sites]
-        changed = []
-        for planned in updates:
-            before = snapshot(planned.existing)
-            changed.append(_person(planned.existing, planned.details, now))
-            audit.updated(before, planned.existing)
-        update_rows(Person, changed, [*IMPORTED_FIELDS, "updated_at"])
-        new_links += _relink_sites(updates, audit)
-        insert_rows(links, new_links)
-        audit.save()
+        # Everything read is read before the writing starts.
+        audit = AuditBatch(Person)
+        people = [_person(Person(created_at=now), planned.details, now) for planned in creates]
+        give_keys(Person, people)
+        moves = _site_moves(updates)
+        with writing_alongside(checking=[Person, Link, LogEntry]) as send:
+            create_objects(Person, people, send=send)
+            new_links = []
+            for person, planned in zip(people, creates, strict=True):
+                planned.existing = person
+                audit.created(person)
+                sites = sorted(planned.details.sites, key=_site_order)
+                audit.m2m(person, "sites", "add", sites)
+                new_links += [
+                    {"person_id": person.pk, "organisation_id": site.pk} for site in sites
+                ]
+                if len(audit) >= AUDIT_SLICE:
+                    audit.save(send=send)
+            changed = []
+            for planned in updates:
+                before = snapshot(planned.existing)
+                changed.append(_person(planned.existing, planned.details, now))
+                audit.updated(before, planned.existing)
+            update_rows(Person, changed, [*IMPORTED_FIELDS, "updated_at"], send=send)
+            new_links += _relink_sites(moves, audit, send)
+            insert_rows(Link, new_links, send=send)
+            audit.save(send=send)
+        analyze_when_grown(Person, len(people))
+        analyze_when_grown(Link, len(new_links))
 
 
 def _person(person: Person, details: PersonDetails, now) -> Person:
@@ -310,28 +332,39 @@ def _site_order(site: Organisation) -> tuple[str, int]:
     return (site.name, site.pk)
 
 
-def _relink_sites(updates: list[PlannedRow], audit: AuditBatch) -> list:
-    """Unlink the sites updated people leave and return the links to the sites they join;
-    audited as `person.sites.set()` is (removals first)."""
+@dataclass
+class _SiteMove:
+    person: Person
+    now_at: dict[int, int]  # organisation id: id of the link to it
+    wanted: dict[int, Organisation]
+    leaving: list[Organisation]
+
+
+def _site_moves(updates: list[PlannedRow]) -> list[_SiteMove]:
+    """The sites each updated person is at and will be at: read in a few queries."""
     links = importing.site_links(planned.existing.pk for planned in updates)
     moves = []
     for planned in updates:
         now_at = links.get(planned.existing.pk, {})
         wanted = {site.pk: site for site in planned.details.sites}
-        moves.append((planned.existing, now_at, wanted, [pk for pk in now_at if pk not in wanted]))
-    left = {pk for *_, leaving in moves for pk in leaving}
+        moves.append(_SiteMove(planned.existing, now_at, wanted, []))
+    left = {pk for move in moves for pk in move.now_at if pk not in move.wanted}
     left_sites = {org.pk: org for org in fetch_in_chunks(Organisation.objects.all(), "pk", left)}
-    Link = Person.sites.through
+    for move in moves:
+        move.leaving = [left_sites[pk] for pk in move.now_at if pk not in move.wanted]
+    return moves
+
+
+def _relink_sites(moves: list[_SiteMove], audit: AuditBatch, send: Send | None) -> list:
+    """Unlink the sites updated people leave and return the links to the sites they join;
+    audited as `person.sites.set()` is (removals first)."""
     unlinked: list[int] = []
     joins = []
-    for person, now_at, wanted, leaving in moves:
-        joining = [site for pk, site in wanted.items() if pk not in now_at]
-        unlinked += [now_at[pk] for pk in leaving]
-        audit.m2m(
-            person, "sites", "delete", sorted((left_sites[pk] for pk in leaving), key=_site_order)
-        )
-        audit.m2m(person, "sites", "add", sorted(joining, key=_site_order))
-        joins += [{"person_id": person.pk, "organisation_id": site.pk} for site in joining]
-    for start in range(0, len(unlinked), 500):
-        Link.objects.filter(pk__in=unlinked[start : start + 500]).delete()
+    for move in moves:
+        joining = [site for pk, site in move.wanted.items() if pk not in move.now_at]
+        unlinked += [move.now_at[site.pk] for site in move.leaving]
+        audit.m2m(move.person, "sites", "delete", sorted(move.leaving, key=_site_order))
+        audit.m2m(move.person, "sites", "add", sorted(joining, key=_site_order))
+        joins += [{"person_id": move.person.pk, "organisation_id": site.pk} for site in joining]
+    delete_rows(Person.sites.through, unlinked, send=send)
     return joins

@@ -79,4 +79,5 @@ def parse_fte(text: str) -> Decimal:
         validate_fte(value)
     except ValidationError:
         raise ValueError(message) from None
-    return value
+    # Two places, as the model holds it after a save: the audit entry reads 0.60, not 0.6.
+    return value.quantize(Decimal("0.01"))
