@@ -20,6 +20,7 @@ from .exceptions import DomainError
 from .tabular import Row, TableSpec, read_rows
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 CREATE = "create"
 UPDATE = "update"
@@ -217,8 +218,8 @@ def apply_figures(*, actor, model: type[Model], preview: ImportPreview[Figure]) 
 
 
 def fetch_in_chunks(
-    queryset: QuerySet, field: str, values: Iterable[Any], size: int | None = None
-) -> list[Model]:
+    queryset: QuerySet[M], field: str, values: Iterable[Any], size: int | None = None
+) -> list[M]:
     """The rows whose `field` is one of `values`, in a few `__in` queries of `size` values.
 
     One OR term a row overflows SQLite ("Expression tree is too large") on big files;
@@ -228,7 +229,7 @@ def fetch_in_chunks(
     if size is None:
         size = 20_000 if connections[queryset.db].vendor == "postgresql" else 500
     wanted = sorted(set(values), key=str)
-    found: list[Model] = []
+    found: list[M] = []
     for start in range(0, len(wanted), size):
         found.extend(queryset.filter(**{f"{field}__in": wanted[start : start + size]}))
     return found
