@@ -27,7 +27,10 @@ only keeps and reads them. docs/adr/0021-held-level-counts.md argues the design.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -227,6 +230,26 @@ def rebuild(connection: BaseDatabaseWrapper = default_connection) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
         cursor.execute(query)
+
+
+@contextmanager
+def recounted_after(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """For a bulk load in one transaction (`capmap generate`): SQLite's triggers fire once
+    a row, so they are set aside and everything is counted once at the end (schema changes
+    are transactional there: a load that fails rolls back with its triggers in place).
+    PostgreSQL's fire once a statement already, and stay."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("recounted_after sets triggers aside inside a transaction only")
+    with connection.cursor() as cursor:
+        for table, event, _ in SQLITE_BODIES:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {PREFIX}_{table}_{event.lower()}")
+    yield
+    install(connection)
+    rebuild(connection)
 
 
 def clear_if_no_levels(connection: BaseDatabaseWrapper) -> None:
