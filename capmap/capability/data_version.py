@@ -170,6 +170,18 @@ def _install_sqlite(cursor, connection: BaseDatabaseWrapper, tables: list[str]) 
             )
 
 
+def sqlite_loading_in_one_transaction(using: str) -> BaseDatabaseWrapper | None:
+    """The connection, when a bulk load should set SQLite's once-a-row triggers aside (they
+    come back when it commits, or with its rollback); None on PostgreSQL, whose triggers
+    fire once a statement and stay. Outside a transaction nothing may be set aside."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return None
+    if not connection.in_atomic_block:
+        raise RuntimeError("Triggers are set aside for a load inside a transaction only.")
+    return connection
+
+
 @contextmanager
 def counted_once(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """For a bulk load in one transaction (`capmap generate`): SQLite's triggers fire once
@@ -177,12 +189,10 @@ def counted_once(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     the version moves once, at the end. SQLite's schema changes are transactional: a load
     that fails rolls back with its triggers in place. PostgreSQL's fire once a statement
     already, and stay."""
-    connection = connections[using]
-    if connection.vendor != "sqlite":
+    connection = sqlite_loading_in_one_transaction(using)
+    if connection is None:
         yield
         return
-    if not connection.in_atomic_block:
-        raise RuntimeError("counted_once sets triggers aside inside a transaction only")
     with connection.cursor() as cursor:
         existing = set(connection.introspection.table_names(cursor))
         tables = [table for table in versioned_tables() if table in existing]

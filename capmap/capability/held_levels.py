@@ -30,9 +30,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from . import data_version
 
 TABLE = "capmap_held_levels"
 PREFIX = "capmap_held_levels"
@@ -238,12 +240,10 @@ def recounted_after(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     a row, so they are set aside and everything is counted once at the end (schema changes
     are transactional there: a load that fails rolls back with its triggers in place).
     PostgreSQL's fire once a statement already, and stay."""
-    connection = connections[using]
-    if connection.vendor != "sqlite":
+    connection = data_version.sqlite_loading_in_one_transaction(using)
+    if connection is None:
         yield
         return
-    if not connection.in_atomic_block:
-        raise RuntimeError("recounted_after sets triggers aside inside a transaction only")
     with connection.cursor() as cursor:
         for table, event, _ in SQLITE_BODIES:
             cursor.execute(f"DROP TRIGGER IF EXISTS {PREFIX}_{table}_{event.lower()}")
