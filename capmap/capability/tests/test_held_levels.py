@@ -69,11 +69,14 @@ def assert_training_needs_are_the_sql_answer(lead, ics) -> None:
     """The ICS-wide figures from the counts are those counted live, and training needs
     are the hand-written SQL's answer."""
     needs = selectors.training_needs(lead, ics)
+    role = Person.objects.filter(employer__path__startswith=ics.path).first().job_role
+    of_role = selectors.training_needs(lead, ics, job_role=role)
     lines = selectors.role_coverage(lead, ics)
     pathways = selectors.pathway_summaries(lead, ics)
     assert needs and lines
     with patch.object(training, "whole_tree", live), patch.object(at_a_glance, "whole_tree", live):
         assert selectors.training_needs(lead, ics) == needs
+        assert selectors.training_needs(lead, ics, job_role=role) == of_role
         assert selectors.role_coverage(lead, ics) == lines
         assert selectors.pathway_summaries(lead, ics) == pathways
     assert sorted(
