@@ -116,14 +116,18 @@ def renew_epoch(connection: BaseDatabaseWrapper) -> None:
 
 
 # Once per transaction: the GUC set with is_local lives until commit or rollback (and
-# is undone with a rolled-back savepoint, like the update it stands for).
+# is undone with a rolled-back savepoint, like the update it stands for). The slot taken
+# stays the transaction's own until it ends: the held-level counts (held_levels) write
+# their rows under it, so writers never wait for each other there either.
+SLOT_FUNCTION = "capmap_data_version_slot"
 POSTGRESQL_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {SLOT_FUNCTION}() RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     chosen integer;
 BEGIN
-    IF current_setting('capmap.data_version_moved', true) = 'on' THEN
-        RETURN NULL;
+    chosen := nullif(current_setting('capmap.data_version_slot', true), '')::integer;
+    IF chosen IS NOT NULL THEN
+        RETURN chosen;
     END IF;
     SELECT slot INTO chosen FROM {TABLE}
         ORDER BY (slot + pg_backend_pid()) % {SLOTS} LIMIT 1 FOR UPDATE SKIP LOCKED;
@@ -131,7 +135,13 @@ BEGIN
         chosen := pg_backend_pid() % {SLOTS};  -- every counter held: wait for one
     END IF;
     UPDATE {TABLE} SET changes = changes + 1 WHERE slot = chosen;
-    PERFORM set_config('capmap.data_version_moved', 'on', true);
+    PERFORM set_config('capmap.data_version_slot', chosen::text, true);
+    RETURN chosen;
+END
+$$;
+CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM {SLOT_FUNCTION}();
     RETURN NULL;
 END
 $$
@@ -160,6 +170,18 @@ def _install_sqlite(cursor, connection: BaseDatabaseWrapper, tables: list[str]) 
             )
 
 
+def sqlite_loading_in_one_transaction(using: str) -> BaseDatabaseWrapper | None:
+    """The connection, when a bulk load should set SQLite's once-a-row triggers aside (they
+    come back when it commits, or with its rollback); None on PostgreSQL, whose triggers
+    fire once a statement and stay. Outside a transaction nothing may be set aside."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return None
+    if not connection.in_atomic_block:
+        raise RuntimeError("Triggers are set aside for a load inside a transaction only.")
+    return connection
+
+
 @contextmanager
 def counted_once(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """For a bulk load in one transaction (`capmap generate`): SQLite's triggers fire once
@@ -167,12 +189,10 @@ def counted_once(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     the version moves once, at the end. SQLite's schema changes are transactional: a load
     that fails rolls back with its triggers in place. PostgreSQL's fire once a statement
     already, and stay."""
-    connection = connections[using]
-    if connection.vendor != "sqlite":
+    connection = sqlite_loading_in_one_transaction(using)
+    if connection is None:
         yield
         return
-    if not connection.in_atomic_block:
-        raise RuntimeError("counted_once sets triggers aside inside a transaction only")
     with connection.cursor() as cursor:
         existing = set(connection.introspection.table_names(cursor))
         tables = [table for table in versioned_tables() if table in existing]
@@ -218,4 +238,5 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}_{table}_{event}")
         if connection.vendor == "postgresql":
             cursor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {SLOT_FUNCTION}()")
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")

@@ -43,7 +43,7 @@ from capmap.organisations.models import Membership, Organisation, OrganisationKi
 from capmap.people.models import JobRole, Person
 from capmap.portfolio.models import EvidenceItem, EvidenceKind
 
-from . import data_version
+from . import data_version, held_levels
 from .synthetic_load import loading_in_bulk, writing_alongside
 
 BATCH = 2000
@@ -509,6 +509,7 @@ def _evidence(rng, people, requirements) -> int:
 
 @transaction.atomic
 @data_version.counted_once()
+@held_levels.recounted_after()
 def generate_workforce(
     *, staff: int, seed: int, progress: Callable[[str], None] = lambda _: None
 ) -> Built:

@@ -414,6 +414,25 @@ def allows(actor: Any, action: str, obj: Model | None) -> bool:
     return type(obj)._default_manager.filter(pk=obj.pk).filter(q).exists()
 
 
+def admits_everyone_employed_in(actor: Any, action: str, organisation: Organisation) -> bool:
+    """Does `allowed_q(actor, action)` admit every person employed anywhere in the
+    organisation's subtree (a role over it, or over an organisation above it)? Then a
+    count over the whole subtree is the count over what the actor may see."""
+    if is_system(actor):
+        return True
+    if not _signed_in(actor):
+        return False
+    rule = _rule(action)
+    if rule.never_self:
+        return False  # the actor themself may be employed there
+    return any(
+        isinstance(grant, Over)
+        and grant.path_field == "employer__path"
+        and scoping.can(actor, grant.permission, organisation)
+        for grant in rule.grants
+    )
+
+
 def allows_anywhere(actor: Any, action: str) -> bool:
     """May the actor take an action over organisations (a role permission, or authoring
     frameworks) over at least one organisation?"""

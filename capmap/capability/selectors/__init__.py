@@ -58,7 +58,7 @@ from .person import (
 from .scope import get_person, get_team_organisation, own_person, team_organisations, team_people
 from .team_circle import TeamCapability, TeamLine, team_capability, team_job_roles
 from .team_report import DomainGaps, PersonGaps, TeamGaps, TeamMember, team_gaps
-from .training import TrainingNeed, training_needs
+from .training import TrainingNeed, WholeTree, training_needs, whole_tree
 
 __all__ = [
     "CapablePerson",
@@ -84,6 +84,7 @@ __all__ = [
     "TeamMember",
     "TrainCandidate",
     "TrainingNeed",
+    "WholeTree",
     "capability_on",
     "capable_people",
     "competency_headers",
@@ -114,4 +115,5 @@ __all__ = [
     "team_stages",
     "top_level",
     "training_needs",
+    "whole_tree",
 ]

@@ -17,7 +17,7 @@ from .. import gaps
 from .levels import competency_headers
 from .pathways import pathways_for
 from .scope import team_people
-from .training import _competency_gaps, _Groups
+from .training import _competency_gaps, _Groups, held_level_counts, whole_tree
 
 
 @dataclass
@@ -41,7 +41,7 @@ def role_coverage(user, organisation: Organisation) -> list[RoleCoverage]:
     groups = _Groups(people)
     with_requirements = [key for key in groups.sizes if groups.requirements(key)]
     meeting = _meeting_every_essential(people, groups, with_requirements)
-    by_role = _competency_gaps(people, groups, lambda key: key[0])
+    by_role = _competency_gaps(people, groups, lambda key: key[0], whole_tree(user, organisation))
     ranked = {
         role: gaps.sort_gaps(g for g in by_role[role].values() if g.people_short)
         for role in by_role
@@ -185,16 +185,13 @@ def pathway_summaries(user, organisation: Organisation) -> list[PathwaySummary]:
         pathways[capability.pathway_id] = capability.pathway
         capabilities[capability.pathway_id].append(capability)
     ids = {c.competency_id for caps in capabilities.values() for c in caps}
-    level_counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for competency_id, level, n in (
-        CurrentCapability.objects.filter(
-            person__in=team_people(user, organisation).values("pk"), competency_id__in=ids
-        )
-        .values_list("competency_id", "level")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        level_counts[competency_id][level] = n
+    counted = held_level_counts(
+        team_people(user, organisation),
+        [],
+        whole_tree(user, organisation),
+        competency_ids=ids,
+    )
+    level_counts = {competency_id: held for (competency_id,), held in counted.items()}
     summaries = []
     for pathway_id, caps in capabilities.items():
         lines = gaps.coverage_from_levels(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
@@ -10,9 +11,10 @@ from django.db.models import Count, QuerySet
 from capmap.assessments.models import CurrentCapability
 from capmap.frameworks.models import Competency
 from capmap.organisations.models import Organisation
+from capmap.people import policy
 from capmap.people.models import JobRole, Person
 
-from .. import gaps
+from .. import gaps, held_levels
 from .levels import Profiles, competency_headers
 from .scope import team_people
 
@@ -62,23 +64,74 @@ class _Groups:
         return self.profiles.requirements(key[0], key[1], self._paths[key])
 
 
+@dataclass(frozen=True)
+class WholeTree:
+    """The team is everyone employed in a root organisation's tree (an ICS), or everyone
+    of one job role there: the held-level counts (capability.held_levels) answer for it."""
+
+    root: Organisation
+    job_role: JobRole | None = None
+
+
+def whole_tree(
+    user, organisation: Organisation, job_role: JobRole | None = None
+) -> WholeTree | None:
+    """A WholeTree when the organisation is a root and the access policy admits the user to
+    everyone employed under it, else None (the team is whoever the policy admits)."""
+    if organisation.parent_id is None and policy.admits_everyone_employed_in(
+        user, policy.VIEW_LEVELS, organisation
+    ):
+        return WholeTree(organisation, job_role)
+    return None
+
+
+def held_level_counts(
+    people: QuerySet[Person],
+    fields: list[str],
+    tree: WholeTree | None,
+    *,
+    competency_ids: Iterable[int] | None = None,
+) -> dict[tuple, dict[int, int]]:
+    """{(*values of `fields`, competency): {level: people}} over the team's verified levels,
+    `fields` being the person's job role and stage (then their employer's path) or none.
+
+    The held-level counts are kept for people with no end date, per tree, job role and
+    stage: they answer when the team is a whole tree and the fields do not go past the
+    stage; people with an end date (still in post today, or the team would not hold them)
+    are counted live beside them. Otherwise one grouped count over the team.
+    """
+    found: dict[tuple, dict[int, int]] = defaultdict(dict)
+    wanted = set(competency_ids) if competency_ids is not None else None
+    levels = CurrentCapability.objects.filter(person__in=people.values("pk"))
+    if wanted is not None:
+        levels = levels.filter(competency_id__in=wanted)
+    if tree is not None and len(fields) <= 2:
+        role = tree.job_role.pk if tree.job_role else None
+        for (*group, competency_id), counted in held_levels.counts(tree.root.pk, role).items():
+            if wanted is None or competency_id in wanted:
+                held = found[(*group[: len(fields)], competency_id)]
+                for level, n in counted.items():
+                    held[level] = held.get(level, 0) + n
+        levels = levels.filter(person__end_date__isnull=False)
+    for *key, competency_id, level, n in (
+        levels.values_list(*fields, "competency_id", "level").annotate(n=Count("*")).order_by()
+    ):
+        held = found[(*key, competency_id)]
+        held[level] = held.get(level, 0) + n
+    return found
+
+
 def _competency_gaps(
-    people: QuerySet[Person], groups: _Groups, bucket
+    people: QuerySet[Person], groups: _Groups, bucket, tree: WholeTree | None = None
 ) -> dict[object, dict[int, gaps.CompetencyGap]]:
     """Per bucket of groups (`bucket(group key)`), each required competency's gap.
 
-    One grouped count of verified levels per group, competency and level; each
-    requirement's shortfall follows from it (gaps.shortfall_from_levels), so nothing is
-    read or built per person.
+    One grouped count of verified levels per group, competency and level
+    (held_level_counts);
+    each requirement's shortfall follows from it (gaps.shortfall_from_levels), so nothing
+    is read or built per person.
     """
-    histogram: dict[tuple, dict[int, int]] = defaultdict(dict)
-    for *key, competency_id, level, n in (
-        CurrentCapability.objects.filter(person__in=people.values("pk"))
-        .values_list(*groups.person_fields(), "competency_id", "level")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        histogram[(*key, competency_id)][level] = n
+    histogram = held_level_counts(people, groups.person_fields(), tree)
     totals: dict[object, dict[int, gaps.CompetencyGap]] = defaultdict(dict)
     for key, n in groups.sizes.items():
         in_bucket = totals[bucket(key)]
@@ -106,7 +159,8 @@ def training_needs(
     Each requirement's shortfall follows from those counts (gaps.shortfall_from_levels).
     """
     people = team_people(user, organisation, job_role=job_role)
-    totals = _competency_gaps(people, _Groups(people), lambda key: None)
+    tree = whole_tree(user, organisation, job_role)
+    totals = _competency_gaps(people, _Groups(people), lambda key: None, tree)
     ranked = gaps.sort_gaps(g for g in totals[None].values() if g.people_short)
     competencies = {c.pk: c for c in competency_headers(g.competency for g in ranked)}
     return [
