@@ -30,11 +30,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-
-from . import data_version
 
 TABLE = "capmap_held_levels"
 PREFIX = "capmap_held_levels"
@@ -236,20 +234,34 @@ def rebuild(connection: BaseDatabaseWrapper = default_connection) -> None:
 
 @contextmanager
 def recounted_after(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
-    """For a bulk load in one transaction (`capmap generate`): SQLite's triggers fire once
-    a row, so they are set aside and everything is counted once at the end (schema changes
-    are transactional there: a load that fails rolls back with its triggers in place).
-    PostgreSQL's fire once a statement already, and stay."""
-    connection = data_version.sqlite_loading_in_one_transaction(using)
-    if connection is None:
-        yield
-        return
+    """For a bulk load in one transaction (`capmap generate`): the triggers are set aside
+    and everything is counted once at the end, in the same transaction (a load that fails
+    rolls back with its triggers in place, on both databases). SQLite's fire once a row;
+    PostgreSQL's once a statement, but over 12 million levels loaded a slice at a time
+    they cost more of the server's CPU than one grouped count after (a region of 100,000
+    staff: 258 s against 195 s without them). Writers to people, organisations and levels
+    wait for the load meanwhile, as they already do for the keys it sets aside."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise RuntimeError("Triggers are set aside for a load inside a transaction only.")
     with connection.cursor() as cursor:
-        for table, event, _ in SQLITE_BODIES:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {PREFIX}_{table}_{event.lower()}")
+        if connection.vendor == "postgresql":
+            _pg_set_triggers(cursor, "DISABLE")
+        else:
+            for table, event, _ in SQLITE_BODIES:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {PREFIX}_{table}_{event.lower()}")
     yield
-    install(connection)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            _pg_set_triggers(cursor, "ENABLE")
+    else:
+        install(connection)
     rebuild(connection)
+
+
+def _pg_set_triggers(cursor, how: str) -> None:
+    for table, event in PG_BODIES:
+        cursor.execute(f"ALTER TABLE {table} {how} TRIGGER {PREFIX}_{table}_{event.lower()}")
 
 
 def clear_if_no_levels(connection: BaseDatabaseWrapper) -> None:

@@ -103,6 +103,21 @@ def test_a_generated_ics_is_counted_and_its_training_needs_are_the_sql_answer(ge
     assert_training_needs_are_the_sql_answer(lead, ics)
 
 
+def test_a_second_generated_ics_leaves_the_first_exact_and_the_triggers_back_on(generated):
+    ics, lead = generated
+    generate_workforce(staff=30, seed=SEED + 1)
+    other = find_generated(SEED + 1)
+    assert held_levels.counts(other.pk), "the second ICS has verified levels"
+    assert_exact(ics, other)
+    # The load set the triggers aside; they count writes again after it.
+    person = Person.objects.filter(employer__path__startswith=ics.path).order_by("pk").first()
+    people_services.end_employment(
+        actor=SYSTEM, person=person, end_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert_exact(ics, other)
+    assert_training_needs_are_the_sql_answer(lead, ics)
+
+
 def test_leavers_stop_counting_and_people_leaving_later_are_counted_live(generated):
     ics, lead = generated
     today = timezone.localdate()
