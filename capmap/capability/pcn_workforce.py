@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from capmap.core.filetypes import ZIP_ERRORS
+
 ALL_ICBS = {"ENGLAND", "ALL"}
 COLUMNS = ("PCN_CODE", "PCN_NAME", "ICB_CODE", "ICB_NAME", "STAFF_ROLE", "FTE")
 MAX_FTE = Decimal("2.00")  # Person.fte's bounds
@@ -155,15 +157,18 @@ def person_fte(fte: Decimal) -> Decimal:
 def _csv_text(name: str, content: bytes) -> str:
     if name.lower().endswith(".zip") or content[:2] == b"PK":
         try:
-            archive = zipfile.ZipFile(io.BytesIO(content))
-        except zipfile.BadZipFile:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                inside = [
+                    n for n in archive.namelist() if n.lower().endswith("individual level.csv")
+                ]
+                if not inside:
+                    raise WorkforceFileRefused(
+                        f"{name} holds no '... Individual Level.csv' file: "
+                        "is it the PCN workforce ZIP?"
+                    )
+                content = archive.read(inside[0])
+        except ZIP_ERRORS:
             raise WorkforceFileRefused(f"{name} is not a readable ZIP file.") from None
-        inside = [n for n in archive.namelist() if n.lower().endswith("individual level.csv")]
-        if not inside:
-            raise WorkforceFileRefused(
-                f"{name} holds no '... Individual Level.csv' file: is it the PCN workforce ZIP?"
-            )
-        content = archive.read(inside[0])
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:

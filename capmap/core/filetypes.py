@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -51,11 +52,17 @@ OLE_TYPES = {
 }
 
 
+# What reading a damaged or unusual ZIP can raise: besides BadZipFile, zipfile refuses a
+# later format version or a compression method it lacks with NotImplementedError, and a
+# damaged deflate stream fails in zlib.
+ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError, zlib.error)
+
+
 def _ooxml(content: bytes) -> FileType:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+    except ZIP_ERRORS:
         return ZIP
     if "[Content_Types].xml" in names:
         for part, found in OOXML_PARTS.items():

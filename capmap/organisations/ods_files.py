@@ -25,6 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import PurePath
 
+from capmap.core.filetypes import ZIP_ERRORS
+
 ICB = "ics"  # an ICB is the integrated care system's board: Capmap's top-level kind
 PCN = "pcn"
 PRACTICE = "practice"
@@ -420,7 +422,7 @@ def _unzip_map(name: str, content: bytes) -> tuple[str, bytes]:
             if member.file_size > 50 * len(content) + 10_000_000:
                 raise OdsFileRefused(f"{name} unpacks to far more than a mapping file would.")
             return f"{name}/{member.filename}", archive.read(member)
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except ZIP_ERRORS as error:
         raise OdsFileRefused(f"{name} cannot be opened as a ZIP file.") from error
 
 

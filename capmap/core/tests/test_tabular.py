@@ -177,6 +177,16 @@ def test_any_bytes_are_read_or_refused_with_a_sentence(content):
         assert str(refused).endswith(".")
 
 
+def test_a_workbook_whose_zip_claims_a_later_format_is_refused_with_a_sentence():
+    # zipfile answers a format version it does not know with NotImplementedError, not
+    # BadZipFile (found by the property test below): the upload must still get a sentence.
+    directory = GOOD_XLSX.index(b"PK\x01\x02")
+    later = GOOD_XLSX[: directory + 6] + b"\x63\x00" + GOOD_XLSX[directory + 8 :]
+    with pytest.raises(TableRefused) as refused:
+        read_rows(later, SPEC)
+    assert str(refused.value).endswith(".")
+
+
 @settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, len(GOOD_XLSX) - 1), st.binary(min_size=1, max_size=8))
 def test_a_damaged_workbook_is_read_or_refused_with_a_sentence(position, noise):
