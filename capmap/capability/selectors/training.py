@@ -127,9 +127,8 @@ def _competency_gaps(
     """Per bucket of groups (`bucket(group key)`), each required competency's gap.
 
     One grouped count of verified levels per group, competency and level
-    (held_level_counts);
-    each requirement's shortfall follows from it (gaps.shortfall_from_levels), so nothing
-    is read or built per person.
+    (held_level_counts); each requirement's shortfall follows from it
+    (gaps.shortfall_from_levels), so nothing is read or built per person.
     """
     histogram = held_level_counts(people, groups.person_fields(), tree)
     totals: dict[object, dict[int, gaps.CompetencyGap]] = defaultdict(dict)
