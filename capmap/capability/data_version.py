@@ -170,16 +170,21 @@ def _install_sqlite(cursor, connection: BaseDatabaseWrapper, tables: list[str]) 
             )
 
 
-def sqlite_loading_in_one_transaction(using: str) -> BaseDatabaseWrapper | None:
-    """The connection, when a bulk load should set SQLite's once-a-row triggers aside (they
-    come back when it commits, or with its rollback); None on PostgreSQL, whose triggers
-    fire once a statement and stay. Outside a transaction nothing may be set aside."""
+def loading_in_one_transaction(using: str) -> BaseDatabaseWrapper:
+    """The connection of a bulk load that sets triggers aside (they come back when it
+    commits, or with its rollback). Outside a transaction nothing may be set aside."""
     connection = connections[using]
-    if connection.vendor != "sqlite":
-        return None
     if not connection.in_atomic_block:
         raise RuntimeError("Triggers are set aside for a load inside a transaction only.")
     return connection
+
+
+def sqlite_loading_in_one_transaction(using: str) -> BaseDatabaseWrapper | None:
+    """The connection, when a bulk load should set SQLite's once-a-row triggers aside;
+    None on PostgreSQL, whose version triggers fire once a statement and stay."""
+    if connections[using].vendor != "sqlite":
+        return None
+    return loading_in_one_transaction(using)
 
 
 @contextmanager

@@ -30,9 +30,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from . import data_version
 
 TABLE = "capmap_held_levels"
 PREFIX = "capmap_held_levels"
@@ -242,9 +244,7 @@ def recounted_after(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     region's 12 million, against one grouped count of about 6 s after. Writers to people,
     organisations and levels wait for the load meanwhile, as they already do for the keys
     it sets aside."""
-    connection = connections[using]
-    if not connection.in_atomic_block:
-        raise RuntimeError("Triggers are set aside for a load inside a transaction only.")
+    connection = data_version.loading_in_one_transaction(using)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _pg_set_triggers(cursor, "DISABLE")
