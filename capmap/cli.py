@@ -26,6 +26,7 @@ ALIASES = {
     "apply-retention": "apply_retention",
     "verify-credential": "verify_credential",
     "recheck-credentials": "recheck_credentials",
+    "compact-held-levels": "compact_held_levels",
 }
 HELP = ([], ["help"], ["--help"], ["-h"])
 # Commands that need no app registry, and the module that holds each.

@@ -265,6 +265,49 @@ def _pg_set_triggers(cursor, how: str) -> None:
         cursor.execute(f"ALTER TABLE {table} {how} TRIGGER {PREFIX}_{table}_{event.lower()}")
 
 
+def compact(connection: BaseDatabaseWrapper = default_connection) -> tuple[int, int]:
+    """Sum each count's slots into one row and drop the counts that came to zero, in the
+    caller's transaction: (rows before, rows after). Changes no figure.
+
+    Each writing transaction adds to its own slot's rows, so one count spreads over up to
+    64 rows with time (and a level signed off then withdrawn leaves a zero), which readers
+    add up. PostgreSQL: the sums go into this transaction's own slot, which no other
+    transaction writes meanwhile; rows a transaction still writing holds are left for the
+    next run (`SKIP LOCKED`), so compaction never waits for a writer and cannot deadlock
+    with one, and a writer waits at most until it commits. SQLite has one writer at a time.
+    Safe to run at any time, and twice."""
+    fields = KEY.replace(", slot", "")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
+        before = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {PG_SLOT}")
+            slot = cursor.fetchone()[0]
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {TABLE} WHERE ctid = ANY(ARRAY("
+                f"SELECT ctid FROM {TABLE} WHERE slot <> %s FOR UPDATE SKIP LOCKED)) "
+                f"RETURNING {fields}, n) "
+                f"INSERT INTO {TABLE} ({KEY}, n) SELECT {fields}, %s, SUM(n) FROM gone "
+                "GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0 "
+                f"ON CONFLICT ({KEY}) DO UPDATE SET n = {TABLE}.n + excluded.n",
+                [slot, slot],
+            )
+            cursor.execute(f"DELETE FROM {TABLE} WHERE slot = %s AND n = 0", [slot])
+        else:
+            cursor.execute(
+                f"CREATE TEMP TABLE capmap_held_levels_summed AS SELECT {fields}, SUM(n) AS n "
+                f"FROM {TABLE} GROUP BY {fields} HAVING SUM(n) <> 0"
+            )
+            cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute(
+                f"INSERT INTO {TABLE} ({KEY}, n) SELECT {fields}, 0, n "
+                "FROM capmap_held_levels_summed"
+            )
+            cursor.execute("DROP TABLE capmap_held_levels_summed")
+        cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
+        return before, cursor.fetchone()[0]
+
+
 def clear_if_no_levels(connection: BaseDatabaseWrapper) -> None:
     """After a flush (which on SQLite deletes tables one by one, in an order the triggers
     cannot rely on): no current levels, no counts."""

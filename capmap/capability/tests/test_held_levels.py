@@ -9,13 +9,14 @@ which now come from the table, are checked against the hand-written SQL.
 from __future__ import annotations
 
 import datetime
+import io
 from collections import defaultdict
 from dataclasses import replace
 from unittest.mock import patch
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -249,4 +250,83 @@ def test_a_restored_backup_is_counted_again(tmp_path):
     assert held_levels.counts(ics.pk) == {}
     call_command("restore", str(path))
     assert held_levels.counts(ics.pk) == before
+    assert_exact(ics)
+
+
+def spread_over_slots(slots=(11, 12, 13, 14)) -> int:
+    """Spread the counts as many writers would leave them: each row's count split over
+    three slots, and a count that came and went (a zero) in a fourth; returns the rows."""
+    first, second, third, fourth = slots
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {held_levels.KEY}, n FROM {held_levels.TABLE}")
+        rows = cursor.fetchall()
+        cursor.execute(f"DELETE FROM {held_levels.TABLE}")
+        spread = []
+        for *key, _, n in rows:
+            spread += [(*key, first, n - 1), (*key, second, 3), (*key, third, -2)]
+            spread.append((*key, fourth, 0))
+        cursor.executemany(
+            f"INSERT INTO {held_levels.TABLE} ({held_levels.KEY}, n) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            spread,
+        )
+    return len(spread)
+
+
+def test_compacting_leaves_one_row_a_count_and_changes_no_figure(generated):
+    ics, lead = generated
+    keys = sum(len(levels) for levels in held_levels.counts(ics.pk).values())
+    needs = selectors.training_needs(lead, ics)
+    spread = spread_over_slots()
+    assert_exact(ics)
+
+    with transaction.atomic():
+        assert held_levels.compact() == (spread, keys)
+    assert_exact(ics)
+    assert selectors.training_needs(lead, ics) == needs
+    assert held_levels.compact() == (keys, keys), "a second run changes nothing"
+
+
+def test_the_command_compacts_and_says_so(generated):
+    ics, _ = generated
+    spread = spread_over_slots()
+    out = io.StringIO()
+    call_command("compact_held_levels", stdout=out)
+    assert f"{spread:,} rows, now " in out.getvalue()
+    assert_exact(ics)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_compacting_never_waits_for_a_transaction_still_writing():
+    """A sign-off still open in another transaction holds its slot's rows: compaction
+    leaves those for the next run instead of waiting, and both end exact."""
+    from django.db import connections
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    generate_workforce(staff=20, seed=SEED)
+    ics = find_generated(SEED)
+    keys = sum(len(levels) for levels in held_levels.counts(ics.pk).values())
+    writer = DatabaseWrapper(connections["default"].settings_dict.copy(), alias="writer")
+    try:
+        writer.set_autocommit(False)
+        with writer.cursor() as cursor:
+            cursor.execute(f"SELECT {held_levels.PG_SLOT}")
+            slot = cursor.fetchone()[0]
+            spread_over_slots((slot, 12 if slot != 12 else 13, 14, 15))
+            # Still uncommitted: the rows of its slot that it adds to are held.
+            cursor.execute(
+                "UPDATE assessments_currentcapability SET level = level WHERE id IN "
+                "(SELECT id FROM assessments_currentcapability ORDER BY id LIMIT 50)"
+            )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            before, after = held_levels.compact()
+        assert keys < after < before, "the rows the writer holds are left for the next run"
+        writer.commit()
+    finally:
+        writer.close()
+    assert_exact(ics)
+    with transaction.atomic():
+        assert held_levels.compact()[1] == keys
     assert_exact(ics)
