@@ -8,10 +8,12 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 
 from capmap.config.settings.env import cache_from_environment
 from capmap.core.management.commands import serve
+from capmap.organisations.models import Organisation
 
 
 def fresh_base_settings(monkeypatch, **environment):
@@ -59,6 +61,31 @@ def test_postgresql_connections_are_kept_and_checked_before_use(monkeypatch):
     assert database["CONN_MAX_AGE"] == 60
     assert database["CONN_HEALTH_CHECKS"] is True
     assert base._database_from_url("sqlite:////tmp/capmap.sqlite3")["CONN_MAX_AGE"] == 0
+
+
+def test_postgresql_statements_are_prepared_unless_a_pooler_cannot_keep_them(monkeypatch):
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    base = fresh_base_settings(monkeypatch)
+    options = base._database_from_url("postgres://capmap@db.internal:5432/capmap")["OPTIONS"]
+    assert options == {"server_side_binding": True, "prepare_threshold": 5}
+    base = fresh_base_settings(monkeypatch, DATABASE_PREPARED_STATEMENTS="false")
+    options = base._database_from_url("postgres://capmap@db.internal:5432/capmap")["OPTIONS"]
+    assert options["prepare_threshold"] is None, "PgBouncer in transaction mode"
+    assert options["server_side_binding"] is True
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL connection's own")
+@pytest.mark.django_db
+def test_a_query_a_page_repeats_is_planned_once_a_connection():
+    """The fifth time the same query runs on a connection psycopg prepares it: from then on
+    PostgreSQL neither parses nor plans it again (pg_prepared_statements lists it)."""
+    query = Organisation.objects.filter(ods_code="Q1W").values_list("pk")
+    for _ in range(6):
+        list(query.all())  # a fresh query each time, as each request makes
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"organisations_organisation"."ods_code" = $1' in sql for sql in prepared)
 
 
 def test_serve_runs_gunicorn_with_the_workers_from_settings(monkeypatch):
