@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import time
 from collections.abc import Callable
 from typing import TypeVar, cast
@@ -100,7 +101,7 @@ def _cached(
     if version is None:
         return compute()
     key = _key(name, version, user, organisation, parameters, pathways=pathways)
-    found = _quietly(cache.get, key, _MISSING)
+    found = _read(key)
     if found is _UNANSWERED:
         return compute()  # and no more waiting on it in this request
     if found is _MISSING:
@@ -125,13 +126,32 @@ def _quietly(call: Callable[..., object], *args) -> object:
         return _UNANSWERED
 
 
+# What unpickling raises for an entry written by another release whose classes have since
+# moved or changed (FORMAT not bumped with them).
+UNREADABLE = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError)
+
+
+def _read(key: str) -> object:
+    """The entry, _MISSING when there is none or it cannot be read (another release's,
+    with classes this one does not have: computed and stored again over it, once, rather
+    than a traceback on every request), or _UNANSWERED when the cache is down."""
+    try:
+        return cache.get(key, _MISSING)
+    except UNREADABLE as error:
+        logger.warning("A cached entry could not be read and is computed again (%r).", error)
+        return _MISSING
+    except Exception:
+        logger.warning("The cache did not answer (get).", exc_info=True)
+        return _UNANSWERED
+
+
 def _computed_by_another(key: str) -> object:
     """The entry another request is computing, once it is stored (same key: the same
     version and scope), or _MISSING when it does not come within WAIT_FOR_OTHER."""
     deadline = time.monotonic() + WAIT_FOR_OTHER
     while time.monotonic() < deadline:
         time.sleep(POLL)
-        found = _quietly(cache.get, key, _MISSING)
+        found = _read(key)
         if found is _UNANSWERED:
             return _MISSING
         if found is not _MISSING:

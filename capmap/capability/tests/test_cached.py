@@ -220,3 +220,20 @@ def test_figures_are_computed_when_the_cache_is_down(w, monkeypatch):
     lines = cached.role_coverage(w.lead, w.orgs.ics)
     assert lines == selectors.role_coverage(w.lead, w.orgs.ics)
     assert [line.meeting for line in lines] == [0]
+
+
+class _Moved:
+    """A class a cached value was written with, which a later release no longer has."""
+
+
+def test_an_entry_another_release_wrote_is_computed_again_and_replaced(w, monkeypatch, caplog):
+    key = cached._key(
+        "role_coverage", data_version.current(), w.lead, w.orgs.ics, {}, pathways=False
+    )
+    cache.set(key, [_Moved()])
+    monkeypatch.delattr(__import__(__name__, fromlist=["_Moved"]), "_Moved")
+
+    lines = cached.role_coverage(w.lead, w.orgs.ics)
+    assert lines == selectors.role_coverage(w.lead, w.orgs.ics)
+    assert cache.get(key) == lines, "the unreadable entry is replaced"
+    assert "could not be read" in caplog.text
