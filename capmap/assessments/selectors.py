@@ -438,24 +438,15 @@ def unread_count(user) -> int:
 # --- What waits for the user (their home page) ------------------------------------------
 
 
-def my_unfinished_assessments(user) -> QuerySet[Assessment]:
-    """The user's own assessments that wait for them: drafts and those returned to them."""
+def my_open_assessments(user) -> QuerySet[Assessment]:
+    """The user's own assessments still under way: drafts and those returned to them (they
+    wait for the user), and those submitted (they wait for the supervisor). The home page
+    reads them in one query and splits them."""
     if not user.is_authenticated:
         return Assessment.objects.none()
     return assessments_for(user).filter(
         person__user=user,
-        state__in=[State.DRAFT, State.RETURNED],  # type: ignore[misc]  # annotated, as above
-    )
-
-
-def my_assessments_awaiting_sign_off(user) -> QuerySet[Assessment]:
-    """The user's own self-assessments submitted and not yet signed off or returned: they
-    wait on the supervisor."""
-    if not user.is_authenticated:
-        return Assessment.objects.none()
-    return assessments_for(user).filter(
-        person__user=user,
-        state=State.SUBMITTED,  # type: ignore[misc]  # annotated, as above
+        state__in=[State.DRAFT, State.RETURNED, State.SUBMITTED],  # type: ignore[misc]
     )
 
 
@@ -480,6 +471,13 @@ def cycles_to_start(user) -> QuerySet[AssessmentCycle]:
 def unread_notifications(user, limit: int = 5) -> list[Notification]:
     """The newest unread notifications, at most `limit`."""
     return list(notifications_for(user).filter(read_at__isnull=True)[:limit])
+
+
+def unread_notifications_and_count(user, limit: int = 5) -> tuple[list[Notification], int]:
+    """The newest unread notifications (at most `limit`) and how many are unread. Fewer
+    than `limit` found are all of them, so only a full list asks for the count."""
+    newest = unread_notifications(user, limit)
+    return newest, (len(newest) if len(newest) < limit else unread_count(user))
 
 
 def level_uses_in_assessments(version_id: int, value: int) -> list[str]:

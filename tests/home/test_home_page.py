@@ -142,6 +142,19 @@ def test_unread_notifications_are_on_home_and_leave_once_read():
     assert home_page(w.pharmacist_user).notifications == []
 
 
+def test_more_unread_notifications_than_are_listed_are_all_counted():
+    w = world()
+    notify([w.pharmacist_user], "Your self-assessment was signed off", "/assessments/")
+    assert home_page(w.pharmacist_user).unread == 1  # all of them listed: no count asked
+    for n in range(6):
+        notify([w.pharmacist_user], f"Notification {n}", "/assessments/")
+    page = home_page(w.pharmacist_user)
+    assert len(page.notifications) == 5
+    assert page.unread == 7
+    other = home_page(w.other_admin)
+    assert (other.notifications, other.unread) == ([], 0)
+
+
 def test_a_ready_report_is_offered_for_download_to_its_requester_only():
     w = world()
     ReportRequest.objects.create(
