@@ -348,8 +348,7 @@ def teams_for(user) -> list[TeamSummary]:
     for organisation in _outermost_teams(user):
         # ICS-wide these are two aggregations over every verified level: served from the
         # cache, keyed by the data version, whenever nothing they read has changed.
-        roles = cached.role_coverage(user, organisation)
-        pathways = cached.pathway_summaries(user, organisation)
+        roles, pathways = cached.team_summaries(user, organisation)
         if not roles and not pathways:
             continue  # nothing to summarise: no role profiles, no pathway cover
         teams.append(

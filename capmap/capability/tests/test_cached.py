@@ -220,3 +220,17 @@ def test_figures_are_computed_when_the_cache_is_down(w, monkeypatch):
     lines = cached.role_coverage(w.lead, w.orgs.ics)
     assert lines == selectors.role_coverage(w.lead, w.orgs.ics)
     assert [line.meeting for line in lines] == [0]
+
+
+def test_a_teams_summaries_read_the_data_version_once_and_answer_as_each_alone(w):
+    ics = w.orgs.ics
+    with CaptureQueriesContext(connection) as captured:
+        roles, pathways = cached.team_summaries(w.lead, ics)
+    reads = [q for q in captured.captured_queries if data_version.TABLE in q["sql"]]
+    assert len(reads) == 1
+    assert (roles, pathways) == (
+        cached.role_coverage(w.lead, ics),
+        cached.pathway_summaries(w.lead, ics),
+    )
+    assert [line.people for line in roles] == [1]
+    assert cached.team_summaries(w.outsider, ics) == ([], [])
