@@ -67,11 +67,12 @@ def my_person(user) -> Person | None:
 
 def sign_off_queue(user) -> QuerySet[Assessment]:
     """Submitted assessments of the people the user supervises or mentors now."""
-    people = active_supervisions(user).values("person")
+    # The supervisions the access policy already read for this request (none: no query).
+    people = sorted(policy.supervised_person_ids(user)) if user.is_authenticated else []
     # `state` and `state_at` are annotated by assessments_for(): the plugin cannot see that.
     return (
         assessments_for(user)
-        .filter(person__in=people, state=State.SUBMITTED)  # type: ignore[misc]
+        .filter(person_id__in=people, state=State.SUBMITTED)  # type: ignore[misc]
         .order_by("state_at")
     )
 
@@ -454,7 +455,7 @@ def cycles_to_start(user) -> QuerySet[AssessmentCycle]:
     """Open cycles of the user's employer (or an organisation above it) in which they have
     no assessment yet: the self-assessments they are asked to start."""
     person = my_person(user) if user.is_authenticated else None
-    if person is None or not framework_selectors.applicable_role_profiles(person).exists():
+    if person is None or not framework_selectors.has_applicable_role_profiles(person):
         return AssessmentCycle.objects.none()  # nothing to assess them against
     today = timezone.localdate()
     return (

@@ -34,6 +34,15 @@ def test_mentor_is_told_a_self_assessment_waits_for_sign_off_with_a_link_to_the_
     assert task.href == "/assessments/queue/"
 
 
+def test_once_the_supervision_ends_the_mentor_is_no_longer_asked_to_sign_off():
+    w = world()
+    submitted_assessment(w)
+    w.supervision.ends_on = timezone.localdate() - datetime.timedelta(days=1)
+    w.supervision.save()
+    assert not any("sign-off" in t.text for t in home_page(w.mentor).tasks)
+    assert not any("sign-off" in t.text for t in home_page(w.other_admin).tasks)
+
+
 def test_mentor_is_told_of_evidence_to_review_and_led_to_the_mentees_portfolio():
     w = world()
     portfolio.add_evidence(
