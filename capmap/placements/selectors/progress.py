@@ -70,6 +70,8 @@ def lead_scheme_progress(user) -> list[SchemeProgress]:
         .exclude(status=SchemeStatus.CLOSED)  # type: ignore[misc]  # annotated by StatusManager
         .order_by("starts_on", "pk")
     )
+    if not schemes:
+        return []  # most managers lead none: build none of the four queries below
     ids = [scheme.pk for scheme in schemes]
     confirmed_runs = set(
         Scheme.objects.filter(
