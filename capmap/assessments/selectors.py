@@ -35,14 +35,19 @@ from .models import (
 
 
 def assessments_for(user) -> QuerySet[Assessment]:
-    assessments = Assessment.objects.filter(
-        policy.allowed_q(user, policy.VIEW_RECORD, via="person__")
-    ).select_related(
+    return _visible_assessments(user).select_related(
         "person__employer",
         "person__user",
         "role_profile__job_role",
         "version__framework",
         "cycle",
+    )
+
+
+def _visible_assessments(user) -> QuerySet[Assessment]:
+    """The assessments the user may see, with their state, and no related rows joined."""
+    assessments = Assessment.objects.filter(
+        policy.allowed_q(user, policy.VIEW_RECORD, via="person__")
     )
     return with_status(assessments, "state")
 
@@ -442,12 +447,17 @@ def unread_count(user) -> int:
 def my_open_assessments(user) -> QuerySet[Assessment]:
     """The user's own assessments still under way: drafts and those returned to them (they
     wait for the user), and those submitted (they wait for the supervisor). The home page
-    reads them in one query and splits them."""
+    reads them in one query and splits them, naming each by its role profile and cycle:
+    only those are joined (the person is the user)."""
     if not user.is_authenticated:
         return Assessment.objects.none()
-    return assessments_for(user).filter(
-        person__user=user,
-        state__in=[State.DRAFT, State.RETURNED, State.SUBMITTED],  # type: ignore[misc]
+    return (
+        _visible_assessments(user)
+        .filter(
+            person__user=user,
+            state__in=[State.DRAFT, State.RETURNED, State.SUBMITTED],  # type: ignore[misc]
+        )
+        .select_related("role_profile__job_role", "cycle")
     )
 
 

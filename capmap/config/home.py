@@ -276,11 +276,13 @@ def with_supervisor_for(user, own: list[Assessment]) -> list[Task]:
     sign-off (naming who holds it, linked to the assessment) and evidence awaiting review.
     Without it her home would say "Nothing waits for you" and leave her guessing."""
     tasks = []
+    # Her own staff record (one a user), already read for the rest of her home.
+    person = assessments.my_person(user) if user.is_authenticated else None
     submitted = sorted((a for a in own if _state(a) == State.SUBMITTED), key=lambda a: a.pk)[
         :MAX_OWN_ASSESSMENTS
     ]
     if submitted:
-        holder = _who_signs_off(submitted[0].person)
+        holder = _who_signs_off(person)
         for assessment in submitted:
             tasks.append(
                 Task(
@@ -290,7 +292,6 @@ def with_supervisor_for(user, own: list[Assessment]) -> list[Task]:
                     "Nothing to do for now: you will be told when it is signed off or returned.",
                 )
             )
-    person = assessments.my_person(user) if user.is_authenticated else None
     evidence = portfolio.my_evidence_awaiting_review(user).count() if person else 0
     if evidence:
         tasks.append(
