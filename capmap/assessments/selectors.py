@@ -475,6 +475,7 @@ def cycles_to_start(user) -> QuerySet[AssessmentCycle]:
             closes_on__gte=today,
         )
         .exclude(assessments__person=person)
+        .select_related("organisation")  # each is named by its organisation
         .order_by("closes_on", "pk")
     )
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from capmap.assessments import services
 from capmap.assessments.models import AssessmentCycle
@@ -121,6 +122,24 @@ def test_practitioner_is_asked_to_start_the_self_assessment_of_an_open_cycle():
     page = home_page(w.pharmacist_user)
     assert texts(page) == ["Start your self-assessment for 2027 Q1"]
     # Someone of another PCN is not asked.
+    assert home_page(w.other_admin).tasks == []
+
+
+def test_cycles_to_start_are_each_named_with_their_organisation_in_one_query():
+    w = world()
+    closes = timezone.localdate() + datetime.timedelta(days=30)
+    for organisation, title in ((w.orgs.pcn_a, "2027 Q1"), (w.orgs.ics, "ICS 2027")):
+        AssessmentCycle.objects.create(
+            organisation=organisation, title=title, opens_on=timezone.localdate(), closes_on=closes
+        )
+    fresh = type(w.pharmacist_user).objects.get(pk=w.pharmacist_user.pk)
+    with CaptureQueriesContext(connection) as captured:
+        page = home_page(fresh)
+    assert [t.hint for t in page.tasks] == [
+        f"{w.orgs.pcn_a} asks for it by {date_format(closes, 'j F Y')}.",
+        f"{w.orgs.ics} asks for it by {date_format(closes, 'j F Y')}.",
+    ]
+    assert not any('"organisations_organisation"."id" =' in q["sql"] for q in captured)
     assert home_page(w.other_admin).tasks == []
 
 
