@@ -63,11 +63,7 @@ def assessments_of(user, person: Person) -> QuerySet[Assessment]:
 
 def my_person(user) -> Person | None:
     """The user's own staff record (read once a request: the home page asks three times)."""
-    return policy.remembered(
-        user,
-        "own person",
-        lambda: Person.objects.filter(user=user).select_related("employer", "job_role").first(),
-    )
+    return policy.own_person(user)
 
 
 def sign_off_queue(user) -> QuerySet[Assessment]:
