@@ -85,19 +85,3 @@ def test_the_supervisor_and_another_organisation_see_no_such_line():
     client.force_login(w.other_admin)
     assert "With your supervisor" not in client.get("/").content.decode()
 
-
-def test_a_returned_self_assessment_is_her_task_and_a_submitted_one_waits_on_the_supervisor():
-    # Her own assessments are read once for both sections: each lands in exactly one.
-    w = world()
-    returned = submitted_assessment(w)
-    services.return_assessment(
-        actor=w.mentor, assessment=returned, comment="Add evidence.", ratings=levels(w, 2, 2, 1)
-    )
-    page = home_page(w.pharmacist_user)
-    assert [t.href for t in page.tasks if t.text.startswith("Your supervisor returned")] == [
-        f"/assessments/{returned.pk}/"
-    ]
-    assert page.with_supervisor == []
-    other = home_page(w.other_admin)
-    assert other.with_supervisor == []
-    assert not any("self-assessment" in t.text for t in other.tasks)
