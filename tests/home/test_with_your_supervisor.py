@@ -84,4 +84,3 @@ def test_the_supervisor_and_another_organisation_see_no_such_line():
     client = Client()
     client.force_login(w.other_admin)
     assert "With your supervisor" not in client.get("/").content.decode()
-
