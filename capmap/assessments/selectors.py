@@ -35,14 +35,19 @@ from .models import (
 
 
 def assessments_for(user) -> QuerySet[Assessment]:
-    assessments = Assessment.objects.filter(
-        policy.allowed_q(user, policy.VIEW_RECORD, via="person__")
-    ).select_related(
+    return _visible_assessments(user).select_related(
         "person__employer",
         "person__user",
         "role_profile__job_role",
         "version__framework",
         "cycle",
+    )
+
+
+def _visible_assessments(user) -> QuerySet[Assessment]:
+    """The assessments the user may see, with their state, and no related rows joined."""
+    assessments = Assessment.objects.filter(
+        policy.allowed_q(user, policy.VIEW_RECORD, via="person__")
     )
     return with_status(assessments, "state")
 
@@ -58,20 +63,17 @@ def assessments_of(user, person: Person) -> QuerySet[Assessment]:
 
 def my_person(user) -> Person | None:
     """The user's own staff record (read once a request: the home page asks three times)."""
-    return policy.remembered(
-        user,
-        "own person",
-        lambda: Person.objects.filter(user=user).select_related("employer", "job_role").first(),
-    )
+    return policy.own_person(user)
 
 
 def sign_off_queue(user) -> QuerySet[Assessment]:
     """Submitted assessments of the people the user supervises or mentors now."""
-    people = active_supervisions(user).values("person")
+    # The supervisions the access policy already read for this request (none: no query).
+    people = sorted(policy.supervised_person_ids(user)) if user.is_authenticated else []
     # `state` and `state_at` are annotated by assessments_for(): the plugin cannot see that.
     return (
         assessments_for(user)
-        .filter(person__in=people, state=State.SUBMITTED)  # type: ignore[misc]
+        .filter(person_id__in=people, state=State.SUBMITTED)  # type: ignore[misc]
         .order_by("state_at")
     )
 
@@ -438,24 +440,20 @@ def unread_count(user) -> int:
 # --- What waits for the user (their home page) ------------------------------------------
 
 
-def my_unfinished_assessments(user) -> QuerySet[Assessment]:
-    """The user's own assessments that wait for them: drafts and those returned to them."""
+def my_open_assessments(user) -> QuerySet[Assessment]:
+    """The user's own assessments still under way: drafts and those returned to them (they
+    wait for the user), and those submitted (they wait for the supervisor). The home page
+    reads them in one query and splits them, naming each by its role profile and cycle:
+    only those are joined (the person is the user)."""
     if not user.is_authenticated:
         return Assessment.objects.none()
-    return assessments_for(user).filter(
-        person__user=user,
-        state__in=[State.DRAFT, State.RETURNED],  # type: ignore[misc]  # annotated, as above
-    )
-
-
-def my_assessments_awaiting_sign_off(user) -> QuerySet[Assessment]:
-    """The user's own self-assessments submitted and not yet signed off or returned: they
-    wait on the supervisor."""
-    if not user.is_authenticated:
-        return Assessment.objects.none()
-    return assessments_for(user).filter(
-        person__user=user,
-        state=State.SUBMITTED,  # type: ignore[misc]  # annotated, as above
+    return (
+        _visible_assessments(user)
+        .filter(
+            person__user=user,
+            state__in=[State.DRAFT, State.RETURNED, State.SUBMITTED],  # type: ignore[misc]
+        )
+        .select_related("role_profile__job_role", "cycle")
     )
 
 
@@ -463,7 +461,7 @@ def cycles_to_start(user) -> QuerySet[AssessmentCycle]:
     """Open cycles of the user's employer (or an organisation above it) in which they have
     no assessment yet: the self-assessments they are asked to start."""
     person = my_person(user) if user.is_authenticated else None
-    if person is None or not framework_selectors.applicable_role_profiles(person).exists():
+    if person is None or not framework_selectors.has_applicable_role_profiles(person):
         return AssessmentCycle.objects.none()  # nothing to assess them against
     today = timezone.localdate()
     return (
@@ -473,6 +471,7 @@ def cycles_to_start(user) -> QuerySet[AssessmentCycle]:
             closes_on__gte=today,
         )
         .exclude(assessments__person=person)
+        .select_related("organisation")  # each is named by its organisation
         .order_by("closes_on", "pk")
     )
 
@@ -480,6 +479,13 @@ def cycles_to_start(user) -> QuerySet[AssessmentCycle]:
 def unread_notifications(user, limit: int = 5) -> list[Notification]:
     """The newest unread notifications, at most `limit`."""
     return list(notifications_for(user).filter(read_at__isnull=True)[:limit])
+
+
+def unread_notifications_and_count(user, limit: int = 5) -> tuple[list[Notification], int]:
+    """The newest unread notifications (at most `limit`) and how many are unread. Fewer
+    than `limit` found are all of them, so only a full list asks for the count."""
+    newest = unread_notifications(user, limit)
+    return newest, (len(newest) if len(newest) < limit else unread_count(user))
 
 
 def level_uses_in_assessments(version_id: int, value: int) -> list[str]:

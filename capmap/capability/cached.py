@@ -49,24 +49,50 @@ _UNANSWERED = object()
 
 def role_coverage(user, organisation: Organisation) -> list[selectors.RoleCoverage]:
     """selectors.role_coverage, from the cache when the data has not changed."""
+    return _role_coverage(user, organisation, _version())
+
+
+def pathway_summaries(user, organisation: Organisation) -> list[selectors.PathwaySummary]:
+    """selectors.pathway_summaries, from the cache when the data has not changed. Its
+    pathways are those the user may see, so their scope is part of the key too."""
+    return _pathway_summaries(user, organisation, _version())
+
+
+def team_summaries(
+    user, organisation: Organisation
+) -> tuple[list[selectors.RoleCoverage], list[selectors.PathwaySummary]]:
+    """role_coverage and pathway_summaries together (a team on the home page), with the
+    data version read once for both: still read before either is computed."""
+    version = _version()
+    return (
+        _role_coverage(user, organisation, version),
+        _pathway_summaries(user, organisation, version),
+    )
+
+
+def _role_coverage(
+    user, organisation: Organisation, version: data_version.DataVersion | None
+) -> list[selectors.RoleCoverage]:
     return _cached(
         "role_coverage",
         user,
         organisation,
         {},
         lambda: selectors.role_coverage(user, organisation),
+        version=version,
     )
 
 
-def pathway_summaries(user, organisation: Organisation) -> list[selectors.PathwaySummary]:
-    """selectors.pathway_summaries, from the cache when the data has not changed. Its
-    pathways are those the user may see, so their scope is part of the key too."""
+def _pathway_summaries(
+    user, organisation: Organisation, version: data_version.DataVersion | None
+) -> list[selectors.PathwaySummary]:
     return _cached(
         "pathway_summaries",
         user,
         organisation,
         {},
         lambda: selectors.pathway_summaries(user, organisation),
+        version=version,
         pathways=True,
     )
 
@@ -81,6 +107,7 @@ def training_needs(
         organisation,
         {"job_role": job_role.pk if job_role is not None else None},
         lambda: selectors.training_needs(user, organisation, job_role=job_role),
+        version=_version(),
     )
 
 
@@ -91,13 +118,9 @@ def _cached(
     parameters: dict,
     compute: Callable[[], T],
     *,
+    version: data_version.DataVersion | None,
     pathways: bool = False,
 ) -> T:
-    # Inside a transaction the reads may include its own uncommitted writes, which a
-    # rollback would undo while the version they were stored under came back: compute.
-    if connection.in_atomic_block:
-        return compute()
-    version = data_version.current()
     if version is None:
         return compute()
     key = _key(name, version, user, organisation, parameters, pathways=pathways)
@@ -114,6 +137,15 @@ def _cached(
     _quietly(cache.set, key, value, TIMEOUT)
     _quietly(cache.delete, f"{key}:computing")
     return value
+
+
+def _version() -> data_version.DataVersion | None:
+    """The data version to key entries by, or None when they must be computed: inside a
+    transaction the reads may include its own uncommitted writes, which a rollback would
+    undo while the version they were stored under came back."""
+    if connection.in_atomic_block:
+        return None
+    return data_version.current()
 
 
 def _quietly(call: Callable[..., object], *args) -> object:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from capmap.assessments import selectors as assessments
-from capmap.assessments.models import State
+from capmap.assessments.models import Assessment, State
 from capmap.capability import cached
 from capmap.capability import selectors as capability
 from capmap.organisations.models import Organisation, OrganisationKind
@@ -179,15 +179,25 @@ def _manager_tasks(user) -> list[Task]:
     return tasks
 
 
-def _own_assessment_tasks(user) -> list[Task]:
+def _own_open_assessments(user) -> list[Assessment]:
+    """The user's own assessments under way, oldest first: read once, for what waits for
+    them (drafts, returned) and what waits on their supervisor (submitted)."""
+    return list(assessments.my_open_assessments(user).order_by("created_at", "pk"))
+
+
+def _state(assessment: Assessment) -> str:
+    return assessment.state  # type: ignore[attr-defined]  # annotated by with_status
+
+
+def _own_assessment_tasks(user, own: list[Assessment]) -> list[Task]:
     today = timezone.localdate()
     tasks = []
-    unfinished = assessments.my_unfinished_assessments(user).order_by("created_at", "pk")
+    unfinished = [a for a in own if _state(a) in (State.DRAFT, State.RETURNED)]
     for assessment in unfinished[:MAX_OWN_ASSESSMENTS]:
         href = reverse("assessments:show_assessment", args=[assessment.pk])
         profile = assessment.role_profile
         cycle = assessment.cycle
-        if assessment.state == State.RETURNED:  # type: ignore[attr-defined]  # annotated
+        if _state(assessment) == State.RETURNED:
             text = f"Your supervisor returned your self-assessment against {profile}"
             hint = "Read their comments, change your ratings and submit it again."
         elif cycle is not None and cycle.closes_on < today:
@@ -233,11 +243,11 @@ def _survey_and_report_tasks(user) -> list[Task]:
     return tasks
 
 
-def tasks_for(user) -> list[Task]:
+def tasks_for(user, own: list[Assessment]) -> list[Task]:
     return [
         *_supervisor_tasks(user),
         *_manager_tasks(user),
-        *_own_assessment_tasks(user),
+        *_own_assessment_tasks(user, own),
         *_survey_and_report_tasks(user),
     ]
 
@@ -261,18 +271,18 @@ def _who_signs_off(person) -> str:
     return _names(supervisors) if supervisors else "your supervisor"
 
 
-def with_supervisor_for(user) -> list[Task]:
+def with_supervisor_for(user, own: list[Assessment]) -> list[Task]:
     """What of the person's own waits on their supervisor: each self-assessment submitted for
     sign-off (naming who holds it, linked to the assessment) and evidence awaiting review.
     Without it her home would say "Nothing waits for you" and leave her guessing."""
     tasks = []
-    submitted = list(
-        assessments.my_assessments_awaiting_sign_off(user)
-        .select_related("role_profile__job_role", "person")
-        .order_by("pk")[:MAX_OWN_ASSESSMENTS]
-    )
+    # Her own staff record (one a user), already read for the rest of her home.
+    person = assessments.my_person(user) if user.is_authenticated else None
+    submitted = sorted((a for a in own if _state(a) == State.SUBMITTED), key=lambda a: a.pk)[
+        :MAX_OWN_ASSESSMENTS
+    ]
     if submitted:
-        holder = _who_signs_off(submitted[0].person)
+        holder = _who_signs_off(person)
         for assessment in submitted:
             tasks.append(
                 Task(
@@ -282,7 +292,6 @@ def with_supervisor_for(user) -> list[Task]:
                     "Nothing to do for now: you will be told when it is signed off or returned.",
                 )
             )
-    person = assessments.my_person(user) if user.is_authenticated else None
     evidence = portfolio.my_evidence_awaiting_review(user).count() if person else 0
     if evidence:
         tasks.append(
@@ -340,8 +349,7 @@ def teams_for(user) -> list[TeamSummary]:
     for organisation in _outermost_teams(user):
         # ICS-wide these are two aggregations over every verified level: served from the
         # cache, keyed by the data version, whenever nothing they read has changed.
-        roles = cached.role_coverage(user, organisation)
-        pathways = cached.pathway_summaries(user, organisation)
+        roles, pathways = cached.team_summaries(user, organisation)
         if not roles and not pathways:
             continue  # nothing to summarise: no role profiles, no pathway cover
         teams.append(
@@ -456,12 +464,14 @@ def _admin_summary(user) -> tuple[str, list[Task]]:
 
 
 def home_page(user) -> HomePage:
+    own = _own_open_assessments(user)
+    notifications, unread = assessments.unread_notifications_and_count(user)
     page = HomePage(
-        tasks=tasks_for(user),
-        notifications=assessments.unread_notifications(user),
-        unread=assessments.unread_count(user),
+        tasks=tasks_for(user, own),
+        notifications=notifications,
+        unread=unread,
         sections=landing_links(user),
-        with_supervisor=with_supervisor_for(user),
+        with_supervisor=with_supervisor_for(user, own),
     )
     if policy.allows_anywhere(user, policy.VIEW_PEOPLE):
         page.teams = teams_for(user)

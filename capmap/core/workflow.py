@@ -117,14 +117,20 @@ def with_status(queryset: QuerySet[M], name: str = "status") -> QuerySet[M]:
     `<name>_comment` from the same latest row. (Each is a subquery that every query of
     the subject compiles and runs: the latest row's actor, which no list shows, is read
     by `current_status` instead.)"""
-    rows = _latest_rows(queryset.model)
-    return queryset.annotate(
-        **{
-            name: Subquery(rows.values("status")[:1]),
-            f"{name}_at": Subquery(rows.values("at")[:1]),
-            f"{name}_comment": Subquery(rows.values("comment")[:1]),
-        }
-    )
+    return queryset.annotate(**_status_subqueries(queryset.model, name))
+
+
+@functools.cache
+def _status_subqueries(subject_model: type[models.Model], name: str) -> dict[str, Subquery]:
+    """The three subqueries of `with_status`, built once a process: every list and count
+    of a status subject asks for them (a page several times), and a queryset resolves a
+    copy of each expression it is given, never the expression itself."""
+    rows = _latest_rows(subject_model)
+    return {
+        name: Subquery(rows.values("status")[:1]),
+        f"{name}_at": Subquery(rows.values("at")[:1]),
+        f"{name}_comment": Subquery(rows.values("comment")[:1]),
+    }
 
 
 def current_status(subject: models.Model) -> StatusRow | None:

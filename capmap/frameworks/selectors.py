@@ -355,11 +355,21 @@ class ApplicableRoleProfiles:
         return self._chosen[key]
 
 
-def applicable_role_profiles(person: Person) -> QuerySet[RoleProfile]:
-    """The role profiles that apply to the person (see ApplicableRoleProfiles)."""
-    ids = ApplicableRoleProfiles([person.job_role_id]).profile_ids(
+def _applicable_profile_ids(person: Person) -> list[int]:
+    return ApplicableRoleProfiles([person.job_role_id]).profile_ids(
         person.job_role_id, person.stage, person.employer.path
     )
+
+
+def has_applicable_role_profiles(person: Person) -> bool:
+    """Whether any role profile applies to the person: the ids are read from the profiles
+    themselves, so there is no need to ask for them again."""
+    return bool(_applicable_profile_ids(person))
+
+
+def applicable_role_profiles(person: Person) -> QuerySet[RoleProfile]:
+    """The role profiles that apply to the person (see ApplicableRoleProfiles)."""
+    ids = _applicable_profile_ids(person)
     return (
         RoleProfile.objects.filter(pk__in=ids)
         .select_related("version__framework", "job_role", "owner")

@@ -40,6 +40,7 @@ from capmap.organisations.scoping import (
     VIEW_PEOPLE,
     forget_scope,
 )
+from capmap.people.models import Person
 
 __all__ = [
     "AUTHOR_FRAMEWORKS",
@@ -119,6 +120,18 @@ def remembered(actor: Any, key: str, compute: Callable[[], T]) -> T:
     if key not in cache:
         cache[key] = compute()
     return cache[key]
+
+
+def own_person(actor: Any) -> Person | None:
+    """The actor's own staff record (a user has at most one), with its employer and job
+    role, read once per actor object: the home page and the scope of cached figures ask."""
+    if not _signed_in(actor):
+        return None
+    return remembered(
+        actor,
+        "own person",
+        lambda: Person.objects.filter(user=actor).select_related("employer", "job_role").first(),
+    )
 
 
 def holds_role(actor: Any, role: str) -> bool:
@@ -500,25 +513,62 @@ def _describe_scope(actor: Any, action: str, model: type[Model]) -> tuple:
     if rule.never_self:
         raise TypeError(f"{action} excludes the actor themself: not described by scope_key.")
     described: list[tuple] = []
-    by_rows: list[Q] = []
-    by_organisation: list[Q] = []
+    by_rows: list[Grant] = []
+    by_organisation: list[Grant] = []
     for grant in rule.grants:
         if isinstance(grant, Over):
             paths = tuple(scoping.scope_paths(actor, grant.permission))
             described.append(("over", grant.permission, grant.path_field, paths))
-            by_organisation.append(grant.q(actor, ""))
+            by_organisation.append(grant)
         elif isinstance(grant, SharedLibrary):
             described.append(("shared library", grant.owner_field))
-            by_organisation.append(grant.q(actor, ""))
+            by_organisation.append(grant)
         elif isinstance(grant, Superuser):
             described.append(("superuser", bool(actor.is_superuser)))
         elif isinstance(grant, Oneself | Supervising):
-            by_rows.append(grant.q(actor, ""))
+            by_rows.append(grant)
         else:
             raise TypeError(f"scope_key cannot describe the grant {grant!r} of {action}.")
     if by_rows:
-        rows = model._default_manager.filter(reduce(or_, by_rows))
-        if by_organisation:
-            rows = rows.exclude(reduce(or_, by_organisation))
-        described.append(("rows", tuple(sorted(rows.values_list("pk", flat=True)))))
+        described.append(("rows", _rows_not_covered(actor, model, by_rows, by_organisation)))
     return tuple(described)
+
+
+def _rows_not_covered(
+    actor: Any, model: type[Model], by_rows: list[Grant], by_organisation: list[Grant]
+) -> tuple[int, ...]:
+    """Primary keys of the rows the row grants admit and the organisation grants do not."""
+    if model is Person and all(isinstance(g, Over) for g in by_organisation):
+        return _people_not_covered(actor, by_rows, by_organisation)
+    return _excluding(actor, model._default_manager.filter(_any_q(actor, by_rows)), by_organisation)
+
+
+def _people_not_covered(
+    actor: Any, by_rows: list[Grant], by_organisation: list[Grant]
+) -> tuple[int, ...]:
+    """`_rows_not_covered` of staff records: the actor's own is decided in memory, as
+    `allows` decides it, from the record read once a request (`own_person`); only the
+    people they supervise, if any, are asked of the database."""
+    ids: set[int] = set()
+    others = list(by_rows)
+    if Oneself() in by_rows:
+        own = own_person(actor)
+        held = [grant.holds(actor, own) for grant in by_organisation] if own else []
+        if None not in held:  # else the database decides, with the other grants
+            others.remove(Oneself())
+            if own is not None and not any(held):
+                ids.add(own.pk)
+    if others:
+        rows = Person.objects.filter(_any_q(actor, others))
+        ids.update(_excluding(actor, rows, by_organisation))
+    return tuple(sorted(ids))
+
+
+def _any_q(actor: Any, grants: list[Grant]) -> Q:
+    return reduce(or_, (grant.q(actor, "") for grant in grants))
+
+
+def _excluding(actor: Any, rows: QuerySet, by_organisation: list[Grant]) -> tuple[int, ...]:
+    if by_organisation:
+        rows = rows.exclude(_any_q(actor, by_organisation))
+    return tuple(sorted(rows.values_list("pk", flat=True)))

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from capmap.assessments import services
 from capmap.assessments.models import AssessmentCycle
@@ -32,6 +33,15 @@ def test_mentor_is_told_a_self_assessment_waits_for_sign_off_with_a_link_to_the_
     task = next(t for t in page.tasks if "sign-off" in t.text)
     assert task.text == "1 self-assessment waits for your sign-off"
     assert task.href == "/assessments/queue/"
+
+
+def test_once_the_supervision_ends_the_mentor_is_no_longer_asked_to_sign_off():
+    w = world()
+    submitted_assessment(w)
+    w.supervision.ends_on = timezone.localdate() - datetime.timedelta(days=1)
+    w.supervision.save()
+    assert not any("sign-off" in t.text for t in home_page(w.mentor).tasks)
+    assert not any("sign-off" in t.text for t in home_page(w.other_admin).tasks)
 
 
 def test_mentor_is_told_of_evidence_to_review_and_led_to_the_mentees_portfolio():
@@ -115,6 +125,24 @@ def test_practitioner_is_asked_to_start_the_self_assessment_of_an_open_cycle():
     assert home_page(w.other_admin).tasks == []
 
 
+def test_cycles_to_start_are_each_named_with_their_organisation_in_one_query():
+    w = world()
+    closes = timezone.localdate() + datetime.timedelta(days=30)
+    for organisation, title in ((w.orgs.pcn_a, "2027 Q1"), (w.orgs.ics, "ICS 2027")):
+        AssessmentCycle.objects.create(
+            organisation=organisation, title=title, opens_on=timezone.localdate(), closes_on=closes
+        )
+    fresh = type(w.pharmacist_user).objects.get(pk=w.pharmacist_user.pk)
+    with CaptureQueriesContext(connection) as captured:
+        page = home_page(fresh)
+    assert [t.hint for t in page.tasks] == [
+        f"{w.orgs.pcn_a} asks for it by {date_format(closes, 'j F Y')}.",
+        f"{w.orgs.ics} asks for it by {date_format(closes, 'j F Y')}.",
+    ]
+    assert not any('"organisations_organisation"."id" =' in q["sql"] for q in captured)
+    assert home_page(w.other_admin).tasks == []
+
+
 def test_manager_follows_the_cycle_they_opened_from_home():
     w = world()
     today = timezone.localdate()
@@ -140,6 +168,19 @@ def test_unread_notifications_are_on_home_and_leave_once_read():
     assert page.unread == 1
     services.mark_notifications_read(actor=w.pharmacist_user)
     assert home_page(w.pharmacist_user).notifications == []
+
+
+def test_more_unread_notifications_than_are_listed_are_all_counted():
+    w = world()
+    notify([w.pharmacist_user], "Your self-assessment was signed off", "/assessments/")
+    assert home_page(w.pharmacist_user).unread == 1  # all of them listed: no count asked
+    for n in range(6):
+        notify([w.pharmacist_user], f"Notification {n}", "/assessments/")
+    page = home_page(w.pharmacist_user)
+    assert len(page.notifications) == 5
+    assert page.unread == 7
+    other = home_page(w.other_admin)
+    assert (other.notifications, other.unread) == ([], 0)
 
 
 def test_a_ready_report_is_offered_for_download_to_its_requester_only():

@@ -237,3 +237,17 @@ def test_an_entry_another_release_wrote_is_computed_again_and_replaced(w, monkey
     assert lines == selectors.role_coverage(w.lead, w.orgs.ics)
     assert cache.get(key) == lines, "the unreadable entry is replaced"
     assert "could not be read" in caplog.text
+
+
+def test_a_teams_summaries_read_the_data_version_once_and_answer_as_each_alone(w):
+    ics = w.orgs.ics
+    with CaptureQueriesContext(connection) as captured:
+        roles, pathways = cached.team_summaries(w.lead, ics)
+    reads = [q for q in captured.captured_queries if data_version.TABLE in q["sql"]]
+    assert len(reads) == 1
+    assert (roles, pathways) == (
+        cached.role_coverage(w.lead, ics),
+        cached.pathway_summaries(w.lead, ics),
+    )
+    assert [line.people for line in roles] == [1]
+    assert cached.team_summaries(w.outsider, ics) == ([], [])

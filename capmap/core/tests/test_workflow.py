@@ -129,6 +129,19 @@ def test_filters_read_the_current_status_as_if_it_were_a_column():
     assert Scheme.objects.get(pk=opened.pk).get_status_display() == "Applications open"
 
 
+def test_the_status_subqueries_built_once_serve_every_query_alike():
+    # They are shared by every queryset of the model: none may change them for the next.
+    opened, other = SchemeFactory(status=SchemeStatus.APPLICATIONS_OPEN), SchemeFactory()
+    first = Scheme.objects.filter(status=SchemeStatus.APPLICATIONS_OPEN)
+    joined = with_status(Scheme.objects.filter(pk__in=[other.pk]), "state").filter(
+        state=SchemeStatus.SET_UP, status=SchemeStatus.SET_UP
+    )
+    assert list(first) == [opened]
+    assert list(joined) == [other]
+    assert list(Scheme.objects.filter(status=SchemeStatus.APPLICATIONS_OPEN)) == [opened]
+    assert list(Scheme.objects.exclude(status=SchemeStatus.APPLICATIONS_OPEN)) == [other]
+
+
 def test_reloading_a_subject_forgets_the_status_it_had():
     scheme = SchemeFactory()
     Scheme.objects.get(pk=scheme.pk)  # someone else moves it, through another object

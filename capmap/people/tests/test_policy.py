@@ -5,6 +5,8 @@ filter the selectors use, and expects the same answer from each.
 """
 
 import datetime
+from functools import reduce
+from operator import or_
 from types import SimpleNamespace
 
 import pytest
@@ -378,3 +380,39 @@ class TestListsAndDetailsAgree(TestCase):
                 listed = set(Person.objects.filter(policy.allowed_q(user, action)))
                 single = {person for person in people if policy.allows(user, action, person)}
                 assert listed == single, action
+
+
+def _rows_by_query(user) -> tuple[int, ...]:
+    """The rows part of a scope key as the database gives it: the people the person and
+    supervision grants admit, less those the organisation grants already admit."""
+    rule = policy.RULES[policy.VIEW_LEVELS]
+    by_rows = [g.q(user, "") for g in rule.grants if not isinstance(g, policy.Over)]
+    by_paths = [g.q(user, "") for g in rule.grants if isinstance(g, policy.Over)]
+    rows = Person.objects.filter(reduce(or_, by_rows)).exclude(reduce(or_, by_paths))
+    return tuple(sorted(rows.values_list("pk", flat=True)))
+
+
+def test_the_scope_key_names_the_same_rows_as_the_database_whoever_asks(w):
+    # Staff records inside and outside each one's own scope.
+    for name, employer in (
+        ("manager of the PCN", w.t.practice_a),
+        ("admin of another ICS", w.t.pcn_a),
+        ("viewer of the PCN", w.t.trust),
+        ("mentor, today is the first day", w.t.trust),
+    ):
+        PersonFactory(employer=employer, user=w.users[name])
+    for name, user in w.users.items():
+        if not user.is_authenticated:
+            continue
+        fresh = type(user).objects.get(pk=user.pk)  # nothing memoised
+        key = dict(
+            (part[0], part[1:]) for part in policy.scope_key(fresh, policy.VIEW_LEVELS, Person)
+        )
+        assert key["rows"] == (_rows_by_query(fresh),), name
+    outside = type(w.users["admin of another ICS"]).objects.get(
+        pk=w.users["admin of another ICS"].pk
+    )
+    own = Person.objects.get(user=outside)
+    assert dict((p[0], p[1:]) for p in policy.scope_key(outside, policy.VIEW_LEVELS, Person))[
+        "rows"
+    ] == ((own.pk,),)

@@ -68,8 +68,13 @@ def lead_scheme_progress(user) -> list[SchemeProgress]:
     schemes = list(
         led_schemes(user)
         .exclude(status=SchemeStatus.CLOSED)  # type: ignore[misc]  # annotated by StatusManager
+        # What the summary shows (and the status, annotated): not its owner or description.
+        .select_related(None)
+        .only("title", "starts_on", "ends_on", "sessions_required")
         .order_by("starts_on", "pk")
     )
+    if not schemes:
+        return []  # most managers lead none: build none of the four queries below
     ids = [scheme.pk for scheme in schemes]
     confirmed_runs = set(
         Scheme.objects.filter(
