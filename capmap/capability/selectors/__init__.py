@@ -29,6 +29,7 @@ from .heatmap import (
 )
 from .levels import (
     CompetencyColumn,
+    CompetencyHeader,
     Profiles,
     competency_headers,
     current_levels,
@@ -64,6 +65,7 @@ __all__ = [
     "CapablePerson",
     "ColumnTotal",
     "CompetencyColumn",
+    "CompetencyHeader",
     "CompetencyLine",
     "CoverageRow",
     "DomainGaps",

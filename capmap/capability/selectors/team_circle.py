@@ -8,17 +8,16 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from capmap.frameworks.models import Competency
 from capmap.organisations.models import Organisation
 from capmap.people.models import JobRole
 
-from .levels import competency_headers, current_levels, needs_of, top_level
+from .levels import CompetencyHeader, competency_headers, current_levels, needs_of, top_level
 from .scope import team_people
 
 
 @dataclass
 class TeamLine:
-    competency: Competency
+    competency: CompetencyHeader
     levels: list[int]  # one per person who needs it; 0 where nothing is verified
     required: int
 
