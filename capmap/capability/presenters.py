@@ -12,6 +12,7 @@ from django.urls import reverse
 from markupsafe import Markup
 
 from capmap.core.spreadsheets import Sheet, SheetTable
+from capmap.organisations.models import Organisation, OrganisationKind
 from capmap.organisations.presenters import pagination
 
 from . import circle, gaps
@@ -273,6 +274,27 @@ class TrainingNeedsPresenter:
             heading=f"Training needs analysis: {self.organisation.name}",
             tables=[SheetTable(caption="Competencies by total shortfall", head=head, rows=rows)],
         )
+
+
+_KIND_LABELS = {str(value): str(label) for value, label in OrganisationKind.choices}
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    """An organisation on the teams page: its name, kind and indentation."""
+
+    pk: int
+    name: str
+    kind: str
+    depth: int  # capped at 4, the deepest indentation class
+
+
+def team_rows(rows: list[tuple[int, str, str, str]]) -> list[TeamRow]:
+    """selectors.team_list's (pk, name, kind, path) rows as the teams table shows them."""
+    return [
+        TeamRow(pk, name, _KIND_LABELS.get(kind, kind), min(Organisation.depth_of(path), 4))
+        for pk, name, kind, path in rows
+    ]
 
 
 def _domain_key(competency) -> tuple:

@@ -27,6 +27,7 @@ from .presenters import (
     compare_date,
     default_compare,
     standalone_svg,
+    team_rows,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,9 +64,8 @@ def _capability_crumb() -> tuple[str, str]:
 
 @login_required
 def list_teams(request):
-    organisations = selectors.team_organisations(request.user)
     context = {
-        "organisations": organisations,
+        "organisations": team_rows(selectors.team_list(request.user)),
         # Someone who sees no team (a practitioner) still has a circle of their own.
         "own_person": selectors.own_person(request.user),
         "breadcrumbs": _crumbs(),

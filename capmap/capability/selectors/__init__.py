@@ -56,7 +56,14 @@ from .person import (
     latest_self_ratings,
     person_capability,
 )
-from .scope import get_person, get_team_organisation, own_person, team_organisations, team_people
+from .scope import (
+    get_person,
+    get_team_organisation,
+    own_person,
+    team_list,
+    team_organisations,
+    team_people,
+)
 from .team_circle import TeamCapability, TeamLine, team_capability, team_job_roles
 from .team_report import DomainGaps, PersonGaps, TeamGaps, TeamMember, team_gaps
 from .training import TrainingNeed, WholeTree, training_needs, whole_tree
@@ -112,6 +119,7 @@ __all__ = [
     "team_gaps",
     "team_heatmap",
     "team_job_roles",
+    "team_list",
     "team_organisations",
     "team_people",
     "team_stages",

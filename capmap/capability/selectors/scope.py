@@ -15,6 +15,12 @@ def team_organisations(user) -> QuerySet[Organisation]:
     return policy.organisations(user, policy.VIEW_PEOPLE)
 
 
+def team_list(user) -> list[tuple[int, str, str, str]]:
+    """team_organisations as (pk, name, kind, path) rows in tree order: the teams page lists
+    an ICS's 440 and shows nothing else of them."""
+    return list(team_organisations(user).values_list("pk", "name", "kind", "path"))
+
+
 def get_team_organisation(user, pk: int) -> Organisation:
     """The organisation, or Organisation.DoesNotExist when it is out of the user's scope."""
     return team_organisations(user).get(pk=pk)
