@@ -77,7 +77,7 @@ def _heatmap(request, pk: int):
     organisation = _organisation(request, pk)
     form = HeatmapFilterForm(
         request.GET or None,
-        organisations=selectors.team_organisations(request.user),
+        organisations=selectors.team_names(request.user),
         roles=selectors.heatmap_roles(request.user, organisation),
         pathways=selectors.pathways_for(request.user),
         stages=selectors.team_stages(request.user, organisation),

@@ -61,6 +61,7 @@ from .scope import (
     get_team_organisation,
     own_person,
     team_list,
+    team_names,
     team_organisations,
     team_people,
 )
@@ -120,6 +121,7 @@ __all__ = [
     "team_heatmap",
     "team_job_roles",
     "team_list",
+    "team_names",
     "team_organisations",
     "team_people",
     "team_stages",

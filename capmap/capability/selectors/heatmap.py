@@ -21,10 +21,13 @@ from .scope import team_people
 class HeatmapCell:
     required: int | None
     current: int | None
+    # Worked out once: the few dozen cells a map shares are read thousands of times (each
+    # row's gaps and met, each column's totals).
+    shortfall: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def shortfall(self) -> int:
-        return gaps.shortfall(self.required, self.current) if self.required else 0
+    def __post_init__(self) -> None:
+        short = gaps.shortfall(self.required, self.current) if self.required else 0
+        object.__setattr__(self, "shortfall", short)
 
 
 class _SharedCells(dict):
