@@ -70,9 +70,7 @@ def test_heatmap_filter_moves_to_the_chosen_organisation(client, story):
     assert response.status_code == 404
 
 
-def test_the_heatmaps_team_picker_offers_only_our_subtree_and_ignores_another_team(
-    client, story
-):
+def test_the_heatmaps_team_picker_offers_only_our_subtree_and_ignores_another_team(client, story):
     s = story
     path = reverse("capability:show_heatmap", args=[s["t"].pcn_a.pk])
     client.force_login(s["manager"])
