@@ -75,10 +75,11 @@ def list_teams(request):
 
 def _heatmap(request, pk: int):
     organisation = _organisation(request, pk)
+    roles, profiles = selectors.heatmap_roles_and_profiles(request.user, organisation)
     form = HeatmapFilterForm(
         request.GET or None,
         organisations=selectors.team_names(request.user),
-        roles=selectors.heatmap_roles(request.user, organisation),
+        roles=roles,
         pathways=selectors.pathways_for(request.user),
         stages=selectors.team_stages(request.user, organisation),
     )
@@ -88,6 +89,7 @@ def _heatmap(request, pk: int):
         organisation,
         job_role=view.job_role,
         pathway=view.pathway,
+        profiles=profiles,
         **form.filters(),
     )
     cell_links = request.GET.get("links") == "cells"

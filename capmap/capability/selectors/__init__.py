@@ -24,6 +24,7 @@ from .heatmap import (
     RoleChoice,
     domain_groups,
     heatmap_roles,
+    heatmap_roles_and_profiles,
     team_heatmap,
     team_stages,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "get_team_organisation",
     "heatmap_columns",
     "heatmap_roles",
+    "heatmap_roles_and_profiles",
     "latest_self_ratings",
     "needs_of",
     "own_person",

@@ -213,3 +213,22 @@ def test_competency_headers_name_competencies_as_the_models_do(story):
         assert header.domain.title == model.domain.title
         assert header.version.framework.title == model.version.framework.title
         assert header.version.framework.slug == model.version.framework.slug
+
+
+def test_a_heatmap_drawn_from_the_whole_teams_profiles_is_the_same_map(story):
+    s = story
+    p = pathway("shared", [(s["c"][0], 2, 2), (s["c"][3], 3, 1)])
+    roles, profiles = selectors.heatmap_roles_and_profiles(s["manager"], s["t"].pcn_a)
+    assert roles == selectors.heatmap_roles(s["manager"], s["t"].pcn_a)
+
+    def cells(heatmap):
+        columns = [c.pk for c in heatmap.competencies]
+        return columns, [(row.person.pk, row.cells) for row in heatmap.rows]
+
+    for kwargs in ({}, {"job_role": s["technician"]}, {"pathway": p}, {"sort": "gaps"}):
+        alone = selectors.team_heatmap(s["manager"], s["t"].pcn_a, **kwargs)
+        shared = selectors.team_heatmap(s["manager"], s["t"].pcn_a, profiles=profiles, **kwargs)
+        assert cells(shared) == cells(alone) and alone.rows
+    # Another PCN's manager given our team's profiles still sees only their own people.
+    theirs = selectors.team_heatmap(manager_of(s["t"].pcn_b), s["t"].pcn_b, profiles=profiles)
+    assert [row.person.pk for row in theirs.rows] == [s["theirs"].pk]
