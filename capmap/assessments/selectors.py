@@ -78,6 +78,23 @@ def sign_off_queue(user) -> QuerySet[Assessment]:
     )
 
 
+def sign_off_queue_rows(user) -> QuerySet[Assessment]:
+    """sign_off_queue with only what its page shows: the person's name and the role
+    profile's name, not five related tables and the framework's JSON."""
+    return (
+        sign_off_queue(user)
+        .select_related(None)
+        .select_related("person", "role_profile__job_role")
+        .only(
+            "person__first_name",
+            "person__last_name",
+            "role_profile__title",
+            "role_profile__stage",
+            "role_profile__job_role__name",
+        )
+    )
+
+
 def has_active_supervisions(user) -> bool:
     return user.is_authenticated and active_supervisions(user).exists()
 

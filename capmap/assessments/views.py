@@ -159,7 +159,7 @@ def review_assessment(request, pk: int):
 
 @login_required
 def list_sign_off_queue(request):
-    context = {"assessments": selectors.sign_off_queue(request.user), "breadcrumbs": _crumbs()}
+    context = {"assessments": selectors.sign_off_queue_rows(request.user), "breadcrumbs": _crumbs()}
     return render(request, "assessments/list_sign_off_queue.jinja", context)
 
 

@@ -9,9 +9,11 @@ from functools import lru_cache
 
 from django.core.paginator import Paginator
 from django.urls import reverse
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from capmap.core.charts import ChartTable
 from capmap.core.spreadsheets import Sheet, SheetTable
+from capmap.organisations.models import Organisation, OrganisationKind
 from capmap.organisations.presenters import pagination
 
 from . import circle, gaps
@@ -275,6 +277,27 @@ class TrainingNeedsPresenter:
         )
 
 
+_KIND_LABELS = {str(value): str(label) for value, label in OrganisationKind.choices}
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    """An organisation on the teams page: its name, kind and indentation."""
+
+    pk: int
+    name: str
+    kind: str
+    depth: int  # capped at 4, the deepest indentation class
+
+
+def team_rows(rows: list[tuple[int, str, str, str]]) -> list[TeamRow]:
+    """selectors.team_list's (pk, name, kind, path) rows as the teams table shows them."""
+    return [
+        TeamRow(pk, name, _KIND_LABELS.get(kind, kind), min(Organisation.depth_of(path), 4))
+        for pk, name, kind, path in rows
+    ]
+
+
 def _domain_key(competency) -> tuple:
     return (competency.version_id, competency.domain_id)
 
@@ -314,6 +337,35 @@ class GrowthRow:
         )
 
 
+_CELL_HEADING = '<span class="nhsuk-table-responsive__heading" aria-hidden="true">{} </span>'
+
+
+def responsive_rows(table: ChartTable, row_header: int = 1) -> Markup:
+    """The rows of a circle's table (capability/_circle.jinja's responsive_table), each
+    cell led by its column's heading: drawn here in one pass, as the template's loop drew
+    them, where the loop cost a branch and two lookups a cell (a circle has a few hundred)."""
+    columns = []
+    for index, head in enumerate(table.head):
+        heading = _CELL_HEADING.format(escape(head))
+        if index == row_header:
+            opening = f'<th scope="row" class="nhsuk-table__header" role="rowheader">{heading}'
+            columns.append((opening, "</th>"))
+        else:
+            numeric = " nhsuk-table__cell--numeric" if index > row_header else ""
+            columns.append(
+                (f'<td class="nhsuk-table__cell{numeric}" role="cell">{heading}', "</td>")
+            )
+    # The template's own whitespace around each row and cell, so the page is unchanged.
+    before, after = "\n            \n              ", "\n            \n          "
+    parts = []
+    for row in table.rows:
+        parts.append('\n        <tr class="nhsuk-table__row" role="row">\n          ')
+        for (opening, closing), cell in zip(columns, row, strict=True):
+            parts.append(f"{before}{opening}{escape(cell)}{closing}{after}")
+        parts.append("\n        </tr>\n      ")
+    return Markup("".join(parts))  # noqa: S704 - every cell and heading is escaped
+
+
 class CirclePresenter:
     """One person's circle today (large with labels, and compact for phones), their
     self-ratings where the viewer may see them, and the circle at an earlier date."""
@@ -339,6 +391,7 @@ class CirclePresenter:
         self.compact = circle.circle_of_competence(
             sectors, top_level=top, title=title, chart_id="circle-compact", labelled=False
         )
+        self.table_rows = responsive_rows(self.circle.table)
         self.with_self = any(line.self_rated is not None for line in capability.lines)
         self.gaps = capability.gaps
         self.growth: list[GrowthRow] = []
@@ -406,6 +459,7 @@ class TeamCirclePresenter:
         self.compact = circle.circle_of_competence(
             sectors, chart_id="team-circle-compact", labelled=False, **kwargs
         )
+        self.table_rows = responsive_rows(self.circle.table)
         self.small = 0 < team.people < self.SMALL_TEAM
         self.below = [line for line in team.lines if line.median < line.required]
 

@@ -27,6 +27,7 @@ from .presenters import (
     compare_date,
     default_compare,
     standalone_svg,
+    team_rows,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,9 +64,8 @@ def _capability_crumb() -> tuple[str, str]:
 
 @login_required
 def list_teams(request):
-    organisations = selectors.team_organisations(request.user)
     context = {
-        "organisations": organisations,
+        "organisations": team_rows(selectors.team_list(request.user)),
         # Someone who sees no team (a practitioner) still has a circle of their own.
         "own_person": selectors.own_person(request.user),
         "breadcrumbs": _crumbs(),
@@ -75,10 +75,11 @@ def list_teams(request):
 
 def _heatmap(request, pk: int):
     organisation = _organisation(request, pk)
+    roles, profiles = selectors.heatmap_roles_and_profiles(request.user, organisation)
     form = HeatmapFilterForm(
         request.GET or None,
-        organisations=selectors.team_organisations(request.user),
-        roles=selectors.heatmap_roles(request.user, organisation),
+        organisations=selectors.team_names(request.user),
+        roles=roles,
         pathways=selectors.pathways_for(request.user),
         stages=selectors.team_stages(request.user, organisation),
     )
@@ -88,6 +89,7 @@ def _heatmap(request, pk: int):
         organisation,
         job_role=view.job_role,
         pathway=view.pathway,
+        profiles=profiles,
         **form.filters(),
     )
     cell_links = request.GET.get("links") == "cells"

@@ -89,7 +89,7 @@ def propose_plan_from_gaps(*, actor, person: Person, limit: int = 3) -> Developm
                 target_level=line.required,
                 due_on=due,
             )
-            objective.competencies.set([line.competency])
+            objective.competencies.set([line.competency.pk])
             objective.training.set(suggestion.training[:2])
         _propose_again(actor, plan, "New objectives added.")
     return plan

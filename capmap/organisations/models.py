@@ -89,7 +89,12 @@ class Organisation(TimeStampedModel):
 
     @property
     def depth(self) -> int:
-        return self.path.count("/") - 2
+        return self.depth_of(self.path)
+
+    @staticmethod
+    def depth_of(path: str) -> int:
+        """The depth of the organisation at `path`, 0 for an ICS (for rows read as values)."""
+        return path.count("/") - 2
 
     def is_within(self, other: "Organisation") -> bool:
         return self.path.startswith(other.path)

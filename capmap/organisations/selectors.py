@@ -31,14 +31,22 @@ def organisation_tree(user, *, search: str = "", kind: str = "") -> list[Organis
         )
     if kind:
         organisations = organisations.filter(kind=kind)
-    return list(organisations.annotate(staff_count=Count("staff", distinct=True)))
+    return _tree_rows(organisations)
 
 
 def children_of(user, organisation: Organisation) -> list[Organisation]:
+    return _tree_rows(organisations_for(user).filter(parent=organisation))
+
+
+# What a row of the organisation table shows (presenters.TreeRow): an ICS has 440 rows,
+# and their timestamps and addresses were a third of the time spent reading them.
+TREE_ROW_FIELDS = ("name", "kind", "ods_code", "parent_id", "path")
+
+
+def _tree_rows(organisations: QuerySet[Organisation]) -> list[Organisation]:
+    """The organisations with the fields a tree row shows and their staff count."""
     return list(
-        organisations_for(user)
-        .filter(parent=organisation)
-        .annotate(staff_count=Count("staff", distinct=True))
+        organisations.only(*TREE_ROW_FIELDS).annotate(staff_count=Count("staff", distinct=True))
     )
 
 

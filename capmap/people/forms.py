@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
 from django.template.defaultfilters import filesizeformat
 
 from capmap.core.forms import PlainForm
@@ -22,9 +23,26 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def organisation_label(name: str, ods_code: str | None) -> str:
+    return f"{name} ({ods_code})" if ods_code else name
+
+
+class _OrganisationOptions(ModelChoiceIterator):
+    """The options from three columns, not an Organisation each: an ICS lead's people
+    page offers 440 on every page. A chosen one is still read through the queryset."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name, ods_code in self.queryset.values_list("pk", "name", "ods_code"):
+            yield (pk, organisation_label(name, ods_code))
+
+
 class OrganisationChoiceField(forms.ModelChoiceField):
+    iterator = _OrganisationOptions
+
     def label_from_instance(self, obj: Organisation) -> str:
-        return f"{obj.name} ({obj.ods_code})" if obj.ods_code else obj.name
+        return organisation_label(obj.name, obj.ods_code)
 
 
 class OrganisationsChoiceField(forms.ModelMultipleChoiceField):

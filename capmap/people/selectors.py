@@ -102,6 +102,29 @@ def search_people(
     return people.order_by(*fields)
 
 
+# What a row of the people list shows: not the linked account, timestamps and contact
+# details of each person, nor every column of their job role and employer.
+LIST_FIELDS = (
+    "first_name",
+    "last_name",
+    "stage",
+    "start_date",
+    "end_date",
+    "job_role__name",
+    "employer__name",
+)
+
+
+def people_list(user, **search) -> QuerySet[Person]:
+    """search_people's people (same keyword arguments) with only what the list shows."""
+    return (
+        search_people(user, **search)
+        .select_related(None)
+        .select_related("job_role", "employer")
+        .only(*LIST_FIELDS)
+    )
+
+
 def organisations_to_filter_by(user) -> QuerySet[Organisation]:
     return policy.organisations(user, policy.VIEW_PEOPLE)
 

@@ -241,3 +241,16 @@ def test_mentor_reviews_evidence_and_notifications_are_listed(client, w):
     client.force_login(w.pharmacist_user)
     page = client.get(reverse("assessments:list_notifications")).content.decode()
     assert "signed off" in page
+
+
+def test_the_sign_off_queue_names_the_person_and_role_profile_for_their_supervisor_only(client, w):
+    assessment = submitted_assessment(w)
+    client.force_login(w.mentor)
+    queue = client.get(reverse("assessments:list_sign_off_queue")).content.decode()
+    review = reverse("assessments:review_assessment", args=[assessment.pk])
+    assert f'<a href="{review}">Priya Shah</a>' in queue
+    assert f"<td>{w.profile}</td>" in queue
+    # An admin of another PCN sees nothing of Priya's.
+    client.force_login(w.other_admin)
+    theirs = client.get(reverse("assessments:list_sign_off_queue")).content.decode()
+    assert "Priya" not in theirs and "Nothing is waiting for your review." in theirs

@@ -24,11 +24,13 @@ from .heatmap import (
     RoleChoice,
     domain_groups,
     heatmap_roles,
+    heatmap_roles_and_profiles,
     team_heatmap,
     team_stages,
 )
 from .levels import (
     CompetencyColumn,
+    CompetencyHeader,
     Profiles,
     competency_headers,
     current_levels,
@@ -55,7 +57,15 @@ from .person import (
     latest_self_ratings,
     person_capability,
 )
-from .scope import get_person, get_team_organisation, own_person, team_organisations, team_people
+from .scope import (
+    get_person,
+    get_team_organisation,
+    own_person,
+    team_list,
+    team_names,
+    team_organisations,
+    team_people,
+)
 from .team_circle import TeamCapability, TeamLine, team_capability, team_job_roles
 from .team_report import DomainGaps, PersonGaps, TeamGaps, TeamMember, team_gaps
 from .training import TrainingNeed, WholeTree, training_needs, whole_tree
@@ -64,6 +74,7 @@ __all__ = [
     "CapablePerson",
     "ColumnTotal",
     "CompetencyColumn",
+    "CompetencyHeader",
     "CompetencyLine",
     "CoverageRow",
     "DomainGaps",
@@ -97,6 +108,7 @@ __all__ = [
     "get_team_organisation",
     "heatmap_columns",
     "heatmap_roles",
+    "heatmap_roles_and_profiles",
     "latest_self_ratings",
     "needs_of",
     "own_person",
@@ -110,6 +122,8 @@ __all__ = [
     "team_gaps",
     "team_heatmap",
     "team_job_roles",
+    "team_list",
+    "team_names",
     "team_organisations",
     "team_people",
     "team_stages",

@@ -14,7 +14,7 @@ from capmap.organisations.models import Organisation
 from capmap.people.models import JobRole, Person
 
 from .. import gaps
-from .levels import competency_headers
+from .levels import CompetencyHeader, competency_headers
 from .pathways import pathways_for
 from .scope import team_people
 from .training import _competency_gaps, _Groups, held_level_counts, whole_tree
@@ -28,7 +28,7 @@ class RoleCoverage:
     job_role: JobRole
     people: int
     meeting: int
-    biggest_gap: Competency | None = None
+    biggest_gap: CompetencyHeader | None = None
     biggest_gap_short: int = 0
 
 

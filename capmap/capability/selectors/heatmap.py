@@ -21,10 +21,13 @@ from .scope import team_people
 class HeatmapCell:
     required: int | None
     current: int | None
+    # Worked out once: the few dozen cells a map shares are read thousands of times (each
+    # row's gaps and met, each column's totals).
+    shortfall: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def shortfall(self) -> int:
-        return gaps.shortfall(self.required, self.current) if self.required else 0
+    def __post_init__(self) -> None:
+        short = gaps.shortfall(self.required, self.current) if self.required else 0
+        object.__setattr__(self, "shortfall", short)
 
 
 class _SharedCells(dict):
@@ -117,12 +120,14 @@ def team_heatmap(
     stage: str = "",
     pathway: CarePathway | None = None,
     sort: str = "name",
+    profiles: Profiles | None = None,
 ) -> Heatmap:
     """People as rows, the competencies anyone of them needs as columns (grouped by domain).
 
     With a pathway, the columns are the pathway's capabilities, required at its minimum,
     and the rows the people it applies to: those whose role profiles require one of its
-    capabilities, or who already hold a verified level in one.
+    capabilities, or who already hold a verified level in one. `profiles`: those of the
+    whole team's job roles, when the caller has read them already (heatmap_roles_and_profiles).
     """
     people_qs = team_people(user, organisation, job_role=job_role, stage=stage)
     # The employer's path alone, not an organisation for each row: it only picks profiles.
@@ -132,7 +137,8 @@ def team_heatmap(
         .annotate(employer_path=F("employer__path"))
     )
     current = _levels_of_people(people_qs, [p.pk for p in people])
-    profiles = Profiles(p.job_role_id for p in people)
+    if profiles is None:
+        profiles = Profiles(p.job_role_id for p in people)
     nothing: dict[int, int] = {}
     # Each person's requirements as {competency: level}: one dict per job role, stage and
     # employer, shared by everyone who has them (a team has a handful of such groups).
@@ -202,6 +208,15 @@ def heatmap_roles(user, organisation: Organisation) -> list[RoleChoice]:
     The heatmap shows one role at a time; the first of these is its default. Roles no
     profile applies to (nothing required of them) would show only empty columns.
     """
+    return heatmap_roles_and_profiles(user, organisation)[0]
+
+
+def heatmap_roles_and_profiles(
+    user, organisation: Organisation
+) -> tuple[list[RoleChoice], Profiles]:
+    """heatmap_roles, and the role profiles of every job role in the team: the map itself
+    needs those of a part of the team, and each role's requirements do not depend on which
+    other roles were read with it (two queries a map fewer)."""
     groups = list(
         team_people(user, organisation)
         .values_list("job_role_id", "stage", "employer__path")
@@ -215,7 +230,7 @@ def heatmap_roles(user, organisation: Organisation) -> list[RoleChoice]:
             counts[role] += n
     roles = JobRole.objects.in_bulk(list(counts))
     choices = [RoleChoice(roles[pk], n) for pk, n in counts.items()]
-    return sorted(choices, key=lambda c: (-c.people, c.job_role.name))
+    return sorted(choices, key=lambda c: (-c.people, c.job_role.name)), profiles
 
 
 def team_stages(user, organisation: Organisation) -> list[str]:

@@ -9,17 +9,16 @@ from django.utils import timezone
 
 from capmap.assessments.models import CapabilityEvent, SelfRating
 from capmap.assessments.selectors import capability_as_of
-from capmap.frameworks.models import Competency
 from capmap.people import policy
 from capmap.people.models import Person
 
 from .. import gaps
-from .levels import competency_headers, needs_of, top_level
+from .levels import CompetencyHeader, competency_headers, needs_of, top_level
 
 
 @dataclass
 class CompetencyLine:
-    competency: Competency
+    competency: CompetencyHeader
     required: int | None
     current: int | None
     essential: bool

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -13,6 +15,17 @@ from capmap.people.models import JobRole, Person
 def team_organisations(user) -> QuerySet[Organisation]:
     """Organisations whose capability the user may see: where they may see staff."""
     return policy.organisations(user, policy.VIEW_PEOPLE)
+
+
+def team_list(user) -> list[tuple[int, str, str, str]]:
+    """team_organisations as (pk, name, kind, path) rows in tree order: the teams page lists
+    an ICS's 440 and shows nothing else of them."""
+    return list(team_organisations(user).values_list("pk", "name", "kind", "path"))
+
+
+def team_names(user) -> Callable[[], list[tuple[int, str]]]:
+    """team_organisations as (pk, name) choices in tree order, read when first asked for."""
+    return lambda: list(team_organisations(user).values_list("pk", "name"))
 
 
 def get_team_organisation(user, pk: int) -> Organisation:

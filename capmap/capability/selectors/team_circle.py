@@ -8,17 +8,16 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from capmap.frameworks.models import Competency
 from capmap.organisations.models import Organisation
 from capmap.people.models import JobRole
 
-from .levels import competency_headers, current_levels, needs_of, top_level
+from .levels import CompetencyHeader, Profiles, _levels_of_people, competency_headers, top_level
 from .scope import team_people
 
 
 @dataclass
 class TeamLine:
-    competency: Competency
+    competency: CompetencyHeader
     levels: list[int]  # one per person who needs it; 0 where nothing is verified
     required: int
 
@@ -64,13 +63,20 @@ def team_capability(
     """For the staff of one job role (and stage) the user may see in the organisation's
     subtree: every competency their role profiles require, with each person's level."""
     people = team_people(user, organisation, job_role=job_role, stage=stage)
+    # needs_of's reading, folded straight into each competency's levels: the people read
+    # once serve as the count, and their verified levels as who has any (a Need a person
+    # and competency, a count and a second read of the levels were a third of the page).
+    rows = list(people.values_list("pk", "job_role_id", "stage", "employer__path"))
+    profiles = Profiles(role for _, role, _, _ in rows)
+    held = _levels_of_people(people, [pk for pk, _, _, _ in rows])
     levels_by: dict[int, list[int]] = defaultdict(list)
     required_by: dict[int, list[int]] = defaultdict(list)
-    for need in needs_of(people):
-        levels_by[need.competency].append(need.current or 0)
-        required_by[need.competency].append(need.required)
-    count = people.count()
-    verified = len({person for person, _ in current_levels(people)})
+    for pk, role, stage_of, path in rows:
+        levels = held.get(pk, {})
+        for competency_id, level, _ in profiles.requirements(role, stage_of, path):
+            levels_by[competency_id].append(levels.get(competency_id) or 0)
+            required_by[competency_id].append(level)
+    count, verified = len(rows), len(held)
     competencies = competency_headers(levels_by)
     lines = [
         TeamLine(c, sorted(levels_by[c.pk]), _most_common(required_by[c.pk])) for c in competencies

@@ -9,19 +9,18 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from capmap.assessments.models import CurrentCapability
-from capmap.frameworks.models import Competency
 from capmap.organisations.models import Organisation
 from capmap.people import policy
 from capmap.people.models import JobRole, Person
 
 from .. import gaps, held_levels
-from .levels import Profiles, competency_headers
+from .levels import CompetencyHeader, Profiles, competency_headers
 from .scope import team_people
 
 
 @dataclass
 class TrainingNeed:
-    competency: Competency
+    competency: CompetencyHeader
     essential: bool
     people_required: int
     people_short: int

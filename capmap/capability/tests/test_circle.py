@@ -175,3 +175,18 @@ def test_wrapping_keeps_whole_words():
     assert circle.wrap_label("Interprofessionalcollaborationship") == [
         "Interprofessionalcollaborationship"
     ]
+
+
+def test_a_circles_table_rows_escape_every_cell_and_lead_each_with_its_heading():
+    from capmap.capability.presenters import responsive_rows
+    from capmap.core.charts import ChartTable
+
+    table = ChartTable(
+        caption="Circle", head=["Domain", "Competency", "Level"], rows=[["1 <D>", "C & co", "2"]]
+    )
+    html = str(responsive_rows(table))
+    heading = '<span class="nhsuk-table-responsive__heading" aria-hidden="true">'
+    assert f'"nhsuk-table__cell" role="cell">{heading}Domain </span>1 &lt;D&gt;</td>' in html
+    assert f'role="rowheader">{heading}Competency </span>C &amp; co</th>' in html
+    assert f'nhsuk-table__cell--numeric" role="cell">{heading}Level </span>2</td>' in html
+    assert html.count("<tr ") == 1

@@ -146,6 +146,16 @@ def test_team_capability_counts_only_people_in_scope(story):
     assert first.median == 2 and first.quartiles == (1.5, 2.5)
 
 
+def test_team_capability_counts_someone_with_nothing_verified_as_level_0(story):
+    s = story
+    PersonFactory(employer=s["t"].practice_a, job_role=s["pharmacist"], stage="junior")
+    team = selectors.team_capability(s["manager"], s["t"].pcn_a, job_role=s["pharmacist"])
+    assert (team.people, team.unverified) == (4, 1)
+    assert team.lines[0].levels == [0, 1, 2, 3]
+    theirs = selectors.team_capability(s["outsider"], s["t"].pcn_b, job_role=s["pharmacist"])
+    assert (theirs.people, theirs.unverified, theirs.lines[0].levels) == (1, 0, [4])
+
+
 def test_levels_at_a_date_come_from_the_sign_offs_up_to_it(story):
     s = story
     a_year_ago = timezone.localdate() - datetime.timedelta(days=365)

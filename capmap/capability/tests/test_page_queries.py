@@ -98,6 +98,23 @@ def test_the_list_of_teams_costs_the_same_queries_for_6_or_26_organisations(clie
             assert f'href="{reverse(name, args=[organisation.pk])}"' in body
 
 
+def test_the_list_of_teams_shows_each_kind_and_indents_by_depth(client, team):
+    client.force_login(team["lead"])
+    body = client.get(reverse("capability:list_teams")).content.decode()
+    for organisation, kind in (
+        (team["t"].ics, "Integrated care system"),
+        (team["t"].pcn_a, "Primary care network"),
+        (team["t"].practice_a, "GP practice"),
+    ):
+        row = re.search(
+            rf'app-tree-depth-(\d)"[^\n]*?>{re.escape(organisation.name)}</a>.*?'
+            r'<div class="app-cell-value">([^<]*)</div>',
+            body,
+            re.S,
+        )
+        assert row and row.groups() == (str(min(organisation.depth, 4)), kind)
+
+
 def test_the_list_of_teams_of_another_pcns_manager_has_none_of_ours(client, team):
     client.force_login(team["outsider"])
     body = client.get(reverse("capability:list_teams")).content.decode()

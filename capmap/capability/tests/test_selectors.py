@@ -58,29 +58,29 @@ def test_training_needs_rank_essential_first_by_total_shortfall(story):
     s = story
     c = s["c"]
     needs = selectors.training_needs(s["manager"], s["t"].pcn_a)
-    ranked = [(n.competency, n.essential, n.people_short, n.levels_short) for n in needs]
+    ranked = [(n.competency.pk, n.essential, n.people_short, n.levels_short) for n in needs]
     # c0: ours 2/2, senior 3/3, tech 1/1: no gap. c1: ours 1/2 (1), senior ok, tech 0/1 (1).
     # c2..c4: ours 0/2 and senior 0/3: 5 levels each. c5: desirable for ours (2), senior 3.
-    assert ranked[0][0] in c[2:5] and ranked[0][3] == 5
-    assert [r[0] for r in ranked].index(c[1]) == 4
-    c1 = next(r for r in ranked if r[0] == c[1])
+    assert ranked[0][0] in [x.pk for x in c[2:5]] and ranked[0][3] == 5
+    assert [r[0] for r in ranked].index(c[1].pk) == 4
+    c1 = next(r for r in ranked if r[0] == c[1].pk)
     assert c1[2:] == (2, 2)
-    assert c[0] not in [r[0] for r in ranked]
+    assert c[0].pk not in [r[0] for r in ranked]
 
 
 def test_essential_competency_outranks_a_bigger_desirable_gap(story):
     s = story
     needs = selectors.training_needs(s["manager"], s["t"].practice_a)
-    order = [n.competency for n in needs]
+    order = [n.competency.pk for n in needs]
     # In the practice only `ours` and `tech`: c5 is desirable for ours, so it comes last.
-    assert order[-1] == s["c"][5]
+    assert order[-1] == s["c"][5].pk
     assert not needs[-1].essential
 
 
 def test_training_needs_of_a_manager_never_count_another_pcn(story):
     s = story
     needs = selectors.training_needs(s["manager"], s["t"].pcn_a)
-    c1 = next(n for n in needs if n.competency == s["c"][1])
+    c1 = next(n for n in needs if n.competency.pk == s["c"][1].pk)
     assert c1.people_required == 3
 
 
@@ -114,8 +114,8 @@ def test_circle_lists_gaps_essential_first(story):
     capability = selectors.person_capability(s["manager"], s["ours"])
     assert capability.top_level == 4
     assert len(capability.lines) == 6
-    assert [g.competency for g in capability.gaps][-1] == s["c"][5]
-    assert s["c"][0] not in [g.competency for g in capability.gaps]
+    assert [g.competency.pk for g in capability.gaps][-1] == s["c"][5].pk
+    assert s["c"][0].pk not in [g.competency.pk for g in capability.gaps]
 
 
 def test_pathway_coverage_finds_single_points_of_failure_and_uncovered(story):
@@ -179,9 +179,9 @@ def test_an_organisations_own_profile_replaces_the_librarys_for_its_staff(story)
     needs = selectors.needs_of(selectors.team_people(lead, s["t"].ics))
     assert {n.required for n in needs if n.person == s["ours"].pk} == {4}
     assert {n.required for n in needs if n.person == s["theirs"].pk} == {2}
-    tna = {n.competency: n for n in selectors.training_needs(lead, s["t"].ics)}
+    tna = {n.competency.pk: n for n in selectors.training_needs(lead, s["t"].ics)}
     # c2 is held by no one: ours needs 4, theirs 2, senior 3 => 9 levels short.
-    assert (tna[s["c"][2]].people_short, tna[s["c"][2]].levels_short) == (3, 9)
+    assert (tna[s["c"][2].pk].people_short, tna[s["c"][2].pk].levels_short) == (3, 9)
 
 
 def test_training_needs_equal_the_person_by_person_arithmetic(story):
@@ -197,3 +197,38 @@ def test_training_needs_equal_the_person_by_person_arithmetic(story):
         for n in selectors.training_needs(lead, s["t"].ics)
     }
     assert found == expected
+
+
+def test_competency_headers_name_competencies_as_the_models_do(story):
+    c = story["c"]
+    headers = selectors.competency_headers(x.pk for x in c)
+    assert [h.pk for h in headers] == [x.pk for x in c]
+    for header, model in zip(headers, c, strict=True):
+        assert (header.code, header.title, header.version_id, header.domain_id) == (
+            model.code,
+            model.title,
+            model.version_id,
+            model.domain_id,
+        )
+        assert header.domain.title == model.domain.title
+        assert header.version.framework.title == model.version.framework.title
+        assert header.version.framework.slug == model.version.framework.slug
+
+
+def test_a_heatmap_drawn_from_the_whole_teams_profiles_is_the_same_map(story):
+    s = story
+    p = pathway("shared", [(s["c"][0], 2, 2), (s["c"][3], 3, 1)])
+    roles, profiles = selectors.heatmap_roles_and_profiles(s["manager"], s["t"].pcn_a)
+    assert roles == selectors.heatmap_roles(s["manager"], s["t"].pcn_a)
+
+    def cells(heatmap):
+        columns = [c.pk for c in heatmap.competencies]
+        return columns, [(row.person.pk, row.cells) for row in heatmap.rows]
+
+    for kwargs in ({}, {"job_role": s["technician"]}, {"pathway": p}, {"sort": "gaps"}):
+        alone = selectors.team_heatmap(s["manager"], s["t"].pcn_a, **kwargs)
+        shared = selectors.team_heatmap(s["manager"], s["t"].pcn_a, profiles=profiles, **kwargs)
+        assert cells(shared) == cells(alone) and alone.rows
+    # Another PCN's manager given our team's profiles still sees only their own people.
+    theirs = selectors.team_heatmap(manager_of(s["t"].pcn_b), s["t"].pcn_b, profiles=profiles)
+    assert [row.person.pk for row in theirs.rows] == [s["theirs"].pk]

@@ -1,6 +1,7 @@
 """Capability pages: each shows our team, exports it, and refuses other PCNs."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -67,6 +68,21 @@ def test_heatmap_filter_moves_to_the_chosen_organisation(client, story):
         client, s["manager"], "capability:choose_heatmap", query=f"?organisation={s['t'].pcn_b.pk}"
     )
     assert response.status_code == 404
+
+
+def test_the_heatmaps_team_picker_offers_only_our_subtree_and_ignores_another_team(client, story):
+    s = story
+    path = reverse("capability:show_heatmap", args=[s["t"].pcn_a.pk])
+    client.force_login(s["manager"])
+    body = client.get(path).content.decode()
+    picker = re.search(r'<select[^>]*name="organisation".*?</select>', body, re.S).group()
+    for ours in (s["t"].pcn_a, s["t"].practice_a):
+        assert f'value="{ours.pk}"' in picker and ours.name in picker
+    assert f'value="{s["t"].pcn_b.pk}"' not in picker and s["t"].pcn_b.name not in picker
+    # Another PCN's team in the query: the page is still our team's, its people only.
+    other = client.get(f"{path}?organisation={s['t'].pcn_b.pk}&sort=gaps").content.decode()
+    rows = re.compile(r'<tr data-person="(\d+)">')
+    assert rows.findall(other) == rows.findall(body)
 
 
 def test_heatmap_export_is_a_workbook_of_our_people_only(client, story):

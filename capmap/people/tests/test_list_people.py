@@ -153,3 +153,21 @@ def test_the_organisation_filter_offers_only_our_organisations_and_keeps_the_cho
     # The same page for a manager of the other PCN: none of ours, nothing chosen.
     other = _page(client, manager_of(t.pcn_b), organisation=t.practice_a.pk)
     assert label not in other and " selected\n" not in other.split('name="organisation"')[1]
+
+
+def test_each_row_shows_the_role_employer_start_and_status_and_links_to_the_record(client, t):
+    left = datetime.date.today() - datetime.timedelta(days=3)
+    person = PersonFactory(
+        first_name="Asha",
+        last_name="Patel",
+        stage="senior",
+        employer=t.practice_a,
+        start_date=datetime.date(2021, 3, 1),
+        end_date=left,
+    )
+    page = _page(client, manager_of(t.pcn_a))
+    row = page[page.index("Patel, Asha") - 300 : page.index("Patel, Asha") + 1200]
+    assert f'href="/people/{person.pk}/"' in row
+    assert f"{person.job_role.name} (senior)" in row and t.practice_a.name in row
+    assert "1 Mar 2021" in row and "Left " in row and "In post" not in row
+    assert 'aria-hidden="true">Status </span>' in row
