@@ -34,7 +34,7 @@ T = TypeVar("T")
 
 # Part of every key: change it whenever a cached value's shape changes, so servers of two
 # releases sharing one Redis never read each other's entries.
-FORMAT = 1
+FORMAT = 2  # 2: competencies as CompetencyHeader rows, not models (ADR 0024)
 # Entries are never wrong, only unreachable once the version moves on: this bounds the
 # memory they hold, not their freshness.
 TIMEOUT = 60 * 60
