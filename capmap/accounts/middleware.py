@@ -10,7 +10,7 @@ from functools import cache
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import LazyObject, SimpleLazyObject, empty
 
 from .mfa import must_set_up_authenticator_app
 
@@ -39,6 +39,20 @@ class RequireAdminMFAMiddleware:
             request.mfa_setup_required = SimpleLazyObject(
                 lambda: must_set_up_authenticator_app(request.user)
             )
-        elif must_set_up_authenticator_app(request.user):
-            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        else:
+            request.user = _loaded(request.user)
+            if must_set_up_authenticator_app(request.user):
+                return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+def _loaded(user):
+    """The signed-in user (or anonymous user), loaded now and out of the lazy wrapper Django
+    puts it in: every page but the open ones needs it for the check below, and then asks
+    request.user for something a hundred times or more (the access policy, the menu, the
+    templates), each time through the wrapper's proxy."""
+    if not isinstance(user, LazyObject):
+        return user
+    if user._wrapped is empty:
+        user._setup()
+    return user._wrapped
