@@ -127,11 +127,17 @@ def own_person(actor: Any) -> Person | None:
     role, read once per actor object: the home page and the scope of cached figures ask."""
     if not _signed_in(actor):
         return None
-    return remembered(
-        actor,
-        "own person",
-        lambda: Person.objects.filter(user=actor).select_related("employer", "job_role").first(),
-    )
+    return remembered(actor, "own person", lambda: _own_person_read(actor))
+
+
+def _own_person_read(actor: Any) -> Person | None:
+    # A request's user comes with them (accounts.backends.get_user): no query then.
+    loaded = getattr(getattr(actor, "_state", None), "fields_cache", {})
+    if "person" in loaded:
+        person = loaded["person"]
+        if person is None or {"employer", "job_role"} <= person._state.fields_cache.keys():
+            return person
+    return Person.objects.filter(user=actor).select_related("employer", "job_role").first()
 
 
 def holds_role(actor: Any, role: str) -> bool:

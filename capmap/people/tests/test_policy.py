@@ -416,3 +416,24 @@ def test_the_scope_key_names_the_same_rows_as_the_database_whoever_asks(w):
     assert dict((p[0], p[1:]) for p in policy.scope_key(outside, policy.VIEW_LEVELS, Person))[
         "rows"
     ] == ((own.pk,),)
+
+
+@pytest.mark.django_db
+def test_a_signed_in_users_own_record_comes_with_them_not_from_a_query_of_its_own(
+    django_assert_num_queries,
+):
+    """A request's user is read with their staff record, its employer and role
+    (accounts.backends); the policy reads that, and someone with no record has none."""
+    from capmap.accounts.backends import AuthenticationBackend
+
+    person = PersonFactory(user=UserFactory())
+    nobody = UserFactory()
+    backend = AuthenticationBackend()
+    signed_in, without = backend.get_user(person.user.pk), backend.get_user(nobody.pk)
+    with django_assert_num_queries(0):
+        own = policy.own_person(signed_in)
+        assert policy.own_person(without) is None
+    assert own == person
+    assert (own.employer, own.job_role) == (person.employer, person.job_role)
+    other = PersonFactory(user=UserFactory())
+    assert policy.own_person(backend.get_user(other.user.pk)) == other != own
