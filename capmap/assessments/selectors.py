@@ -20,7 +20,6 @@ from capmap.frameworks.models import (
 )
 from capmap.people import policy
 from capmap.people.models import Person, Supervision
-from capmap.people.selectors import active_supervisions
 
 from .models import (
     Assessment,
@@ -62,7 +61,8 @@ def assessments_of(user, person: Person) -> QuerySet[Assessment]:
 
 
 def my_person(user) -> Person | None:
-    """The user's own staff record (read once a request: the home page asks three times)."""
+    """The user's own staff record, None when signed out (read once a request: the home
+    page asks three times)."""
     return policy.own_person(user)
 
 
@@ -93,10 +93,6 @@ def sign_off_queue_rows(user) -> QuerySet[Assessment]:
             "role_profile__job_role__name",
         )
     )
-
-
-def has_active_supervisions(user) -> bool:
-    return user.is_authenticated and active_supervisions(user).exists()
 
 
 @dataclass
@@ -477,7 +473,7 @@ def my_open_assessments(user) -> QuerySet[Assessment]:
 def cycles_to_start(user) -> QuerySet[AssessmentCycle]:
     """Open cycles of the user's employer (or an organisation above it) in which they have
     no assessment yet: the self-assessments they are asked to start."""
-    person = my_person(user) if user.is_authenticated else None
+    person = my_person(user)  # None when signed out
     if person is None or not framework_selectors.has_applicable_role_profiles(person):
         return AssessmentCycle.objects.none()  # nothing to assess them against
     today = timezone.localdate()

@@ -277,7 +277,7 @@ def with_supervisor_for(user, own: list[Assessment]) -> list[Task]:
     Without it her home would say "Nothing waits for you" and leave her guessing."""
     tasks = []
     # Her own staff record (one a user), already read for the rest of her home.
-    person = assessments.my_person(user) if user.is_authenticated else None
+    person = assessments.my_person(user)
     submitted = sorted((a for a in own if _state(a) == State.SUBMITTED), key=lambda a: a.pk)[
         :MAX_OWN_ASSESSMENTS
     ]
