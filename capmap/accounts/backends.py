@@ -3,6 +3,18 @@
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import get_user_model
 
+from capmap.core.compiled import CompiledQuery
+
+# Every signed-in request reads it: compiled once a process (ADR 0026).
+_USER_WITH_RECORD = CompiledQuery(
+    lambda user_id: (
+        get_user_model()
+        ._default_manager.select_related("person", "person__employer", "person__job_role")
+        .filter(pk=user_id)
+    ),
+    int,
+)
+
 
 class AuthenticationBackend(AllauthBackend):
     """allauth's e-mail and password sign-in. A signed-in request's user is read with their
@@ -12,11 +24,10 @@ class AuthenticationBackend(AllauthBackend):
     each."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related(
-            "person", "person__employer", "person__job_role"
-        )
         try:
-            user = users.get(pk=user_id)
-        except get_user_model().DoesNotExist:
+            users = _USER_WITH_RECORD(int(user_id))
+        except (TypeError, ValueError):
             return None
-        return user if self.user_can_authenticate(user) else None
+        if not users:
+            return None
+        return users[0] if self.user_can_authenticate(users[0]) else None

@@ -12,6 +12,7 @@ from operator import or_
 from django.db.models import Q, QuerySet
 
 from capmap.core.actors import is_system
+from capmap.core.compiled import CompiledQuery
 
 from .models import Membership, Organisation, Role
 
@@ -56,6 +57,16 @@ def roles_granting(permission: str) -> list[str]:
 
 
 MEMO = "_capmap_access"
+# Unordered: Membership's default order joins the users table to sort by e-mail, and
+# nothing here depends on the order. Every signed-in page reads it: compiled once a process.
+_ROLES_AND_PATHS = CompiledQuery(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id)
+        .order_by()
+        .values_list("role", "organisation__path")
+    ),
+    int,
+)
 
 
 def memo(user) -> dict:
@@ -81,13 +92,7 @@ def _memberships(user) -> list[tuple[str, str]]:
     permission a request asks about, the admin check of the MFA requirement included."""
     cache = memo(user)
     if "memberships" not in cache:
-        # Unordered: Membership's default order joins the users table to sort by e-mail,
-        # and nothing here depends on the order.
-        cache["memberships"] = list(
-            Membership.objects.filter(user=user)
-            .order_by()
-            .values_list("role", "organisation__path")
-        )
+        cache["memberships"] = _ROLES_AND_PATHS(user.pk)
     return cache["memberships"]
 
 

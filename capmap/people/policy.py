@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from capmap.core.compiled import CompiledQuery
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 from capmap.organisations.scoping import (
@@ -94,6 +95,19 @@ def _signed_in(actor: Any) -> bool:
     return bool(actor is not None and actor.is_authenticated and getattr(actor, "pk", None))
 
 
+def _supervisions_query(supervisor_id: int, day: date) -> QuerySet:
+    # Imported here: the selectors module builds its querysets from this policy.
+    from .selectors import active_supervisions
+
+    # Unordered: every caller reads them as a set.
+    return active_supervisions(supervisor_id, on=day).order_by().values_list("pk", "person_id")
+
+
+# Every signed-in page's menu asks whether the user supervises anyone: compiled once a
+# process (ADR 0026).
+_active_supervisions_of = CompiledQuery(_supervisions_query, int, date)
+
+
 def supervisions(actor: Any, on: date | None = None) -> list[tuple[int, int]]:
     """(supervision id, person id) of the actor's active supervisions on a day (today),
     memoised on the actor object with the rest of its scope."""
@@ -103,13 +117,7 @@ def supervisions(actor: Any, on: date | None = None) -> list[tuple[int, int]]:
     cache = scoping.memo(actor)
     key = ("supervisions", day)
     if key not in cache:
-        # Imported here: the selectors module builds its querysets from this policy.
-        from .selectors import active_supervisions
-
-        # Unordered: every caller reads them as a set.
-        cache[key] = list(
-            active_supervisions(actor, on=day).order_by().values_list("pk", "person_id")
-        )
+        cache[key] = _active_supervisions_of(actor.pk, day)
     return cache[key]
 
 

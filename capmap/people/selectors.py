@@ -25,8 +25,8 @@ LEFT = "left"
 def active_supervisions(
     user=None, on: date | None = None, *, person: Person | None = None
 ) -> QuerySet[Supervision]:
-    """Supervisions running on a day (today by default): those the user holds, those of
-    the person, or with both, the user's of that person.
+    """Supervisions running on a day (today by default): those the user (or user id)
+    holds, those of the person, or with both, the user's of that person.
 
     The one reading of "active": a supervision starts on its first day and ends after
     its last; one without an end date runs on. Access across organisations, sign-off
