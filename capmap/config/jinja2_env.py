@@ -10,13 +10,12 @@ import jinja2
 from django.conf import settings
 from django.contrib import messages
 from django.middleware.csrf import get_token
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.formats import date_format
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
 
 from capmap.core.forms import error_list, field_params
-from capmap.core.links import page_url
+from capmap.core.links import page_url, static_url
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -155,7 +154,7 @@ def environment(**options) -> jinja2.Environment:
         {
             "url": url,
             "url_for_each": url_for_each,
-            "static": static,
+            "static": static_url,
             "csrf_field": csrf_field,
             "get_messages": messages.get_messages,
             "settings": settings,

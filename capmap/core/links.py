@@ -1,8 +1,9 @@
-"""Addresses of the pages that take no arguments, reversed once a process."""
+"""Addresses of the pages that take no arguments and of static files, worked out once a process."""
 
 from functools import lru_cache
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 
@@ -19,3 +20,20 @@ def page_url(name: str) -> str:
 @lru_cache(maxsize=1024)
 def _reversed(name: str, prefix: str, urlconf: str) -> str:
     return reverse(name, urlconf=urlconf)
+
+
+def static_url(path: str) -> str:
+    """`static(path)`, worked out once a process.
+
+    The layout names six files on every page, and in production each is a look-up in
+    the hashed-name manifest, which is read when the process starts and does not change
+    while it runs; the answer depends on the files' address and the storage, which are
+    part of the key.
+    """
+    storage = settings.STORAGES.get("staticfiles", {}).get("BACKEND", "")
+    return _static(path, settings.STATIC_URL, storage)
+
+
+@lru_cache(maxsize=256)
+def _static(path: str, static_address: str, storage: str) -> str:
+    return static(path)

@@ -5,7 +5,7 @@ import pytest
 from django.template import engines
 from django.urls import reverse, set_script_prefix
 
-from capmap.core.links import page_url
+from capmap.core.links import page_url, static_url
 
 
 def jinja():
@@ -25,6 +25,17 @@ def test_a_page_address_follows_the_script_prefix_of_the_request():
     finally:
         set_script_prefix("/")
     assert page_url("core:healthz") == plain
+
+
+def test_a_static_file_address_is_the_one_static_gives_and_follows_the_settings():
+    from django.templatetags.static import static
+    from django.test import override_settings
+
+    name = "capmap/capmap.css"
+    assert static_url(name) == static(name)
+    with override_settings(STATIC_URL="/assets/"):
+        assert static_url(name) == "/assets/" + name
+    assert static_url(name) == static(name)
 
 
 def test_a_remembered_breadcrumb_trail_is_the_trail_the_macro_draws():
