@@ -138,6 +138,22 @@ def _template_dirs() -> list[str]:
     return dirs
 
 
+class ImportingTemplate(jinja2.Template):
+    """Jinja's template, with the check each `{% import %}` makes done by the C set code.
+
+    Importing a template asks which of the page's globals the imported one lacks, as
+    `set - ChainMap.keys()`: Python's generic set code, a membership test through every
+    map for each of our twenty globals. Five imports cost the layout 8% of its time. The
+    same set, as `set.difference(ChainMap)`, is worked out in C; with nothing missing,
+    as on every page of ours, the module Jinja keeps is reused as before.
+    """
+
+    def _get_default_module(self, ctx=None):
+        if ctx is not None and not ctx.globals_keys.difference(self.globals):
+            ctx = None
+        return super()._get_default_module(ctx)
+
+
 def environment(**options) -> jinja2.Environment:
     # Passing our own loader makes Django ignore DIRS and APP_DIRS, so app folders go in here.
     options["loader"] = ChoiceLoader(
@@ -150,6 +166,7 @@ def environment(**options) -> jinja2.Environment:
     options.setdefault("autoescape", True)
     options["extensions"] = ["jinja2.ext.do"]
     env = jinja2.Environment(**options)  # noqa: S701 - autoescape is set above
+    env.template_class = ImportingTemplate
     env.globals.update(
         {
             "url": url,

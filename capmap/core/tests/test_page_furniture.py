@@ -38,6 +38,33 @@ def test_a_static_file_address_is_the_one_static_gives_and_follows_the_settings(
     assert static_url(name) == static(name)
 
 
+@pytest.mark.parametrize("template_class", ["jinja", "ours"])
+def test_an_imported_macro_sees_the_globals_its_page_was_given(template_class):
+    import jinja2
+
+    from capmap.config.jinja2_env import ImportingTemplate
+
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "macros": "{% macro hello() %}{{ greeting | default('hello') }}{% endmacro %}",
+                "page": "{% import 'macros' as m %}{{ m.hello() }}",
+            }
+        ),
+        autoescape=True,
+    )
+    env.template_class = ImportingTemplate if template_class == "ours" else jinja2.Template
+    assert env.get_template("page").render() == "hello"
+    # Globals only a page has reach the macros it imports, as with Jinja's own template.
+    assert (
+        env.from_string(
+            "{% import 'macros' as m %}{{ m.hello() }}", globals={"greeting": "good morning"}
+        ).render()
+        == "good morning"
+    )
+    assert env.get_template("page").render() == "hello"
+
+
 def test_a_remembered_breadcrumb_trail_is_the_trail_the_macro_draws():
     items = [{"text": "Home", "href": "/"}, {"text": "Maya <Chaudhry>", "href": "/people/1/"}]
     macro = jinja().get_template("nhsuk/components/breadcrumb/macro.jinja").module.breadcrumb
