@@ -1,5 +1,6 @@
 """Addresses of the pages that take no arguments and of static files, worked out once a process."""
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
@@ -37,3 +38,14 @@ def static_url(path: str) -> str:
 @lru_cache(maxsize=256)
 def _static(path: str, static_address: str, storage: str) -> str:
     return static(path)
+
+
+_MARKER = 987654321
+
+
+def url_for_each(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for every row of a long table: reversed once, with a
+    marker where the key goes (a table of 440 organisations with four links a row
+    reversed 1,760 URLs, a third of the page's time)."""
+    head, _, tail = reverse(name, args=[_MARKER]).partition(str(_MARKER))
+    return lambda pk: f"{head}{pk}{tail}"

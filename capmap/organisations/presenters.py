@@ -1,6 +1,8 @@
 """View-models for the organisation and audit pages, so templates hold no logic."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlencode
 
 from auditlog.models import LogEntry
@@ -10,6 +12,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from markupsafe import Markup, escape
+
+from capmap.core.links import url_for_each
 
 from . import scoping
 from .models import Organisation, OrganisationKind
@@ -37,7 +42,59 @@ class TreeRow:
 _KIND_LABELS = {str(value): str(label) for value, label in OrganisationKind.choices}
 
 
-def tree_rows(user, organisations: list[Organisation]) -> list[TreeRow]:
+_HEADING = '<span class="nhsuk-table__heading" aria-hidden="true">{} </span>'
+_NAME, _KIND, _ODS, _STAFF = (
+    _HEADING.format(text) for text in ("Name", "Kind", "ODS code", "Staff")
+)
+
+
+@dataclass(frozen=True)
+class TreeTable:
+    """The rows of an organisation table (organisations/_organisation_table.jinja)."""
+
+    rows: list[TreeRow]
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    @cached_property
+    def body(self) -> Markup:
+        """The table's body rows, each cell led by its column's heading for small
+        screens, drawn in one pass: an ICS has 440 rows, and the template's loop spent
+        half the page's time looking up their seven values."""
+        href = url_for_each("organisations:show_organisation")
+        return Markup("".join(_tree_row_html(row, href) for row in self.rows))  # noqa: S704 - values escaped
+
+
+def _tree_row_html(row: TreeRow, href: Callable[[int], str]) -> str:
+    org = row.organisation
+    part_of = (
+        f'<span class="nhsuk-u-visually-hidden">, part of {escape(row.parent_name)}</span>'
+        if row.parent_name
+        else ""
+    )
+    return (
+        '<tr class="nhsuk-table__row" role="row">'
+        f'<th scope="row" class="nhsuk-table__header {row.indent_class}" role="rowheader">{_NAME}'
+        f'<div class="app-cell-value"><a href="{href(org.pk)}">{escape(org.name)}</a>'
+        f"{part_of}</div></th>"
+        f'<td class="nhsuk-table__cell" role="cell">{_KIND}'
+        f'<div class="app-cell-value">{escape(row.kind)}</div></td>'
+        f'<td class="nhsuk-table__cell" role="cell">{_ODS}'
+        f'<div class="app-cell-value">{escape(org.ods_code or "None")}</div></td>'
+        f'<td class="nhsuk-table__cell nhsuk-table__cell--numeric" role="cell">{_STAFF}'
+        f'<div class="app-cell-value">{escape(org.staff_count)}</div></td>'
+        "</tr>\n"
+    )
+
+
+def tree_rows(user, organisations: list[Organisation]) -> TreeTable:
     """Each organisation with its depth below the top of what the user can see.
 
     The depth counts the organisation's ancestors inside the user's scope, so a PCN
@@ -50,7 +107,7 @@ def tree_rows(user, organisations: list[Organisation]) -> list[TreeRow]:
         ancestors = org.ancestor_paths()[:-1]
         level = sum(1 for a in ancestors if any(a.startswith(s) for s in scope))
         rows.append(TreeRow(org, level, names.get(org.parent_id, "")))
-    return rows
+    return TreeTable(rows)
 
 
 # --- Audit trail -----------------------------------------------------------------------
