@@ -57,12 +57,6 @@ class TreeTable:
     def __bool__(self) -> bool:
         return bool(self.rows)
 
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __iter__(self):
-        return iter(self.rows)
-
     @cached_property
     def body(self) -> Markup:
         """The table's body rows, each cell led by its column's heading for small
