@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Min, Q, QuerySet, Sum
 from django.utils import timezone
 
+from capmap.core.compiled import CompiledQuery
 from capmap.organisations.models import Organisation
 from capmap.people import policy
 from capmap.people.models import JobRole, Person
@@ -280,5 +281,19 @@ def may_use_impact(user) -> bool:
         return False
     if policy.allows_anywhere(user, policy.VIEW_PEOPLE) or may_configure_activity_types(user):
         return True
+    if policy.admits_only_oneself(user, policy.RECORD_ACTIVITY):
+        # Practitioners and supervisors, on every page's menu: their own record came with
+        # the request's user, and the question left is one compiled query (ADR 0027).
+        person = policy.own_person(user)
+        return bool(person and _active_types_of_role(person.job_role_id))
     recordable = people_actor_may_record_for(user).filter(job_role__activity_types__active=True)
     return recordable.exists()
+
+
+def _one_active_type_of_role(job_role_id: int) -> QuerySet:
+    return ActivityType.objects.filter(job_role_id=job_role_id, active=True).values_list(
+        "pk", flat=True
+    )[:1]
+
+
+_active_types_of_role = CompiledQuery(_one_active_type_of_role, int)

@@ -36,6 +36,32 @@ def test_a_practitioner_who_records_their_own_activity_is_offered_impact():
     assert "Impact" in menu(practitioner(t.practice_a, "clinical-pharmacist"))
 
 
+def test_a_practitioner_whose_roles_activity_types_are_all_retired_is_not_offered_impact():
+    from capmap.impact.models import ActivityType
+
+    ActivityType.objects.filter(job_role__slug="clinical-pharmacist").update(active=False)
+    t = tree()
+    assert "Impact" not in menu(practitioner(t.practice_a, "clinical-pharmacist"))
+
+
+def test_a_practitioners_entry_is_decided_from_their_own_record_in_one_query(
+    django_assert_num_queries,
+):
+    """Every page's menu asks: for someone who records only their own activity, the
+    question left after the request's user, memberships and supervisions are read is
+    whether their role has an activity type, one query."""
+    from capmap.accounts.backends import AuthenticationBackend
+    from capmap.impact.selectors import may_use_impact
+    from capmap.people import policy
+
+    t = tree()
+    user = AuthenticationBackend().get_user(practitioner(t.practice_a, "clinical-pharmacist").pk)
+    policy.allows_anywhere(user, policy.VIEW_PEOPLE)  # memberships: read for the page anyway
+    policy.supervisions(user)
+    with django_assert_num_queries(1):
+        assert may_use_impact(user)
+
+
 def test_a_manager_who_sees_dashboards_is_offered_impact():
     t = tree()
     assert "Impact" in menu(manager_of(t.pcn_a))

@@ -437,3 +437,35 @@ def test_a_signed_in_users_own_record_comes_with_them_not_from_a_query_of_its_ow
     assert (own.employer, own.job_role) == (person.employer, person.job_role)
     other = PersonFactory(user=UserFactory())
     assert policy.own_person(backend.get_user(other.user.pk)) == other != own
+
+
+@pytest.mark.parametrize("action", sorted(policy.RULES))
+def test_only_oneself_is_said_only_of_whom_the_database_admits_nothing_else(w, action):
+    """`admits_only_oneself` lets a page answer from the user's own record without a query
+    (the Impact menu entry): wherever it says so, the rule's filter admits exactly the
+    user's own staff record, or nothing when they have none."""
+    PersonFactory(employer=w.t.trust, user=w.users["mentor, today is the first day"])
+    said = set()
+    for name, user in w.users.items():
+        if not policy.admits_only_oneself(user, action):
+            continue
+        said.add(name)
+        # Only rules over staff records link the user there (`Oneself()`).
+        admitted = set(Person.objects.filter(policy.allowed_q(user, action)))
+        assert admitted == set(Person.objects.filter(user=user)), (action, name)
+    if action == policy.RECORD_ACTIVITY:
+        # Everyone who manages no one, mentors included: the rule has no supervision grant.
+        assert said == {
+            "the person",
+            *ACTIVE_MENTORS,
+            "mentor before the dates",
+            "mentor after the dates",
+            "viewer of the PCN",
+            "supervisor role, no relationship",
+            "colleague at the practice",
+            "no membership",
+        }
+    if action == policy.VIEW_RECORD:
+        assert ACTIVE_MENTORS.isdisjoint(said)  # they see their mentee too
+        assert "the person" in said
+    assert "signed out" not in said
