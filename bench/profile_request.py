@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/capmap_bench \\
         .venv/bin/python bench/profile_request.py [--requests 300] [--email EMAIL] \\
-        [--path /assessments/queue/] [--profile PATH] [--sort tottime] [--cpu]
+        [--path /assessments/queue/] [--profile PATH] [--sort tottime] [--cpu] [--sql]
 
 Runs under production settings (DEBUG off, MFA for admins on, the production session
 and cache engines; REDIS_URL as the environment gives it) in one process, and calls the
@@ -10,7 +10,8 @@ WSGI application directly, as gunicorn does, with no test client in between. For
 path (signed-out /healthz, signed-in /healthz, and each --path signed in) it prints the
 mean wall and CPU milliseconds and the queries per request over --requests requests after
 ten warm ones. --profile PATH prints a cProfile of that path's requests (of CPU time with
---cpu, which a busy machine disturbs less than wall time). The database is
+--cpu, which a busy machine disturbs less than wall time); --sql prints the start of each
+query one request of each path makes. The database is
 the one bench_load.py builds; the signed-in user is the demo supervisor by default.
 Numbers only, beside the load average.
 """
@@ -71,7 +72,9 @@ def run(application, path: str, cookie: str) -> int:
     return int(statuses[0].split()[0])
 
 
-def measure(application, path: str, cookie: str, requests: int) -> tuple[float, float, float, int]:
+def measure(
+    application, path: str, cookie: str, requests: int, show_sql: bool = False
+) -> tuple[float, float, float, int]:
     """Mean wall ms, CPU ms and queries per request, and the last status."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -81,6 +84,8 @@ def measure(application, path: str, cookie: str, requests: int) -> tuple[float, 
     with CaptureQueriesContext(connection) as captured:
         run(application, path, cookie)
     queries = len(captured)
+    for query in captured if show_sql else []:
+        print(f"    {' '.join(query['sql'].split())[:150]}")
     started, started_cpu = time.perf_counter(), time.process_time()
     for _ in range(requests):
         status = run(application, path, cookie)
@@ -110,6 +115,7 @@ def main() -> None:
     parser.add_argument(
         "--cpu", action="store_true", help="profile CPU time, not wall time (a busy machine)"
     )
+    parser.add_argument("--sql", action="store_true", help="print each query of one request")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
@@ -126,7 +132,7 @@ def main() -> None:
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'who':10} {'path':30} {'wall ms':>8} {'CPU ms':>7} {'queries':>7} {'req/s':>7}")
     for who, path, jar in paths:
-        wall, cpu, queries, status = measure(application, path, jar, args.requests)
+        wall, cpu, queries, status = measure(application, path, jar, args.requests, args.sql)
         note = "" if status == 200 else f"  answered {status}"
         print(
             f"{who:10} {path[:30]:30} {wall:8.2f} {cpu:7.2f} {queries:7d} {1000 / wall:7.0f}{note}"

@@ -70,6 +70,8 @@ def sign_off_queue(user) -> QuerySet[Assessment]:
     """Submitted assessments of the people the user supervises or mentors now."""
     # The supervisions the access policy already read for this request (none: no query).
     people = sorted(policy.supervised_person_ids(user)) if user.is_authenticated else []
+    if not people:  # most people, on their home page: nothing to build
+        return Assessment.objects.none()
     # `state` and `state_at` are annotated by assessments_for(): the plugin cannot see that.
     return (
         assessments_for(user)
@@ -380,9 +382,8 @@ def scope_of_practice(person: Person) -> ScopeOfPractice:
 
 
 def cycles_for(user) -> QuerySet[AssessmentCycle]:
-    return AssessmentCycle.objects.filter(
-        policy.allowed_q(user, policy.MANAGE_PEOPLE, via="organisation__")
-    ).select_related("organisation")
+    cycles = AssessmentCycle.objects.select_related("organisation")
+    return policy.allowed_rows(user, policy.MANAGE_PEOPLE, cycles, via="organisation__")
 
 
 def get_cycle(user, pk: int) -> AssessmentCycle:

@@ -291,9 +291,9 @@ def may_use_impact(user) -> bool:
 
 
 def _one_active_type_of_role(job_role_id: int) -> QuerySet:
-    return ActivityType.objects.filter(job_role_id=job_role_id, active=True).values_list(
-        "pk", flat=True
-    )[:1]
+    # Unordered: the model's ordering would join the job roles for nothing.
+    types = ActivityType.objects.filter(job_role_id=job_role_id, active=True).order_by()
+    return types.values_list("pk", flat=True)[:1]
 
 
 _active_types_of_role = CompiledQuery(_one_active_type_of_role, int)

@@ -477,6 +477,25 @@ def admits_everyone_employed_in(actor: Any, action: str, organisation: Organisat
     )
 
 
+def admits_nothing(actor: Any, action: str) -> bool:
+    """Does `allowed_q(actor, action)` admit no row at all, as far as the policy can tell
+    from what it already holds about the actor (no role for it, nobody supervised)?
+    Pages ask before building a query that could only come back empty."""
+    if is_system(actor):
+        return False
+    if not _signed_in(actor):
+        return True
+    return all(grant.admits_nothing(actor) for grant in _rule(action).grants)
+
+
+def allowed_rows(actor: Any, action: str, rows: QuerySet, via: str = "") -> QuerySet:
+    """`rows` filtered to those the actor may take `action` on; none at all, without the
+    filter being built, when the rule admits nothing for them."""
+    if admits_nothing(actor, action):
+        return rows.none()
+    return rows.filter(allowed_q(actor, action, via))
+
+
 def admits_only_oneself(actor: Any, action: str) -> bool:
     """Does `allowed_q(actor, action)` admit the actor's own record (`Oneself()`) and
     nothing else? Then what the rule admits is known without a query: the staff record that

@@ -55,6 +55,8 @@ def evidence_to_review(user) -> QuerySet[EvidenceItem]:
     Reviewing evidence is the supervisor's part of the assessment loop, so a manager's
     own list is their people's records, not this one."""
     people = sorted(policy.supervised_person_ids(user)) if user.is_authenticated else []
+    if not people:
+        return EvidenceItem.objects.none()
     return evidence_for(user).filter(
         person_id__in=people,
         status=EvidenceReview.SUBMITTED,  # type: ignore[misc]  # annotated by with_status

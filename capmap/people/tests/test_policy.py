@@ -469,3 +469,27 @@ def test_only_oneself_is_said_only_of_whom_the_database_admits_nothing_else(w, a
         assert ACTIVE_MENTORS.isdisjoint(said)  # they see their mentee too
         assert "the person" in said
     assert "signed out" not in said
+
+
+@pytest.mark.parametrize(
+    "action", [*(a for a, _ in PERSON_ROWS), policy.VIEW_ORGANISATION, policy.MANAGE_PEOPLE]
+)
+def test_admits_nothing_is_said_only_of_whom_the_filter_admits_no_row(w, action):
+    """Pages skip a query the policy knows would come back empty (`admits_nothing`,
+    `allowed_rows`): wherever it says so, the rule's filter admits no row, and it is said of
+    everyone outside the rule's table above."""
+    model = Person if action in dict(PERSON_ROWS) else Organisation
+    PersonFactory(employer=w.t.trust, user=w.users["colleague at the practice"])
+    for name, user in w.users.items():
+        admitted = model.objects.filter(policy.allowed_q(user, action))
+        rows = policy.allowed_rows(user, action, model.objects.all())
+        assert set(rows) == set(admitted), (action, name)
+        if policy.admits_nothing(user, action):
+            assert not admitted.exists(), (action, name)
+    said = {name for name, user in w.users.items() if policy.admits_nothing(user, action)}
+    assert "signed out" in said and "admin of the ICS" not in said
+    if action in (policy.CHANGE_PERSON, policy.VERIFY_RECORD, policy.MANAGE_PEOPLE):
+        # A practitioner who supervises no one: their home builds none of these queries.
+        assert {"colleague at the practice", "no membership", "mentor after the dates"} <= said
+    if action == policy.VERIFY_RECORD:
+        assert ACTIVE_MENTORS.isdisjoint(said)

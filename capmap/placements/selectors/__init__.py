@@ -178,11 +178,10 @@ def application_of(user, scheme: Scheme) -> Application | None:
 
 def applications_to_release(user) -> QuerySet[Application]:
     """Applications from staff the user manages (practice manager or GP), newest first."""
-    return (
-        Application.objects.filter(policy.allowed_q(user, policy.CHANGE_PERSON, via="applicant__"))
-        .select_related("scheme", "applicant__employer", "released_by")
-        .order_by("released_at", "-created_at")
-    )
+    applications = Application.objects.select_related(
+        "scheme", "applicant__employer", "released_by"
+    ).order_by("released_at", "-created_at")
+    return policy.allowed_rows(user, policy.CHANGE_PERSON, applications, via="applicant__")
 
 
 def get_application_to_release(user, pk: int) -> Application:

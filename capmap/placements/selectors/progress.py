@@ -30,10 +30,8 @@ CLOSING_SOON = timedelta(days=7)
 
 def sessions_to_confirm(user) -> QuerySet[SessionLog]:
     """Logged sessions of the participants the user mentors now, not yet confirmed."""
-    return SessionLog.objects.filter(
-        policy.allowed_q(user, policy.MENTOR_PARTICIPATION, via="participation__"),
-        confirmed_at__isnull=True,
-    ).order_by("date", "pk")
+    waiting = SessionLog.objects.filter(confirmed_at__isnull=True).order_by("date", "pk")
+    return policy.allowed_rows(user, policy.MENTOR_PARTICIPATION, waiting, via="participation__")
 
 
 def surveys_to_answer(user) -> QuerySet[Invitation]:
