@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from capmap.core.compiled import CompiledQuery
 from capmap.core.workflow import with_status
 from capmap.frameworks import selectors as framework_selectors
 from capmap.frameworks.level_uses import plural
@@ -19,6 +20,7 @@ from capmap.frameworks.models import (
     RoleProfile,
 )
 from capmap.people import policy
+from capmap.people import selectors as people_selectors
 from capmap.people.models import Person, Supervision
 
 from .models import (
@@ -32,15 +34,17 @@ from .models import (
     State,
 )
 
+_RECORD_RELATIONS = (
+    "person__employer",
+    "person__user",
+    "role_profile__job_role",
+    "version__framework",
+    "cycle",
+)
+
 
 def assessments_for(user) -> QuerySet[Assessment]:
-    return _visible_assessments(user).select_related(
-        "person__employer",
-        "person__user",
-        "role_profile__job_role",
-        "version__framework",
-        "cycle",
-    )
+    return _visible_assessments(user).select_related(*_RECORD_RELATIONS)
 
 
 def _visible_assessments(user) -> QuerySet[Assessment]:
@@ -66,26 +70,31 @@ def my_person(user) -> Person | None:
     return policy.own_person(user)
 
 
-def sign_off_queue(user) -> QuerySet[Assessment]:
-    """Submitted assessments of the people the user supervises or mentors now."""
-    # The supervisions the access policy already read for this request (none: no query).
-    people = sorted(policy.supervised_person_ids(user)) if user.is_authenticated else []
-    if not people:  # most people, on their home page: nothing to build
-        return Assessment.objects.none()
-    # `state` and `state_at` are annotated by assessments_for(): the plugin cannot see that.
+def _queue_of(supervisor_id: int, day: date) -> QuerySet[Assessment]:
+    """The sign-off queue's one definition: the submitted assessments of the people the
+    supervisor supervises or mentors on the day, longest waiting first."""
+    supervised = people_selectors.active_supervisions(supervisor_id, on=day).values("person_id")
+    # `state` and `state_at` are annotated by with_status: the plugin cannot see that.
     return (
-        assessments_for(user)
-        .filter(person_id__in=people, state=State.SUBMITTED)  # type: ignore[misc]
+        with_status(Assessment.objects.all(), "state")
+        .filter(person_id__in=supervised, state=State.SUBMITTED)  # type: ignore[misc]
         .order_by("state_at")
     )
 
 
-def sign_off_queue_rows(user) -> QuerySet[Assessment]:
-    """sign_off_queue with only what its page shows: the person's name and the role
-    profile's name, not five related tables and the framework's JSON."""
+def sign_off_queue(user) -> QuerySet[Assessment]:
+    """Submitted assessments of the people the user supervises or mentors now."""
+    if not policy.supervisions(user):  # most people, on their home page: nothing to build
+        return Assessment.objects.none()
+    queue = _queue_of(user.pk, timezone.localdate()).select_related(*_RECORD_RELATIONS)
+    return policy.allowed_rows(user, policy.VIEW_RECORD, queue, via="person__")
+
+
+def _queue_rows_of(supervisor_id: int, day: date) -> QuerySet[Assessment]:
+    """The queue with only what its page shows: the person's name and the role profile's
+    name, not five related tables and the framework's JSON."""
     return (
-        sign_off_queue(user)
-        .select_related(None)
+        _queue_of(supervisor_id, day)
         .select_related("person", "role_profile__job_role")
         .only(
             "person__first_name",
@@ -95,6 +104,22 @@ def sign_off_queue_rows(user) -> QuerySet[Assessment]:
             "role_profile__job_role__name",
         )
     )
+
+
+# A supervisor's queue page and home page, compiled once a process (ADR 0027).
+_QUEUE_ROWS = CompiledQuery(_queue_rows_of, int, date)
+
+
+def sign_off_queue_rows(user) -> list[Assessment]:
+    """The user's sign-off queue as its page lists it."""
+    if not policy.supervisions(user):
+        return []
+    today = timezone.localdate()
+    if policy.admits_everyone_supervised(policy.VIEW_RECORD):
+        # The queue holds only the people the user supervises, whom the policy admits.
+        return _QUEUE_ROWS(user.pk, today)
+    rows = _queue_rows_of(user.pk, today)
+    return list(policy.allowed_rows(user, policy.VIEW_RECORD, rows, via="person__"))
 
 
 @dataclass

@@ -102,7 +102,7 @@ class HomePage:
 
 def _supervisor_tasks(user) -> list[Task]:
     tasks = []
-    waiting = assessments.sign_off_queue(user).count()
+    waiting = len(assessments.sign_off_queue_rows(user))
     if waiting:
         tasks.append(
             Task(
@@ -112,7 +112,7 @@ def _supervisor_tasks(user) -> list[Task]:
                 "Review the ratings and evidence, then sign off or return with comments.",
             )
         )
-    evidence = list(portfolio.evidence_to_review(user).values_list("person_id", flat=True))
+    evidence = portfolio.evidence_owners_to_review(user)
     if evidence:
         owners = set(evidence)
         href = (

@@ -496,6 +496,13 @@ def allowed_rows(actor: Any, action: str, rows: QuerySet, via: str = "") -> Quer
     return rows.filter(allowed_q(actor, action, via))
 
 
+def admits_everyone_supervised(action: str) -> bool:
+    """Does the rule admit every person the actor supervises or mentors today, whoever the
+    actor is? Then a list already limited to those people needs no filter of the policy's."""
+    rule = _rule(action)
+    return Supervising() in rule.grants and not rule.never_self
+
+
 def admits_only_oneself(actor: Any, action: str) -> bool:
     """Does `allowed_q(actor, action)` admit the actor's own record (`Oneself()`) and
     nothing else? Then what the rule admits is known without a query: the staff record that

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import date
 
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from capmap.core.compiled import CompiledQuery
 from capmap.core.workflow import with_status
 from capmap.frameworks import selectors as framework_selectors
 from capmap.frameworks.models import Competency
 from capmap.people import policy
+from capmap.people import selectors as people_selectors
 from capmap.people.models import Person
 
 from .models import EvidenceItem, EvidenceReview
@@ -49,15 +54,32 @@ def competencies_for_person(person: Person) -> QuerySet[Competency]:
     )
 
 
-def evidence_to_review(user) -> QuerySet[EvidenceItem]:
-    """Submitted evidence of the people the user supervises or mentors now, not yet reviewed.
+def _evidence_waiting_on(supervisor_id: int, day: date) -> QuerySet[EvidenceItem, int]:
+    """Whose submitted, unreviewed evidence waits on the supervisor on the day: one person id
+    an item, for the people they supervise or mentor."""
+    supervised = people_selectors.active_supervisions(supervisor_id, on=day).values("person_id")
+    return (
+        with_status(EvidenceItem.objects.all())
+        .filter(person_id__in=supervised, status=EvidenceReview.SUBMITTED)
+        .values_list("person_id", flat=True)
+    )
+
+
+# Every supervisor's home page asks (ADR 0027).
+_EVIDENCE_WAITING_ON = CompiledQuery(_evidence_waiting_on, int, date)
+
+
+def evidence_owners_to_review(user) -> list[int]:
+    """The person of each piece of submitted evidence, not yet reviewed, of the people the
+    user supervises or mentors now.
 
     Reviewing evidence is the supervisor's part of the assessment loop, so a manager's
     own list is their people's records, not this one."""
-    people = sorted(policy.supervised_person_ids(user)) if user.is_authenticated else []
-    if not people:
-        return EvidenceItem.objects.none()
-    return evidence_for(user).filter(
-        person_id__in=people,
-        status=EvidenceReview.SUBMITTED,  # type: ignore[misc]  # annotated by with_status
-    )
+    if not policy.supervisions(user):
+        return []
+    today = timezone.localdate()
+    if policy.admits_everyone_supervised(policy.VIEW_RECORD):
+        # Only the people the user supervises, whom the policy admits.
+        return _EVIDENCE_WAITING_ON(user.pk, today)
+    waiting = _evidence_waiting_on(user.pk, today)
+    return list(policy.allowed_rows(user, policy.VIEW_RECORD, waiting, via="person__"))
