@@ -479,21 +479,34 @@ def unread_count(user) -> int:
 # --- What waits for the user (their home page) ------------------------------------------
 
 
-def my_open_assessments(user) -> QuerySet[Assessment]:
-    """The user's own assessments still under way: drafts and those returned to them (they
-    wait for the user), and those submitted (they wait for the supervisor). The home page
-    reads them in one query and splits them, naming each by its role profile and cycle:
-    only those are joined (the person is the user)."""
-    if not user.is_authenticated:
-        return Assessment.objects.none()
+def _open_assessments_of(user_id: int) -> QuerySet[Assessment]:
+    """The user's own assessments still under way, oldest first, named by their role
+    profile and cycle (only those are joined: the person is the user)."""
     return (
-        _visible_assessments(user)
+        with_status(Assessment.objects.all(), "state")
         .filter(
-            person__user=user,
+            person__user_id=user_id,
             state__in=[State.DRAFT, State.RETURNED, State.SUBMITTED],  # type: ignore[misc]
         )
         .select_related("role_profile__job_role", "cycle")
+        .order_by("created_at", "pk")
     )
+
+
+# Every home page of someone with a staff record asks (ADR 0027).
+_OPEN_ASSESSMENTS_OF = CompiledQuery(_open_assessments_of, int)
+
+
+def my_open_assessments(user) -> list[Assessment]:
+    """The user's own assessments still under way, oldest first: drafts and those returned
+    to them (they wait for the user), and those submitted (they wait for the supervisor).
+    The home page reads them in one query and splits them."""
+    if policy.own_person(user) is None:  # signed out, or no staff record: none of their own
+        return []
+    if policy.admits_oneself(policy.VIEW_RECORD):
+        return _OPEN_ASSESSMENTS_OF(user.pk)
+    own = _open_assessments_of(user.pk)
+    return list(policy.allowed_rows(user, policy.VIEW_RECORD, own, via="person__"))
 
 
 def cycles_to_start(user) -> QuerySet[AssessmentCycle]:

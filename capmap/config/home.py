@@ -179,12 +179,6 @@ def _manager_tasks(user) -> list[Task]:
     return tasks
 
 
-def _own_open_assessments(user) -> list[Assessment]:
-    """The user's own assessments under way, oldest first: read once, for what waits for
-    them (drafts, returned) and what waits on their supervisor (submitted)."""
-    return list(assessments.my_open_assessments(user).order_by("created_at", "pk"))
-
-
 def _state(assessment: Assessment) -> str:
     return assessment.state  # type: ignore[attr-defined]  # annotated by with_status
 
@@ -292,7 +286,7 @@ def with_supervisor_for(user, own: list[Assessment]) -> list[Task]:
                     "Nothing to do for now: you will be told when it is signed off or returned.",
                 )
             )
-    evidence = portfolio.my_evidence_awaiting_review(user).count() if person else 0
+    evidence = portfolio.my_evidence_awaiting_review(user)
     if evidence:
         tasks.append(
             Task(
@@ -464,7 +458,8 @@ def _admin_summary(user) -> tuple[str, list[Task]]:
 
 
 def home_page(user) -> HomePage:
-    own = _own_open_assessments(user)
+    # Read once, for what waits for them (drafts, returned) and on their supervisor.
+    own = assessments.my_open_assessments(user)
     notifications, unread = assessments.unread_notifications_and_count(user)
     page = HomePage(
         tasks=tasks_for(user, own),

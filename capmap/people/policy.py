@@ -503,6 +503,13 @@ def admits_everyone_supervised(action: str) -> bool:
     return Supervising() in rule.grants and not rule.never_self
 
 
+def admits_oneself(action: str) -> bool:
+    """Does the rule admit the actor's own staff record, whoever the actor is? Then a list
+    of their own rows needs no filter of the policy's."""
+    rule = _rule(action)
+    return Oneself() in rule.grants and not rule.never_self
+
+
 def admits_only_oneself(actor: Any, action: str) -> bool:
     """Does `allowed_q(actor, action)` admit the actor's own record (`Oneself()`) and
     nothing else? Then what the rule admits is known without a query: the staff record that

@@ -23,14 +23,27 @@ def evidence_for(user) -> QuerySet[EvidenceItem]:
     return with_status(items.select_related("person__employer", "added_by"))
 
 
-def my_evidence_awaiting_review(user) -> QuerySet[EvidenceItem]:
-    """The user's own evidence submitted and not yet reviewed: it waits on the supervisor."""
-    if not user.is_authenticated:
-        return EvidenceItem.objects.none()
-    return evidence_for(user).filter(
-        person__user=user,
-        status=EvidenceReview.SUBMITTED,  # type: ignore[misc]  # annotated by with_status
+def _own_evidence_awaiting_review(user_id: int) -> QuerySet[EvidenceItem, int]:
+    return (
+        with_status(EvidenceItem.objects.all())
+        .filter(person__user_id=user_id, status=EvidenceReview.SUBMITTED)  # type: ignore[misc]
+        .values_list("pk", flat=True)
     )
+
+
+# Every home page of someone with a staff record asks (ADR 0027).
+_OWN_EVIDENCE_AWAITING_REVIEW = CompiledQuery(_own_evidence_awaiting_review, int)
+
+
+def my_evidence_awaiting_review(user) -> int:
+    """How many pieces of the user's own evidence are submitted and not yet reviewed: they
+    wait on the supervisor."""
+    if policy.own_person(user) is None:  # signed out, or no staff record: no evidence
+        return 0
+    if policy.admits_oneself(policy.VIEW_RECORD):
+        return len(_OWN_EVIDENCE_AWAITING_REVIEW(user.pk))
+    own = _own_evidence_awaiting_review(user.pk)
+    return policy.allowed_rows(user, policy.VIEW_RECORD, own, via="person__").count()
 
 
 def evidence_of(user, person: Person) -> QuerySet[EvidenceItem]:

@@ -1,5 +1,6 @@
-"""The sign-off queue and the evidence waiting on a supervisor are read by compiled queries
-(ADR 0027): they must give what the access policy's own filter gives, for whoever asks."""
+"""The sign-off queue, the evidence waiting on a supervisor, and a person's own open
+assessments and evidence are read by compiled queries (ADR 0027): they must give what the
+access policy's own filter gives, for whoever asks."""
 
 import datetime
 
@@ -107,11 +108,48 @@ def test_evidence_waiting_on_a_supervisor_is_what_the_policy_admits_for_whoever_
     assert portfolio.evidence_owners_to_review(w.askers["mentor"]) == [w.pharmacist.pk] * 2
 
 
-def test_without_the_policys_promise_the_queue_is_filtered_by_the_policy(w, monkeypatch):
+def _own_open_by_the_policy(user) -> list:
+    own = selectors.assessments_for(user).filter(
+        person__user=user, state__in=[State.DRAFT, State.RETURNED, State.SUBMITTED]
+    )
+    return list(own.order_by("created_at", "pk"))
+
+
+def _own_evidence_waiting_by_the_policy(user) -> int:
+    visible = EvidenceItem.objects.filter(policy.allowed_q(user, policy.VIEW_RECORD, "person__"))
+    return with_status(visible).filter(person__user=user, status=EvidenceReview.SUBMITTED).count()
+
+
+def test_own_open_assessments_and_evidence_are_what_the_policy_admits_for_whoever_asks(w):
+    for name, user in w.askers.items():
+        own, expected = selectors.my_open_assessments(user), _own_open_by_the_policy(user)
+        assert [a.pk for a in own] == [a.pk for a in expected], name
+        for row, full in zip(own, expected, strict=True):
+            assert (row.state, row.cycle, row.role_profile.job_role) == (
+                full.state,
+                full.cycle,
+                full.role_profile.job_role,
+            )
+        assert portfolio.my_evidence_awaiting_review(user) == (
+            _own_evidence_waiting_by_the_policy(user)
+        ), name
+    person = w.askers["the person"]
+    assert [a.pk for a in selectors.my_open_assessments(person)] == [w.first.pk]
+    assert portfolio.my_evidence_awaiting_review(person) == 2
+
+
+def test_without_the_policys_promise_the_lists_are_filtered_by_the_policy(w, monkeypatch):
     """Should the rule for a person's record stop admitting everyone supervised, the lists
     fall back to the policy's filter rather than trust the supervision alone."""
     monkeypatch.setattr(policy, "admits_everyone_supervised", lambda action: False)
+    monkeypatch.setattr(policy, "admits_oneself", lambda action: False)
     for name, user in w.askers.items():
+        assert [a.pk for a in selectors.my_open_assessments(user)] == [
+            a.pk for a in _own_open_by_the_policy(user)
+        ], name
+        assert portfolio.my_evidence_awaiting_review(user) == (
+            _own_evidence_waiting_by_the_policy(user)
+        ), name
         assert [a.pk for a in selectors.sign_off_queue_rows(user)] == [
             a.pk for a in _queue_by_the_policy(user)
         ], name
@@ -120,7 +158,9 @@ def test_without_the_policys_promise_the_queue_is_filtered_by_the_policy(w, monk
         )
 
 
-def test_the_rule_for_a_persons_record_admits_everyone_they_supervise():
+def test_the_rule_for_a_persons_record_admits_them_and_everyone_they_supervise():
+    assert policy.admits_oneself(policy.VIEW_RECORD)
+    assert not policy.admits_oneself(policy.VERIFY_RECORD)
     assert policy.admits_everyone_supervised(policy.VIEW_RECORD)
     assert not policy.admits_everyone_supervised(policy.VERIFY_RECORD)  # never the person
     assert not policy.admits_everyone_supervised(policy.CHANGE_PERSON)
