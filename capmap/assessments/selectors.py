@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.db.models import Q, QuerySet
+from django.db.models.query import EmptyQuerySet
 from django.utils import timezone
 
 from capmap.core.compiled import CompiledQuery
@@ -409,6 +410,16 @@ def scope_of_practice(person: Person) -> ScopeOfPractice:
 def cycles_for(user) -> QuerySet[AssessmentCycle]:
     cycles = AssessmentCycle.objects.select_related("organisation")
     return policy.allowed_rows(user, policy.MANAGE_PEOPLE, cycles, via="organisation__")
+
+
+def open_cycles_opened_by(user, limit: int) -> list[AssessmentCycle]:
+    """The cycles open today that the user opened, closing soonest first, at most `limit`."""
+    cycles = cycles_for(user)
+    if isinstance(cycles, EmptyQuerySet):  # they manage no one: most people's home page
+        return []
+    today = timezone.localdate()
+    cycles = cycles.filter(opened_by=user, opens_on__lte=today, closes_on__gte=today)
+    return list(cycles.order_by("closes_on")[:limit])
 
 
 def get_cycle(user, pk: int) -> AssessmentCycle:

@@ -161,11 +161,8 @@ def _cycle_task(user, cycle) -> Task:
 
 
 def _manager_tasks(user) -> list[Task]:
-    today = timezone.localdate()
-    open_cycles = assessments.cycles_for(user).filter(
-        opened_by=user, opens_on__lte=today, closes_on__gte=today
-    )
-    tasks = [_cycle_task(user, cycle) for cycle in open_cycles.order_by("closes_on")[:MAX_CYCLES]]
+    open_cycles = assessments.open_cycles_opened_by(user, MAX_CYCLES)
+    tasks = [_cycle_task(user, cycle) for cycle in open_cycles]
     unreleased = schemes_with_unreleased(user).count()
     if unreleased:
         tasks.append(
@@ -258,10 +255,7 @@ def _who_signs_off(person) -> str:
     none today and a manager will take it."""
     if person is None:
         return "your supervisor"
-    supervisors = [
-        row.supervisor
-        for row in people.active_supervisions(person=person).select_related("supervisor")
-    ]
+    supervisors = people.active_supervisors_of(person)
     return _names(supervisors) if supervisors else "your supervisor"
 
 

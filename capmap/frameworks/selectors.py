@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
+from capmap.core.compiled import CompiledQuery
 from capmap.people import policy
 
 from . import packaging
@@ -304,15 +305,12 @@ class ApplicableRoleProfiles:
     """
 
     def __init__(self, job_role_ids: Iterable[int]) -> None:
-        rows = RoleProfile.objects.filter(
-            version__status=VersionStatus.PUBLISHED, job_role_id__in=set(job_role_ids)
-        ).values_list(
-            "pk",
-            "version_id",
-            "job_role_id",
-            "stage",
-            "owner__path",
-            "version__framework__owner__path",
+        roles = set(job_role_ids)
+        # One person's role (every home page asks) is a compiled query (ADR 0027).
+        rows = (
+            _CANDIDATES_OF_ONE_ROLE(*roles)
+            if len(roles) == 1
+            else _candidates(Q(job_role_id__in=roles))
         )
         self._by_role: dict[int, list[_Candidate]] = {}
         for pk, version_id, role, stage, owner_path, framework_owner_path in rows:
@@ -353,6 +351,23 @@ class ApplicableRoleProfiles:
                     best[c.version_id] = (rank, c.pk)
             self._chosen[key] = sorted(pk for _, pk in best.values())
         return self._chosen[key]
+
+
+def _candidates(of_roles: Q) -> QuerySet[RoleProfile, tuple]:
+    """The published role profiles of some job roles, as ApplicableRoleProfiles weighs them."""
+    return RoleProfile.objects.filter(
+        of_roles, version__status=VersionStatus.PUBLISHED
+    ).values_list(
+        "pk",
+        "version_id",
+        "job_role_id",
+        "stage",
+        "owner__path",
+        "version__framework__owner__path",
+    )
+
+
+_CANDIDATES_OF_ONE_ROLE = CompiledQuery(lambda role_id: _candidates(Q(job_role_id=role_id)), int)
 
 
 def _applicable_profile_ids(person: Person) -> list[int]:

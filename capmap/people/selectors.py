@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from capmap.core.compiled import CompiledQuery
 from capmap.organisations.models import Organisation, OrganisationKind
 
 from . import policy
@@ -22,6 +23,25 @@ IN_POST = "in_post"
 LEFT = "left"
 
 
+def _running_on(day: date) -> QuerySet[Supervision]:
+    return Supervision.objects.filter(starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+
+
+def _supervisions_of_person(person_id: int, day: date) -> QuerySet[Supervision]:
+    return _running_on(day).filter(person_id=person_id).select_related("supervisor")
+
+
+# A person's home page names who holds their submitted self-assessment (ADR 0027).
+_SUPERVISIONS_OF_PERSON = CompiledQuery(_supervisions_of_person, int, date)
+
+
+def active_supervisors_of(person: Person) -> list:
+    """The users who supervise or mentor the person today (see active_supervisions)."""
+    return [row.supervisor for row in _SUPERVISIONS_OF_PERSON(person.pk, timezone.localdate())]
+
+
 def active_supervisions(
     user=None, on: date | None = None, *, person: Person | None = None
 ) -> QuerySet[Supervision]:
@@ -34,10 +54,7 @@ def active_supervisions(
     """
     if user is None and person is None:
         raise TypeError("active_supervisions needs a user, a person or both.")
-    day = on or timezone.localdate()
-    rows = Supervision.objects.filter(starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
-    )
+    rows = _running_on(on or timezone.localdate())
     if user is not None:
         rows = rows.filter(supervisor=user)
     if person is not None:

@@ -131,3 +131,23 @@ def test_the_set_based_rule_answers_a_whole_team_without_a_query_per_person(
 
     assert answers == [[pcn.pk], [library.pk]]
     assert rule.depends_on_employer
+
+
+def test_a_team_of_several_roles_gets_the_answer_each_role_gets_alone(t):
+    """One person's role is read by a compiled query, a team's roles by the ORM: the same
+    candidates either way."""
+    v = version()
+    pharmacist, physio = job_role("clinical-pharmacist"), job_role("first-contact-physiotherapist")
+    for role in (pharmacist, physio):
+        profile(v, role=role)
+        profile(v, role=role, stage="senior", owner=t.pcn_a)
+    profile(version(slug="draft", status=VersionStatus.DRAFT), role=physio)
+    team = ApplicableRoleProfiles([pharmacist.pk, physio.pk])
+    for role in (pharmacist, physio):
+        alone = ApplicableRoleProfiles([role.pk])
+        for stage, path in (("", t.practice_a.path), ("senior", t.practice_a.path)):
+            assert team.profile_ids(role.pk, stage, path) == alone.profile_ids(role.pk, stage, path)
+            assert alone.profile_ids(role.pk, stage, path)
+        assert sorted(c for c in team.candidate_ids() if c in alone.candidate_ids()) == sorted(
+            alone.candidate_ids()
+        )

@@ -133,3 +133,20 @@ def test_active_supervisions_start_on_the_first_day_and_answer_by_person_too(wor
     assert list(active_supervisions(mentor, TODAY, person=person)) == [supervision]
     with pytest.raises(TypeError):
         active_supervisions()
+
+
+def test_the_people_supervising_someone_today_are_those_of_their_active_supervisions(world):
+    """A person's home page names them, from a compiled query of the one reading of active."""
+    from django.utils import timezone
+
+    from capmap.people.selectors import active_supervisors_of
+
+    _, person, mentor = world
+    today, day = timezone.localdate(), datetime.timedelta(days=1)
+    SupervisionFactory(person=person, supervisor=mentor, starts_on=today, ends_on=today)
+    SupervisionFactory(person=person, starts_on=today - 9 * day, ends_on=today - day)
+    SupervisionFactory(person=person, starts_on=today + day)
+    SupervisionFactory(supervisor=mentor, starts_on=today)  # someone else's
+    expected = [row.supervisor for row in active_supervisions(person=person)]
+    assert active_supervisors_of(person) == expected == [mentor]
+    assert active_supervisors_of(PersonFactory()) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.query import EmptyQuerySet
 
 from capmap.assessments.models import CurrentCapability
 from capmap.core.percentages import percent, small_number_warning
@@ -251,7 +252,10 @@ def has_confirmed_run(scheme: Scheme) -> bool:
 
 
 def schemes_with_unreleased(user) -> QuerySet[Application]:
-    return applications_to_release(user).filter(released_at__isnull=True)
+    applications = applications_to_release(user)
+    if isinstance(applications, EmptyQuerySet):  # they manage no one: nothing to narrow
+        return applications
+    return applications.filter(released_at__isnull=True)
 
 
 def my_participations(user) -> QuerySet[Participation]:
