@@ -5,13 +5,15 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.core.paginator import Paginator
 from django.urls import reverse
 from markupsafe import Markup, escape
 
+from capmap.core.cells import cell_heading
 from capmap.core.charts import ChartTable
+from capmap.core.links import url_for_each
 from capmap.core.spreadsheets import Sheet, SheetTable
 from capmap.organisations.models import Organisation, OrganisationKind
 from capmap.organisations.presenters import pagination
@@ -290,12 +292,60 @@ class TeamRow:
     depth: int  # capped at 4, the deepest indentation class
 
 
-def team_rows(rows: list[tuple[int, str, str, str]]) -> list[TeamRow]:
+@dataclass(frozen=True)
+class TeamTable:
+    """The rows of the teams page's table (capability/list_teams.jinja)."""
+
+    rows: list[TeamRow]
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    @cached_property
+    def body(self) -> Markup:
+        """The table's body rows, drawn in one pass: an ICS lead sees 440 teams, and the
+        template's loop spent four fifths of the page's time on their cells."""
+        links = [
+            url_for_each(f"capability:{name}")
+            for name in (
+                "show_heatmap",
+                "show_training_needs",
+                "choose_pathway",
+                "show_team_circle",
+            )
+        ]
+        return Markup("".join(_team_row_html(row, *links) for row in self.rows))  # noqa: S704 - values escaped
+
+
+_ORGANISATION, _KIND, _MORE = (cell_heading(text) for text in ("Organisation", "Kind", "More"))
+
+
+def _team_row_html(row: TeamRow, heatmap, needs, pathway, team_circle) -> str:
+    name = escape(row.name)
+    of = f'<span class="nhsuk-u-visually-hidden"> of {name}</span>'
+    return (
+        '<tr class="nhsuk-table__row" role="row">'
+        f'<th scope="row" class="nhsuk-table__header app-tree-depth-{row.depth}" '
+        f'role="rowheader">{_ORGANISATION}<div class="app-cell-value">'
+        f'<a href="{heatmap(row.pk)}">{name}</a></div></th>'
+        f'<td class="nhsuk-table__cell" role="cell">{_KIND}'
+        f'<div class="app-cell-value">{escape(row.kind)}</div></td>'
+        f'<td class="nhsuk-table__cell app-table-actions" role="cell">{_MORE}'
+        f'<div class="app-cell-value"><a href="{needs(row.pk)}">Training needs{of}</a> · '
+        f'<a href="{pathway(row.pk)}">Pathway coverage{of}</a> · '
+        f'<a href="{team_circle(row.pk)}">Team circle{of}</a></div></td>'
+        "</tr>\n"
+    )
+
+
+def team_rows(rows: list[tuple[int, str, str, str]]) -> TeamTable:
     """selectors.team_list's (pk, name, kind, path) rows as the teams table shows them."""
-    return [
-        TeamRow(pk, name, _KIND_LABELS.get(kind, kind), min(Organisation.depth_of(path), 4))
-        for pk, name, kind, path in rows
-    ]
+    return TeamTable(
+        [
+            TeamRow(pk, name, _KIND_LABELS.get(kind, kind), min(Organisation.depth_of(path), 4))
+            for pk, name, kind, path in rows
+        ]
+    )
 
 
 def _domain_key(competency) -> tuple:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from markupsafe import Markup, escape
 
+from capmap.core.cells import cell_heading
 from capmap.core.links import url_for_each
 
 from . import scoping
@@ -42,10 +43,7 @@ class TreeRow:
 _KIND_LABELS = {str(value): str(label) for value, label in OrganisationKind.choices}
 
 
-_HEADING = '<span class="nhsuk-table__heading" aria-hidden="true">{} </span>'
-_NAME, _KIND, _ODS, _STAFF = (
-    _HEADING.format(text) for text in ("Name", "Kind", "ODS code", "Staff")
-)
+_NAME, _KIND, _ODS, _STAFF = (cell_heading(text) for text in ("Name", "Kind", "ODS code", "Staff"))
 
 
 @dataclass(frozen=True)
