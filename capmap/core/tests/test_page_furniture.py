@@ -106,3 +106,31 @@ def test_a_long_select_is_the_select_the_macro_draws_with_the_answer_chosen():
     items[7]["selected"], items[8]["selected"] = False, True
     again = str(jinja().globals["component"]("select", params))
     assert '<option value="8" selected' in again and '<option value="7" selected' not in again
+
+
+@pytest.mark.django_db
+def test_an_empty_box_is_the_box_the_macro_draws_and_a_typed_one_is_never_kept():
+    from django import forms
+
+    class Search(forms.Form):
+        q = forms.CharField(label="Search by name", required=False)
+
+    env = jinja()
+    field = env.from_string(
+        '{% from "components/form-field/macro.jinja" import app_field %}{{ app_field(f.q) }}'
+    )
+    macro = env.get_template("nhsuk/components/input/macro.jinja").module.input
+    empty = Search({}).__getitem__("q")
+    drawn = field.render(f=Search({}))
+    assert drawn.strip() == str(macro(env.globals["field_params"](empty, {}))).strip()
+    assert 'name="q"' in drawn and "value=" not in drawn.replace('value=""', "")
+
+    typed = field.render(f=Search({"q": "Chaudhry <script>"}))
+    assert 'value="Chaudhry &lt;script&gt;"' in typed
+    cache = next(  # what the process keeps: the component function's own entries
+        cell.cell_contents
+        for cell in env.globals["component"].__closure__
+        if isinstance(cell.cell_contents, dict)
+    )
+    assert not any("Chaudhry" in html for html in cache.values())
+    assert any('name="q"' in html for html in cache.values())
