@@ -113,14 +113,7 @@ _QUEUE_ROWS = CompiledQuery(_queue_rows_of, int, date)
 
 def sign_off_queue_rows(user) -> list[Assessment]:
     """The user's sign-off queue as its page lists it."""
-    if not policy.supervisions(user):
-        return []
-    today = timezone.localdate()
-    if policy.admits_everyone_supervised(policy.VIEW_RECORD):
-        # The queue holds only the people the user supervises, whom the policy admits.
-        return _QUEUE_ROWS(user.pk, today)
-    rows = _queue_rows_of(user.pk, today)
-    return list(policy.allowed_rows(user, policy.VIEW_RECORD, rows, via="person__"))
+    return policy.supervised_rows(user, policy.VIEW_RECORD, _QUEUE_ROWS, via="person__")
 
 
 @dataclass
@@ -512,12 +505,7 @@ def my_open_assessments(user) -> list[Assessment]:
     """The user's own assessments still under way, oldest first: drafts and those returned
     to them (they wait for the user), and those submitted (they wait for the supervisor).
     The home page reads them in one query and splits them."""
-    if policy.own_person(user) is None:  # signed out, or no staff record: none of their own
-        return []
-    if policy.admits_oneself(policy.VIEW_RECORD):
-        return _OPEN_ASSESSMENTS_OF(user.pk)
-    own = _open_assessments_of(user.pk)
-    return list(policy.allowed_rows(user, policy.VIEW_RECORD, own, via="person__"))
+    return policy.own_rows(user, policy.VIEW_RECORD, _OPEN_ASSESSMENTS_OF, via="person__")
 
 
 def cycles_to_start(user) -> QuerySet[AssessmentCycle]:

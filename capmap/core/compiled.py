@@ -195,6 +195,10 @@ class CompiledQuery:
             raise TypeError(f"Expected {len(self._kinds)} arguments, got {len(arguments)}.")
         return self._plan(using).run(arguments, using)
 
+    def queryset(self, *arguments: Any) -> QuerySet:
+        """The queryset itself for these arguments, to filter further or run as Django would."""
+        return self._build(*arguments)
+
     def _plan(self, using: str) -> _Plan:
         key = (using, connections[using].vendor)
         plan = self._plans.get(key)

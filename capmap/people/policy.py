@@ -510,6 +510,29 @@ def admits_oneself(action: str) -> bool:
     return Oneself() in rule.grants and not rule.never_self
 
 
+def own_rows(actor: Any, action: str, rows_of_user: CompiledQuery, via: str) -> list:
+    """The rows of `rows_of_user(actor.pk)`, a query limited to the actor's own staff
+    record (`via` leads from its rows to the person): compiled where the rule admits
+    everyone their own record, otherwise filtered by the rule; none without a record."""
+    if own_person(actor) is None:
+        return []
+    if admits_oneself(action):
+        return rows_of_user(actor.pk)
+    return list(allowed_rows(actor, action, rows_of_user.queryset(actor.pk), via))
+
+
+def supervised_rows(actor: Any, action: str, rows_of_supervisor: CompiledQuery, via: str) -> list:
+    """The rows of `rows_of_supervisor(actor.pk, today)`, a query limited to the people the
+    actor supervises or mentors today: compiled where the rule admits everyone supervised,
+    otherwise filtered by the rule; none when they supervise no one."""
+    if not supervisions(actor):
+        return []
+    today = timezone.localdate()
+    if admits_everyone_supervised(action):
+        return rows_of_supervisor(actor.pk, today)
+    return list(allowed_rows(actor, action, rows_of_supervisor.queryset(actor.pk, today), via))
+
+
 def admits_only_oneself(actor: Any, action: str) -> bool:
     """Does `allowed_q(actor, action)` admit the actor's own record (`Oneself()`) and
     nothing else? Then what the rule admits is known without a query: the staff record that

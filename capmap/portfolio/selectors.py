@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from capmap.core.compiled import CompiledQuery
 from capmap.core.workflow import with_status
@@ -38,12 +37,8 @@ _OWN_EVIDENCE_AWAITING_REVIEW = CompiledQuery(_own_evidence_awaiting_review, int
 def my_evidence_awaiting_review(user) -> int:
     """How many pieces of the user's own evidence are submitted and not yet reviewed: they
     wait on the supervisor."""
-    if policy.own_person(user) is None:  # signed out, or no staff record: no evidence
-        return 0
-    if policy.admits_oneself(policy.VIEW_RECORD):
-        return len(_OWN_EVIDENCE_AWAITING_REVIEW(user.pk))
-    own = _own_evidence_awaiting_review(user.pk)
-    return policy.allowed_rows(user, policy.VIEW_RECORD, own, via="person__").count()
+    own = policy.own_rows(user, policy.VIEW_RECORD, _OWN_EVIDENCE_AWAITING_REVIEW, "person__")
+    return len(own)
 
 
 def evidence_of(user, person: Person) -> QuerySet[EvidenceItem]:
@@ -88,11 +83,4 @@ def evidence_owners_to_review(user) -> list[int]:
 
     Reviewing evidence is the supervisor's part of the assessment loop, so a manager's
     own list is their people's records, not this one."""
-    if not policy.supervisions(user):
-        return []
-    today = timezone.localdate()
-    if policy.admits_everyone_supervised(policy.VIEW_RECORD):
-        # Only the people the user supervises, whom the policy admits.
-        return _EVIDENCE_WAITING_ON(user.pk, today)
-    waiting = _evidence_waiting_on(user.pk, today)
-    return list(policy.allowed_rows(user, policy.VIEW_RECORD, waiting, via="person__"))
+    return policy.supervised_rows(user, policy.VIEW_RECORD, _EVIDENCE_WAITING_ON, via="person__")

@@ -40,6 +40,18 @@ def _evidence_by_the_policy(user) -> list[int]:
     return sorted(items.filter(status=EvidenceReview.SUBMITTED).values_list("person_id", flat=True))
 
 
+def _reflection(w, person, title: str) -> EvidenceItem:
+    """A piece of evidence the person adds to their own portfolio today."""
+    return add_evidence(
+        actor=person.user,
+        person=person,
+        kind="reflection",
+        title=title,
+        occurred_on=timezone.localdate(),
+        competencies=[w.competencies[0]],
+    )
+
+
 @pytest.fixture
 def w():
     """Priya's assessment submitted to her mentor, beside people the mentor supervised once,
@@ -50,25 +62,11 @@ def w():
     for starts_on, ends_on in ((today - 30 * DAY, today - DAY), (today + DAY, None)):
         person = PersonFactory(employer=w.orgs.practice_b, user=UserFactory())
         SupervisionFactory(person=person, supervisor=w.mentor, starts_on=starts_on, ends_on=ends_on)
-        add_evidence(
-            actor=person.user,
-            person=person,
-            kind="reflection",
-            title="Outside the dates",
-            occurred_on=today,
-            competencies=[w.competencies[0]],
-        )
+        _reflection(w, person, "Outside the dates")
     w.quiet = PersonFactory(employer=w.orgs.trust)
     SupervisionFactory(person=w.quiet, supervisor=w.mentor, starts_on=today, ends_on=today)
     for title, accept in (("Waiting", None), ("Accepted", True), ("Also waiting", None)):
-        item = add_evidence(
-            actor=w.pharmacist_user,
-            person=w.pharmacist,
-            kind="reflection",
-            title=title,
-            occurred_on=today,
-            competencies=[w.competencies[0]],
-        )
+        item = _reflection(w, w.pharmacist, title)
         if accept:
             review_evidence(actor=w.mentor, evidence=item, accept=True)
     askers = {
