@@ -35,17 +35,15 @@ from .models import (
     State,
 )
 
-_RECORD_RELATIONS = (
-    "person__employer",
-    "person__user",
-    "role_profile__job_role",
-    "version__framework",
-    "cycle",
-)
-
 
 def assessments_for(user) -> QuerySet[Assessment]:
-    return _visible_assessments(user).select_related(*_RECORD_RELATIONS)
+    return _visible_assessments(user).select_related(
+        "person__employer",
+        "person__user",
+        "role_profile__job_role",
+        "version__framework",
+        "cycle",
+    )
 
 
 def _visible_assessments(user) -> QuerySet[Assessment]:
@@ -81,14 +79,6 @@ def _queue_of(supervisor_id: int, day: date) -> QuerySet[Assessment]:
         .filter(person_id__in=supervised, state=State.SUBMITTED)  # type: ignore[misc]
         .order_by("state_at")
     )
-
-
-def sign_off_queue(user) -> QuerySet[Assessment]:
-    """Submitted assessments of the people the user supervises or mentors now."""
-    if not policy.supervisions(user):  # most people, on their home page: nothing to build
-        return Assessment.objects.none()
-    queue = _queue_of(user.pk, timezone.localdate()).select_related(*_RECORD_RELATIONS)
-    return policy.allowed_rows(user, policy.VIEW_RECORD, queue, via="person__")
 
 
 def _queue_rows_of(supervisor_id: int, day: date) -> QuerySet[Assessment]:

@@ -95,7 +95,6 @@ def test_the_queue_page_lists_what_the_policy_admits_for_whoever_asks(w):
             assert (row.state, row.state_at) == (full.state, full.state_at)
     mentor = w.askers["mentor"]
     assert [a.pk for a in selectors.sign_off_queue_rows(mentor)] == [w.first.pk]
-    assert [a.pk for a in selectors.sign_off_queue(mentor)] == [w.first.pk]
 
 
 def test_evidence_waiting_on_a_supervisor_is_what_the_policy_admits_for_whoever_asks(w):

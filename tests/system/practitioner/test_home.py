@@ -37,7 +37,8 @@ def test_practitioner_is_told_her_returned_self_assessment_waits_and_opens_it(
     # Given the demo, and Daniel returns Maya's submitted self-assessment with comments
     given_the_demo_assessments_and_scheme(demo_stages)
     daniel = User.objects.get(email=persona("supervisor")[0])
-    [assessment] = selectors.sign_off_queue(daniel)
+    [waiting] = selectors.sign_off_queue_rows(daniel)
+    assessment = selectors.get_assessment(daniel, waiting.pk)
     services.return_assessment(
         actor=daniel, assessment=assessment, comment="Add an example for each level 3."
     )
