@@ -19,7 +19,7 @@ import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html import escape
 
 from markupsafe import Markup
@@ -140,10 +140,17 @@ class Circle:
     description: str
     chart_id: str
     svg: Markup
-    table: ChartTable
+    sectors: list[Sector]
+    team: bool = False
     legend: list[LegendItem] = field(default_factory=list)
     view_box: tuple[float, float, float, float] = (0, 0, 0, 0)
     labels: list[Label] = field(default_factory=list)
+
+    @cached_property
+    def table(self) -> ChartTable:
+        """The circle's levels as a table, made when asked for: a person's page draws
+        four circles and shows the table of one."""
+        return _table(self.sectors, self.title, self.team)
 
 
 # --- Geometry ---------------------------------------------------------------------------
@@ -554,9 +561,7 @@ def circle_of_competence(
         LegendItem(DOMAIN_COLOURS[i % len(DOMAIN_COLOURS)], s.title, i + 1)
         for i, s in enumerate(sectors)
     ]
-    return Circle(
-        title, description, chart_id, svg, _table(sectors, title, team), legend, box, labels
-    )
+    return Circle(title, description, chart_id, svg, sectors, team, legend, box, labels)
 
 
 def _table(sectors: list[Sector], title: str, team: bool) -> ChartTable:

@@ -6,7 +6,7 @@ import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.core.paginator import Paginator
 from django.urls import reverse
@@ -385,9 +385,9 @@ _CELL_HEADING = '<span class="nhsuk-table-responsive__heading" aria-hidden="true
 
 
 def responsive_rows(table: ChartTable, row_header: int = 1) -> Markup:
-    """The rows of a circle's table (capability/_circle.jinja's responsive_table), each
-    cell led by its column's heading: drawn here in one pass, as the template's loop drew
-    them, where the loop cost a branch and two lookups a cell (a circle has a few hundred)."""
+    """The body rows of a circle's table (capability/_circle.jinja's responsive_table),
+    each cell led by its column's heading, drawn in one pass: a circle has a few hundred
+    rows. Columns after the row header are numbers."""
     columns = []
     for index, head in enumerate(table.head):
         heading = _CELL_HEADING.format(escape(head))
@@ -399,14 +399,12 @@ def responsive_rows(table: ChartTable, row_header: int = 1) -> Markup:
             columns.append(
                 (f'<td class="nhsuk-table__cell{numeric}" role="cell">{heading}', "</td>")
             )
-    # The template's own whitespace around each row and cell, so the page is unchanged.
-    before, after = "\n            \n              ", "\n            \n          "
     parts = []
     for row in table.rows:
-        parts.append('\n        <tr class="nhsuk-table__row" role="row">\n          ')
+        parts.append('<tr class="nhsuk-table__row" role="row">')
         for (opening, closing), cell in zip(columns, row, strict=True):
-            parts.append(f"{before}{opening}{escape(cell)}{closing}{after}")
-        parts.append("\n        </tr>\n      ")
+            parts.append(f"{opening}{escape(cell)}{closing}")
+        parts.append("</tr>\n")
     return Markup("".join(parts))  # noqa: S704 - every cell and heading is escaped
 
 
@@ -470,6 +468,19 @@ class CirclePresenter:
     @property
     def grown(self) -> int:
         return sum(1 for row in self.growth if row.now > row.then)
+
+    @cached_property
+    def growth_table(self) -> ChartTable:
+        on = f"{self.then.on:%-d %B %Y}" if self.then is not None else ""
+        return ChartTable(
+            caption=f"Verified levels on {on} and today (table)",
+            head=["Competency", "Then", "Today", "Change"],
+            rows=[[row.competency, str(row.then), str(row.now), row.change] for row in self.growth],
+        )
+
+    @cached_property
+    def growth_rows(self) -> Markup:
+        return responsive_rows(self.growth_table, row_header=0)
 
 
 def standalone_svg(drawn: circle.Circle) -> bytes:

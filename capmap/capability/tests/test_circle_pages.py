@@ -79,6 +79,22 @@ def test_growth_can_compare_with_the_first_sign_off(client, story):
     assert 'value="first" selected' in body and 'id="circle-then-svg"' in body
 
 
+def test_the_growth_table_gives_each_competency_then_today_and_the_change(client, story):
+    s = story
+    body = _get(client, s["ours"].user, "capability:show_circle", s["ours"].pk).content.decode()
+    table = re.findall(r"<table.*?</table>", body, re.S)[0]
+    assert "and today (table)</caption>" in table
+    heads = re.findall(r'role="columnheader">([^<]*)</th>', table)
+    assert heads == ["Competency", "Then", "Today", "Change"]
+    rows = re.findall(r"<tr [^>]*>(.*?)</tr>", table, re.S)[1:]
+    assert len(rows) == 6
+    cells = [re.findall(r"</span>([^<]*)</t[hd]>", row) for row in rows]
+    # Each cell is led by its heading for a phone, and the one change shows its sign.
+    assert all(len(row) == 4 for row in cells)
+    assert sum(1 for row in cells if row[3].startswith("+")) == 1
+    assert sum(1 for row in cells if row[3] == "No change") == 5
+
+
 def test_a_viewer_sees_verified_levels_but_not_self_ratings(client, story):
     s = story
     viewer = MembershipFactory(organisation=s["t"].pcn_a, role=Role.VIEWER).user
