@@ -5,12 +5,14 @@ of schemes."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from capmap.core.compiled import CompiledQuery
 from capmap.people import policy
 
 from ..models import (
@@ -74,29 +76,7 @@ def lead_scheme_progress(user) -> list[SchemeProgress]:
     if not schemes:
         return []  # most managers lead none: build none of the four queries below
     ids = [scheme.pk for scheme in schemes]
-    confirmed_runs = set(
-        Scheme.objects.filter(
-            pk__in=ids,
-            allocation_runs__in=_confirmed_runs(ids),
-        ).values_list("pk", flat=True)
-    )
-    unconfirmed = dict(
-        SessionLog.objects.filter(
-            participation__placement__scheme_id__in=ids, confirmed_at__isnull=True
-        )
-        .values_list("participation__placement__scheme_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    done: dict[int, list[int]] = defaultdict(list)
-    for scheme_id, half_days in (
-        Participation.objects.filter(placement__scheme_id__in=ids)
-        .values_list("placement__scheme_id")
-        .annotate(n=Sum("sessions__half_days", filter=Q(sessions__confirmed_at__isnull=False)))
-        .order_by()
-        .values_list("placement__scheme_id", "n")
-    ):
-        done[scheme_id].append(half_days or 0)
+    confirmed_runs, unconfirmed, done = _figures_of(ids)
     closing = dict(
         Invitation.objects.filter(
             survey__scheme_id__in=ids,
@@ -129,8 +109,70 @@ def lead_scheme_progress(user) -> list[SchemeProgress]:
     return result
 
 
-def _confirmed_runs(scheme_ids: list[int]) -> QuerySet:
-    return AllocationRun.objects.filter(
-        scheme_id__in=scheme_ids,
+# The figures of the schemes a lead runs, each query built for some schemes by `among`:
+# `field__in=ids`, or `field=id` for one. Most leads run one scheme, and the queries of
+# one are compiled once a process (ADR 0026); the same builders serve both.
+Among = Callable[[str], Q]
+
+
+def _among(ids: list[int]) -> Among:
+    return lambda field: Q(**{f"{field}__in": ids})
+
+
+def _just(pk: int) -> Among:
+    return lambda field: Q(**{field: pk})
+
+
+def _with_confirmed_run(among: Among) -> QuerySet:
+    """The schemes whose allocation a lead has confirmed."""
+    runs = AllocationRun.objects.filter(
+        among("scheme_id"),
         status=RunStatus.CONFIRMED,  # type: ignore[misc]  # annotated by StatusManager
     ).values("pk")
+    return Scheme.objects.filter(among("pk"), allocation_runs__in=runs).values_list("pk", flat=True)
+
+
+def _unconfirmed_sessions(among: Among) -> QuerySet:
+    """(scheme id, sessions logged and not yet confirmed by the mentor)."""
+    return (
+        SessionLog.objects.filter(
+            among("participation__placement__scheme_id"), confirmed_at__isnull=True
+        )
+        .values_list("participation__placement__scheme_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def _confirmed_half_days(among: Among) -> QuerySet:
+    """(scheme id, confirmed half days) of each participant, None for none."""
+    return (
+        Participation.objects.filter(among("placement__scheme_id"))
+        .values_list("placement__scheme_id")
+        .annotate(n=Sum("sessions__half_days", filter=Q(sessions__confirmed_at__isnull=False)))
+        .order_by()
+        .values_list("placement__scheme_id", "n")
+    )
+
+
+_ONE_WITH_CONFIRMED_RUN = CompiledQuery(lambda pk: _with_confirmed_run(_just(pk)), int)
+_ONE_UNCONFIRMED_SESSIONS = CompiledQuery(lambda pk: _unconfirmed_sessions(_just(pk)), int)
+_ONE_CONFIRMED_HALF_DAYS = CompiledQuery(lambda pk: _confirmed_half_days(_just(pk)), int)
+
+
+def _figures_of(ids: list[int]) -> tuple[set[int], dict[int, int], dict[int, list[int]]]:
+    """The schemes with a confirmed allocation, the unconfirmed sessions of each, and the
+    confirmed half days of each participant of each."""
+    if len(ids) == 1:
+        confirmed = _ONE_WITH_CONFIRMED_RUN(ids[0])
+        unconfirmed = _ONE_UNCONFIRMED_SESSIONS(ids[0])
+        half_days = _ONE_CONFIRMED_HALF_DAYS(ids[0])
+    else:
+        among = _among(ids)
+        confirmed = list(_with_confirmed_run(among))
+        unconfirmed = list(_unconfirmed_sessions(among))
+        half_days = list(_confirmed_half_days(among))
+    done: dict[int, list[int]] = defaultdict(list)
+    for scheme_id, n in half_days:
+        done[scheme_id].append(n or 0)
+    return set(confirmed), dict(unconfirmed), done
