@@ -134,3 +134,24 @@ def test_an_empty_box_is_the_box_the_macro_draws_and_a_typed_one_is_never_kept()
     )
     assert not any("Chaudhry" in html for html in cache.values())
     assert any('name="q"' in html for html in cache.values())
+
+
+def test_a_remembered_day_reads_as_djangos_formatter_writes_it_in_the_language_in_use():
+    import datetime
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    render = jinja().from_string("{{ day | date }}|{{ day | date('j F Y') }}").render
+    day = datetime.date(2024, 3, 5)
+    assert render(day=day) == "5 Mar 2024|5 March 2024"
+    assert render(day=day) == f"{date_format(day, 'j M Y')}|{date_format(day, 'j F Y')}"
+    with translation.override("fr"):
+        assert render(day=day).endswith("|5 mars 2024")
+        assert render(day=day) == f"{date_format(day, 'j M Y')}|{date_format(day, 'j F Y')}"
+    assert render(day=day) == "5 Mar 2024|5 March 2024"
+    moment = datetime.datetime(2024, 3, 5, 14, 30, tzinfo=datetime.UTC)
+    assert jinja().from_string("{{ moment | date('j M Y H:i') }}").render(moment=moment) == (
+        date_format(moment, "j M Y H:i")
+    )
+    assert render(day=None) == "|"
