@@ -311,31 +311,40 @@ def segment_name(segment: Segment, *, top_level: int, team: bool = False) -> str
     return text
 
 
+TIP_SIZE = 14  # the tip's lines under the code
+
+
 def _tip(segment: Segment, *, top_level: int, team: bool) -> str:
     """The hub's text for one segment, hidden until the segment has focus or the pointer."""
     lines = [(segment.code or segment.label[:12], 20, "bold")]
     measure = "median" if team else "verified"
-    lines.append((f"{measure} {_number(segment.current)} of {top_level}", 14, "normal"))
+    lines.append((f"{measure} {_number(segment.current)} of {top_level}", TIP_SIZE, "normal"))
     if segment.self_rated is not None:
-        lines.append((f"self-rated {segment.self_rated}", 14, "normal"))
+        lines.append((f"self-rated {segment.self_rated}", TIP_SIZE, "normal"))
     if segment.spread is not None:
         lines.append(
-            (f"middle {_number(segment.spread[0])} to {_number(segment.spread[1])}", 14, "normal")
+            (
+                f"middle {_number(segment.spread[0])} to {_number(segment.spread[1])}",
+                TIP_SIZE,
+                "normal",
+            )
         )
     if segment.required is not None:
-        lines.append((f"required {segment.required}", 14, "normal"))
+        lines.append((f"required {segment.required}", TIP_SIZE, "normal"))
     y = -(len(lines) - 1) * 9
-    parts = ['<g class="app-circle__tip" visibility="hidden" aria-hidden="true">']
+    # The lines share what they can through the group (SVG text inherits it): a page has a
+    # tip for every segment of two circles, and these attributes were half of each.
+    parts = [
+        '<g class="app-circle__tip" visibility="hidden" aria-hidden="true" '
+        f"{_attrs(text_anchor='middle', font_size=TIP_SIZE, fill=TEXT)}>"
+    ]
     for text, size, weight in lines:
-        attributes = _attrs(
-            x=0.0,
+        own = _attrs(
             y=float(y + 5),
-            text_anchor="middle",
-            font_size=size,
-            font_weight=weight,
-            fill=TEXT,
+            font_size=None if size == TIP_SIZE else size,
+            font_weight=None if weight == "normal" else weight,
         )
-        parts.append(f"<text {attributes}>{escape(text)}</text>")
+        parts.append(f"<text {own}>{escape(text)}</text>")
         y += 18
     parts.append("</g>")
     return "".join(parts)

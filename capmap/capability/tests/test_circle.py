@@ -1,5 +1,6 @@
 """The circle of competence drawing: segments and marks, labels that fit, colours, table."""
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -37,6 +38,21 @@ def test_every_segment_is_focusable_with_its_name_and_levels():
         "A.2 Examine: verified level 4 of 4, self-rated 4, required 2",
         "B.1 Teach: verified level 0 of 4, required 1",
     ]
+
+
+def test_each_segments_tip_gives_its_code_in_bold_then_its_levels_line_by_line():
+    svg = str(_draw().svg)
+    tips = re.findall(r'<g class="app-circle__tip"([^>]*)>(.*?)</g>', svg)
+    assert len(tips) == 3
+    shared, lines = tips[0]
+    # What the lines share is said once, on the tip, and SVG text inherits it.
+    assert 'text-anchor="middle"' in shared and f'fill="{circle.TEXT}"' in shared
+    texts = re.findall(r"<text([^>]*)>([^<]*)</text>", lines)
+    assert [text for _, text in texts] == ["A.1", "verified 2 of 4", "self-rated 3", "required 3"]
+    assert 'font-weight="bold"' in texts[0][0] and 'font-size="20"' in texts[0][0]
+    assert all("font-weight" not in own and "font-size" not in own for own, _ in texts[1:])
+    ys = [float(re.search(r'y="([^"]+)"', own).group(1)) for own, _ in texts]
+    assert [b - a for a, b in itertools.pairwise(ys)] == [18.0, 18.0, 18.0]
 
 
 def test_required_marks_are_red_where_short_and_self_ratings_are_dots():
