@@ -1,6 +1,6 @@
 """View-models for the organisation and audit pages, so templates hold no logic."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -18,13 +18,14 @@ from capmap.core.links import url_for_each
 
 from . import scoping
 from .models import Organisation, OrganisationKind
+from .selectors import TreeOrganisation
 
 MAX_INDENT = 4  # deepest indentation class in capmap.css
 
 
 @dataclass(frozen=True)
 class TreeRow:
-    organisation: Organisation
+    organisation: TreeOrganisation
     level: int
     parent_name: str
 
@@ -78,7 +79,7 @@ def _tree_row_html(row: TreeRow, href: Callable[[int], str]) -> str:
     )
 
 
-def tree_rows(user, organisations: list[Organisation]) -> TreeTable:
+def tree_rows(user, organisations: list[TreeOrganisation]) -> TreeTable:
     """Each organisation with its depth below the top of what the user can see.
 
     The depth counts the organisation's ancestors inside the user's scope, so a PCN
@@ -86,12 +87,22 @@ def tree_rows(user, organisations: list[Organisation]) -> TreeTable:
     """
     scope = scoping.scope_paths(user, scoping.VIEW_ORGANISATION)
     names = {org.pk: org.name for org in organisations}
-    rows = []
-    for org in organisations:
-        ancestors = org.ancestor_paths()[:-1]
-        level = sum(1 for a in ancestors if any(a.startswith(s) for s in scope))
-        rows.append(TreeRow(org, level, names.get(org.parent_id, "")))
-    return TreeTable(rows)
+    return TreeTable(
+        [
+            TreeRow(org, ancestors_in_scope(org.path, scope), names.get(org.parent_id, ""))
+            for org in organisations
+        ]
+    )
+
+
+def ancestors_in_scope(path: str, scope: Iterable[str]) -> int:
+    """How many organisations above the one at `path` lie inside `scope` (paths whose
+    subtrees the user sees): those from the outermost scope root above it down. Counted
+    from the paths' depths, not ancestor by ancestor: an ICS's table has 440 rows."""
+    roots = [root for root in scope if path.startswith(root)]
+    if not roots:
+        return 0
+    return Organisation.depth_of(path) - min(Organisation.depth_of(root) for root in roots)
 
 
 # --- Audit trail -----------------------------------------------------------------------
