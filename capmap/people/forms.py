@@ -27,37 +27,57 @@ def organisation_label(name: str, ods_code: str | None) -> str:
     return f"{name} ({ods_code})" if ods_code else name
 
 
-class _OrganisationOptions(ModelChoiceIterator):
-    """The options from three columns, not an Organisation each: an ICS lead's people
-    page offers 440 on every page. A chosen one is still read through the queryset."""
+class _OptionsFromColumns(ModelChoiceIterator):
+    """A field's options read as a few columns, not a model each: the people page offers
+    an ICS's 440 organisations and every job role on every page. The field names the
+    columns (`option_columns`: the value first) and words the label (`option_label`); a
+    chosen option is still read through the queryset."""
 
     def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for pk, name, ods_code in self.queryset.values_list("pk", "name", "ods_code"):
-            yield (pk, organisation_label(name, ods_code))
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        for value, *shown in self.queryset.values_list(*field.option_columns):
+            yield (value, field.option_label(*shown))
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
-    iterator = _OrganisationOptions
+    iterator = _OptionsFromColumns
+    option_columns = ("pk", "name", "ods_code")
+
+    @staticmethod
+    def option_label(name: str, ods_code: str | None) -> str:
+        return organisation_label(name, ods_code)
 
     def label_from_instance(self, obj: Organisation) -> str:
         return organisation_label(obj.name, obj.ods_code)
 
 
+class JobRoleBySlugField(forms.ModelChoiceField):
+    """A job role chosen by its slug (a search's address reads `job_role=pharmacist`)."""
+
+    iterator = _OptionsFromColumns
+    option_columns = ("slug", "name")
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=selectors.job_roles(), to_field_name="slug", **kwargs)
+
+    @staticmethod
+    def option_label(name: str) -> str:
+        return name  # JobRole.__str__
+
+
 class OrganisationsChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
-        return f"{obj.name} ({obj.ods_code})" if obj.ods_code else obj.name
+        return organisation_label(obj.name, obj.ods_code)
 
 
 class PeopleFilterForm(PlainForm):
     q = forms.CharField(
         label="Search", required=False, help_text="Name, e-mail address or registration number."
     )
-    job_role = forms.ModelChoiceField(
+    job_role = JobRoleBySlugField(
         label="Job role",
-        queryset=selectors.job_roles(),
-        to_field_name="slug",
         required=False,
         empty_label="Any job role",
     )

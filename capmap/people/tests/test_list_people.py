@@ -1,6 +1,7 @@
 """The people list: scoped, searchable, filterable, sortable and paginated."""
 
 import datetime
+import re
 
 import pytest
 
@@ -84,6 +85,18 @@ def test_filters_by_job_role_organisation_and_employment_status(client, t):
     assert "Leaver" in page and "Pharmacist," not in page
     page = _page(client, manager, status="in_post")
     assert "Leaver" not in page and "Pharmacist" in page
+
+
+def test_the_job_role_filter_offers_every_role_by_name_and_keeps_the_one_chosen(client, t):
+    from capmap.people.models import JobRole
+
+    PersonFactory(last_name="Paramedic", employer=t.pcn_a, job_role=job_role("paramedic"))
+    page = _page(client, manager_of(t.pcn_a), job_role="paramedic")
+    select = re.search(r'<select[^>]*name="job_role".*?</select>', page, re.S).group(0)
+    options = re.findall(r'<option value="([^"]*)"( selected)?[^>]*>([^<]*)</option>', select)
+    roles = list(JobRole.objects.order_by("name").values_list("slug", "name"))
+    assert [(value, text) for value, _, text in options] == [("", "Any job role"), *roles]
+    assert [value for value, chosen, _ in options if chosen] == ["paramedic"]
 
 
 def test_sorts_by_start_date_descending(client, t):
