@@ -4,6 +4,7 @@ from django import forms
 
 from capmap.core.forms import PlainForm
 from capmap.frameworks.models import CarePathway
+from capmap.people.forms import JobRoleChoiceField
 from capmap.people.models import JobRole
 
 SORT_CHOICES = [("name", "Name"), ("gaps", "Most levels short first"), ("role", "Job role")]
@@ -67,9 +68,8 @@ class HeatmapFilterForm(PlainForm):
 
 
 class TrainingNeedsFilterForm(PlainForm):
-    job_role = forms.ModelChoiceField(
+    job_role = JobRoleChoiceField(
         label="Job role",
-        queryset=JobRole.objects.order_by("name"),
         required=False,
         empty_label="All roles",
     )

@@ -3,15 +3,15 @@ from decimal import Decimal
 from django import forms
 
 from capmap.core.forms import PlainForm
+from capmap.people.forms import JobRoleChoiceField
 from capmap.people.models import JobRole
 
 from .models import ActivityType, Better, PeriodKind, Unit
 
 
 class DashboardFilterForm(PlainForm):
-    job_role = forms.ModelChoiceField(
-        label="Role", queryset=JobRole.objects.none(), required=False, empty_label="All roles"
-    )
+    # The roles offered are the caller's (`roles`), set when the form is made.
+    job_role = JobRoleChoiceField(label="Role", required=False, empty_label="All roles")
     months = forms.TypedChoiceField(
         label="Months to show",
         choices=[(3, "3"), (6, "6"), (12, "12"), (24, "24")],
@@ -82,9 +82,8 @@ class ActivityTypeForm(PlainForm):
     name = forms.CharField(
         label="Name", max_length=150, error_messages={"required": "Enter the name of the activity."}
     )
-    job_role = forms.ModelChoiceField(
+    job_role = JobRoleChoiceField(
         label="Job role",
-        queryset=JobRole.objects.order_by("name"),
         error_messages={"required": "Choose the job role that does this activity."},
     )
     description = forms.CharField(

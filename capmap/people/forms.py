@@ -53,14 +53,16 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         return organisation_label(obj.name, obj.ods_code)
 
 
-class JobRoleBySlugField(forms.ModelChoiceField):
-    """A job role chosen by its slug (a search's address reads `job_role=pharmacist`)."""
+class JobRoleChoiceField(forms.ModelChoiceField):
+    """A job role, by primary key or `by="slug"` (a search's address then reads
+    `job_role=pharmacist`); its options are read as that column and the name."""
 
     iterator = _OptionsFromColumns
-    option_columns = ("slug", "name")
 
-    def __init__(self, **kwargs):
-        super().__init__(queryset=selectors.job_roles(), to_field_name="slug", **kwargs)
+    def __init__(self, *, by: str = "pk", **kwargs):
+        to_field_name = None if by == "pk" else by
+        super().__init__(queryset=selectors.job_roles(), to_field_name=to_field_name, **kwargs)
+        self.option_columns = (by, "name")
 
     @staticmethod
     def option_label(name: str) -> str:
@@ -76,7 +78,8 @@ class PeopleFilterForm(PlainForm):
     q = forms.CharField(
         label="Search", required=False, help_text="Name, e-mail address or registration number."
     )
-    job_role = JobRoleBySlugField(
+    job_role = JobRoleChoiceField(
+        by="slug",
         label="Job role",
         required=False,
         empty_label="Any job role",
@@ -133,9 +136,8 @@ class PersonForm(PlainForm):
         help_text="The e-mail address this person signs in to Capmap with, "
         "if they have an account in your organisations.",
     )
-    job_role = forms.ModelChoiceField(
+    job_role = JobRoleChoiceField(
         label="Job role",
-        queryset=selectors.job_roles(),
         empty_label="Choose a job role",
         error_messages={"required": "Choose the person's job role."},
     )
