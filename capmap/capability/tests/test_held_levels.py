@@ -313,7 +313,9 @@ def test_compacting_never_waits_for_a_transaction_still_writing():
         with writer.cursor() as cursor:
             cursor.execute(f"SELECT {held_levels.PG_SLOT}")
             slot = cursor.fetchone()[0]
-            spread_over_slots((slot, 12 if slot != 12 else 13, 14, 15))
+            # Three other slots: the writer's own is whatever its connection hashes to.
+            others = [other for other in (12, 13, 14, 15) if other != slot][:3]
+            spread_over_slots((slot, *others))
             # Still uncommitted: the rows of its slot that it adds to are held.
             cursor.execute(
                 "UPDATE assessments_currentcapability SET level = level WHERE id IN "
