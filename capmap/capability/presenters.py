@@ -206,8 +206,8 @@ class HeatmapPresenter:
 
     @property
     def body(self) -> Markup:
-        """The map's rows drawn in one pass: a person's name and what they meet, then the
-        cells (`rows`). The template's loop over fifty rows was a tenth of the page."""
+        """The map's rows drawn in one pass, as the page's cells already were: a person's
+        name and what they meet, then the cells (`rows`)."""
         return Markup("".join(map(_heatmap_row_html, self.rows)))  # noqa: S704 - escaped
 
     def _about(self, person) -> str:
@@ -260,9 +260,9 @@ class TrainingNeedsPresenter:
         self.needs = needs
 
     def body(self, essential_tag: Markup, desirable_tag: Markup) -> Markup:
-        """The table's rows ranked, drawn in one pass: an ICS has a few hundred, and the
-        template's loop was four fifths of the page's time. The Need column shows the
-        template's own NHS.UK tags."""
+        """The table's rows ranked, drawn in one pass: an ICS has a few hundred, and
+        drawing them through the template's loop was a third of the page's CPU. The Need
+        column shows the template's own NHS.UK tags."""
         training = reverse("development:list_training")
         tags = (desirable_tag, essential_tag)
         return Markup(  # noqa: S704 - every value is escaped, the tags are the template's
