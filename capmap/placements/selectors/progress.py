@@ -110,8 +110,9 @@ def lead_scheme_progress(user) -> list[SchemeProgress]:
 
 
 # The figures of the schemes a lead runs, each query built for some schemes by `among`:
-# `field__in=ids`, or `field=id` for one. Most leads run one scheme, and the queries of
-# one are compiled once a process (ADR 0026); the same builders serve both.
+# `field__in=ids`, or `field=id` for one. A lead of one scheme (the demo's programme
+# lead) is read through queries compiled once a process (ADR 0026); the same builders
+# serve both, so the two cannot disagree on what they count.
 Among = Callable[[str], Q]
 
 
