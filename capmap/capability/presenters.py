@@ -16,8 +16,8 @@ from capmap.core.cells import DrawnRows, cell_heading
 from capmap.core.charts import ChartTable
 from capmap.core.links import url_for_each
 from capmap.core.spreadsheets import Sheet, SheetTable
-from capmap.organisations.models import Organisation, OrganisationKind
-from capmap.organisations.presenters import pagination
+from capmap.organisations.models import Organisation
+from capmap.organisations.presenters import MAX_INDENT, kind_label, pagination
 
 from . import circle, gaps
 from .forms import HeatmapView
@@ -333,9 +333,6 @@ def _need_row_html(rank: int, need: TrainingNeed, training: str, tag: Markup) ->
     )
 
 
-_KIND_LABELS = {str(value): str(label) for value, label in OrganisationKind.choices}
-
-
 @dataclass(frozen=True, slots=True)
 class TeamRow:
     """An organisation on the teams page: its name, kind and indentation."""
@@ -343,7 +340,7 @@ class TeamRow:
     pk: int
     name: str
     kind: str
-    depth: int  # capped at 4, the deepest indentation class
+    depth: int  # capped at MAX_INDENT, the deepest indentation class
 
 
 class TeamTable(DrawnRows[TeamRow]):
@@ -389,7 +386,7 @@ def team_rows(rows: list[tuple[int, str, str, str]]) -> TeamTable:
     """selectors.team_list's (pk, name, kind, path) rows as the teams table shows them."""
     return TeamTable(
         [
-            TeamRow(pk, name, _KIND_LABELS.get(kind, kind), min(Organisation.depth_of(path), 4))
+            TeamRow(pk, name, kind_label(kind), min(Organisation.depth_of(path), MAX_INDENT))
             for pk, name, kind, path in rows
         ]
     )

@@ -35,12 +35,16 @@ class TreeRow:
 
     @property
     def kind(self) -> str:
-        # The choice's label, as get_kind_display() gives it, without that method's
-        # per-call hashing of the choices (a tenth of a 440-row page).
-        return _KIND_LABELS.get(self.organisation.kind, self.organisation.kind)
+        return kind_label(self.organisation.kind)
 
 
 _KIND_LABELS = {str(value): str(label) for value, label in OrganisationKind.choices}
+
+
+def kind_label(kind: str) -> str:
+    """The kind's label, as get_kind_display() gives it, without that method's per-call
+    hashing of the choices (a tenth of a 440-row page): for rows read as values."""
+    return _KIND_LABELS.get(kind, kind)
 
 
 _NAME, _KIND, _ODS, _STAFF = (cell_heading(text) for text in ("Name", "Kind", "ODS code", "Staff"))
