@@ -192,6 +192,12 @@ class Grant:
         policy already holds about them (False when that needs the database)."""
         return False
 
+    def admits_everything(self, actor: Any) -> bool:
+        """True when the grant admits every row for this actor. The rule's filter is then
+        no filter: an empty `Q()` would vanish from the OR of the grants (Django drops an
+        empty operand), leaving only what the other grants admit."""
+        return False
+
 
 @dataclass(frozen=True)
 class Oneself(Grant):
@@ -320,7 +326,7 @@ class SharedLibrary(Grant):
 
 @dataclass(frozen=True)
 class Superuser(Grant):
-    """System administrators keep the shared library."""
+    """System administrators see every row (frameworks only)."""
 
     def q(self, actor: Any, via: str) -> Q:
         return Q() if actor.is_superuser else NOTHING
@@ -330,6 +336,27 @@ class Superuser(Grant):
 
     def admits_nothing(self, actor: Any) -> bool:
         return not actor.is_superuser
+
+    def admits_everything(self, actor: Any) -> bool:
+        return bool(actor.is_superuser)
+
+
+@dataclass(frozen=True)
+class KeepsSharedLibrary(Grant):
+    """System administrators author the shared library, which has no owner: the grant
+    admits no organisation, only `allows(actor, AUTHOR_FRAMEWORKS, None)`."""
+
+    def q(self, actor: Any, via: str) -> Q:
+        return NOTHING
+
+    def holds(self, actor: Any, obj: Model) -> bool | None:
+        return False
+
+    def admits_nothing(self, actor: Any) -> bool:
+        return not actor.is_superuser
+
+    def keeps_library(self, actor: Any) -> bool:
+        return bool(actor.is_superuser)
 
 
 def _employer_of(actor: Any) -> Organisation | None:
@@ -390,7 +417,9 @@ RULES: dict[str, Rule] = {
     MENTOR_PARTICIPATION: Rule((ThroughSupervision(),)),
     LOG_SESSION: Rule((Oneself("application__applicant__user"),)),
     VIEW_FRAMEWORK: Rule((Superuser(), SharedLibrary(), Over(VIEW_ORGANISATION, "owner__path"))),
-    AUTHOR_FRAMEWORKS: Rule((Superuser(), Over(AUTHOR_FRAMEWORKS))),
+    # ADR 0005: admins and managers author for their organisations; superusers keep the
+    # shared library, and author for an organisation only through a role there.
+    AUTHOR_FRAMEWORKS: Rule((KeepsSharedLibrary(), Over(AUTHOR_FRAMEWORKS))),
 }
 # People's rights over their data (capmap.privacy): the person exports their own record;
 # an admin over their employer (manage_organisations) exports, corrects or erases it.
@@ -425,7 +454,10 @@ def allowed_q(actor: Any, action: str, via: str = "") -> Q:
         return Q()
     if not _signed_in(actor):
         return NOTHING
-    q = reduce(or_, (grant.q(actor, via) for grant in rule.grants))
+    if any(grant.admits_everything(actor) for grant in rule.grants):
+        q = Q()
+    else:
+        q = reduce(or_, (grant.q(actor, via) for grant in rule.grants))
     if rule.never_self:
         q &= ~Q(**{f"{via}{rule.never_self}": actor})
     return q
@@ -442,7 +474,10 @@ def allows(actor: Any, action: str, obj: Model | None) -> bool:
     if not _signed_in(actor):
         return False
     if obj is None:
-        return action == AUTHOR_FRAMEWORKS and bool(actor.is_superuser)
+        return any(
+            isinstance(grant, KeepsSharedLibrary) and grant.keeps_library(actor)
+            for grant in rule.grants
+        )
     if rule.never_self and getattr(obj, f"{rule.never_self}_id", None) == actor.pk:
         return False
     undecided: list[Grant] = []
@@ -553,7 +588,7 @@ def allows_anywhere(actor: Any, action: str) -> bool:
     if not _signed_in(actor):
         return False
     return any(
-        (isinstance(grant, Superuser) and actor.is_superuser)
+        (isinstance(grant, Superuser | KeepsSharedLibrary) and actor.is_superuser)
         or (isinstance(grant, Over) and scoping.can_anywhere(actor, grant.permission))
         for grant in _rule(action).grants
     )

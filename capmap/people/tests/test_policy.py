@@ -194,6 +194,22 @@ def test_the_shared_library_is_open_to_everyone_signed_in_and_changed_by_superus
     assert policy.allows(superuser, policy.AUTHOR_FRAMEWORKS, None)
 
 
+def test_a_superuser_sees_every_framework_and_authors_only_the_library_and_where_they_manage(w):
+    """ADR 0005: superusers see all frameworks; they author the shared library, and an
+    organisation's own only through a role there. The list and the yes/no agree."""
+    owned = Framework.objects.create(title="Far away", slug="far-away", owner=w.other_ics)
+    superuser = UserFactory(is_superuser=True)
+    assert decide(superuser, policy.VIEW_FRAMEWORK, owned)
+    assert not decide(superuser, policy.AUTHOR_FRAMEWORKS, w.other_ics)
+    assert policy.allows_anywhere(superuser, policy.AUTHOR_FRAMEWORKS)
+    MembershipFactory(user=superuser, organisation=w.t.pcn_a, role=Role.MANAGER)
+    policy.forget_scope(superuser)
+    assert decide(superuser, policy.AUTHOR_FRAMEWORKS, w.t.pcn_a)
+    assert not decide(superuser, policy.AUTHOR_FRAMEWORKS, w.other_ics)
+    authored = set(policy.organisations(superuser, policy.AUTHOR_FRAMEWORKS))
+    assert authored == set(Organisation.objects.filter(path__startswith=w.t.pcn_a.path))
+
+
 def test_an_owned_framework_is_seen_over_its_owner_and_authored_by_its_managers(w):
     owned = Framework.objects.create(title="Riverside", slug="riverside", owner=w.t.pcn_a)
     seen = {n for n, u in w.users.items() if decide(u, policy.VIEW_FRAMEWORK, owned)}
