@@ -348,6 +348,10 @@ world_plans = st.fixed_dictionaries(
             ),
             max_size=4,
         ),
+        # which of users 0..2 are superusers (system administrators)
+        "superusers": st.lists(st.booleans(), min_size=3, max_size=3),
+        # owner index of a few frameworks, None for the shared library
+        "frameworks": st.lists(st.one_of(st.none(), st.integers(0, 5)), max_size=3),
     }
 )
 
@@ -355,7 +359,7 @@ world_plans = st.fixed_dictionaries(
 class TestListsAndDetailsAgree(TestCase):
     @settings(max_examples=25, deadline=None)
     @given(plan=world_plans)
-    def test_every_person_action_gives_the_same_answer_as_a_filter_and_for_one_person(self, plan):
+    def test_every_action_gives_the_same_answer_as_a_filter_and_for_one_object(self, plan):
         ics = Organisation.objects.create(name="ICS", kind=OrganisationKind.ICS)
         pcns = [
             Organisation.objects.create(name=f"PCN {n}", kind=OrganisationKind.PCN, parent=ics)
@@ -369,7 +373,7 @@ class TestListsAndDetailsAgree(TestCase):
         ]
         trust = Organisation.objects.create(name="Trust", kind=OrganisationKind.TRUST, parent=ics)
         organisations = [ics, *pcns, *practices, trust]
-        users = [UserFactory() for _ in range(3)]
+        users = [UserFactory(is_superuser=flag) for flag in plan["superusers"]]
         for user_index, organisation_index, role in plan["memberships"]:
             Membership.objects.update_or_create(
                 user=users[user_index],
@@ -391,11 +395,26 @@ class TestListsAndDetailsAgree(TestCase):
                 starts_on=starts_on,
                 ends_on=None if length is None else starts_on + length * DAY,
             )
+        frameworks = [
+            Framework.objects.create(
+                title=f"Framework {n}",
+                slug=f"framework-{n}",
+                owner=None if owner is None else organisations[owner],
+            )
+            for n, owner in enumerate(plan["frameworks"])
+        ]
         for user in users:
             for action in PERSON_ACTIONS:
                 listed = set(Person.objects.filter(policy.allowed_q(user, action)))
                 single = {person for person in people if policy.allows(user, action, person)}
                 assert listed == single, action
+            for action in policy.ORGANISATION_ACTIONS:
+                listed = set(Organisation.objects.filter(policy.allowed_q(user, action)))
+                single = {o for o in organisations if policy.allows(user, action, o)}
+                assert listed == single, action
+            listed = set(Framework.objects.filter(policy.allowed_q(user, policy.VIEW_FRAMEWORK)))
+            single = {f for f in frameworks if policy.allows(user, policy.VIEW_FRAMEWORK, f)}
+            assert listed == single, policy.VIEW_FRAMEWORK
 
 
 def _rows_by_query(user) -> tuple[int, ...]:
