@@ -2,7 +2,7 @@ from django import forms
 
 from capmap.core.forms import PlainForm
 from capmap.frameworks.models import Competency
-from capmap.people import policy
+from capmap.frameworks.selectors import authoring_owner_choices
 
 from .models import CLOSING_STATES, OPEN_OBJECTIVE_STATES, ObjectiveState, TrainingFormat
 
@@ -64,15 +64,6 @@ class CloseObjectiveForm(PlainForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter a note saying how the objective went"},
     )
-
-
-def owner_choices(user) -> list[tuple[str, str]]:
-    """Whose catalogue a new course joins: organisations the user keeps training for, and
-    the shared library for system administrators."""
-    choices = [(str(o.pk), o.name) for o in policy.organisations(user, policy.AUTHOR_FRAMEWORKS)]
-    if user.is_superuser:
-        choices.insert(0, ("library", "The shared library"))
-    return choices
 
 
 class TrainingForm(PlainForm):
@@ -137,7 +128,7 @@ class TrainingForm(PlainForm):
         super().__init__(*args, **kwargs)
         self.competency_rows = list(competencies)
         self.fields["competencies"].choices = [(str(c.pk), str(c)) for c in self.competency_rows]
-        self.fields["owner"].choices = owner_choices(user)
+        self.fields["owner"].choices = authoring_owner_choices(user)
         if editing:  # a course stays in the catalogue it was added to
             del self.fields["owner"]
 

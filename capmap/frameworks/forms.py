@@ -3,7 +3,8 @@ import re
 from django import forms
 
 from capmap.core.forms import PlainForm
-from capmap.people import policy
+
+from .selectors import authoring_owner_choices
 
 
 class ImportForm(PlainForm):
@@ -15,7 +16,7 @@ class ImportForm(PlainForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = _owner_choices(user)
+        self.fields["owner"].choices = authoring_owner_choices(user)
 
 
 class CompetencyForm(PlainForm):
@@ -56,13 +57,6 @@ class DomainForm(PlainForm):
     title = forms.CharField(label="Domain title", max_length=500)
 
 
-def _owner_choices(user) -> list[tuple[str, str]]:
-    choices = [(str(o.pk), o.name) for o in policy.organisations(user, policy.AUTHOR_FRAMEWORKS)]
-    if user.is_superuser:
-        choices.insert(0, ("library", "The shared library"))
-    return choices
-
-
 class RoleProfileForm(PlainForm):
     job_role = forms.ChoiceField(label="Job role")
     stage = forms.CharField(
@@ -78,7 +72,7 @@ class RoleProfileForm(PlainForm):
     def __init__(self, *args, user, job_roles, levels, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["job_role"].choices = [(str(r.pk), r.name) for r in job_roles]
-        self.fields["owner"].choices = _owner_choices(user)
+        self.fields["owner"].choices = authoring_owner_choices(user)
         self.fields["default_level"].choices = [
             (level.value, f"{level.value} {level.label}") for level in levels
         ]
@@ -152,7 +146,7 @@ class FrameworkForm(PlainForm):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {"levels": default_levels_text()})
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = _owner_choices(user)
+        self.fields["owner"].choices = authoring_owner_choices(user)
 
     def clean_levels(self):
         from .case import ScaleLevel
@@ -189,7 +183,7 @@ class PathwayForm(PlainForm):
 
     def __init__(self, *args, user, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = _owner_choices(user)
+        self.fields["owner"].choices = authoring_owner_choices(user)
         if editing:  # the slug and the owner are fixed once the pathway exists
             del self.fields["slug"]
             del self.fields["owner"]

@@ -179,13 +179,26 @@ def domains_of(version: FrameworkVersion) -> QuerySet[Domain]:
     return Domain.objects.filter(version=version)
 
 
+# The owner field's value for the shared library, which has no owner organisation.
+LIBRARY = "library"
+
+
+def authoring_owner_choices(user) -> list[tuple[str, str]]:
+    """Whose a new framework, profile, pathway or course can be: the organisations the user
+    authors for, and the shared library for those the policy lets keep it."""
+    choices = [(str(o.pk), o.name) for o in policy.organisations(user, policy.AUTHOR_FRAMEWORKS)]
+    if policy.allows(user, policy.AUTHOR_FRAMEWORKS, None):
+        choices.insert(0, (LIBRARY, "The shared library"))
+    return choices
+
+
 def authoring_owner(user, value: str):
-    """The owner chosen on the import page: "library" (None) or an organisation the user
-    may author for; raises NotPermitted otherwise."""
+    """The owner chosen from `authoring_owner_choices`: None for the shared library, or an
+    organisation the user may author for; raises NotPermitted otherwise."""
     from capmap.core.exceptions import NotPermitted
 
-    if value == "library":
-        if not user.is_superuser:
+    if value == LIBRARY:
+        if not policy.allows(user, policy.AUTHOR_FRAMEWORKS, None):
             raise NotPermitted("Only a system administrator can add to the shared library.")
         return None
     found = policy.organisations(user, policy.AUTHOR_FRAMEWORKS).filter(pk=value).first()

@@ -47,6 +47,11 @@ def _refresh_subtree_paths(organisation: Organisation, old_path: str) -> None:
 
 
 @transaction.atomic
+def may_add_top_level_organisations(actor) -> bool:
+    """Only system administrators add an integrated care system, the top of a tree."""
+    return bool(getattr(actor, "is_superuser", False))
+
+
 def create_organisation(
     *,
     actor,
@@ -57,7 +62,7 @@ def create_organisation(
     hard_to_recruit: bool = False,
 ) -> Organisation:
     if parent is None:
-        if not actor.is_superuser:
+        if not may_add_top_level_organisations(actor):
             raise NotPermitted("Only a system administrator can add a new integrated care system.")
     elif not scoping.can(actor, scoping.MANAGE_ORGANISATIONS, parent):
         raise NotPermitted("You cannot add organisations here.")

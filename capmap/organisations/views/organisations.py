@@ -82,7 +82,7 @@ def create_organisation(request: HttpRequest) -> HttpResponse:
         posted(request),
         initial=initial,
         parents=parents,
-        top_level_allowed=request.user.is_superuser,
+        top_level_allowed=services.may_add_top_level_organisations(request.user),
     )
     if form.is_valid():
         organisation = run_service(
