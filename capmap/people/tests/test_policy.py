@@ -356,65 +356,150 @@ world_plans = st.fixed_dictionaries(
 )
 
 
+def _small_world(plan) -> SimpleNamespace:
+    """An ICS with two PCNs, a practice in each and a trust; three users with the plan's
+    memberships and superuser flags; up to four people, some of them users; supervisions."""
+    # The factory gives each its materialised path, as the services do; the roles' reach
+    # down the tree is what these worlds test.
+    ics = OrganisationFactory(name="ICS", kind=OrganisationKind.ICS)
+    pcns = [
+        OrganisationFactory(name=f"PCN {n}", kind=OrganisationKind.PCN, parent=ics)
+        for n in range(2)
+    ]
+    practices = [
+        OrganisationFactory(
+            name=f"Practice {n}", kind=OrganisationKind.PRACTICE, parent=pcns[n % 2]
+        )
+        for n in range(2)
+    ]
+    trust = OrganisationFactory(name="Trust", kind=OrganisationKind.TRUST, parent=ics)
+    organisations = [ics, *pcns, *practices, trust]
+    assert all(o.path == o.expected_path() for o in organisations)
+    users = [UserFactory(is_superuser=flag) for flag in plan["superusers"]]
+    for user_index, organisation_index, role in plan["memberships"]:
+        Membership.objects.update_or_create(
+            user=users[user_index],
+            organisation=organisations[organisation_index],
+            defaults={"role": role},
+        )
+    people, linked = [], set()
+    for employer_index, user_index in plan["people"]:
+        user = users[user_index] if user_index is not None else None
+        if user_index in linked:
+            user = None
+        linked.add(user_index)
+        people.append(PersonFactory(employer=organisations[employer_index], user=user))
+    supervisions = [
+        SupervisionFactory(
+            person=people[person_index % len(people)],
+            supervisor=users[user_index],
+            starts_on=TODAY + start * DAY,
+            ends_on=None if length is None else TODAY + (start + length) * DAY,
+        )
+        for user_index, person_index, start, length in plan["supervisions"]
+    ]
+    return SimpleNamespace(
+        organisations=organisations, users=users, people=people, supervisions=supervisions
+    )
+
+
+def _assert_lists_agree(users, action: str, objects: list) -> None:
+    """For each user, the rows the filter admits are the objects the yes/no admits."""
+    model = type(objects[0])
+    for user in users:
+        listed = set(model.objects.filter(policy.allowed_q(user, action)))
+        single = {obj for obj in objects if policy.allows(user, action, obj)}
+        assert listed == single, action
+
+
+SCHEME_ACTIONS = [policy.VIEW_SCHEME, policy.LEAD_SCHEME, policy.APPLY_TO_SCHEME]
+PARTICIPATION_ACTIONS = [
+    policy.VIEW_PARTICIPATION,
+    policy.MENTOR_PARTICIPATION,
+    policy.LOG_SESSION,
+]
+
+scheme_plans = st.fixed_dictionaries(
+    {
+        # (owner index, status) of up to two schemes, each with one placement
+        "schemes": st.lists(
+            st.tuples(st.integers(0, 5), st.sampled_from(SchemeStatus.values)),
+            min_size=1,
+            max_size=2,
+        ),
+        # the placement's mentor: user index
+        "mentors": st.lists(st.integers(0, 2), min_size=2, max_size=2),
+        # (scheme index, person index, supervision index or None: placed with it)
+        "applications": st.lists(
+            st.tuples(
+                st.integers(0, 1), st.integers(0, 3), st.one_of(st.none(), st.integers(0, 3))
+            ),
+            max_size=3,
+        ),
+    }
+)
+
+
 class TestListsAndDetailsAgree(TestCase):
     @settings(max_examples=25, deadline=None)
     @given(plan=world_plans)
     def test_every_action_gives_the_same_answer_as_a_filter_and_for_one_object(self, plan):
-        ics = Organisation.objects.create(name="ICS", kind=OrganisationKind.ICS)
-        pcns = [
-            Organisation.objects.create(name=f"PCN {n}", kind=OrganisationKind.PCN, parent=ics)
-            for n in range(2)
-        ]
-        practices = [
-            Organisation.objects.create(
-                name=f"Practice {n}", kind=OrganisationKind.PRACTICE, parent=pcns[n % 2]
-            )
-            for n in range(2)
-        ]
-        trust = Organisation.objects.create(name="Trust", kind=OrganisationKind.TRUST, parent=ics)
-        organisations = [ics, *pcns, *practices, trust]
-        users = [UserFactory(is_superuser=flag) for flag in plan["superusers"]]
-        for user_index, organisation_index, role in plan["memberships"]:
-            Membership.objects.update_or_create(
-                user=users[user_index],
-                organisation=organisations[organisation_index],
-                defaults={"role": role},
-            )
-        people, linked = [], set()
-        for employer_index, user_index in plan["people"]:
-            user = users[user_index] if user_index is not None else None
-            if user_index in linked:
-                user = None
-            linked.add(user_index)
-            people.append(PersonFactory(employer=organisations[employer_index], user=user))
-        for user_index, person_index, start, length in plan["supervisions"]:
-            starts_on = TODAY + start * DAY
-            SupervisionFactory(
-                person=people[person_index % len(people)],
-                supervisor=users[user_index],
-                starts_on=starts_on,
-                ends_on=None if length is None else starts_on + length * DAY,
-            )
+        world = _small_world(plan)
+        for action in PERSON_ACTIONS:
+            _assert_lists_agree(world.users, action, world.people)
+        for action in policy.ORGANISATION_ACTIONS:
+            _assert_lists_agree(world.users, action, world.organisations)
         frameworks = [
             Framework.objects.create(
                 title=f"Framework {n}",
                 slug=f"framework-{n}",
-                owner=None if owner is None else organisations[owner],
+                owner=None if owner is None else world.organisations[owner],
             )
             for n, owner in enumerate(plan["frameworks"])
         ]
-        for user in users:
-            for action in PERSON_ACTIONS:
-                listed = set(Person.objects.filter(policy.allowed_q(user, action)))
-                single = {person for person in people if policy.allows(user, action, person)}
-                assert listed == single, action
-            for action in policy.ORGANISATION_ACTIONS:
-                listed = set(Organisation.objects.filter(policy.allowed_q(user, action)))
-                single = {o for o in organisations if policy.allows(user, action, o)}
-                assert listed == single, action
-            listed = set(Framework.objects.filter(policy.allowed_q(user, policy.VIEW_FRAMEWORK)))
-            single = {f for f in frameworks if policy.allows(user, policy.VIEW_FRAMEWORK, f)}
-            assert listed == single, policy.VIEW_FRAMEWORK
+        if frameworks:
+            _assert_lists_agree(world.users, policy.VIEW_FRAMEWORK, frameworks)
+
+    @settings(max_examples=25, deadline=None)
+    @given(plan=world_plans, schemes=scheme_plans)
+    def test_every_scheme_action_gives_the_same_answer_as_a_filter_and_for_one_object(
+        self, plan, schemes
+    ):
+        from capmap.placements.models import AllocationRun, Application
+
+        world = _small_world(plan)
+        made, placed = [], []
+        for n, (owner, status) in enumerate(schemes["schemes"]):
+            scheme = SchemeFactory(owner=world.organisations[owner], status=status)
+            mentor = world.users[schemes["mentors"][n]]
+            made.append((scheme, PlacementFactory(scheme=scheme, mentor=mentor)))
+        applied = set()
+        for scheme_index, person_index, supervision_index in schemes["applications"]:
+            scheme, placement = made[scheme_index % len(made)]
+            applicant = world.people[person_index % len(world.people)]
+            if (scheme.pk, applicant.pk) in applied:
+                continue
+            applied.add((scheme.pk, applicant.pk))
+            application = Application.objects.create(
+                scheme=scheme, applicant=applicant, statement="Keen"
+            )
+            if supervision_index is None or supervision_index >= len(world.supervisions):
+                continue
+            supervision = world.supervisions[supervision_index]
+            if Participation.objects.filter(supervision=supervision).exists():
+                continue
+            run = AllocationRun.objects.create(
+                scheme=scheme, algorithm="stable", seed=1, instance={}, result={}
+            )
+            placed.append(
+                Participation.objects.create(
+                    application=application, placement=placement, run=run, supervision=supervision
+                )
+            )
+        for action in SCHEME_ACTIONS:
+            _assert_lists_agree(world.users, action, [scheme for scheme, _ in made])
+        for action in PARTICIPATION_ACTIONS if placed else []:
+            _assert_lists_agree(world.users, action, placed)
 
 
 def _rows_by_query(user) -> tuple[int, ...]:
