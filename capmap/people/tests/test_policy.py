@@ -412,6 +412,21 @@ def _assert_lists_agree(users, action: str, objects: list) -> None:
         assert listed == single, action
 
 
+def _assert_equal_scope_keys_admit_equal_rows(users, action: str, model) -> None:
+    """Cached figures are shared between callers with equal scope keys (capability.cached):
+    two users the keys call equal must be admitted the same rows, and the same user read
+    afresh must get the same key."""
+    fresh = [type(user).objects.get(pk=user.pk) for user in users]  # nothing memoised
+    keys = [policy.scope_key(user, action, model) for user in fresh]
+    rows = [set(model.objects.filter(policy.allowed_q(user, action))) for user in fresh]
+    for user, key in zip(users, keys, strict=True):
+        assert policy.scope_key(user, action, model) == key, action
+    for a in range(len(fresh)):
+        for b in range(a + 1, len(fresh)):
+            if keys[a] == keys[b]:
+                assert rows[a] == rows[b], (action, keys[a])
+
+
 SCHEME_ACTIONS = [policy.VIEW_SCHEME, policy.LEAD_SCHEME, policy.APPLY_TO_SCHEME]
 PARTICIPATION_ACTIONS = [
     policy.VIEW_PARTICIPATION,
@@ -459,6 +474,8 @@ class TestListsAndDetailsAgree(TestCase):
         ]
         if frameworks:
             _assert_lists_agree(world.users, policy.VIEW_FRAMEWORK, frameworks)
+        _assert_equal_scope_keys_admit_equal_rows(world.users, policy.VIEW_LEVELS, Person)
+        _assert_equal_scope_keys_admit_equal_rows(world.users, policy.VIEW_FRAMEWORK, Framework)
 
     @settings(max_examples=25, deadline=None)
     @given(plan=world_plans, schemes=scheme_plans)
