@@ -98,3 +98,23 @@ def test_admin_of_another_pcn_gets_404_on_every_authoring_page(client, ours):
     ]
     assert [client.post(url).status_code for url in posts] == [404] * 3
     assert [client.get(url).status_code for url in gets] == [404] * 4
+
+
+def test_a_system_administrator_reads_an_organisations_framework_but_authors_only_the_library(
+    client, ours
+):
+    """ADR 0005: superusers see every framework; an organisation's own is authored by its
+    admins and managers, so a superuser with no role there is refused and nothing changes."""
+    from capmap.accounts.tests.factories import UserFactory
+
+    _orgs, stored = ours
+    client.force_login(UserFactory(is_superuser=True))
+    listed = client.get(reverse("frameworks:list_frameworks")).content.decode()
+    assert stored.title in listed
+    assert client.get(reverse("frameworks:show_framework", args=[stored.slug])).status_code == 200
+    response = client.post(reverse("frameworks:start_draft", args=[stored.slug]))
+    assert response.status_code == 403
+    assert not stored.versions.filter(status=VersionStatus.DRAFT).exists()
+    importing = client.get(reverse("frameworks:import_framework")).content.decode()
+    assert 'value="library"' in importing
+    assert f'value="{stored.owner_id}"' not in importing
