@@ -46,12 +46,12 @@ def _refresh_subtree_paths(organisation: Organisation, old_path: str) -> None:
     Organisation.objects.bulk_update(descendants, ["path"])
 
 
-@transaction.atomic
 def may_add_top_level_organisations(actor) -> bool:
     """Only system administrators add an integrated care system, the top of a tree."""
     return bool(getattr(actor, "is_superuser", False))
 
 
+@transaction.atomic
 def create_organisation(
     *,
     actor,

@@ -34,6 +34,22 @@ def test_create_organisation_stores_its_path_and_one_audit_entry_with_the_actor(
     assert entry.changes_dict["name"] == ["None", "Bridge Street"]
 
 
+def test_create_organisation_leaves_nothing_behind_when_storing_its_path_fails(
+    t, pcn_admin, monkeypatch
+):
+    def broken(organisation):
+        raise RuntimeError("the path could not be stored")
+
+    before = (Organisation.objects.count(), LogEntry.objects.count())
+    monkeypatch.setattr(Organisation, "expected_path", broken)
+    with pytest.raises(RuntimeError):
+        services.create_organisation(
+            actor=pcn_admin, name="Half made", kind="practice", parent=t.pcn_a
+        )
+    assert (Organisation.objects.count(), LogEntry.objects.count()) == before
+    assert not Organisation.objects.filter(name="Half made").exists()
+
+
 def test_create_refuses_a_parent_the_actor_does_not_manage(t, pcn_admin):
     with pytest.raises(NotPermitted):
         services.create_organisation(actor=pcn_admin, name="X", kind="practice", parent=t.pcn_b)
