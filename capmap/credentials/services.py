@@ -220,6 +220,7 @@ def issue_credential(*, actor: Any, event: CapabilityEvent) -> IssuedCredential:
     )
 
 
+@transaction.atomic
 def sign_and_store(
     *,
     actor: Any,
@@ -232,7 +233,8 @@ def sign_and_store(
 ) -> IssuedCredential:
     """The one place a credential is signed and kept: the issuer is the person's employer,
     its current key signs, and a bit of its status list is the credential's. The caller
-    has checked permission and holds a transaction."""
+    has checked permission; the status bit and the credential are kept together or not at
+    all."""
     organisation = person.employer
     key = current_key(organisation)
     status_list, index = _next_status_index(organisation)

@@ -165,6 +165,7 @@ def import_framework(
     )
 
 
+@transaction.atomic
 def store_package(
     *,
     actor,
