@@ -19,7 +19,8 @@ browsers' `Accept-Encoding: gzip`). It prints requests per second, the share of
 p50/p95/p99 latency, the compressed size, and the errors (any answer but 200). Goals: every
 page >= 30% of /healthz's throughput, p95 < 250 ms, 0 errors. A second anchor is the least
 any page costs: a signed-in page-not-found page, the layout with nothing of its own (it is
-expected to answer 404). No assertion: numbers only.
+expected to answer 404); each page's share of its throughput is printed too. No assertion:
+numbers only.
 With --writes-per-second, a thread meanwhile changes one verified level that often (each
 write moves the data version on, so cached ICS-wide figures are computed again).
 The server only ever listens on 127.0.0.1 and is stopped at the end.
@@ -411,8 +412,11 @@ class Writer(threading.Thread):
 # --- Report ---------------------------------------------------------------------------------
 
 
-def print_row(result: Result, anchor: float) -> None:
+def print_row(result: Result, anchor: float, layout: float) -> None:
+    """One page's figures; `of hz` is its share of /healthz's throughput (the issue's goal),
+    `of 404` its share of the layout alone's, the least any page of ours can cost."""
     share = 100 * result.throughput / anchor if anchor else 0.0
+    of_layout = 100 * result.throughput / layout if layout else 0.0
     flags = []
     if result.persona != "signed out" and share < 30:
         flags.append("<30%")
@@ -422,7 +426,8 @@ def print_row(result: Result, anchor: float) -> None:
         flags.append(f"errors {result.statuses}")
     print(
         f"{result.persona[:30]:30} {result.page[:20]:20} {result.throughput:7.1f} {share:5.0f}%"
-        f" {result.percentile(50):7.0f} {result.percentile(95):7.0f} {result.percentile(99):7.0f}"
+        f" {of_layout:5.0f}% {result.percentile(50):7.0f} {result.percentile(95):7.0f}"
+        f" {result.percentile(99):7.0f}"
         f" {result.size / 1024:7.1f} {result.errors:5d}  {' '.join(flags)}"
     )
 
@@ -505,13 +510,13 @@ def main() -> None:
     if writer.rate:
         print(f"meanwhile {writer.writes} verified levels changed, {writer.rate:g} a second")
     print(
-        f"{'persona':30} {'page':20} {'req/s':>7} {'of hz':>6} {'p50 ms':>7} {'p95 ms':>7}"
-        f" {'p99 ms':>7} {'KB':>7} {'errs':>5}"
+        f"{'persona':30} {'page':20} {'req/s':>7} {'of hz':>6} {'of 404':>6} {'p50 ms':>7}"
+        f" {'p95 ms':>7} {'p99 ms':>7} {'KB':>7} {'errs':>5}"
     )
-    print_row(before, anchor)
+    print_row(before, anchor, layout.throughput)
     for result in results:
-        print_row(result, anchor)
-    print_row(after, anchor)
+        print_row(result, anchor, layout.throughput)
+    print_row(after, anchor, layout.throughput)
     slow = [r for r in results if r.throughput < 0.3 * anchor or r.percentile(95) >= 250]
     errors = sum(r.errors for r in [before, *results, after])
     print(f"\n{len(results)} pages, {errors} errors; {len(slow)} short of a goal.")
