@@ -29,6 +29,9 @@ RECORD_READERS = PEOPLE_MANAGERS | {"subject", "mentor_during"}
 VERIFIERS = PEOPLE_MANAGERS | {"mentor_during"}
 # The programme lead of ICS A's schemes (manage_people or manage_organisations over ICS A).
 PROGRAMME_LEADS = frozenset({"ics_admin"})
+# Frameworks, role profiles, pathways and courses of practice A: view_organisation over it,
+# and superusers (ADR 0005: they see every framework, and author only the shared library).
+FRAMEWORK_READERS = ORGANISATION_VIEWERS | {"system_admin"}
 # manage_people somewhere: may import staff.
 IMPORTERS = frozenset({"practice_manager", "sibling_manager", "ics_admin", "other_ics_admin"})
 
@@ -119,8 +122,12 @@ POLICY: dict[str, Rule] = {
     "privacy_export": _rule({"ics_admin"}),
     # Practice A's retention schedule: admins over it (manage_organisations) see and set it.
     "retention": _rule({"ics_admin"}, {"ics_admin"}),
-    # Practice A's own framework and pathway: view_organisation over it; managers author.
-    "owned_framework": _rule(ORGANISATION_VIEWERS, PEOPLE_MANAGERS),
+    # Practice A's own framework and pathway: view_organisation over it, and superusers,
+    # who see every framework (ADR 0005); its managers author it, superusers do not.
+    "owned_framework": _rule(FRAMEWORK_READERS, PEOPLE_MANAGERS),
+    # Adding a role profile to a framework one sees: whoever authors anywhere, for an owner
+    # inside the framework's (the service refuses a wider one), so superusers too.
+    "profile_adding": _rule(FRAMEWORK_READERS, PEOPLE_MANAGERS | {"system_admin"}),
     # The shared library: everybody signed in; only superusers change it.
     "library": _rule(SIGNED_IN),
     # An assessment cycle of practice A: it lists people's assessment progress, so it is
@@ -137,6 +144,8 @@ POLICY: dict[str, Rule] = {
     "staff_import": _rule(SIGNED_IN, IMPORTERS),
     # Another ICS's person: nobody of ICS A.
     "other_tenant": _rule({"other_ics_admin"}, {"other_ics_admin"}),
+    # Another ICS's own framework: its members, and superusers, who see every framework.
+    "other_tenant_framework": _rule({"other_ics_admin", "system_admin"}),
     # The CASE 1.0 API (case branch): the published shared library, to anyone signed in or
     # not; an organisation's own framework or a draft, to nobody (404 for everyone).
     "published_case": _rule(PERSONAS),
@@ -147,8 +156,8 @@ POLICY: dict[str, Rule] = {
     # holder's sign-offs; everyone else is told it is not found.
     "credential_revocation": _rule(VERIFIERS, VERIFIERS),
     # Someone else's ODS import preview (branch ods): nobody may open it. Those who may not
-    # import ODS files (only ICS admins may) are refused (403) before the token is read.
-    "other_ods_session": _rule(SIGNED_IN - {"ics_admin", "other_ics_admin"}),
+    # import ODS files (ICS admins and superusers) are refused (403) before the token is read.
+    "other_ods_session": _rule(SIGNED_IN - {"ics_admin", "other_ics_admin", "system_admin"}),
 }
 
 # --- Population need (branch qof) ---------------------------------------------------------

@@ -246,7 +246,7 @@ ROUTE_OBJECTS: dict[str, list[Case]] = {
     ],
     # the form's job role choices are built per request: it answers with the form
     "frameworks:add_role_profile": [
-        Case(DRAFT, get="owned_framework:change", post="owned_framework", ok=(200,))
+        Case(DRAFT, get="profile_adding:change", post="profile_adding", ok=(200,))
     ],
     "frameworks:add_competency": [
         Case(
@@ -792,7 +792,7 @@ ROUTE_LISTS: dict[str, Listing] = {
     "assessments:list_sign_off_queue": Listing("sign_off_queue", _name("subject")),
     "organisations:list_audit_events": Listing("audit", _name("subject")),
     "development:list_training": Listing(
-        "other_tenant",
+        "other_tenant_framework",
         lambda w: w.objects["other_competency"].title,
         query=lambda w: f"competency={w.objects['other_competency'].pk}",
     ),

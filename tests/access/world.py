@@ -62,6 +62,7 @@ PERSONAS = (
     "sibling_manager",  # manager of the other practice in the same PCN
     "ics_admin",  # admin of ICS A (and programme lead of its schemes)
     "other_ics_admin",  # admin of ICS B
+    "system_admin",  # a superuser with no membership: keeps the shared library
 )
 
 BETA_SECRET = "Beta private competency"
@@ -114,6 +115,7 @@ def build_world() -> World:
     u["sibling_manager"] = _member(o.practice_a2, Role.MANAGER)
     u["ics_admin"] = _member(o.ics_a, Role.ADMIN)
     u["other_ics_admin"] = _member(o.ics_b, Role.ADMIN)
+    u["system_admin"] = UserFactory(is_superuser=True)
     for persona, user in u.items():
         if user is not None:
             w.tokens[persona] = token_for(user, name=persona)
