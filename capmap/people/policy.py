@@ -355,9 +355,6 @@ class KeepsSharedLibrary(Grant):
     def admits_nothing(self, actor: Any) -> bool:
         return not actor.is_superuser
 
-    def keeps_library(self, actor: Any) -> bool:
-        return bool(actor.is_superuser)
-
 
 def _employer_of(actor: Any) -> Organisation | None:
     person = getattr(actor, "person", None)
@@ -475,7 +472,7 @@ def allows(actor: Any, action: str, obj: Model | None) -> bool:
         return False
     if obj is None:
         return any(
-            isinstance(grant, KeepsSharedLibrary) and grant.keeps_library(actor)
+            isinstance(grant, KeepsSharedLibrary) and not grant.admits_nothing(actor)
             for grant in rule.grants
         )
     if rule.never_self and getattr(obj, f"{rule.never_self}_id", None) == actor.pk:
@@ -587,9 +584,9 @@ def allows_anywhere(actor: Any, action: str) -> bool:
         return True
     if not _signed_in(actor):
         return False
+    # Each of these grants says itself whether it admits anything for the actor.
     return any(
-        (isinstance(grant, Superuser | KeepsSharedLibrary) and actor.is_superuser)
-        or (isinstance(grant, Over) and scoping.can_anywhere(actor, grant.permission))
+        isinstance(grant, Superuser | KeepsSharedLibrary | Over) and not grant.admits_nothing(actor)
         for grant in _rule(action).grants
     )
 
