@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
@@ -76,30 +77,27 @@ class _Slot:
         return value.isoformat() if self.form == _ISO else value
 
 
+def _check_compilable(queryset: QuerySet) -> type:
+    """The queryset's iterable class, when its rows can be made without Django's iterator."""
+    iterable = queryset._iterable_class
+    if iterable not in (ModelIterable, ValuesListIterable, FlatValuesListIterable):
+        raise ImproperlyConfigured("Compile model, values_list or flat querysets only.")
+    if getattr(queryset, "_prefetch_related_lookups", ()) or getattr(
+        queryset, "_known_related_objects", {}
+    ):
+        raise ImproperlyConfigured("A compiled query cannot prefetch.")
+    return iterable
+
+
 class _Plan:
     """The SQL of one shape on one database, and how to turn its rows into results."""
 
-    def __init__(self, build: Callable[..., QuerySet], kinds: tuple[type, ...], using: str):
-        first, second = _markers(kinds, 0), _markers(kinds, 1)
-        queryset = build(*first)
-        compiler, (sql, params) = _compiled(queryset, using)
-        other_sql, other_params = _compiled(build(*second), using)[1]
-        if sql != other_sql or len(params) != len(other_params):
-            raise ImproperlyConfigured("This query's SQL depends on its arguments' values.")
+    def __init__(
+        self, queryset: QuerySet, compiler, sql: str, slots: tuple[_Slot, ...], using: str
+    ):
         self.sql = sql
-        self.slots = tuple(
-            _slot(a, b, first, second) for a, b in zip(params, other_params, strict=True)
-        )
-        unused = set(range(len(kinds))) - {slot.argument for slot in self.slots}
-        if unused:
-            raise ImproperlyConfigured(f"Arguments {sorted(unused)} never reach the SQL.")
-        self.iterable = queryset._iterable_class
-        if self.iterable not in (ModelIterable, ValuesListIterable, FlatValuesListIterable):
-            raise ImproperlyConfigured("Compile model, values_list or flat querysets only.")
-        if getattr(queryset, "_prefetch_related_lookups", ()) or getattr(
-            queryset, "_known_related_objects", {}
-        ):
-            raise ImproperlyConfigured("A compiled query cannot prefetch.")
+        self.slots = slots
+        self.iterable = _check_compilable(queryset)
         fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
         if compiler.has_composite_fields(fields):
             raise ImproperlyConfigured("A compiled query cannot select composite fields.")
@@ -107,6 +105,39 @@ class _Plan:
         self.converters = list(compiler.get_converters(fields).items())
         if self.iterable is ModelIterable:
             self._plan_models(compiler, using)
+
+    @classmethod
+    def with_markers(
+        cls, build: Callable[..., QuerySet], kinds: tuple[type, ...], using: str
+    ) -> _Plan:
+        """The shape's SQL with each argument's place found by building it twice."""
+        first, second = _markers(kinds, 0), _markers(kinds, 1)
+        queryset = build(*first)
+        compiler, (sql, params) = _compiled(queryset, using)
+        other_sql, other_params = _compiled(build(*second), using)[1]
+        if sql != other_sql or len(params) != len(other_params):
+            raise ImproperlyConfigured("This query's SQL depends on its arguments' values.")
+        slots = tuple(_slot(a, b, first, second) for a, b in zip(params, other_params, strict=True))
+        unused = set(range(len(kinds))) - {slot.argument for slot in slots}
+        if unused:
+            raise ImproperlyConfigured(f"Arguments {sorted(unused)} never reach the SQL.")
+        return cls(queryset, compiler, sql, slots, using)
+
+    @classmethod
+    def as_built(cls, queryset: QuerySet, using: str) -> _Plan | _NoRows:
+        """The queryset's own SQL and parameters, every one a constant; a plan of no rows
+        when Django knows the answer is empty without asking (a filter on no ids)."""
+        _check_compilable(queryset)  # the same for callers who may see nothing
+        compiler = queryset.query.get_compiler(using=using)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return _NO_ROWS
+        slots = tuple(_Slot(argument=None, constant=value) for value in params)
+        return cls(queryset, compiler, sql, slots, using)
+
+    def parameters(self, arguments: tuple[Any, ...]) -> list[Any]:
+        return [slot.value(arguments) for slot in self.slots]
 
     def _plan_models(self, compiler, using: str) -> None:
         klass_info, select = compiler.klass_info, compiler.select
@@ -120,9 +151,8 @@ class _Plan:
 
     def run(self, arguments: tuple[Any, ...], using: str) -> list[Any]:
         connection = connections[using]
-        params = [slot.value(arguments) for slot in self.slots]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, self.parameters(arguments))
             rows = cursor.fetchall()
         rows = [self._converted(row, connection) for row in rows]
         if self.iterable is FlatValuesListIterable:
@@ -147,6 +177,40 @@ class _Plan:
         for name, position in self.annotations.items():
             setattr(instance, name, row[position])
         return instance
+
+
+class _NoRows:
+    """The plan of a query Django answers without the database: no rows."""
+
+    sql = ""
+
+    def parameters(self, arguments: tuple[Any, ...]) -> list[Any]:
+        return []
+
+    def run(self, arguments: tuple[Any, ...], using: str) -> list[Any]:
+        return []
+
+
+_NO_ROWS = _NoRows()
+
+
+class _Count:
+    """How many rows a plan's query gives, counted by the database (0 for no rows)."""
+
+    def __init__(self, plan: _Plan | _NoRows):
+        self.plan = plan
+        # The inner SQL is Django's own compiled query, its values all parameters.
+        self.sql = f"SELECT COUNT(*) FROM ({plan.sql}) AS counted" if plan.sql else ""  # noqa: S608
+
+    def parameters(self, arguments: tuple[Any, ...]) -> list[Any]:
+        return self.plan.parameters(arguments)
+
+    def run(self, arguments: tuple[Any, ...], using: str) -> int:
+        if not self.sql:
+            return 0
+        with connections[using].cursor() as cursor:
+            cursor.execute(self.sql, self.parameters(arguments))
+            return cursor.fetchone()[0]
 
 
 def _compiled(queryset: QuerySet, using: str):
@@ -204,6 +268,109 @@ class CompiledQuery:
         plan = self._plans.get(key)
         if plan is None:
             with self._lock:
-                plan = self._plans.get(key) or _Plan(self._build, self._kinds, using)
+                plan = self._plans.get(key) or _Plan.with_markers(self._build, self._kinds, using)
                 self._plans[key] = plan
         return plan
+
+
+# --- Queries whose SQL depends on who asks -------------------------------------------
+
+_PLAIN = (int, str, bool, datetime.date, type(None))
+
+
+def _typed(value: Any) -> Any:
+    """The value with its type, so True and 1 (equal, and equal in hash) key apart; None
+    for a value that is not plain (a model instance, a subclass such as TextChoices)."""
+    if type(value) is tuple:
+        items = tuple(_typed(item) for item in value)
+        return None if None in items else (tuple, items)
+    if type(value) not in _PLAIN:
+        return None
+    return (type(value), value)
+
+
+def _refuse_reads(execute, sql, params, many, context):
+    raise ImproperlyConfigured(
+        "A QueryPerScope builder read the database while building its query: its SQL would "
+        "depend on data its key does not hold. Pass what it reads as an argument."
+    )
+
+
+class QueryPerScope:
+    """A queryset whose SQL depends on who asks (the access policy's filter holds their
+    organisation paths, the people they supervise, their own id): Django builds and
+    compiles it once for each caller's scope and arguments, and while both stay the same
+    the same SQL is sent again with its parameters, as `CompiledQuery` sends its own.
+
+        MY_TEAM = policy.per_scope(lambda caller, organisation_id: ...queryset...)
+        MY_TEAM(request.user, organisation.pk)  # -> a list, as CompiledQuery gives
+
+    Nothing is templated: each plan is the ORM's own SQL for exactly those inputs (ADR
+    0029). `scope(actor)` gives the key of everything about the actor the SQL may depend
+    on, and a function making what the builder is given in the actor's place, which holds
+    that and nothing more (the policy's `Caller`). The arguments must be plain values (int,
+    str, bool, date, None, tuples of them; not subclasses) so that nothing else reaches the
+    builder through them, and building runs with database reads refused. With the setting
+    CAPMAP_VERIFY_QUERIES_PER_SCOPE (on in the tests) every reuse is compared with the SQL
+    and parameters Django compiles afresh, so a key that misses an input fails the suite.
+
+    With `count=True` a call gives how many rows the queryset has, counted by the database.
+
+    Plans are kept per process, at most `size` of them (the oldest dropped first). Rows are
+    never kept, only SQL: what a caller sees is always read from the database.
+    """
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        scope: Callable[[Any], tuple[Any, Callable[[], Any]]],
+        size: int = 512,
+        count: bool = False,
+    ):
+        if size < 1:
+            raise ValueError("A QueryPerScope keeps at least one plan.")
+        self._count = count
+        self._build = build
+        self._scope = scope
+        self._size = size
+        self._plans: dict[tuple, _Plan | _NoRows | _Count] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, actor: Any, *arguments: Any, using: str = "default") -> Any:
+        typed = _typed(arguments)
+        if typed is None:
+            raise TypeError(
+                "QueryPerScope arguments must be plain ints, text, booleans, dates or None."
+            )
+        scope, caller = self._scope(actor)
+        key = (using, connections[using].vendor, scope, typed)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._compiled(caller(), arguments, using)
+            with self._lock:
+                while len(self._plans) >= self._size:
+                    self._plans.pop(next(iter(self._plans)), None)
+                self._plans[key] = plan
+        elif getattr(settings, "CAPMAP_VERIFY_QUERIES_PER_SCOPE", False):
+            self._verify(plan, caller(), arguments, using)
+        return plan.run((), using)
+
+    def queryset(self, actor: Any, *arguments: Any) -> QuerySet:
+        """The queryset itself, built for the actor, to filter further or run as Django would."""
+        return self._build(actor, *arguments)
+
+    def _compiled(self, caller: Any, arguments: tuple, using: str) -> _Plan | _NoRows | _Count:
+        with connections[using].execute_wrapper(_refuse_reads):
+            queryset = self._build(caller, *arguments)
+            if queryset.db != using:
+                raise ImproperlyConfigured(f"This query reads {queryset.db!r}, not {using!r}.")
+            plan = _Plan.as_built(queryset, using)
+        return _Count(plan) if self._count else plan
+
+    def _verify(self, plan: Any, caller: Any, arguments: tuple, using: str) -> None:
+        fresh = self._compiled(caller, arguments, using)
+        if (fresh.sql, fresh.parameters(())) != (plan.sql, plan.parameters(())):
+            raise ImproperlyConfigured(
+                "A QueryPerScope plan was reused for a caller whose SQL is now different: "
+                "its scope key misses something the query depends on."
+            )

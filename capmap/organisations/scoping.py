@@ -96,6 +96,11 @@ def _memberships(user) -> list[tuple[str, str]]:
     return cache["memberships"]
 
 
+def memberships(user) -> list[tuple[str, str]]:
+    """(role, organisation path) of each of the signed-in user's memberships, memoised."""
+    return list(_memberships(user))
+
+
 def holds_role(user, role: str) -> bool:
     """Does the signed-in user hold `role` anywhere (memoised with their scope)?"""
     if not user or not user.is_authenticated or getattr(user, "pk", None) is None:
@@ -106,7 +111,8 @@ def holds_role(user, role: str) -> bool:
 def _outermost(paths: list[str]) -> list[str]:
     """Drop paths inside another path of the list: their subtree is already covered."""
     kept: list[str] = []
-    for path in sorted(paths, key=len):
+    # By length, then text: equal inputs give the same paths in the same order (ADR 0029).
+    for path in sorted(paths, key=lambda path: (len(path), path)):
         if not any(path.startswith(outer) for outer in kept):
             kept.append(path)
     return kept

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from capmap.core.compiled import CompiledQuery
+from capmap.core.compiled import CompiledQuery, QueryPerScope
 from capmap.organisations import scoping
 from capmap.organisations.models import Organisation
 from capmap.organisations.scoping import (
@@ -113,12 +113,18 @@ def supervisions(actor: Any, on: date | None = None) -> list[tuple[int, int]]:
     memoised on the actor object with the rest of its scope."""
     if not _signed_in(actor):
         return []
-    day = on or timezone.localdate()
+    day = on or today(actor)
     cache = scoping.memo(actor)
     key = ("supervisions", day)
     if key not in cache:
         cache[key] = _active_supervisions_of(actor.pk, day)
     return cache[key]
+
+
+def today(actor: Any) -> date:
+    """The day the policy answers for: a `Caller`'s own (the day its scope was read), so a
+    query built for it across midnight still holds that day's supervisions; else today."""
+    return getattr(actor, "scope_day", None) or timezone.localdate()
 
 
 def remembered(actor: Any, key: str, compute: Callable[[], T]) -> T:
@@ -206,7 +212,7 @@ class Oneself(Grant):
     field: str = "user"
 
     def q(self, actor: Any, via: str) -> Q:
-        return Q(**{f"{via}{self.field}": actor})
+        return Q(**{f"{via}{self.field}": actor.pk})
 
     def holds(self, actor: Any, obj: Model) -> bool | None:
         if "__" in self.field:
@@ -278,7 +284,7 @@ class Related(Grant):
     field: str
 
     def q(self, actor: Any, via: str) -> Q:
-        return Q(**{f"{via}{self.field}": actor})
+        return Q(**{f"{via}{self.field}": actor.pk})
 
 
 @dataclass(frozen=True)
@@ -357,7 +363,7 @@ class KeepsSharedLibrary(Grant):
 
 
 def _employer_of(actor: Any) -> Organisation | None:
-    person = getattr(actor, "person", None)
+    person = own_person(actor)
     return person.employer if person is not None else None
 
 
@@ -456,7 +462,7 @@ def allowed_q(actor: Any, action: str, via: str = "") -> Q:
     else:
         q = reduce(or_, (grant.q(actor, via) for grant in rule.grants))
     if rule.never_self:
-        q &= ~Q(**{f"{via}{rule.never_self}": actor})
+        q &= ~Q(**{f"{via}{rule.never_self}": actor.pk})
     return q
 
 
@@ -703,3 +709,75 @@ def _excluding(actor: Any, rows: QuerySet, by_organisation: list[Grant]) -> tupl
     if by_organisation:
         rows = rows.exclude(_any_q(actor, by_organisation))
     return tuple(sorted(rows.values_list("pk", flat=True)))
+
+
+# --- Queries compiled per scope ------------------------------------------------------------
+
+
+def _scope_of_person(person: Person | None) -> tuple | None:
+    """What of the actor's own staff record a query may depend on: which record it is, its
+    employer (whose schemes are open to them), job role and stage (what applies to them)."""
+    if person is None:
+        return None
+    return (person.pk, person.employer.path, person.job_role_id, person.stage)
+
+
+def scope_inputs(actor: Any, day: date | None = None) -> tuple:
+    """Everything about the actor that any grant's filter is made of: who they are, the
+    superuser flag, their memberships (role and organisation path), the day's supervisions,
+    their own staff record (`_scope_of_person`), and the day. Two calls that give equal
+    inputs give every rule the same filter, to the letter, so a query compiled for one may
+    be sent for the other (`per_scope`). A grant that reads anything else about the actor
+    must add it here (ADR 0029); the tests' verification of reused plans fails until it does."""
+    if is_system(actor):
+        return ("system",)
+    if not _signed_in(actor):
+        return ("nobody",)
+    day = day or today(actor)
+    return (
+        actor.pk,
+        bool(actor.is_superuser),
+        tuple(sorted(scoping.memberships(actor))),
+        tuple(sorted(supervisions(actor, on=day))),
+        _scope_of_person(own_person(actor)),
+        day,
+    )
+
+
+class Caller:
+    """Whoever asks, as a per-scope query's builder sees them: exactly their `scope_inputs`
+    and nothing else of the user (no e-mail, no staff flag), so a builder cannot make SQL of
+    something the plan's key does not hold. The policy takes it as it takes a user."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_system = False
+
+    def __init__(self, user: Any, day: date):
+        self.pk = self.id = user.pk
+        self.is_superuser = bool(user.is_superuser)
+        self.scope_day = day
+        memo = scoping.memo(self)
+        memo["memberships"] = list(scoping.memberships(user))
+        memo[("supervisions", day)] = supervisions(user, on=day)
+        memo["own person"] = own_person(user)
+
+    def __repr__(self) -> str:
+        return f"Caller({self.pk}, {self.scope_day})"
+
+
+def _scope_and_caller(actor: Any) -> tuple[tuple, Callable[[], Any]]:
+    if is_system(actor) or not _signed_in(actor):
+        return scope_inputs(actor), lambda: actor
+    day = today(actor)
+    return scope_inputs(actor, day), lambda: Caller(actor, day)
+
+
+def per_scope(
+    build: Callable[..., QuerySet], size: int = 512, count: bool = False
+) -> QueryPerScope:
+    """A query filtered by this policy, `build(caller, *plain values)`, compiled once for
+    each caller's scope inputs and arguments (capmap.core.compiled.QueryPerScope); with
+    `count`, how many rows it has. The builder gets a `Caller`; the day it answers for is
+    `today(caller)`."""
+    return QueryPerScope(build, _scope_and_caller, size, count)

@@ -11,3 +11,7 @@ STORAGES = {
 }
 # The suite opens and drops its own databases: persistent connections would hold them open.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Every reuse of a query compiled for a caller's scope is checked against the SQL Django
+# compiles afresh (capmap.core.compiled.QueryPerScope): a scope key that misses an input
+# fails whichever test reaches it.
+CAPMAP_VERIFY_QUERIES_PER_SCOPE = True
