@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.db.models import Q, QuerySet
-from django.db.models.query import EmptyQuerySet
 from django.utils import timezone
 
 from capmap.core.compiled import CompiledQuery
@@ -395,14 +394,22 @@ def cycles_for(user) -> QuerySet[AssessmentCycle]:
     return policy.allowed_rows(user, policy.MANAGE_PEOPLE, cycles, via="organisation__")
 
 
+def _open_cycles_opened_by(caller, limit: int) -> QuerySet[AssessmentCycle]:
+    today = policy.today(caller)
+    return (
+        cycles_for(caller)
+        .filter(opened_by_id=caller.pk, opens_on__lte=today, closes_on__gte=today)
+        .order_by("closes_on")[:limit]
+    )
+
+
+# Every manager's home asks (ADR 0029).
+_OPEN_CYCLES_OPENED_BY = policy.per_scope(_open_cycles_opened_by)
+
+
 def open_cycles_opened_by(user, limit: int) -> list[AssessmentCycle]:
     """The cycles open today that the user opened, closing soonest first, at most `limit`."""
-    cycles = cycles_for(user)
-    if isinstance(cycles, EmptyQuerySet):  # they manage no one: most people's home page
-        return []
-    today = timezone.localdate()
-    cycles = cycles.filter(opened_by=user, opens_on__lte=today, closes_on__gte=today)
-    return list(cycles.order_by("closes_on")[:limit])
+    return _OPEN_CYCLES_OPENED_BY(user, limit)
 
 
 def get_cycle(user, pk: int) -> AssessmentCycle:
@@ -422,30 +429,46 @@ class CycleProgress:
 
 def team_of(user, cycle: AssessmentCycle) -> QuerySet[Person]:
     """Staff in post employed in the cycle's organisation (or inside it)."""
-    today = timezone.localdate()
     return (
-        Person.objects.filter(policy.allowed_q(user, policy.VIEW_RECORD))
-        .filter(employer__path__startswith=cycle.organisation.path)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        _team_under(user, cycle.organisation.path)
         .select_related("job_role", "employer")
         .order_by("last_name", "first_name")
     )
 
 
+def _team_under(user, path: str) -> QuerySet[Person]:
+    today = policy.today(user)
+    return (
+        Person.objects.filter(policy.allowed_q(user, policy.VIEW_RECORD))
+        .filter(employer__path__startswith=path)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    )
+
+
+def _cycle_states(caller, cycle_id: int) -> QuerySet:
+    """(person id, state) of the cycle's assessments the caller may see, oldest first."""
+    return (
+        _visible_assessments(caller)
+        .filter(cycle_id=cycle_id)
+        .order_by("created_at", "pk")
+        .values_list("person_id", "state")  # type: ignore[misc]  # annotated by with_status
+    )
+
+
+# A manager's home shows each open cycle's progress (ADR 0029).
+_CYCLE_STATES = policy.per_scope(_cycle_states)
+_TEAM_SIZE = policy.per_scope(
+    lambda caller, path: _team_under(caller, path).values_list("pk"), count=True
+)
+
+
 def cycle_progress(user, cycle: AssessmentCycle) -> CycleProgress:
     """How far the team (staff employed in the cycle's organisation) has gone."""
-    team = team_of(user, cycle)
-    latest_per_person = {}
-    for person_id, state in (
-        cycle_assessments(user, cycle)
-        .order_by("created_at", "pk")
-        .values_list("person_id", "state")  # type: ignore[misc]  # annotated, as above
-    ):
-        latest_per_person[person_id] = state
+    latest_per_person = dict(_CYCLE_STATES(user, cycle.pk))  # the latest of each person wins
     counts = {value: 0 for value in State.values}
     for state in latest_per_person.values():
         counts[state] += 1
-    size = team.count()
+    size = _TEAM_SIZE(user, cycle.organisation.path)
     return CycleProgress(size, max(size - len(latest_per_person), 0), counts)
 
 
@@ -517,12 +540,27 @@ def cycles_to_start(user) -> QuerySet[AssessmentCycle]:
     )
 
 
-def unread_notifications(user, limit: int = 5) -> list[Notification]:
+HOME_NOTIFICATIONS = 5
+
+
+def _unread_of(user_id: int, limit: int = HOME_NOTIFICATIONS) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)[:limit]
+
+
+# Every home page shows the newest few (ADR 0026).
+_NEWEST_UNREAD = CompiledQuery(_unread_of, int)
+
+
+def unread_notifications(user, limit: int = HOME_NOTIFICATIONS) -> list[Notification]:
     """The newest unread notifications, at most `limit`."""
-    return list(notifications_for(user).filter(read_at__isnull=True)[:limit])
+    if limit == HOME_NOTIFICATIONS:
+        return _NEWEST_UNREAD(user.pk)
+    return list(_unread_of(user.pk, limit))
 
 
-def unread_notifications_and_count(user, limit: int = 5) -> tuple[list[Notification], int]:
+def unread_notifications_and_count(
+    user, limit: int = HOME_NOTIFICATIONS
+) -> tuple[list[Notification], int]:
     """The newest unread notifications (at most `limit`) and how many are unread. Fewer
     than `limit` found are all of them, so only a full list asks for the count."""
     newest = unread_notifications(user, limit)

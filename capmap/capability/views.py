@@ -80,7 +80,7 @@ def _heatmap(request, pk: int):
         request.GET or None,
         organisations=selectors.team_names(request.user),
         roles=roles,
-        pathways=selectors.pathways_for(request.user),
+        pathways=selectors.pathway_list(request.user),
         stages=selectors.team_stages(request.user, organisation),
     )
     view = form.view()

@@ -99,6 +99,14 @@ class HomePage:
 
 # --- What waits for the person ----------------------------------------------------------
 
+# Asked on every home page, compiled once per caller's scope (ADR 0029).
+_SESSIONS_TO_CONFIRM = policy.per_scope(
+    lambda caller: placements.sessions_to_confirm(caller).values_list("participation_id", flat=True)
+)
+_UNRELEASED = policy.per_scope(
+    lambda caller: schemes_with_unreleased(caller).values_list("pk"), count=True
+)
+
 
 def _supervisor_tasks(user) -> list[Task]:
     tasks = []
@@ -128,7 +136,7 @@ def _supervisor_tasks(user) -> list[Task]:
                 "Accept the evidence or say what is missing.",
             )
         )
-    sessions = list(placements.sessions_to_confirm(user).values_list("participation_id", flat=True))
+    sessions = _SESSIONS_TO_CONFIRM(user)
     if sessions:
         places = set(sessions)
         href = (
@@ -163,7 +171,7 @@ def _cycle_task(user, cycle) -> Task:
 def _manager_tasks(user) -> list[Task]:
     open_cycles = assessments.open_cycles_opened_by(user, MAX_CYCLES)
     tasks = [_cycle_task(user, cycle) for cycle in open_cycles]
-    unreleased = schemes_with_unreleased(user).count()
+    unreleased = _UNRELEASED(user)
     if unreleased:
         tasks.append(
             Task(
@@ -296,10 +304,16 @@ def with_supervisor_for(user, own: list[Assessment]) -> list[Task]:
 # --- The teams a manager looks after -----------------------------------------------------
 
 
+def _teams_at(caller, paths: tuple[str, ...]):
+    return capability.team_organisations(caller).filter(path__in=paths).order_by("path")
+
+
+_TEAMS_AT = policy.per_scope(_teams_at)  # every manager's home (ADR 0029)
+
+
 def _outermost_teams(user) -> list[Organisation]:
     """The organisations at the top of the user's staff scope (a PCN, not each practice)."""
-    paths = scope_paths(user, policy.VIEW_PEOPLE)[:MAX_TEAMS]
-    return list(capability.team_organisations(user).filter(path__in=paths).order_by("path"))
+    return _TEAMS_AT(user, tuple(scope_paths(user, policy.VIEW_PEOPLE)[:MAX_TEAMS]))
 
 
 def _role_line(organisation: Organisation, line: capability.RoleCoverage) -> Line:

@@ -329,7 +329,7 @@ class QueryPerScope:
     ):
         if size < 1:
             raise ValueError("A QueryPerScope keeps at least one plan.")
-        self._count = count
+        self.counts = count
         self._build = build
         self._scope = scope
         self._size = size
@@ -365,7 +365,7 @@ class QueryPerScope:
             if queryset.db != using:
                 raise ImproperlyConfigured(f"This query reads {queryset.db!r}, not {using!r}.")
             plan = _Plan.as_built(queryset, using)
-        return _Count(plan) if self._count else plan
+        return _Count(plan) if self.counts else plan
 
     def _verify(self, plan: Any, caller: Any, arguments: tuple, using: str) -> None:
         fresh = self._compiled(caller, arguments, using)

@@ -102,12 +102,31 @@ def search_people(
     status: str = "",
     sort: str = "name",
 ) -> QuerySet[Person]:
+    return _search_by_values(
+        user,
+        query,
+        job_role.pk if job_role is not None else None,
+        organisation.path if organisation is not None else None,
+        status,
+        sort,
+    )
+
+
+def _search_by_values(
+    user,
+    query: str,
+    job_role_id: int | None,
+    organisation_path: str | None,
+    status: str,
+    sort: str = "name",
+) -> QuerySet[Person]:
+    """search_people from plain values, as a query compiled per caller's scope builds it."""
     people = people_for(user).filter(_search_q(query))
-    if job_role is not None:
-        people = people.filter(job_role=job_role)
-    if organisation is not None:
-        people = people.filter(employer__path__startswith=organisation.path)
-    today = timezone.localdate()
+    if job_role_id is not None:
+        people = people.filter(job_role_id=job_role_id)
+    if organisation_path is not None:
+        people = people.filter(employer__path__startswith=organisation_path)
+    today = policy.today(user)
     if status == IN_POST:
         people = people.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
     elif status == LEFT:
@@ -132,14 +151,51 @@ LIST_FIELDS = (
 )
 
 
-def people_list(user, **search) -> QuerySet[Person]:
-    """search_people's people (same keyword arguments) with only what the list shows."""
-    return (
-        search_people(user, **search)
-        .select_related(None)
-        .select_related("job_role", "employer")
-        .only(*LIST_FIELDS)
-    )
+def _listed(queryset: QuerySet[Person]) -> QuerySet[Person]:
+    return queryset.select_related(None).select_related("job_role", "employer").only(*LIST_FIELDS)
+
+
+def _page_of_people(caller, query, job_role_id, organisation_path, status, sort, start, stop):
+    return _listed(_search_by_values(caller, query, job_role_id, organisation_path, status, sort))[
+        start:stop
+    ]
+
+
+def _people_found(caller, query, job_role_id, organisation_path, status):
+    found = _search_by_values(caller, query, job_role_id, organisation_path, status)
+    return found.order_by().values_list("pk")
+
+
+# The people page: a page of rows and how many there are, compiled per caller's scope and
+# search (ADR 0029).
+_PAGE_OF_PEOPLE = policy.per_scope(_page_of_people)
+_PEOPLE_FOUND = policy.per_scope(_people_found, count=True)
+
+
+class PeopleListing:
+    """search_people's people (same keyword arguments) with only what the people page
+    shows, as its paginator reads them: how many, and one page of rows."""
+
+    def __init__(self, user, **search):
+        job_role, organisation = search.get("job_role"), search.get("organisation")
+        self._user = user
+        self._filters = (
+            search.get("query", ""),
+            job_role.pk if job_role is not None else None,
+            organisation.path if organisation is not None else None,
+            search.get("status", ""),
+        )
+        self._sort = search.get("sort", "name")
+
+    def count(self) -> int:
+        return _PEOPLE_FOUND(self._user, *self._filters)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Person]:
+        start, stop = window.start or 0, window.stop
+        return _PAGE_OF_PEOPLE(self._user, *self._filters, self._sort, start, stop)
 
 
 def organisations_to_filter_by(user) -> QuerySet[Organisation]:
@@ -176,22 +232,42 @@ class OrganisationSummary:
     leavers_with_access: int
 
 
-def organisation_summary(user) -> OrganisationSummary:
-    counted = dict(
-        policy.organisations(user)
+def _organisation_kinds(caller) -> QuerySet:
+    return (
+        policy.organisations(caller)
         .values_list("kind")
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("kind", "n")
     )
-    kinds = [(kind.value, counted[kind.value]) for kind in OrganisationKind if counted.get(kind)]
-    today = timezone.localdate()
-    people = Person.objects.filter(policy.allowed_q(user, policy.VIEW_PERSON))
-    in_post = people.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).count()
-    leavers = (
-        people.filter(end_date__lt=today, user__memberships__isnull=False)
-        .values("pk")
+
+
+def _people_seen(caller) -> QuerySet[Person]:
+    return Person.objects.filter(policy.allowed_q(caller, policy.VIEW_PERSON))
+
+
+def _in_post(caller) -> QuerySet:
+    today = policy.today(caller)
+    return _people_seen(caller).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+def _leavers_with_access(caller) -> QuerySet:
+    today = policy.today(caller)
+    return (
+        _people_seen(caller)
+        .filter(end_date__lt=today, user__memberships__isnull=False)
+        .values_list("pk")
         .distinct()
-        .count()
     )
-    return OrganisationSummary(kinds, in_post, leavers)
+
+
+# An admin's home asks for all three (ADR 0029).
+_ORGANISATION_KINDS = policy.per_scope(_organisation_kinds)
+_IN_POST = policy.per_scope(lambda caller: _in_post(caller).values_list("pk"), count=True)
+_LEAVERS_WITH_ACCESS = policy.per_scope(_leavers_with_access, count=True)
+
+
+def organisation_summary(user) -> OrganisationSummary:
+    counted = dict(_ORGANISATION_KINDS(user))
+    kinds = [(kind.value, counted[kind.value]) for kind in OrganisationKind if counted.get(kind)]
+    return OrganisationSummary(kinds, _IN_POST(user), _LEAVERS_WITH_ACCESS(user))

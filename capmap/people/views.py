@@ -56,7 +56,7 @@ def list_people(request):
     form = PeopleFilterForm(request.GET or None, user=request.user)
     form.is_valid()
     search = form.search()
-    page = Paginator(selectors.people_list(request.user, **search), PAGE_SIZE).get_page(
+    page = Paginator(selectors.PeopleListing(request.user, **search), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {

@@ -47,6 +47,7 @@ from .pathways import (
     TrainCandidate,
     get_pathway,
     pathway_coverage,
+    pathway_list,
     pathways_for,
 )
 from .person import (
@@ -113,6 +114,7 @@ __all__ = [
     "needs_of",
     "own_person",
     "pathway_coverage",
+    "pathway_list",
     "pathway_summaries",
     "pathways_for",
     "person_capability",

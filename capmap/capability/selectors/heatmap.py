@@ -10,11 +10,12 @@ from django.db.models import Count, F
 
 from capmap.frameworks.models import CarePathway
 from capmap.organisations.models import Organisation
+from capmap.people import policy
 from capmap.people.models import JobRole, Person
 
 from .. import gaps
 from .levels import CompetencyColumn, Profiles, _levels_of_people, heatmap_columns
-from .scope import team_people
+from .scope import team_people_under
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,42 @@ SORTS = {
 }
 
 
+def _heatmap_people(caller, path: str, job_role_id: int | None, stage: str):
+    # The employer's path alone, not an organisation for each row: it only picks profiles.
+    return (
+        team_people_under(caller, path, job_role_id, stage)
+        .select_related("job_role")
+        .only("first_name", "last_name", "stage", "employer_id", "job_role__name")
+        .annotate(employer_path=F("employer__path"))
+    )
+
+
+def _role_groups(caller, path: str):
+    """(job role, stage, employer path, people) of the team at `path`."""
+    return (
+        team_people_under(caller, path)
+        .values_list("job_role_id", "stage", "employer__path")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def _stages(caller, path: str):
+    return (
+        team_people_under(caller, path)
+        .exclude(stage="")
+        .values_list("stage", flat=True)
+        .distinct()
+        .order_by("stage")
+    )
+
+
+# Every heatmap reads these, compiled once per caller's scope (ADR 0029).
+_HEATMAP_PEOPLE = policy.per_scope(_heatmap_people)
+_ROLE_GROUPS = policy.per_scope(_role_groups)
+_STAGES = policy.per_scope(_stages)
+
+
 def team_heatmap(
     user,
     organisation: Organisation,
@@ -129,14 +166,12 @@ def team_heatmap(
     capabilities, or who already hold a verified level in one. `profiles`: those of the
     whole team's job roles, when the caller has read them already (heatmap_roles_and_profiles).
     """
-    people_qs = team_people(user, organisation, job_role=job_role, stage=stage)
-    # The employer's path alone, not an organisation for each row: it only picks profiles.
-    people = list(
-        people_qs.select_related("job_role")
-        .only("first_name", "last_name", "stage", "employer_id", "job_role__name")
-        .annotate(employer_path=F("employer__path"))
+    job_role_id = job_role.pk if job_role is not None else None
+    people = _HEATMAP_PEOPLE(user, organisation.path, job_role_id, stage)
+    current = _levels_of_people(
+        lambda: team_people_under(user, organisation.path, job_role_id, stage),
+        [p.pk for p in people],
     )
-    current = _levels_of_people(people_qs, [p.pk for p in people])
     if profiles is None:
         profiles = Profiles(p.job_role_id for p in people)
     nothing: dict[int, int] = {}
@@ -217,12 +252,7 @@ def heatmap_roles_and_profiles(
     """heatmap_roles, and the role profiles of every job role in the team: the map itself
     needs those of a part of the team, and each role's requirements do not depend on which
     other roles were read with it (two queries a map fewer)."""
-    groups = list(
-        team_people(user, organisation)
-        .values_list("job_role_id", "stage", "employer__path")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    groups = _ROLE_GROUPS(user, organisation.path)
     profiles = Profiles(role for role, _, _, _ in groups)
     counts: dict[int, int] = defaultdict(int)
     for role, stage, path, n in groups:
@@ -235,11 +265,4 @@ def heatmap_roles_and_profiles(
 
 def team_stages(user, organisation: Organisation) -> list[str]:
     """The stages people of the team are at (junior, senior...), for the stage filter."""
-    stages = (
-        team_people(user, organisation)
-        .exclude(stage="")
-        .values_list("stage", flat=True)
-        .distinct()
-        .order_by("stage")
-    )
-    return list(stages)
+    return _STAGES(user, organisation.path)

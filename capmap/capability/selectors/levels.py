@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Max, QuerySet
@@ -114,10 +114,13 @@ def current_levels_by_person(people: QuerySet[Person]) -> dict[int, dict[int, in
 IDS_IN_QUERY = 2000
 
 
-def _levels_of_people(people: QuerySet[Person], pks: list[int]) -> dict[int, dict[int, int]]:
-    """current_levels_by_person for people already read (`pks`, the ids of `people`)."""
+def _levels_of_people(
+    people: QuerySet[Person] | Callable[[], QuerySet[Person]], pks: list[int]
+) -> dict[int, dict[int, int]]:
+    """current_levels_by_person for people already read (`pks`, the ids of `people`, which
+    may be given as a function making the queryset: it is needed only for a long list)."""
     if len(pks) > IDS_IN_QUERY:
-        return current_levels_by_person(people)
+        return current_levels_by_person(people() if callable(people) else people)
     rows = read_rows(
         CurrentCapability.objects.filter(person_id__in=pks).values_list(
             "person_id", "competency_id", "level"

@@ -18,6 +18,7 @@ from capmap.frameworks.models import (
     VersionStatus,
 )
 from capmap.organisations.models import Organisation
+from capmap.people import policy
 from capmap.people.models import JobRole, Person
 
 from .. import gaps
@@ -27,6 +28,15 @@ from .scope import team_people
 
 def pathways_for(user) -> QuerySet[CarePathway]:
     return framework_selectors.pathways_for(user)
+
+
+# Every heatmap offers them, compiled once per caller's scope (ADR 0029).
+_PATHWAYS = policy.per_scope(framework_selectors.pathways_for)
+
+
+def pathway_list(user) -> list[CarePathway]:
+    """pathways_for, read."""
+    return _PATHWAYS(user)
 
 
 def get_pathway(user, slug: str) -> CarePathway:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from capmap.organisations.models import Organisation
 from capmap.people import policy
@@ -17,20 +16,31 @@ def team_organisations(user) -> QuerySet[Organisation]:
     return policy.organisations(user, policy.VIEW_PEOPLE)
 
 
+# The queries of every capability page, compiled once per caller's scope (ADR 0029).
+_TEAM_LIST = policy.per_scope(
+    lambda caller: team_organisations(caller).values_list("pk", "name", "kind", "path")
+)
+_TEAM_NAMES = policy.per_scope(lambda caller: team_organisations(caller).values_list("pk", "name"))
+_TEAM_ORGANISATION = policy.per_scope(lambda caller, pk: team_organisations(caller).filter(pk=pk))
+
+
 def team_list(user) -> list[tuple[int, str, str, str]]:
     """team_organisations as (pk, name, kind, path) rows in tree order: the teams page lists
     an ICS's 440 and shows nothing else of them."""
-    return list(team_organisations(user).values_list("pk", "name", "kind", "path"))
+    return _TEAM_LIST(user)
 
 
 def team_names(user) -> Callable[[], list[tuple[int, str]]]:
     """team_organisations as (pk, name) choices in tree order, read when first asked for."""
-    return lambda: list(team_organisations(user).values_list("pk", "name"))
+    return lambda: _TEAM_NAMES(user)
 
 
 def get_team_organisation(user, pk: int) -> Organisation:
     """The organisation, or Organisation.DoesNotExist when it is out of the user's scope."""
-    return team_organisations(user).get(pk=pk)
+    found = _TEAM_ORGANISATION(user, int(pk))
+    if not found:
+        raise Organisation.DoesNotExist(f"No organisation {pk} in the user's scope.")
+    return found[0]
 
 
 def get_person(user, pk: int) -> Person:
@@ -61,13 +71,21 @@ def team_people(
     stage: str = "",
 ) -> QuerySet[Person]:
     """Staff in post in the organisation's subtree that the user may see."""
-    today = timezone.localdate()
+    return team_people_under(user, organisation.path, job_role.pk if job_role else None, stage)
+
+
+def team_people_under(
+    user, path: str, job_role_id: int | None = None, stage: str = ""
+) -> QuerySet[Person]:
+    """team_people of the organisation at `path`, from plain values, as a query compiled
+    per caller's scope builds it (ADR 0029)."""
+    today = policy.today(user)
     people = Person.objects.filter(policy.allowed_q(user, policy.VIEW_LEVELS)).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today),
-        employer__path__startswith=organisation.path,
+        employer__path__startswith=path,
     )
-    if job_role is not None:
-        people = people.filter(job_role=job_role)
+    if job_role_id is not None:
+        people = people.filter(job_role_id=job_role_id)
     if stage:
         people = people.filter(stage=stage)
     return people

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from capmap.organisations.models import Organisation
+from capmap.people import policy
 from capmap.people.models import JobRole
 
 from .levels import CompetencyHeader, Profiles, _levels_of_people, competency_headers, top_level
-from .scope import team_people
+from .scope import team_people_under
 
 
 @dataclass
@@ -45,16 +46,31 @@ class TeamCapability:
     unverified: int = 0  # people with no verified level at all yet
 
 
-def team_job_roles(user, organisation: Organisation) -> list[tuple[JobRole, int]]:
-    """Job roles of the staff in post the user may see, with how many hold each, most first."""
-    counts = (
-        team_people(user, organisation)
-        .values("job_role_id")
+def _role_counts(caller, path: str):
+    return (
+        team_people_under(caller, path)
+        .values_list("job_role_id")
         .annotate(n=Count("pk"))
         .order_by("-n", "job_role__name")
     )
-    roles = JobRole.objects.in_bulk([row["job_role_id"] for row in counts])
-    return [(roles[row["job_role_id"]], row["n"]) for row in counts]
+
+
+def _team_rows(caller, path: str, job_role_id: int | None, stage: str):
+    return team_people_under(caller, path, job_role_id, stage).values_list(
+        "pk", "job_role_id", "stage", "employer__path"
+    )
+
+
+# Every team circle reads these, compiled once per caller's scope (ADR 0029).
+_ROLE_COUNTS = policy.per_scope(_role_counts)
+_TEAM_ROWS = policy.per_scope(_team_rows)
+
+
+def team_job_roles(user, organisation: Organisation) -> list[tuple[JobRole, int]]:
+    """Job roles of the staff in post the user may see, with how many hold each, most first."""
+    counts = _ROLE_COUNTS(user, organisation.path)
+    roles = JobRole.objects.in_bulk([role_id for role_id, _ in counts])
+    return [(roles[role_id], n) for role_id, n in counts]
 
 
 def team_capability(
@@ -62,13 +78,16 @@ def team_capability(
 ) -> TeamCapability:
     """For the staff of one job role (and stage) the user may see in the organisation's
     subtree: every competency their role profiles require, with each person's level."""
-    people = team_people(user, organisation, job_role=job_role, stage=stage)
+    job_role_id = job_role.pk if job_role is not None else None
     # needs_of's reading, folded straight into each competency's levels: the people read
     # once serve as the count, and their verified levels as who has any (a Need a person
     # and competency, a count and a second read of the levels were a third of the page).
-    rows = list(people.values_list("pk", "job_role_id", "stage", "employer__path"))
+    rows = _TEAM_ROWS(user, organisation.path, job_role_id, stage)
     profiles = Profiles(role for _, role, _, _ in rows)
-    held = _levels_of_people(people, [pk for pk, _, _, _ in rows])
+    held = _levels_of_people(
+        lambda: team_people_under(user, organisation.path, job_role_id, stage),
+        [pk for pk, _, _, _ in rows],
+    )
     levels_by: dict[int, list[int]] = defaultdict(list)
     required_by: dict[int, list[int]] = defaultdict(list)
     for pk, role, stage_of, path in rows:

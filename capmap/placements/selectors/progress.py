@@ -60,19 +60,27 @@ class SchemeProgress:
     invitations_closing: int = 0
 
 
-def lead_scheme_progress(user) -> list[SchemeProgress]:
-    """The schemes the user leads that are not closed, each with what is late:
-    an allocation not yet confirmed while allocating, sessions waiting for their mentor,
-    participants short of their sessions once the scheme has ended, and survey links that
-    run out within a week unanswered."""
-    schemes = list(
-        led_schemes(user)
+def _led_open_schemes(caller) -> QuerySet[Scheme]:
+    return (
+        led_schemes(caller)
         .exclude(status=SchemeStatus.CLOSED)  # type: ignore[misc]  # annotated by StatusManager
         # What the summary shows (and the status, annotated): not its owner or description.
         .select_related(None)
         .only("title", "starts_on", "ends_on", "sessions_required")
         .order_by("starts_on", "pk")
     )
+
+
+# Every programme lead's home (ADR 0029).
+_LED_OPEN_SCHEMES = policy.per_scope(_led_open_schemes)
+
+
+def lead_scheme_progress(user) -> list[SchemeProgress]:
+    """The schemes the user leads that are not closed, each with what is late:
+    an allocation not yet confirmed while allocating, sessions waiting for their mentor,
+    participants short of their sessions once the scheme has ended, and survey links that
+    run out within a week unanswered."""
+    schemes = _LED_OPEN_SCHEMES(user)
     if not schemes:
         return []  # most managers lead none: build none of the four queries below
     ids = [scheme.pk for scheme in schemes]
