@@ -362,6 +362,8 @@ class QueryPerScope:
     def _compiled(self, caller: Any, arguments: tuple, using: str) -> _Plan | _NoRows | _Count:
         with connections[using].execute_wrapper(_refuse_reads):
             queryset = self._build(caller, *arguments)
+            if self.counts and not queryset.query.is_sliced:
+                queryset = queryset.order_by()  # as QuerySet.count(): order counts nothing
             if queryset.db != using:
                 raise ImproperlyConfigured(f"This query reads {queryset.db!r}, not {using!r}.")
             plan = _Plan.as_built(queryset, using)

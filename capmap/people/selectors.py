@@ -176,16 +176,24 @@ class PeopleListing:
     """search_people's people (same keyword arguments) with only what the people page
     shows, as its paginator reads them: how many, and one page of rows."""
 
-    def __init__(self, user, **search):
-        job_role, organisation = search.get("job_role"), search.get("organisation")
+    def __init__(
+        self,
+        user,
+        *,
+        query: str = "",
+        job_role: JobRole | None = None,
+        organisation: Organisation | None = None,
+        status: str = "",
+        sort: str = "name",
+    ):
         self._user = user
         self._filters = (
-            search.get("query", ""),
+            query,
             job_role.pk if job_role is not None else None,
             organisation.path if organisation is not None else None,
-            search.get("status", ""),
+            status,
         )
-        self._sort = search.get("sort", "name")
+        self._sort = sort
 
     def count(self) -> int:
         return _PEOPLE_FOUND(self._user, *self._filters)
@@ -194,6 +202,8 @@ class PeopleListing:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[Person]:
+        if not isinstance(window, slice):
+            raise TypeError("A PeopleListing is read a page (a slice) at a time.")
         start, stop = window.start or 0, window.stop
         return _PAGE_OF_PEOPLE(self._user, *self._filters, self._sort, start, stop)
 

@@ -37,7 +37,10 @@ def team_names(user) -> Callable[[], list[tuple[int, str]]]:
 
 def get_team_organisation(user, pk: int) -> Organisation:
     """The organisation, or Organisation.DoesNotExist when it is out of the user's scope."""
-    found = _TEAM_ORGANISATION(user, int(pk))
+    try:
+        found = _TEAM_ORGANISATION(user, int(pk))
+    except (TypeError, ValueError):
+        found = []
     if not found:
         raise Organisation.DoesNotExist(f"No organisation {pk} in the user's scope.")
     return found[0]

@@ -138,3 +138,16 @@ def test_the_manager_sees_their_team_as_before(w):
     assert progress_of_cycle.counts["submitted"] == 0  # her assessment is outside the cycle
     assert assessments.open_cycles_opened_by(manager, 3) == [w.cycle]
     assert [row.person.pk for row in heatmap.team_heatmap(manager, w.orgs.pcn_a).rows]
+
+
+def test_the_people_page_is_read_a_page_at_a_time(w):
+    listing = people.PeopleListing(_fresh(w.manager), sort="-name")
+    everyone = list(people.search_people(_fresh(w.manager), sort="-name"))
+    assert listing.count() == len(everyone)
+    assert listing[0:2] == everyone[:2]
+    assert listing[1:10] == everyone[1:10]
+    with pytest.raises(TypeError):
+        listing[0]
+    with pytest.raises(TypeError):
+        people.PeopleListing(_fresh(w.manager), organisation_id=1)
+    assert people.PeopleListing(_fresh(w.other_admin), query="priya").count() == 0

@@ -234,3 +234,21 @@ def test_a_caller_answers_for_the_day_its_scope_was_read():
         assert policy.today(caller) == tomorrow
     assert len(queries) == 0
     assert policy.supervisions(_fresh(supervisor)) == []
+
+
+def test_a_count_is_what_the_querysets_count_gives_whatever_its_order():
+    t, _ = _world()
+    PersonFactory(employer=t.practice_a, stage="senior", last_name="Zed")
+    viewer = MembershipFactory(organisation=t.ics, role=Role.VIEWER).user
+
+    def employers(caller):
+        # Ordered by a column that is not selected: SELECT DISTINCT would count it too.
+        people = Person.objects.order_by("last_name")
+        rows = policy.allowed_rows(caller, policy.VIEW_PERSON, people)
+        return rows.values_list("employer_id").distinct()
+
+    counted = policy.per_scope(employers, count=True)
+    assert employers(_fresh(viewer)).count() == 3
+    assert counted(_fresh(viewer)) == 3
+    assert counted(_fresh(viewer)) == 3
+    assert counted(_fresh(MembershipFactory(organisation=t.pcn_b, role=Role.VIEWER).user)) == 1
