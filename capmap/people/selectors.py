@@ -93,23 +93,30 @@ def _search_q(query: str) -> Q:
     return q
 
 
-def search_people(
-    user,
-    *,
-    query: str = "",
-    job_role: JobRole | None = None,
-    organisation: Organisation | None = None,
-    status: str = "",
-    sort: str = "name",
-) -> QuerySet[Person]:
-    return _search_by_values(
-        user,
-        query,
-        job_role.pk if job_role is not None else None,
-        organisation.path if organisation is not None else None,
-        status,
-        sort,
-    )
+@dataclass(frozen=True)
+class PeopleSearch:
+    """What the people page searches by (PeopleFilterForm.search), and its plain values:
+    a query compiled per caller's scope takes ids and paths, not model instances."""
+
+    query: str = ""
+    job_role: JobRole | None = None
+    organisation: Organisation | None = None
+    status: str = ""
+    sort: str = "name"
+
+    def filters(self) -> tuple[str, int | None, str | None, str]:
+        return (
+            self.query,
+            self.job_role.pk if self.job_role is not None else None,
+            self.organisation.path if self.organisation is not None else None,
+            self.status,
+        )
+
+
+def search_people(user, **search) -> QuerySet[Person]:
+    """The people the user may see matching PeopleSearch's keywords, sorted."""
+    chosen = PeopleSearch(**search)
+    return _search_by_values(user, *chosen.filters(), chosen.sort)
 
 
 def _search_by_values(
@@ -176,24 +183,11 @@ class PeopleListing:
     """search_people's people (same keyword arguments) with only what the people page
     shows, as its paginator reads them: how many, and one page of rows."""
 
-    def __init__(
-        self,
-        user,
-        *,
-        query: str = "",
-        job_role: JobRole | None = None,
-        organisation: Organisation | None = None,
-        status: str = "",
-        sort: str = "name",
-    ):
+    def __init__(self, user, **search):
+        chosen = PeopleSearch(**search)
         self._user = user
-        self._filters = (
-            query,
-            job_role.pk if job_role is not None else None,
-            organisation.path if organisation is not None else None,
-            status,
-        )
-        self._sort = sort
+        self._filters = chosen.filters()
+        self._sort = chosen.sort
 
     def count(self) -> int:
         return _PEOPLE_FOUND(self._user, *self._filters)
