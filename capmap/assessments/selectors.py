@@ -59,7 +59,20 @@ def get_assessment(user, pk: int) -> Assessment:
 
 
 def assessments_of(user, person: Person) -> QuerySet[Assessment]:
-    return assessments_for(user).filter(person=person)
+    return _assessments_of(user, person.pk)
+
+
+def _assessments_of(user, person_id: int) -> QuerySet[Assessment]:
+    return assessments_for(user).filter(person_id=person_id)
+
+
+# A person's own assessments page, compiled once per caller's scope (ADR 0029).
+_ASSESSMENT_LIST = policy.per_scope(_assessments_of)
+
+
+def assessment_list(user, person: Person) -> list[Assessment]:
+    """assessments_of, read."""
+    return _ASSESSMENT_LIST(user, person.pk)
 
 
 def my_person(user) -> Person | None:

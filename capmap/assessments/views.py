@@ -80,7 +80,7 @@ def list_my_assessments(request):
         else:
             messages.success(request, "Your self-assessment is ready: rate each competency.")
             return redirect("assessments:show_assessment", assessment.pk)
-    assessments = selectors.assessments_of(request.user, person) if person else []
+    assessments = selectors.assessment_list(request.user, person) if person else []
     context = {"person": person, "form": form, "assessments": assessments, "breadcrumbs": _crumbs()}
     return render(request, "assessments/list_my_assessments.jinja", context)
 

@@ -26,7 +26,7 @@ from capmap.organisations.scoping import scope_paths
 from capmap.people import policy
 from capmap.people import selectors as people
 from capmap.placements.selectors import progress as placements
-from capmap.placements.selectors import schemes_with_unreleased
+from capmap.placements.selectors import unreleased_count
 from capmap.portfolio import selectors as portfolio
 from capmap.reports import selectors as reports
 
@@ -103,9 +103,6 @@ class HomePage:
 _SESSIONS_TO_CONFIRM = policy.per_scope(
     lambda caller: placements.sessions_to_confirm(caller).values_list("participation_id", flat=True)
 )
-_UNRELEASED = policy.per_scope(
-    lambda caller: schemes_with_unreleased(caller).values_list("pk"), count=True
-)
 
 
 def _supervisor_tasks(user) -> list[Task]:
@@ -171,7 +168,7 @@ def _cycle_task(user, cycle) -> Task:
 def _manager_tasks(user) -> list[Task]:
     open_cycles = assessments.open_cycles_opened_by(user, MAX_CYCLES)
     tasks = [_cycle_task(user, cycle) for cycle in open_cycles]
-    unreleased = _UNRELEASED(user)
+    unreleased = unreleased_count(user)
     if unreleased:
         tasks.append(
             Task(

@@ -259,7 +259,7 @@ def schemes_with_unreleased(user) -> QuerySet[Application]:
 
 
 def my_participations(user) -> QuerySet[Participation]:
-    return participations_for(user).filter(application__applicant__user=user)
+    return participations_for(user).filter(application__applicant__user_id=user.pk)
 
 
 def released_count(scheme: Scheme) -> int:
@@ -372,3 +372,42 @@ def scheme_report(scheme: Scheme) -> dict:
         "completed": completed,
         "by_choice": stats.get("by_choice", {}),
     }
+
+
+# --- The schemes page and the home page, compiled once per caller's scope (ADR 0029) ----
+
+
+_SCHEME_LIST = policy.per_scope(lambda caller: schemes_for(caller).order_by("-starts_on"))
+_MAY_OWN_SCHEMES = policy.per_scope(
+    lambda caller: organisations_to_own_schemes(caller).values_list("pk", flat=True)[:1]
+)
+_UNRELEASED = policy.per_scope(
+    lambda caller: schemes_with_unreleased(caller).values_list("pk"), count=True
+)
+_MY_PARTICIPATIONS = policy.per_scope(my_participations)
+_MENTEES = policy.per_scope(mentor_participations)
+
+
+def scheme_list(user) -> list[Scheme]:
+    """The schemes the user has a part in, latest first."""
+    return _SCHEME_LIST(user)
+
+
+def may_own_schemes(user) -> bool:
+    """Is there an organisation where the user may create a scheme?"""
+    return bool(_MAY_OWN_SCHEMES(user))
+
+
+def unreleased_count(user) -> int:
+    """How many applications from staff the user manages wait for their release."""
+    return _UNRELEASED(user)
+
+
+def my_participation_list(user) -> list[Participation]:
+    """The user's own places on schemes (my_participations, read)."""
+    return _MY_PARTICIPATIONS(user)
+
+
+def mentees(user) -> list[Participation]:
+    """The participations the user mentors now."""
+    return _MENTEES(user)

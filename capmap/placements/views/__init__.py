@@ -52,14 +52,12 @@ def list_schemes(request):
     return _page(
         request,
         "list_schemes",
-        schemes=selectors.schemes_for(request.user).order_by("-starts_on"),
+        schemes=selectors.scheme_list(request.user),
         # The same test as the create page's, so the button never leads to a refusal.
-        may_create=selectors.organisations_to_own_schemes(request.user).exists(),
-        to_release=selectors.schemes_with_unreleased(request.user).count(),
-        mine=selectors.participations_for(request.user).filter(
-            application__applicant__user=request.user
-        ),
-        mentees=selectors.mentor_participations(request.user),
+        may_create=selectors.may_own_schemes(request.user),
+        to_release=selectors.unreleased_count(request.user),
+        mine=selectors.my_participation_list(request.user),
+        mentees=selectors.mentees(request.user),
         breadcrumbs=presenters.crumbs(),
     )
 
