@@ -69,6 +69,10 @@ _ROLES_AND_PATHS = CompiledQuery(
 )
 
 
+# The memo's key for the user's memberships (a policy Caller is given them under it).
+MEMBERSHIPS = "memberships"
+
+
 def memo(user) -> dict:
     """What the policy has worked out about this user object (a request's user lives one
     request): scope paths here, supervisions in the policy. `forget_scope` clears it."""
@@ -91,9 +95,9 @@ def _memberships(user) -> list[tuple[str, str]]:
     """(role, organisation path) of each of the user's memberships: one query for every
     permission a request asks about, the admin check of the MFA requirement included."""
     cache = memo(user)
-    if "memberships" not in cache:
-        cache["memberships"] = _ROLES_AND_PATHS(user.pk)
-    return cache["memberships"]
+    if MEMBERSHIPS not in cache:
+        cache[MEMBERSHIPS] = _ROLES_AND_PATHS(user.pk)
+    return cache[MEMBERSHIPS]
 
 
 def memberships(user) -> list[tuple[str, str]]:

@@ -108,6 +108,13 @@ def _supervisions_query(supervisor_id: int, day: date) -> QuerySet:
 _active_supervisions_of = CompiledQuery(_supervisions_query, int, date)
 
 
+def _supervisions_key(day: date) -> tuple[str, date]:
+    return ("supervisions", day)
+
+
+OWN_PERSON = "own person"  # the memo's key for the actor's own staff record
+
+
 def supervisions(actor: Any, on: date | None = None) -> list[tuple[int, int]]:
     """(supervision id, person id) of the actor's active supervisions on a day (today),
     memoised on the actor object with the rest of its scope."""
@@ -115,7 +122,7 @@ def supervisions(actor: Any, on: date | None = None) -> list[tuple[int, int]]:
         return []
     day = on or today(actor)
     cache = scoping.memo(actor)
-    key = ("supervisions", day)
+    key = _supervisions_key(day)
     if key not in cache:
         cache[key] = _active_supervisions_of(actor.pk, day)
     return cache[key]
@@ -141,7 +148,7 @@ def own_person(actor: Any) -> Person | None:
     role, read once per actor object: the home page and the scope of cached figures ask."""
     if not _signed_in(actor):
         return None
-    return remembered(actor, "own person", lambda: _own_person_read(actor))
+    return remembered(actor, OWN_PERSON, lambda: _own_person_read(actor))
 
 
 def _own_person_read(actor: Any) -> Person | None:
@@ -758,9 +765,10 @@ class Caller:
         self.is_superuser = bool(user.is_superuser)
         self.scope_day = day
         memo = scoping.memo(self)
-        memo["memberships"] = list(scoping.memberships(user))
-        memo[("supervisions", day)] = supervisions(user, on=day)
-        memo["own person"] = own_person(user)
+        # Under the keys the policy and scoping read them by: no query while building.
+        memo[scoping.MEMBERSHIPS] = list(scoping.memberships(user))
+        memo[_supervisions_key(day)] = supervisions(user, on=day)
+        memo[OWN_PERSON] = own_person(user)
 
     def __repr__(self) -> str:
         return f"Caller({self.pk}, {self.scope_day})"
