@@ -99,11 +99,6 @@ class HomePage:
 
 # --- What waits for the person ----------------------------------------------------------
 
-# Asked on every home page, compiled once per caller's scope (ADR 0029).
-_SESSIONS_TO_CONFIRM = policy.per_scope(
-    lambda caller: placements.sessions_to_confirm(caller).values_list("participation_id", flat=True)
-)
-
 
 def _supervisor_tasks(user) -> list[Task]:
     tasks = []
@@ -133,7 +128,7 @@ def _supervisor_tasks(user) -> list[Task]:
                 "Accept the evidence or say what is missing.",
             )
         )
-    sessions = _SESSIONS_TO_CONFIRM(user)
+    sessions = placements.participations_with_sessions_to_confirm(user)
     if sessions:
         places = set(sessions)
         href = (

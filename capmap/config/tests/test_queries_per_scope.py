@@ -69,7 +69,7 @@ def _queries(w):
         ("in post", people._IN_POST, ()),
         ("leavers with access", people._LEAVERS_WITH_ACCESS, ()),
         ("outermost teams", home._TEAMS_AT, ((pcn.path, w.orgs.ics.path),)),
-        ("sessions to confirm", home._SESSIONS_TO_CONFIRM, ()),
+        ("sessions to confirm", progress._SESSIONS_TO_CONFIRM, ()),
         ("applications to release", placements._UNRELEASED, ()),
         ("schemes", placements._SCHEME_LIST, ()),
         ("may own schemes", placements._MAY_OWN_SCHEMES, ()),

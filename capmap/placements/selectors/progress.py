@@ -36,6 +36,17 @@ def sessions_to_confirm(user) -> QuerySet[SessionLog]:
     return policy.allowed_rows(user, policy.MENTOR_PARTICIPATION, waiting, via="participation__")
 
 
+# Every supervisor's home asks, compiled once per caller's scope (ADR 0029).
+_SESSIONS_TO_CONFIRM = policy.per_scope(
+    lambda caller: sessions_to_confirm(caller).values_list("participation_id", flat=True)
+)
+
+
+def participations_with_sessions_to_confirm(user) -> list[int]:
+    """The participation of each session waiting for the user to confirm it."""
+    return _SESSIONS_TO_CONFIRM(user)
+
+
 def surveys_to_answer(user) -> QuerySet[Invitation]:
     """Unanswered, unexpired survey invitations sent to the user's e-mail address. Their
     links live only in the e-mail (a token is stored as its hash), so this is a count."""
