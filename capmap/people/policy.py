@@ -741,14 +741,20 @@ def scope_inputs(actor: Any, day: date | None = None) -> tuple:
     if not _signed_in(actor):
         return ("nobody",)
     day = day or today(actor)
-    return (
-        actor.pk,
-        bool(actor.is_superuser),
-        tuple(sorted(scoping.memberships(actor))),
-        tuple(sorted(supervisions(actor, on=day))),
-        _scope_of_person(own_person(actor)),
-        day,
-    )
+    # Once a request and day: every per-scope query of a page asks, and each part is
+    # already memoised with the actor's scope, so forget_scope clears this with them.
+    cache = scoping.memo(actor)
+    key = ("scope inputs", day)
+    if key not in cache:
+        cache[key] = (
+            actor.pk,
+            bool(actor.is_superuser),
+            tuple(sorted(scoping.memberships(actor))),
+            tuple(sorted(supervisions(actor, on=day))),
+            _scope_of_person(own_person(actor)),
+            day,
+        )
+    return cache[key]
 
 
 class Caller:

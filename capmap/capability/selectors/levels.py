@@ -115,12 +115,12 @@ IDS_IN_QUERY = 2000
 
 
 def _levels_of_people(
-    people: QuerySet[Person] | Callable[[], QuerySet[Person]], pks: list[int]
+    people: Callable[[], QuerySet[Person]], pks: list[int]
 ) -> dict[int, dict[int, int]]:
-    """current_levels_by_person for people already read (`pks`, the ids of `people`, which
-    may be given as a function making the queryset: it is needed only for a long list)."""
+    """current_levels_by_person for people already read (`pks`, the ids of the queryset
+    `people()` makes: it is built only for a list too long to name by ids)."""
     if len(pks) > IDS_IN_QUERY:
-        return current_levels_by_person(people() if callable(people) else people)
+        return current_levels_by_person(people())
     rows = read_rows(
         CurrentCapability.objects.filter(person_id__in=pks).values_list(
             "person_id", "competency_id", "level"
