@@ -1,11 +1,12 @@
-"""Bytes of the team heatmap page for the team nearest 50 people, as sent and gzipped.
+"""Bytes of the team heatmap page for the team nearest 50 people, plain and compressed.
 
     DATABASE_URL=sqlite:////tmp/gen5000.sqlite3 capmap migrate
     DATABASE_URL=sqlite:////tmp/gen5000.sqlite3 capmap generate --staff 5000 --seed 1
     python bench/bench_heatmap_size.py --database-url sqlite:////tmp/gen5000.sqlite3
 
-Prints the team, its people and columns, the page's size in bytes and KB, the size
-gzipped (as GZipMiddleware sends it to a browser that accepts it), and the bytes a cell.
+Prints the team, its people and columns, the page's size in bytes and KB, its size
+gzipped and as Brotli (as capmap.core.compression sends it to a browser that offers it),
+and the bytes a cell.
 The budget (issue 15) is 100 KB of HTML for a 50-person team. It also prints the same
 team with all roles at once, and the page with server-drawn cell links (no script).
 """
@@ -16,6 +17,8 @@ import os
 import sys
 import time
 from pathlib import Path
+
+import brotli
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -35,6 +38,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
+    from capmap.core.compression import QUALITY
     from capmap.organisations.models import Membership, Organisation
     from capmap.people.models import Person
 
@@ -74,6 +78,7 @@ def main() -> None:
     print(f"team {team.name!r}: {in_post[team_pk]} staff in post, {rows} rows, {cells} cells")
     print(f"heatmap page  {len(page):>9,} bytes  {len(page) / 1000:7.1f} KB  ({seconds:.2f} s)")
     print(f"gzipped       {len(gzip.compress(page)):>9,} bytes")
+    print(f"brotli        {len(brotli.compress(page, quality=QUALITY)):>9,} bytes")
     print(f"bytes a cell  {len(page) / max(cells, 1):9.1f}")
     print("budget        100 KB of HTML")
     # The same team with every role at once (the default shows the largest role only).

@@ -46,7 +46,7 @@ def wsgi_environ(path: str, cookie: str) -> dict:
         "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "443",
         "HTTP_HOST": "127.0.0.1",
-        "HTTP_ACCEPT_ENCODING": "gzip",
+        "HTTP_ACCEPT_ENCODING": "gzip, deflate, br",  # as a browser offers over HTTPS
         "HTTP_X_FORWARDED_PROTO": "https",
         "SERVER_PROTOCOL": "HTTP/1.1",
         "wsgi.url_scheme": "https",

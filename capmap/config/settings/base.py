@@ -57,12 +57,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages are compressed (the 50-person heatmap: ~10x smaller). BREACH, which reads secrets
-    # from the sizes of compressed pages, is answered by Django itself: every CSRF token
-    # in a page is masked afresh on each response, and GZipMiddleware adds random-length
-    # padding (Django 4.2+). Static files never get here: WhiteNoise answers them above,
-    # already compressed at collectstatic time.
-    "django.middleware.gzip.GZipMiddleware",
+    # Pages are compressed (the 50-person heatmap: ~10x smaller): HTML with Brotli where the
+    # browser takes it, the rest with Django's gzip. BREACH, which reads secrets from the
+    # sizes of compressed pages, is answered as Django answers it: every CSRF token in a
+    # page is masked afresh on each response, and each compressed answer carries padding
+    # of random length (capmap/core/compression.py). Static files never get here:
+    # WhiteNoise answers them above, already compressed at collectstatic time.
+    "capmap.core.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
