@@ -1,19 +1,5 @@
-"""Pages compressed with Brotli for browsers that take it, with gzip for the rest.
-
-On the largest pages (a person's circle, 840 KB of HTML) Django's gzip cost about 10 ms
-of CPU, a fifth of the page, for 64 KB sent. Brotli at quality 4 takes about 2.7 ms for
-26 KB; on a small page it costs what gzip does. Browsers offer `br` on every HTTPS
-connection, so in production nearly every page goes this way.
-
-Only HTML is sent as Brotli: JSON, files and streamed responses keep Django's gzip, as
-before.
-
-BREACH reads secrets from how the compressed size of a page changes with what an
-attacker reflects into it. Django masks every CSRF token afresh on each response, and its
-gzip adds up to 100 random bytes in the gzip header. Brotli has no header to hide bytes
-in, so a page gets the same defence as a comment of random length and random content
-after its end, where a browser ignores it.
-"""
+"""Pages compressed with Brotli for browsers that offer it, and gzip as before for the rest
+(docs/adr/0030-pages-compressed-with-brotli.md)."""
 
 from __future__ import annotations
 
@@ -25,30 +11,51 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
 
-# Quality 4 of 11: measured on the circle page, quality 1 sent 38 KB, 4 sent 26 KB in
-# 2.7 ms, 5 sent 23 KB in 4.2 ms. Four is where more CPU stops buying many bytes.
+# Measured on a person's circle page (840 KB of HTML): quality 1 sent 38 KB, 4 sent 26 KB
+# in 2.7 ms, 5 sent 23 KB in 4.2 ms; gzip sent 64 KB in 9-11 ms. Four is where more CPU
+# stops buying many bytes, and on a small page it costs what gzip did.
 QUALITY = 4
 SMALLEST = 200  # as Django's gzip: shorter answers are not worth it
-MOST_PADDING = 100  # random bytes of hex, as Django's gzip adds up to 100 bytes
+MOST_PADDING = 100  # bytes; Django's gzip pads with up to 99
 
 
 def accepts_brotli(accept_encoding: str) -> bool:
-    """Whether an Accept-Encoding header offers `br` (refused with q=0 it is not offered)."""
+    """Whether an Accept-Encoding header offers `br`: named, and not with q=0. A q-value
+    that does not read as a number counts as a refusal (gzip is always safe)."""
     for offer in accept_encoding.split(","):
-        name, _, parameters = offer.partition(";")
+        name, *parameters = offer.split(";")
         if name.strip().lower() != "br":
             continue
-        quality = parameters.strip().lower().removeprefix("q=")
-        try:
-            return not parameters.strip() or float(quality) > 0
-        except ValueError:
-            return True
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    return 0 < float(value) <= 1
+                except ValueError:
+                    return False
+        return True
     return False
 
 
-def random_padding() -> bytes:
-    """An HTML comment of random length and content: the compressed size varies with it."""
-    return f"<!-- {secrets.token_hex(secrets.randbelow(MOST_PADDING + 1))} -->".encode()
+def _padding(length: int) -> bytes:
+    """A Brotli metadata meta-block of `length` random bytes (1-256), which every decoder
+    skips (RFC 7932, 9.2): ISLAST 0, MNIBBLES "0" (bits 11), a reserved 0 bit, MSKIPBYTES
+    1, then MSKIPLEN - 1 in eight bits, which end on a byte boundary."""
+    skip = length - 1
+    return bytes([0x16 | (skip & 3) << 6, skip >> 2]) + secrets.token_bytes(length)
+
+
+def compress(content: bytes) -> bytes:
+    """`content` as Brotli, with a random number of random bytes the decoder skips.
+
+    BREACH guesses a secret in a page from how its compressed size changes with what an
+    attacker reflects into it. Django masks CSRF tokens afresh on every response, and its
+    gzip pads the header with a random number of bytes; this is the same padding, in the
+    place Brotli keeps for bytes a reader skips, so the page itself is untouched."""
+    compressor = brotli.Compressor(quality=QUALITY, mode=brotli.MODE_TEXT)
+    # flush() ends the page's meta-blocks on a byte boundary, where the padding may start.
+    body = compressor.process(content) + compressor.flush()
+    return body + _padding(1 + secrets.randbelow(MOST_PADDING)) + compressor.finish()
 
 
 def _worth_brotli(response: HttpResponseBase, request: HttpRequest) -> TypeGuard[HttpResponse]:
@@ -62,13 +69,21 @@ def _worth_brotli(response: HttpResponseBase, request: HttpRequest) -> TypeGuard
 
 
 class CompressionMiddleware(GZipMiddleware):
-    def process_response(self, request: HttpRequest, response: HttpResponseBase):
+    """Django's GZipMiddleware, with HTML sent as Brotli where the browser offers it: on
+    the largest pages gzip was a fifth of the page's CPU. JSON, files and streamed answers
+    keep gzip."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if not _worth_brotli(response, request):
             return super().process_response(request, response)
         patch_vary_headers(response, ("Accept-Encoding",))
-        content = response.content + random_padding()
-        response.content = brotli.compress(content, quality=QUALITY, mode=brotli.MODE_TEXT)
-        response.headers["Content-Length"] = str(len(response.content))
+        compressed = compress(response.content)
+        if len(compressed) >= len(response.content):  # as Django's gzip: only if smaller
+            return response
+        response.content = compressed
+        response.headers["Content-Length"] = str(len(compressed))
         # A compressed answer is not byte for byte the one a strong ETag named (RFC 9110
         # 8.8.1); weakened as Django's gzip does.
         etag = response.get("ETag")
