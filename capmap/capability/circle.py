@@ -364,13 +364,15 @@ def _segment(
     team: bool,
     focusable: bool,
 ) -> str:
-    name = segment_name(segment, top_level=top_level, team=team)
-    opening = (
-        f'<g class="app-circle__segment" tabindex="0" role="img" aria-label="{escape(name)}">'
+    name = escape(segment_name(segment, top_level=top_level, team=team))
+    # A segment one can tab to is named by aria-label, and circle.js shows that name
+    # beside the circle on focus or hover; a <title> as well would be read out a second
+    # time, as its description. A still picture's segments are named by their <title>.
+    parts = (
+        [f'<g class="app-circle__segment" tabindex="0" role="img" aria-label="{name}">']
         if focusable
-        else '<g class="app-circle__segment">'
+        else ['<g class="app-circle__segment">', f"<title>{name}</title>"]
     )
-    parts = [opening, f"<title>{escape(name)}</title>"]
     parts.append(
         f'<path class="app-circle__track" d="{annular_sector(INNER, OUTER, start, end)}" '
         f'fill="{TRACK}" stroke="{WHITE}" stroke-width="1"/>'

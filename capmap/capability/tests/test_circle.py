@@ -62,6 +62,16 @@ def test_required_marks_are_red_where_short_and_self_ratings_are_dots():
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
 
 
+def test_a_segment_is_named_once_to_a_screen_reader():
+    # A <title> beside aria-label becomes the segment's description: read out again.
+    focusable = str(_draw().svg)
+    assert focusable.count('role="img" aria-label="A.1 History: verified level 2 of 4') == 1
+    assert "<title>A.1" not in focusable
+    still = str(_draw(focusable=False).svg)
+    assert 'aria-label="A.1' not in still
+    assert still.count("<title>A.1 History: verified level 2 of 4") == 1
+
+
 def test_each_domain_is_numbered_in_its_band_and_named_in_full():
     drawn = _draw()
     svg = str(drawn.svg)
